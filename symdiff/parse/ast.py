@@ -1,0 +1,123 @@
+"""The syntax tree both parsers produce (plain text and LaTeX).
+
+It records what was written and where, nothing more: names are not yet
+symbols, shapes are unknown, ``*`` is not yet known to be a matrix product.
+The model stage (``symdiff.model``) gives it meaning. Positions are kept for
+error messages but ignored by ``==``, so a LaTeX formula and its plain-text
+spelling compare equal when they say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..errors import Span
+
+NO_SPAN: Span = (0, 0)
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of all syntax nodes."""
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def walk(self) -> Iterator[Node]:
+        """Every node of the tree, parents before children, without recursion."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    value: Fraction
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    id: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """``func(args...)``: every function of the syntax, by its canonical name."""
+
+    func: str
+    args: tuple[Node, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.args
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True)
+class Binary(Node):
+    """``left op right`` for op in ``+ - * @ / ^``."""
+
+    op: str
+    left: Node
+    right: Node
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Transpose(Node):
+    operand: Node
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True)
+class Index(Node):
+    """``base[i]`` or ``base[i, j]``, 1-based as worksheets write components."""
+
+    base: Node
+    indices: tuple[int, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.base,)
+
+
+@dataclass(frozen=True)
+class Matrix(Node):
+    """A literal: ``[a, b]`` is a column (one row per item), ``[[a, b], [c, d]]`` by rows."""
+
+    rows: tuple[tuple[Node, ...], ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return tuple(item for row in self.rows for item in row)
+
+
+@dataclass(frozen=True)
+class Tuple(Node):
+    """``(a, b)``: a tuple of quantities, as worksheets write pairs of partials."""
+
+    items: tuple[Node, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items

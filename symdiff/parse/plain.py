@@ -1,0 +1,230 @@
+"""Parse the plain-text syntax (``0.5*norm(A*x)**2``) into the syntax tree.
+
+The grammar is ``plain.lark``; the Transformer below has one method per
+grammar rule. Nothing here evaluates text: tokens become syntax nodes, and
+numbers become exact fractions, so ``0.5`` is one half.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from .. import limits
+from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
+from . import ast
+from .vocabulary import ARITY, canonical, known_words
+
+OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = (Path(__file__).with_name("plain.lark")).read_text()
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def parse(text: str) -> ast.Node:
+    """Parse one formula in the plain syntax; raise ``ParseError`` or ``LimitError``."""
+    check_length(text)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise _syntax_error(text, exc) from None
+    check_depth(tree, text)
+    try:
+        return _ToAst(text).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, SymdiffError):
+            raise exc.orig_exc.at(text) from None
+        raise
+
+
+def check_length(text: str) -> None:
+    if len(text) > limits.MAX_INPUT_CHARS:
+        raise LimitError(
+            f"input is {len(text)} characters long; the limit is {limits.MAX_INPUT_CHARS}",
+            hint="split the formula into smaller parts",
+        )
+    if not text.strip():
+        raise ParseError("empty formula", hint="write a formula such as 0.5*norm(A*x)**2")
+
+
+def check_depth(tree: object, text: str) -> None:
+    """Refuse trees nested deeper than ``limits.MAX_DEPTH``, without recursing."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.MAX_DEPTH:
+            meta = getattr(node, "meta", None)
+            span = (meta.start_pos, meta.end_pos) if meta is not None and not meta.empty else None
+            raise LimitError(
+                f"formula is nested more than {limits.MAX_DEPTH} levels deep",
+                text,
+                span,
+                "simplify the formula or split it into named parts",
+            )
+        stack.extend((child, depth + 1) for child in getattr(node, "children", ()))
+
+
+def _syntax_error(text: str, exc: UnexpectedInput) -> ParseError:
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream]
+        hint = {
+            "\\": "this looks like LaTeX; pass --input latex",
+            "_": "names start with a letter",
+            "=": "write the formula only, without 'name ='",
+        }.get(char, "operators are + - * / ^ ** @, transpose is A.T or A'")
+        return ParseError(f"unexpected character {char!r}", text, (exc.pos_in_stream, exc.pos_in_stream + 1), hint)
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        end = len(text.rstrip())
+        return ParseError("formula ends too early", text, (end, end + 1), "an operand or a closing bracket is missing")
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    span = (token.start_pos, token.end_pos)
+    before = text[: token.start_pos].rstrip()
+    if token.type in OPERAND_TOKENS and before and (before[-1].isalnum() or before[-1] in ")]'"):
+        return ParseError(
+            f"missing operator before {str(token)!r}",
+            text,
+            span,
+            f"write the product with '*', e.g. {before.split()[-1][-8:]}*{token}",
+        )
+    return ParseError(f"unexpected {str(token)!r}", text, span, "check the brackets and operators around it")
+
+
+def _span(meta: object) -> tuple[int, int]:
+    return (meta.start_pos, meta.end_pos)  # type: ignore[attr-defined]
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    """One method per grammar rule: Lark parse tree -> ``symdiff.parse.ast``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def add(self, meta, children):
+        return ast.Binary("+", *children, span=_span(meta))
+
+    def sub(self, meta, children):
+        return ast.Binary("-", *children, span=_span(meta))
+
+    def mul(self, meta, children):
+        return ast.Binary("*", *children, span=_span(meta))
+
+    def matmul(self, meta, children):
+        return ast.Binary("@", *children, span=_span(meta))
+
+    def div(self, meta, children):
+        return ast.Binary("/", *children, span=_span(meta))
+
+    def pow(self, meta, children):
+        base, _, exponent = children
+        return ast.Binary("^", base, exponent, span=_span(meta))
+
+    def neg(self, meta, children):
+        return ast.Neg(children[0], span=_span(meta))
+
+    def pos(self, meta, children):
+        return children[0]
+
+    def attribute(self, meta, children):
+        base, attr = children
+        if attr != "T":
+            raise ParseError(
+                f"unknown attribute '.{attr}'",
+                span=(attr.start_pos - 1, attr.end_pos),
+                hint="the only attribute is .T (transpose); for the inverse write inv(A)",
+            )
+        return ast.Transpose(base, span=_span(meta))
+
+    def prime(self, meta, children):
+        return ast.Transpose(children[0], span=_span(meta))
+
+    def index(self, meta, children):
+        base, *indices = children
+        values = []
+        for token in indices:
+            value = int(token) if len(token) <= 6 else 0
+            if value < 1:
+                raise ParseError(
+                    f"index {token} is out of range",
+                    span=(token.start_pos, token.end_pos),
+                    hint="indices start at 1, as on worksheets",
+                )
+            values.append(value)
+        if len(values) > 2:
+            raise ParseError("at most two indices", span=_span(meta), hint="write A[i, j] or x[i]")
+        return ast.Index(base, tuple(values), span=_span(meta))
+
+    def number(self, meta, children):
+        return ast.Number(literal_value(children[0]), span=_span(meta))
+
+    def name(self, meta, children):
+        return ast.Name(str(children[0]), span=_span(meta))
+
+    def call(self, meta, children):
+        name, *args = children
+        args = tuple(arg for arg in args if arg is not None)
+        return make_call(str(name), args, _span(meta), (name.start_pos, name.end_pos))
+
+    def tuple(self, meta, children):
+        return ast.Tuple(tuple(children), span=_span(meta))
+
+    def brackets(self, meta, children):
+        return make_matrix(children, _span(meta))
+
+
+def literal_value(token: Token | str) -> Fraction:
+    """The exact value of a numeric literal, refusing absurd ones before computing them."""
+    text = str(token)
+    mantissa, _, exponent = text.lower().partition("e")
+    span = (token.start_pos, token.end_pos) if isinstance(token, Token) else None
+    digits = sum(ch.isdigit() for ch in mantissa)
+    if digits > limits.MAX_LITERAL_DIGITS or (exponent and abs(int(exponent)) > limits.MAX_LITERAL_DIGITS):
+        raise LimitError(
+            f"number {text[:20]}{'...' if len(text) > 20 else ''} is too large",
+            span=span,
+            hint=f"numbers may have at most {limits.MAX_LITERAL_DIGITS} digits and exponents up to e{limits.MAX_LITERAL_DIGITS}",
+        )
+    return Fraction(text)
+
+
+def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
+    """A call node for a known function with the right number of arguments."""
+    if name == "transpose":
+        func, arity = "transpose", 1
+    else:
+        func = canonical(name)
+        if func is None:
+            raise ParseError(
+                f"unknown function '{name}'",
+                span=name_span,
+                hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
+            )
+        arity = ARITY[func]
+    if len(args) != arity:
+        plural = "s" if arity != 1 else ""
+        raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span)
+    if func == "transpose":
+        return ast.Transpose(args[0], span=span)
+    return ast.Call(func, args, span=span)
+
+
+def make_matrix(items: list[ast.Node], span: tuple[int, int]) -> ast.Matrix:
+    """``[a, b]`` -> a column; ``[[a, b], [c, d]]`` (items that are bracket literals) -> rows."""
+    nested = [isinstance(item, ast.Matrix) and all(len(row) == 1 for row in item.rows) for item in items]
+    if not any(nested):
+        return ast.Matrix(tuple((item,) for item in items), span=span)
+    if not all(nested):
+        raise ParseError("a matrix literal mixes rows and single entries", span=span, hint="write [[a, b], [c, d]]")
+    rows = tuple(tuple(entry for (entry,) in item.rows) for item in items)
+    if len({len(row) for row in rows}) != 1:
+        raise ParseError("the rows of a matrix literal differ in length", span=span)
+    return ast.Matrix(rows, span=span)
