@@ -1,0 +1,28 @@
+"""symdiff: derivatives you can trust, from text or LaTeX.
+
+The pipeline, one package per stage: ``parse`` (text -> syntax tree),
+``model`` (shapes and SymPy form), ``derive`` (matrix and component form),
+``evaluate`` (NumPy), ``export`` (text, LaTeX and NumPy printers), ``cli``.
+"""
+
+from .api import Result, derive, parse
+from .errors import (
+    EvaluationError,
+    LimitError,
+    ParseError,
+    ShapeError,
+    SymdiffError,
+    UnsupportedError,
+)
+
+__all__ = [
+    "derive",
+    "parse",
+    "Result",
+    "SymdiffError",
+    "ParseError",
+    "ShapeError",
+    "UnsupportedError",
+    "LimitError",
+    "EvaluationError",
+]

@@ -1,0 +1,27 @@
+"""Component-form derivatives: explicit entries, differentiated by SymPy.
+
+With concrete dims every entry is an ordinary scalar expression in symbols
+like ``A11`` and ``x1``, and SymPy's scalar ``diff`` is exact. Here we only
+arrange the partials: a gradient in the variable's shape, a Jacobian with
+J[i, j] = ∂f_i/∂x_j.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..errors import UnsupportedError
+
+
+def derivative(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
+    """∂expr/∂target where target is a symbol or an explicit matrix of symbols."""
+    if not isinstance(target, sp.MatrixBase):
+        return expr.diff(target)
+    if not isinstance(expr, sp.MatrixBase):
+        return target.applyfunc(lambda entry: expr.diff(entry))
+    if expr.shape[1] == 1 and target.shape[1] == 1:
+        return sp.ImmutableMatrix(expr.jacobian(target))
+    raise UnsupportedError(
+        "the derivative of a vector or matrix by a matrix is a higher-order tensor",
+        hint="differentiate a scalar, or by one component (e.g. --wrt A11)",
+    )

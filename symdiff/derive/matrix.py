@@ -1,0 +1,131 @@
+"""Matrix-form derivatives: gradients by reverse mode, Jacobians from them.
+
+``gradient`` walks the expression from the top, handing each node's gradient
+to its arguments by the rules in ``rules.py``, and sums what reaches the
+variable. A Jacobian of a vector f is read off the gradient of ⟨G, f⟩ for a
+placeholder G: that gradient is Jᵀ G, linear in G, and ``linear_coefficient``
+writes it as M G so J = Mᵀ. Anything the rules do not cover is an
+``UnsupportedError`` naming it, never a silent zero.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..errors import UnsupportedError
+from ..model.matrices import Diag, Elementwise, ScalarOf
+from .rules import RULES, _scalar
+
+PLACEHOLDER = "_G"
+"""Name of the cotangent placeholder (users cannot write names starting with _)."""
+
+
+def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic | None:
+    """Σ over paths from ``expr`` to ``target`` of what ``upstream`` contributes; None if none."""
+    if expr == target:
+        return upstream
+    if not expr.has(target):
+        return None
+    rule = RULES.get(type(expr))
+    if rule is None:
+        if getattr(expr, "is_Matrix", False):
+            raise UnsupportedError(f"differentiating through {_name(expr)} is not supported yet")
+        rule = _scalar
+    total = None
+    for child, thunk in rule(expr, upstream):
+        if child == target or child.has(target):
+            part = gradient(child, thunk(), target)
+            if part is not None:
+                total = part if total is None else total + part
+    return total
+
+
+def scalar_derivative(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
+    """The gradient of a scalar expression, in the shape of ``target``."""
+    result = gradient(expr, sp.S.One, target)
+    if result is None:
+        return sp.ZeroMatrix(*target.shape) if target.is_Matrix else sp.S.Zero
+    return result
+
+
+def jacobian(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
+    """J[i, j] = ∂expr_i/∂target_j for a vector ``expr`` and a vector or scalar target."""
+    rows, cols = expr.shape
+    if cols != 1:
+        raise UnsupportedError(
+            "the derivative of a matrix is a higher-order tensor",
+            hint="differentiate a scalar (e.g. a trace or a norm) or a vector",
+        )
+    placeholder = sp.MatrixSymbol(PLACEHOLDER, rows, 1)
+    pulled = gradient(expr, placeholder, target)
+    if pulled is None:
+        width = target.shape[0] if target.is_Matrix else 1
+        return sp.ZeroMatrix(rows, width)
+    return linear_coefficient(pulled, placeholder).T
+
+
+def linear_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
+    """M such that ``expr`` = M*G, for ``expr`` linear in G."""
+    if expr == G:
+        return sp.Identity(G.shape[0])
+    if isinstance(expr, sp.MatAdd | sp.Add):
+        terms = [linear_coefficient(term, G) for term in expr.args]
+        return sp.MatAdd(*terms).doit()
+    if isinstance(expr, sp.HadamardProduct):
+        holding = [arg for arg in expr.args if arg.has(G)]
+        if len(holding) == 1:
+            others = [arg for arg in expr.args if arg is not holding[0]]
+            weights = others[0] if len(others) == 1 else sp.HadamardProduct(*others)
+            return (Diag(weights) * linear_coefficient(holding[0], G)).doit()
+    if isinstance(expr, sp.MatMul | sp.Mul):
+        return _product_coefficient(expr, G)
+    if isinstance(expr, ScalarOf):
+        return _product_coefficient(sp.Mul(expr, evaluate=False), G)
+    raise UnsupportedError(f"cannot write a Jacobian through {_name(expr)} in matrix form")
+
+
+def _product_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
+    """Coefficient of G in a product: G as the last factor, inside a 1×1 factor, or in G ∘ v."""
+    if isinstance(expr, sp.MatMul):
+        coefficient, factors = expr.as_coeff_matrices()
+        factors = list(factors)
+    else:
+        coefficient, factors = expr, []
+    scalars = sp.Mul.make_args(coefficient)
+    holding = [s for s in scalars if s.has(G)]
+    if holding:
+        (scalar,) = holding
+        rest = sp.Mul(*(s for s in scalars if s is not scalar))
+        row = _row_coefficient(scalar, G)
+        matrix = sp.MatMul(*factors).doit() if factors else None
+        return rest * (matrix * row if matrix is not None else row)
+    if factors and factors[-1] == G:
+        left = factors[:-1]
+        return coefficient * (sp.MatMul(*left).doit() if left else sp.Identity(G.shape[0]))
+    if factors and not any(f.has(G) for f in factors[:-1]):
+        last = linear_coefficient(factors[-1], G)
+        return coefficient * sp.MatMul(*factors[:-1], last).doit()
+    raise UnsupportedError(f"cannot write a Jacobian through {_name(expr)} in matrix form")
+
+
+def _row_coefficient(scalar: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
+    """P (a row) such that the scalar ``scalar`` = P*G; it must be a ScalarOf of a product."""
+    if isinstance(scalar, ScalarOf):
+        product = scalar.matrix
+        if isinstance(product, sp.MatMul) and product.args[-1] != G:
+            product = product.T
+        if isinstance(product, sp.MatMul) and product.args[-1] == G:
+            coefficient, factors = product.as_coeff_matrices()
+            return coefficient * sp.MatMul(*factors[:-1]).doit()
+    raise UnsupportedError(f"cannot write a Jacobian through {_name(scalar)} in matrix form")
+
+
+def _name(expr: sp.Basic) -> str:
+    names = {
+        Elementwise: "an entrywise function",
+        Diag: "diag",
+        sp.MatPow: "a matrix power",
+        sp.ImmutableMatrix: "a matrix literal",
+    }
+    return names.get(type(expr), type(expr).__name__)
+

@@ -1,0 +1,84 @@
+"""Stage 4: numbers. Evaluate a formula or a derivative with NumPy.
+
+Users pass arrays by variable name, as NumPy users hold them (vectors 1-D);
+this module checks them against the formula's shapes, binds symbolic dims
+from them, and returns NumPy values (vectors 1-D again, scalars as floats).
+The expression is compiled once by ``export.numpy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import sympy as sp
+
+from .errors import EvaluationError
+from .export.numpy import compile_expr
+from .model import Formula
+from .model.build import dim_symbol
+
+ArrayLike = float | int | np.ndarray | list
+
+
+def bind(formula: Formula, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, object]:
+    """The environment for the compiled expression: symbols and dims -> numbers."""
+    missing = sorted(set(formula.variables) - set(values))
+    if missing:
+        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="pass every variable of the formula")
+    unknown = sorted(set(values) - set(formula.variables))
+    if unknown:
+        raise EvaluationError(
+            f"{', '.join(unknown)} is not a variable of the formula",
+            hint=f"its variables are {', '.join(formula.variables)}",
+        )
+    env: dict[sp.Basic, object] = {}
+    dims: dict[str, int] = {}
+    for name, shape in formula.variables.items():
+        value = np.asarray(values[name], dtype=float)
+        symbol = formula.symbols[name]
+        if shape == ():
+            if value.shape != ():
+                raise EvaluationError(f"{name} is a scalar, got an array of shape {value.shape}")
+            env[symbol] = float(value)
+            continue
+        if value.ndim == 1 and shape[1] == 1:
+            value = value.reshape(-1, 1)
+        if value.ndim != 2:
+            raise EvaluationError(f"{name} needs {len(shape) if shape[1] != 1 else 1} dimension(s), got shape {value.shape}")
+        for dim, size in zip(shape, value.shape):
+            expected = dim if isinstance(dim, int) else dims.setdefault(dim, size)
+            if expected != size:
+                raise EvaluationError(
+                    f"{name} has shape {value.shape[0] if shape[1] == 1 else value.shape}, "
+                    f"but its dim {dim} is {expected} elsewhere"
+                )
+        if isinstance(symbol, sp.MatrixBase):
+            env.update((entry, float(v)) for entry, v in zip(symbol, value.ravel()))
+        else:
+            env[symbol] = value
+    env.update((dim_symbol(name), size) for name, size in dims.items())
+    return env
+
+
+def output(value: object) -> object:
+    """Column vectors back to 1-D; 0-d arrays to floats; tuples item by item."""
+    if isinstance(value, tuple):
+        return tuple(output(item) for item in value)
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return float(array)
+    if array.ndim == 2 and array.shape[1] == 1:
+        return array[:, 0]
+    return array
+
+
+def compile_for(formula: Formula, expr: sp.Basic) -> Callable[..., object]:
+    """``f(**values)`` computing ``expr`` for the variables of ``formula``; compiled once."""
+    compiled = compile_expr(expr)
+
+    def evaluate(**values: ArrayLike) -> object:
+        with np.errstate(all="ignore"):
+            return output(compiled(bind(formula, values)))
+
+    return evaluate

@@ -1,0 +1,207 @@
+"""The NumPy printer: an expression compiled once into nested NumPy calls.
+
+A printer in SymPy's sense, one ``_print_<Node>`` method per node type, but
+what it prints are Python closures rather than source text, so no generated
+code is ever executed with ``eval``/``exec`` (SymPy's ``lambdify`` does, and
+mis-prints matrix products once arguments are renamed). Column vectors are
+(n, 1) arrays inside; callers convert at the boundary.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable
+
+import numpy as np
+import sympy as sp
+from sympy.printing.printer import Printer
+
+from ..errors import UnsupportedError
+from ..model.matrices import BOUND
+
+Env = dict[sp.Basic, object]
+Compiled = Callable[[Env], object]
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def _logsumexp(v):
+    peak = np.max(v)
+    return float(peak + np.log(np.sum(np.exp(v - peak))))
+
+
+def _softmax(v):
+    shifted = np.exp(v - np.max(v))
+    return shifted / np.sum(shifted)
+
+
+SCALAR_FUNCTIONS: dict[str, Callable] = {
+    "exp": np.exp,
+    "log": np.log,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "tanh": np.tanh,
+    "Abs": np.abs,
+    "sign": np.sign,
+    "sigmoid": _sigmoid,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "step": lambda z: np.where(np.asarray(z) > 0, 1.0, 0.0),
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+}
+"""SymPy function class name -> the NumPy function computing it entrywise."""
+
+
+class NumPyCompiler(Printer):
+    """SymPy expression -> a function of an environment {symbol: value}."""
+
+    printmethod = "_numpy_closure"
+
+    def emptyPrinter(self, expr):
+        raise UnsupportedError(f"cannot evaluate {type(expr).__name__} numerically")
+
+    def _args(self, expr) -> list[Compiled]:
+        return [self._print(arg) for arg in expr.args]
+
+    # --- scalars ---------------------------------------------------------------
+    def _print_Symbol(self, expr):
+        return lambda env: env[expr]
+
+    def _print_Number(self, expr):
+        value = float(expr)
+        return lambda env: value
+
+    _print_Rational = _print_Integer = _print_Float = _print_Number
+
+    def _print_NumberSymbol(self, expr):
+        value = float(expr)
+        return lambda env: value
+
+    _print_Pi = _print_Exp1 = _print_NumberSymbol
+
+    def _print_Add(self, expr):
+        parts = self._args(expr)
+        return lambda env: functools.reduce(operator.add, (p(env) for p in parts))
+
+    def _print_Mul(self, expr):
+        parts = self._args(expr)
+        return lambda env: functools.reduce(operator.mul, (p(env) for p in parts))
+
+    def _print_Pow(self, expr):
+        base, exponent = self._args(expr)
+        return lambda env: np.power(np.asarray(base(env), dtype=float), exponent(env))
+
+    def _print_Function(self, expr):
+        function = SCALAR_FUNCTIONS.get(type(expr).__name__)
+        if function is None:
+            return self.emptyPrinter(expr)
+        parts = self._args(expr)
+        return lambda env: function(*(p(env) for p in parts))
+
+    _print_Abs = _print_Function
+
+    # --- matrices --------------------------------------------------------------
+    def _print_MatrixSymbol(self, expr):
+        return lambda env: env[expr]
+
+    def _print_MatMul(self, expr):
+        coefficient, factors = expr.as_coeff_matrices()
+        scale = self._print(coefficient)
+        parts = [self._print(f) for f in factors]
+        return lambda env: scale(env) * functools.reduce(np.matmul, (p(env) for p in parts))
+
+    def _print_MatAdd(self, expr):
+        return self._print_Add(expr)
+
+    def _print_HadamardProduct(self, expr):
+        return self._print_Mul(expr)
+
+    def _print_Transpose(self, expr):
+        arg = self._print(expr.arg)
+        return lambda env: np.transpose(arg(env))
+
+    def _print_Inverse(self, expr):
+        arg = self._print(expr.arg)
+        return lambda env: np.linalg.inv(arg(env))
+
+    def _print_MatPow(self, expr):
+        base = self._print(expr.args[0])
+        k = int(expr.args[1])
+        return lambda env: np.linalg.matrix_power(base(env), k)
+
+    def _print_Trace(self, expr):
+        arg = self._print(expr.arg)
+        return lambda env: float(np.trace(arg(env)))
+
+    def _print_Determinant(self, expr):
+        arg = self._print(expr.arg)
+        return lambda env: float(np.linalg.det(arg(env)))
+
+    def _dims(self, expr) -> list[Compiled]:
+        return [self._print(d) for d in expr.shape]
+
+    def _print_Identity(self, expr):
+        (n, _) = self._dims(expr)
+        return lambda env: np.eye(int(n(env)))
+
+    def _print_OneMatrix(self, expr):
+        rows, cols = self._dims(expr)
+        return lambda env: np.ones((int(rows(env)), int(cols(env))))
+
+    def _print_ZeroMatrix(self, expr):
+        rows, cols = self._dims(expr)
+        return lambda env: np.zeros((int(rows(env)), int(cols(env))))
+
+    def _print_ImmutableDenseMatrix(self, expr):
+        entries = [[self._print(e) for e in expr.row(i)] for i in range(expr.rows)]
+        return lambda env: np.array([[float(e(env)) for e in row] for row in entries])
+
+    def _print_Tuple(self, expr):
+        parts = self._args(expr)
+        return lambda env: tuple(p(env) for p in parts)
+
+    # --- symdiff's own nodes -----------------------------------------------------
+    def _print_ScalarOf(self, expr):
+        arg = self._print(expr.matrix)
+        return lambda env: float(np.asarray(arg(env)).reshape(()))
+
+    def _print_Norm(self, expr):
+        arg = self._print(expr.matrix)
+        return lambda env: float(np.linalg.norm(arg(env)))
+
+    def _print_SumEntries(self, expr):
+        arg = self._print(expr.matrix)
+        return lambda env: float(np.sum(arg(env)))
+
+    def _print_LogSumExp(self, expr):
+        arg = self._print(expr.matrix)
+        return lambda env: _logsumexp(arg(env))
+
+    def _print_Softmax(self, expr):
+        arg = self._print(expr.vector)
+        return lambda env: _softmax(arg(env))
+
+    def _print_Diag(self, expr):
+        arg = self._print(expr.vector)
+        return lambda env: np.diagflat(arg(env))
+
+    def _print_Elementwise(self, expr):
+        body = self._print(expr.body)
+        operands = [self._print(op) for op in expr.operands]
+        slots = BOUND[: len(operands)]
+
+        def run(env: Env):
+            values = [op(env) for op in operands]
+            inner = {**env, **dict(zip(slots, values))}
+            return np.broadcast_to(body(inner), np.shape(values[0])) * 1.0
+
+        return run
+
+
+def compile_expr(expr: sp.Basic) -> Compiled:
+    """A function of {symbol: value} computing ``expr`` with NumPy."""
+    return NumPyCompiler()._print(expr)

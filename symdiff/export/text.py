@@ -1,0 +1,215 @@
+"""The plain-text printer: results in the syntax symdiff reads.
+
+One ``_print_<Node>`` method per node type, as in SymPy's own printers.
+Whatever this prints parses back to an equal expression: ``*`` between
+arrays is the matrix product, so entrywise products print as ``hadamard``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
+
+from ..model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+
+FUNCTION_NAMES = {"maximum": "max", "minimum": "min", "Abs": "abs"}
+FUNCTION_LIKE = (
+    sp.Function, Norm, SumEntries, LogSumExp, Softmax, Diag, sp.Trace, sp.Determinant,
+    sp.Inverse, sp.HadamardProduct, sp.Identity, sp.OneMatrix,
+)
+"""Nodes printed as ``name(args)``: they never need parentheses."""
+
+
+class TextPrinter(StrPrinter):
+    """SymPy expression -> symdiff's plain syntax."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bound: dict[sp.Symbol, sp.Basic] = {}
+
+    # --- precedence: what needs parentheses ----------------------------------
+    def _precedence(self, item: sp.Basic) -> int:
+        if isinstance(item, ScalarOf):
+            return PRECEDENCE["Mul"] - 1
+        if isinstance(item, Elementwise):
+            return precedence(item.body)
+        if isinstance(item, FUNCTION_LIKE):
+            return PRECEDENCE["Func"]
+        return precedence(item)
+
+    def parenthesize(self, item, level, strict=False):
+        item = self._bound.get(item, item)
+        prec = self._precedence(item)
+        if prec < level or (strict and prec <= level):
+            return f"({self._print(item)})"
+        return self._print(item)
+
+    def _print_Symbol(self, expr):
+        if expr in self._bound:
+            return self._print(self._bound[expr])
+        return expr.name
+
+    def _print_Elementwise(self, expr: Elementwise) -> str:
+        outer = self._bound
+        self._bound = {**outer, **dict(zip(BOUND, expr.operands))}
+        try:
+            return self._print(expr.body)
+        finally:
+            self._bound = outer
+
+    def _is_array(self, expr: sp.Basic) -> bool:
+        return any(symbol in self._bound for symbol in expr.free_symbols)
+
+    def _print_Mul(self, expr):
+        arrays = [f for f in expr.args if self._is_array(f)]
+        if len(arrays) < 2:
+            return super()._print_Mul(expr)
+        scalars = [f for f in expr.args if not self._is_array(f)]
+        product = self._print(arrays[0])
+        for factor in arrays[1:]:
+            product = f"hadamard({product}, {self._print(factor)})"
+        if not scalars:
+            return product
+        return self.parenthesize(sp.Mul(*scalars), PRECEDENCE["Mul"]) + "*" + product
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.args
+        if exponent is sp.S.Half:
+            return f"sqrt({self._print(base)})"
+        if exponent.is_negative:
+            denominator = base if exponent == -1 else base**-exponent
+            return "1/" + self.parenthesize(denominator, PRECEDENCE["Mul"], strict=True)
+        if self._is_array(base) and exponent.is_Integer and self._is_square_operand(base):
+            product = self._print(base)
+            for _ in range(int(exponent) - 1):
+                product = f"hadamard({product}, {self._print(base)})"
+            return product
+        return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + "^" + self.parenthesize(
+            exponent, PRECEDENCE["Pow"], strict=True
+        )
+
+    def _is_square_operand(self, base: sp.Basic) -> bool:
+        """Entrywise powers of full matrices print as hadamard (``^`` would be the matrix power)."""
+        return any(
+            self._bound[s].shape[0] != 1 and self._bound[s].shape[1] != 1 for s in base.free_symbols if s in self._bound
+        )
+
+    def _print_Rational(self, expr):
+        return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
+
+    def _print_Function(self, expr):
+        name = FUNCTION_NAMES.get(type(expr).__name__, type(expr).__name__)
+        return f"{name}({self.stringify(expr.args, ', ')})"
+
+    _print_Abs = _print_Function
+
+    def _print_Exp1(self, expr):
+        return "exp(1)"
+
+    def _print_Pi(self, expr):
+        return "pi"
+
+    # --- matrices ------------------------------------------------------------
+    def _print_MatrixSymbol(self, expr):
+        return expr.name
+
+    def _print_Transpose(self, expr):
+        arg = expr.arg
+        if isinstance(arg, sp.Inverse):
+            return f"inv({self._print(arg.arg)}.T)"
+        return self.parenthesize(arg, PRECEDENCE["Pow"], strict=True) + ".T"
+
+    def _print_Inverse(self, expr):
+        if isinstance(expr.arg, sp.Transpose):
+            return f"inv({self._print(expr.arg.arg)}).T"
+        return f"inv({self._print(expr.arg)})"
+
+    def _print_MatPow(self, expr):
+        base, exponent = expr.args
+        return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + "^" + self._print(exponent)
+
+    def _print_MatMul(self, expr):
+        coefficient, factors = expr.as_coeff_matrices()
+        parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
+        if coefficient == -1:
+            return "-" + "*".join(parts)
+        numerator, denominator = sp.fraction(coefficient)
+        if numerator != 1:
+            bare = numerator.is_Integer or numerator.is_Symbol or isinstance(numerator, FUNCTION_LIKE)
+            text = self._print(numerator)
+            parts.insert(0, text if bare else f"({text})")
+        product = "*".join(parts)
+        if denominator != 1:
+            product += "/" + self.parenthesize(denominator, PRECEDENCE["Mul"], strict=True)
+        return product
+
+    def _print_MatAdd(self, expr):
+        out = ""
+        texts = [self._print(term) for term in expr.args]
+        for text in sorted(texts, key=lambda text: text.startswith("-")):
+            if not out:
+                out = text
+            elif text.startswith("-"):
+                out += " - " + text[1:]
+            else:
+                out += " + " + text
+        return out
+
+    def _print_HadamardProduct(self, expr):
+        args = sorted(expr.args, key=lambda arg: isinstance(arg, Elementwise))
+        product = self._print(args[0])
+        for arg in args[1:]:
+            product = f"hadamard({product}, {self._print(arg)})"
+        return product
+
+    def _print_ScalarOf(self, expr):
+        return self._print(expr.matrix)
+
+    def _print_Norm(self, expr):
+        return f"norm({self._print(expr.matrix)})"
+
+    def _print_SumEntries(self, expr):
+        return f"sum({self._print(expr.matrix)})"
+
+    def _print_LogSumExp(self, expr):
+        return f"logsumexp({self._print(expr.matrix)})"
+
+    def _print_Softmax(self, expr):
+        return f"softmax({self._print(expr.vector)})"
+
+    def _print_Diag(self, expr):
+        return f"diag({self._print(expr.vector)})"
+
+    def _print_Trace(self, expr):
+        return f"trace({self._print(expr.arg)})"
+
+    def _print_Determinant(self, expr):
+        return f"det({self._print(expr.arg)})"
+
+    def _print_Identity(self, expr):
+        return f"eye({self._print(expr.rows)})"
+
+    def _print_OneMatrix(self, expr):
+        rows, cols = expr.shape
+        return f"ones({self._print(rows)})" if cols == 1 else f"ones({self._print(rows)}, {self._print(cols)})"
+
+    def _print_ZeroMatrix(self, expr):
+        return "0"
+
+    def _print_ImmutableDenseMatrix(self, expr):
+        rows, cols = expr.shape
+        if cols == 1:
+            return "[" + ", ".join(self._print(e) for e in expr) + "]"
+        return "[" + ", ".join("[" + ", ".join(self._print(e) for e in expr.row(i)) + "]" for i in range(rows)) + "]"
+
+    _print_MutableDenseMatrix = _print_ImmutableDenseMatrix
+
+    def _print_Tuple(self, expr):
+        return "(" + ", ".join(self._print(item) for item in expr) + ")"
+
+
+def to_text(expr: sp.Basic) -> str:
+    """``expr`` in symdiff's plain syntax."""
+    return TextPrinter().doprint(expr)
+

@@ -1,0 +1,62 @@
+"""Stage 2: syntax tree -> a typed formula with its SymPy form.
+
+``formula(text, shapes)`` parses, infers and checks shapes, and builds the
+SymPy expression in matrix form (symbolic dims) or component form (concrete
+dims). Everything after this stage works on ``Formula`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import sympy as sp
+
+from ..errors import SymdiffError
+from ..parse import ast, parse
+from .build import Builder, symbol_table
+from .shapes import Dim, Shape, Typing, infer, normalize_declaration
+
+Form = Literal["matrix", "component"]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed, shape-checked formula and its SymPy form."""
+
+    text: str
+    tree: ast.Node
+    typing: Typing
+    symbols: dict[str, sp.Basic]
+    """Every name (variables and components) -> its SymPy object."""
+    expr: sp.Basic
+
+    @property
+    def form(self) -> Form:
+        return "component" if self.typing.concrete else "matrix"
+
+    @property
+    def variables(self) -> dict[str, Shape]:
+        """The variables (not components) and their shapes, in sorted order."""
+        return dict(sorted(self.typing.shapes.items()))
+
+
+def declarations(shapes: Mapping[str, tuple[Dim, ...] | Shape] | None) -> dict[str, Shape]:
+    """Normalize ``{"A": ("n", "d"), "x": ("d",), "lam": ()}`` to shapes."""
+    return {name: normalize_declaration(name, tuple(dims)) for name, dims in (shapes or {}).items()}
+
+
+def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None) -> Formula:
+    """Parse ``text`` and give it shapes and a SymPy form."""
+    try:
+        tree = parse(text)
+        typing = infer(tree, text, declarations(shapes))
+        symbols = symbol_table(typing)
+        expr = Builder(text, symbols).build(tree)
+    except SymdiffError as exc:
+        raise exc.at(text) from None
+    return Formula(text, tree, typing, symbols, expr)
+
+
+__all__ = ["Form", "Formula", "formula", "declarations"]

@@ -1,0 +1,272 @@
+"""Build the SymPy form of a typed syntax tree.
+
+Names with symbolic dims become ``MatrixSymbol``s (matrix form); when every
+name has concrete dims, arrays become explicit matrices of component symbols
+``A11, A12, ...`` (component form). The operations below work on both, so
+one table of rules, keyed by the syntax's function names, serves both forms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import sympy as sp
+
+from .. import limits
+from ..errors import LimitError, UnsupportedError
+from ..parse import ast
+from .functions import SCALAR_FUNCTIONS
+from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
+from .shapes import Shape, Typing
+
+MAX_EXPLICIT_INVERSE = 4
+"""Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
+
+
+def is_array(value: sp.Basic) -> bool:
+    return bool(getattr(value, "is_Matrix", False))
+
+
+def is_explicit(value: sp.Basic) -> bool:
+    return isinstance(value, sp.MatrixBase)
+
+
+def scalar_symbol(name: str) -> sp.Symbol:
+    """The symbol of a scalar variable or component: always real."""
+    return sp.Symbol(name, real=True)
+
+
+def dim_symbol(dim: int | str) -> sp.Expr:
+    return sp.Integer(dim) if isinstance(dim, int) else sp.Symbol(dim, integer=True, positive=True)
+
+
+def component_name(base: str, row: int, col: int, shape: Shape) -> str:
+    """``A11``, ``x2``; ``A_10_1`` or ``W1_1_2`` where digits alone would be ambiguous."""
+    rows, cols = shape
+    indices = (row + 1,) if cols == 1 else (row + 1, col + 1)
+    if max(rows, cols) < 10 and not base[-1].isdigit():
+        return base + "".join(map(str, indices))
+    return base + "".join(f"_{i}" for i in indices)
+
+
+def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
+    """Each variable name -> its SymPy object in this formula's form."""
+    table: dict[str, sp.Basic] = {}
+    for name, shape in typing.shapes.items():
+        if shape == ():
+            table[name] = scalar_symbol(name)
+        elif typing.concrete:
+            rows, cols = shape
+            table[name] = sp.ImmutableMatrix(
+                rows, cols, lambda i, j: scalar_symbol(component_name(name, i, j, shape))
+            )
+            table.update((entry.name, entry) for entry in table[name])
+        else:
+            table[name] = sp.MatrixSymbol(name, *(dim_symbol(d) for d in shape))
+    for name, (base, (row, col)) in typing.components.items():
+        if not typing.concrete:
+            raise UnsupportedError(
+                f"{name} is a component of {base}, but the formula has symbolic dims",
+                hint="declare every shape concrete (e.g. --shape A=2,2) to work with components",
+            )
+        table[name] = table[base][row, col]
+    return table
+
+
+class Builder:
+    """Turns syntax nodes into SymPy, one method per node type."""
+
+    def __init__(self, text: str, symbols: dict[str, sp.Basic]) -> None:
+        self.text = text
+        self.symbols = symbols
+
+    def build(self, node: ast.Node) -> sp.Basic:
+        return getattr(self, "build_" + type(node).__name__)(node)
+
+    def build_Number(self, node: ast.Number) -> sp.Basic:
+        return sp.Rational(node.value.numerator, node.value.denominator)
+
+    def build_Name(self, node: ast.Name) -> sp.Basic:
+        return sp.pi if node.id == "pi" else self.symbols[node.id]
+
+    def build_Neg(self, node: ast.Neg) -> sp.Basic:
+        return -self.build(node.operand)
+
+    def build_Transpose(self, node: ast.Transpose) -> sp.Basic:
+        value = self.build(node.operand)
+        return value.T if is_array(value) else value
+
+    def build_Tuple(self, node: ast.Tuple) -> sp.Basic:
+        return sp.Tuple(*(self.build(item) for item in node.items))
+
+    def build_Matrix(self, node: ast.Matrix) -> sp.Basic:
+        return sp.ImmutableMatrix([[self.build(item) for item in row] for row in node.rows])
+
+    def build_Index(self, node: ast.Index) -> sp.Basic:
+        base = self.build(node.base)
+        if not is_explicit(base):
+            raise UnsupportedError(
+                "components need every shape concrete", self.text, node.span, "declare e.g. --shape A=2,2"
+            )
+        row, col = node.indices if len(node.indices) == 2 else (node.indices[0], 1)
+        return base[row - 1, col - 1]
+
+    def build_Binary(self, node: ast.Binary) -> sp.Basic:
+        left, right = self.build(node.left), self.build(node.right)
+        if node.op == "^":
+            return self.power(node, left, right)
+        return OPERATORS[node.op](left, right)
+
+    def build_Call(self, node: ast.Call) -> sp.Basic:
+        return CALLS[node.func](*(self.build(arg) for arg in node.args))
+
+    def power(self, node: ast.Binary, base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
+        _check_power(base, exponent, self.text, node)
+        if not is_array(base):
+            return base**exponent
+        rows, cols = base.shape
+        if rows == 1 or cols == 1:
+            return _entrywise(lambda t: t**exponent, base)
+        if is_explicit(base) and exponent < 0 and rows > MAX_EXPLICIT_INVERSE:
+            raise _too_big("inverse", rows)
+        return base**exponent
+
+
+def _check_power(base: sp.Basic, exponent: sp.Basic, text: str, node: ast.Binary) -> None:
+    """Refuse powers whose value would be absurdly large before SymPy computes them."""
+    if not exponent.is_number or not exponent.is_real:
+        return
+    size = abs(float(exponent)) if abs(exponent) < 10**300 else math.inf
+    if getattr(base, "is_number", False) and base.is_real and base != 0:
+        magnitude = abs(sp.log(abs(base), 10).evalf(5)) if base.is_Rational else 1
+        if size * max(float(magnitude), 1e-300) > limits.MAX_MAGNITUDE_DIGITS:
+            raise LimitError(
+                "number too large: this power has more than "
+                f"{limits.MAX_MAGNITUDE_DIGITS} digits",
+                text,
+                node.span,
+                "use smaller constants",
+            )
+    elif size > limits.MAX_EXPONENT:
+        raise LimitError(
+            f"exponent larger than {limits.MAX_EXPONENT}", text, node.span, "use a smaller exponent"
+        )
+
+
+def _too_big(what: str, n: int) -> LimitError:
+    return LimitError(
+        f"a symbolic {what} of a concrete {n}×{n} matrix is too large",
+        hint=f"component form computes these up to {MAX_EXPLICIT_INVERSE}×{MAX_EXPLICIT_INVERSE}; use symbolic dims",
+    )
+
+
+def _entrywise(function: Callable[..., sp.Expr], *args: sp.Basic) -> sp.Basic:
+    """``function`` entry by entry: explicit matrices entry-wise, matrix expressions fused."""
+    explicit = next((a for a in args if is_explicit(a)), None)
+    if explicit is not None:
+        return sp.ImmutableMatrix(
+            *explicit.shape,
+            lambda i, j: function(*(a[i, j] if is_array(a) else a for a in args)),
+        )
+    if any(is_array(a) for a in args):
+        return elementwise(function, *args)
+    return function(*args)
+
+
+def _add(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    if is_array(a) == is_array(b):
+        return a + b
+    return _entrywise(lambda s, t: s + t, a, b)
+
+
+def _sub(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    if is_array(a) == is_array(b):
+        return a - b
+    return _entrywise(lambda s, t: s - t, a, b)
+
+
+def _mul(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    product = a * b
+    if is_array(product) and product.shape == (1, 1) and is_array(a) and is_array(b):
+        return as_scalar(product)
+    return product
+
+
+def _div(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    if not is_array(b):
+        return a / b if not is_array(a) else a * (1 / b)
+    return _entrywise(lambda s, t: s / t, a, b)
+
+
+def _scalar_of_array(explicit: Callable, matrix: Callable) -> Callable:
+    """A function from an array to a scalar, by entries (component form) or as a node."""
+
+    def build(value: sp.Basic) -> sp.Basic:
+        if not is_array(value):
+            return value
+        return explicit(value) if is_explicit(value) else matrix(value)
+
+    return build
+
+
+def _norm(value: sp.Basic) -> sp.Basic:
+    if not is_array(value):
+        return sp.Abs(value)
+    if is_explicit(value):
+        return sp.sqrt(sum(entry**2 for entry in value))
+    return Norm(value)
+
+
+def _softmax(value: sp.Basic) -> sp.Basic:
+    if is_explicit(value):
+        total = sum(sp.exp(entry) for entry in value)
+        return value.applyfunc(lambda entry: sp.exp(entry) / total)
+    return Softmax(value)
+
+
+def _square_op(what: str, method: str, node_type: Callable) -> Callable:
+    def build(value: sp.Basic) -> sp.Basic:
+        if not is_explicit(value):
+            return node_type(value)
+        if value.shape[0] > MAX_EXPLICIT_INVERSE:
+            raise _too_big(what, value.shape[0])
+        return getattr(value, method)()
+
+    return build
+
+
+def _hadamard(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    if not (is_array(a) and is_array(b)):
+        return a * b
+    if is_explicit(a) and is_explicit(b):
+        return a.multiply_elementwise(b)
+    return sp.HadamardProduct(a, b)
+
+
+def _diag(value: sp.Basic) -> sp.Basic:
+    return sp.ImmutableMatrix(sp.diag(*value)) if is_explicit(value) else Diag(value)
+
+
+OPERATORS: dict[str, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
+    "+": _add,
+    "-": _sub,
+    "*": _mul,
+    "@": _mul,
+    "/": _div,
+}
+
+CALLS: dict[str, Callable[..., sp.Basic]] = {
+    **{name: (lambda f: lambda *args: _entrywise(f, *args))(f) for name, f in SCALAR_FUNCTIONS.items()},
+    "hadamard": _hadamard,
+    "dot": lambda a, b: _mul(a.T, b) if is_array(a) else a * b,
+    "sum": _scalar_of_array(lambda m: sum(m), SumEntries),
+    "norm": _norm,
+    "logsumexp": _scalar_of_array(lambda m: sp.log(sum(sp.exp(e) for e in m)), LogSumExp),
+    "softmax": _softmax,
+    "trace": _scalar_of_array(lambda m: m.trace(), sp.Trace),
+    "det": _square_op("determinant", "det", sp.Determinant),
+    "inv": _square_op("inverse", "inv", sp.Inverse),
+    "diag": _diag,
+}
+"""How each function of the syntax is built, keyed by canonical name."""

@@ -1,0 +1,126 @@
+"""Scalar functions SymPy lacks, each with its derivative beside its value.
+
+``sigmoid``, ``relu``, ``step`` (the derivative of relu), ``maximum`` and
+``minimum``. SymPy's own ``Max`` differentiates to ``Heaviside`` with
+H(0) = 1/2 and reorders its arguments; symdiff states one convention instead
+(README, "Kinks"): at a tie, ``max``/``min`` pass the whole gradient to their
+second argument, so ``relu(z) = max(z, 0)`` has relu'(0) = 0 as in PyTorch
+and JAX.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+class sigmoid(sp.Function):
+    """The logistic function 1/(1 + exp(-z))."""
+
+    nargs = 1
+    is_real = True
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_zero:
+            return sp.S.Half
+
+    def fdiff(self, argindex=1):
+        return self * (1 - self)
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + sp.exp(-z))
+
+
+class step(sp.Function):
+    """1 for z > 0, else 0: the derivative of relu, with step(0) = 0."""
+
+    nargs = 1
+    is_real = True
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_extended_positive:
+            return sp.S.One
+        if z.is_extended_nonpositive:
+            return sp.S.Zero
+
+    def fdiff(self, argindex=1):
+        return sp.S.Zero
+
+
+class relu(sp.Function):
+    """max(z, 0)."""
+
+    nargs = 1
+    is_real = True
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_extended_nonnegative:
+            return z
+        if z.is_extended_negative:
+            return sp.S.Zero
+
+    def fdiff(self, argindex=1):
+        return step(self.args[0])
+
+
+class maximum(sp.Function):
+    """max(a, b), keeping its arguments in the order written."""
+
+    nargs = 2
+    is_real = True
+
+    @classmethod
+    def eval(cls, a, b):
+        if a == b:
+            return a
+        difference = a - b
+        if difference.is_extended_positive:
+            return a
+        if difference.is_extended_nonpositive:
+            return b
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return step(a - b) if argindex == 1 else 1 - step(a - b)
+
+
+class minimum(sp.Function):
+    """min(a, b), keeping its arguments in the order written."""
+
+    nargs = 2
+    is_real = True
+
+    @classmethod
+    def eval(cls, a, b):
+        if a == b:
+            return a
+        difference = b - a
+        if difference.is_extended_positive:
+            return a
+        if difference.is_extended_nonpositive:
+            return b
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return step(b - a) if argindex == 1 else 1 - step(b - a)
+
+
+SCALAR_FUNCTIONS: dict[str, object] = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "tanh": sp.tanh,
+    "abs": sp.Abs,
+    "sign": sp.sign,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "step": step,
+    "max": maximum,
+    "min": minimum,
+}
+"""Canonical syntax name -> the SymPy function applied to scalars (and entrywise)."""

@@ -1,0 +1,469 @@
+"""Shapes: declared, inferred and checked, before anything is built.
+
+Every name gets a shape: ``()`` for a scalar, ``(rows, cols)`` otherwise, a
+vector being ``(d, 1)``. Dimensions are positive integers, dimension names
+(``"n"``) or unknowns that unification resolves. Undeclared names are inferred
+as matrixcalculus.org users expect: one upper-case letter with optional digits
+is a matrix; a name multiplied from the right onto an array, passed to
+``norm``/``sum``/``dot``, or added to a vector is a vector; the rest are
+scalars. A conflict names both operands and their shapes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .. import limits
+from ..errors import LimitError, ShapeError
+from ..parse import ast
+from ..parse.vocabulary import ELEMENTWISE
+
+Dim = int | str
+Shape = tuple[()] | tuple[Dim, Dim]
+"""A finished shape: () or (rows, cols); a vector is (d, 1)."""
+
+DIM_LETTERS = ("n", "d", "m", "k", "p", "q", "r", "s", "t", "u", "v", "w")
+
+
+class _Var:
+    """An unknown dimension, resolved by unification."""
+
+    counter = itertools.count()
+
+    def __init__(self) -> None:
+        self.id = next(self.counter)
+
+    def __repr__(self) -> str:
+        return f"?{self.id}"
+
+
+Term = int | str | _Var
+TermShape = tuple[()] | tuple[Term, Term]
+
+
+class _Unknown:
+    """The shape of an expression whose names are not all typed yet."""
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Typing:
+    """What shape inference found: each name's shape, and which names are components."""
+
+    shapes: dict[str, Shape]
+    components: dict[str, tuple[str, tuple[int, int]]]
+    """A component name (``A11``) -> its base name and 0-based (row, col)."""
+    result: Shape | tuple[Shape, ...]
+    """The shape of the whole formula; a tuple formula has a tuple of shapes."""
+    is_tuple: bool = False
+
+    @property
+    def concrete(self) -> bool:
+        """True when every array name has integer dims: component form."""
+        return all(all(isinstance(d, int) for d in shape) for shape in self.shapes.values())
+
+
+def normalize_declaration(name: str, dims: tuple[Dim, ...]) -> Shape:
+    """A user's declaration (``("n", "d")``, ``("d",)``, ``()``) as a Shape."""
+    for dim in dims:
+        if isinstance(dim, bool) or not (
+            (isinstance(dim, int) and dim > 0) or (isinstance(dim, str) and dim.isidentifier() and dim[0].isalpha())
+        ):
+            raise ShapeError(
+                f"bad dimension {dim!r} for {name}",
+                hint="dimensions are positive integers or names such as n, d",
+            )
+    if len(dims) == 0:
+        return ()
+    if len(dims) == 1:
+        return (dims[0], 1)
+    if len(dims) == 2:
+        return (dims[0], dims[1])
+    raise ShapeError(f"{name} has {len(dims)} dimensions; symdiff handles scalars, vectors and matrices")
+
+
+def describe(shape: TermShape | Shape, resolve: Callable[[Term], Term] = lambda t: t) -> str:
+    """``scalar``, ``vector of length d``, ``n×d matrix``, as error messages say it."""
+    if shape == ():
+        return "scalar"
+    rows, cols = (resolve(t) for t in shape)
+    name = lambda t: "?" if isinstance(t, _Var) else str(t)  # noqa: E731
+    if cols == 1 and rows != 1:
+        return f"vector of length {name(rows)}"
+    if rows == 1 and cols != 1:
+        return f"row vector of length {name(cols)}"
+    return f"{name(rows)}×{name(cols)} matrix"
+
+
+def split_component(name: str) -> tuple[str, tuple[int, ...]] | None:
+    """``A11`` -> ("A", (1, 1)) candidates: ``A_1_2``, ``x_10``, ``x3``; None if no digits."""
+    if "_" in name:
+        base, *parts = name.split("_")
+        if base and parts and all(p.isdigit() and p[0] != "0" for p in parts):
+            return base, tuple(int(p) for p in parts)
+        return None
+    stem = name.rstrip("0123456789")
+    digits = name[len(stem) :]
+    if not stem or not digits or digits[0] == "0":
+        return None
+    return stem, (int(digits),)
+
+
+@dataclass
+class _Inference:
+    text: str
+    declared: Mapping[str, Shape]
+    parent: dict[_Var, Term] = field(default_factory=dict)
+    names: dict[str, TermShape | None] = field(default_factory=dict)
+    changed: bool = False
+
+    # --- unification -------------------------------------------------------
+    def find(self, term: Term) -> Term:
+        while isinstance(term, _Var) and term in self.parent:
+            term = self.parent[term]
+        return term
+
+    def unify(self, a: Term, b: Term) -> bool:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return True
+        if isinstance(a, _Var):
+            self.parent[a] = b
+            return True
+        if isinstance(b, _Var):
+            self.parent[b] = a
+            return True
+        return False
+
+    def fresh(self) -> _Var:
+        return _Var()
+
+    def show(self, node: ast.Node, shape: TermShape) -> str:
+        start, end = node.span  # type: ignore[attr-defined]
+        return f"{self.text[start:end] or 'operand'} ({describe(shape, self.find)})"
+
+    def conflict(self, node: ast.Node, message: str, hint: str | None = None) -> ShapeError:
+        return ShapeError(message, self.text, node.span, hint)  # type: ignore[attr-defined]
+
+    # --- typing of names ---------------------------------------------------
+    def assign(self, node: ast.Node, shape: TermShape) -> bool:
+        """Give a bare unknown name a shape, looking through transposes, minus and entrywise calls."""
+        while isinstance(node, ast.Transpose | ast.Neg) or (
+            isinstance(node, ast.Call) and len(node.args) == 1 and node.func in ELEMENTWISE
+        ):
+            node = node.children()[0]
+        if isinstance(node, ast.Name) and node.id in self.names and self.names[node.id] is None:
+            self.names[node.id] = shape
+            self.changed = True
+            return True
+        return False
+
+    def vector(self) -> TermShape:
+        return (self.fresh(), 1)
+
+    # --- shape rules -------------------------------------------------------
+    def shape(self, node: ast.Node) -> TermShape | _Unknown | tuple:
+        method = getattr(self, "shape_" + type(node).__name__)
+        return method(node)
+
+    def shape_Number(self, node: ast.Number) -> TermShape:
+        return ()
+
+    def shape_Name(self, node: ast.Name) -> TermShape | _Unknown:
+        if node.id == "pi":
+            return ()
+        shape = self.names[node.id]
+        return UNKNOWN if shape is None else shape
+
+    def shape_Neg(self, node: ast.Neg) -> TermShape | _Unknown:
+        return self.shape(node.operand)
+
+    def shape_Transpose(self, node: ast.Transpose) -> TermShape | _Unknown:
+        shape = self.shape(node.operand)
+        if shape is UNKNOWN and isinstance(node.operand, ast.Name):
+            self.assign(node.operand, self.vector())  # only arrays are transposed
+        if shape is UNKNOWN or shape == ():
+            return shape
+        return (shape[1], shape[0])
+
+    def shape_Tuple(self, node: ast.Tuple) -> TermShape:
+        raise self.conflict(node, "a tuple can only be the whole formula", "write (a, b) at the top level only")
+
+    def shape_Matrix(self, node: ast.Matrix) -> TermShape:
+        for item in node.children():
+            if self.shape(item) not in ((), UNKNOWN):
+                raise self.conflict(item, "entries of a [...] literal must be scalars", "write [[a, b], [c, d]] by rows")
+            self.assign(item, ())
+        return (len(node.rows), len(node.rows[0]))
+
+    def shape_Index(self, node: ast.Index) -> TermShape:
+        shape = self.shape(node.base)
+        if shape is UNKNOWN or shape == ():
+            raise self.conflict(node, "only a vector or matrix can be indexed", "declare its shape, e.g. --shape x=2")
+        dims = tuple(self.find(d) for d in shape)
+        if not all(isinstance(d, int) for d in dims):
+            raise self.conflict(node, "components need concrete dims", "declare them, e.g. --shape A=2,2")
+        wanted = 1 if dims[1] == 1 else 2
+        indices = node.indices if len(node.indices) == 2 or wanted == 1 else None
+        if indices is None or (len(indices) == 2 and dims[1] == 1 and indices[1] != 1):
+            raise self.conflict(node, f"{describe(shape, self.find)} takes {wanted} index(es)")
+        full = indices if len(indices) == 2 else (indices[0], 1)
+        if full[0] > dims[0] or full[1] > dims[1]:
+            raise self.conflict(node, f"index out of range for a {describe(shape, self.find)}", "indices start at 1")
+        return ()
+
+    def shape_Binary(self, node: ast.Binary) -> TermShape | _Unknown:
+        left, right = self.shape(node.left), self.shape(node.right)
+        op = node.op
+        if op in "+-":
+            return self.broadcast(node, left, right, "add" if op == "+" else "subtract")
+        if op in "*@":
+            if op == "*" and (left == () or right == ()):
+                return right if left == () else left
+            if left is UNKNOWN or right is UNKNOWN:
+                known, other, on_left = (left, node.right, False) if right is UNKNOWN else (right, node.left, True)
+                if known not in (UNKNOWN, ()) and not (on_left and isinstance(other, ast.Name)):
+                    self.assign(other, self.vector())
+                elif op == "@" and known is not UNKNOWN:
+                    self.assign(other, self.vector())
+                return UNKNOWN
+            if op == "@" and (left == () or right == ()):
+                raise self.conflict(node, "@ multiplies two arrays", "use * to scale by a scalar")
+            return self.matmul(node, left, right)
+        if op == "/":
+            if right == ():
+                return left
+            if right is UNKNOWN:
+                return UNKNOWN
+            return self.broadcast(node, left, right, "divide")
+        return self.power(node, left, right)
+
+    def broadcast(self, node: ast.Binary | ast.Call, left, right, verb: str) -> TermShape | _Unknown:
+        left_node, right_node = node.children()
+        if left is UNKNOWN or right is UNKNOWN:
+            known, other = (left, right_node) if right is UNKNOWN else (right, left_node)
+            if known not in (UNKNOWN, ()) and self.find(known[1]) == 1 and verb in ("add", "subtract"):
+                self.assign(other, self.vector())
+            return UNKNOWN
+        if left == () or right == ():
+            return right if left == () else left
+        if not all(self.unify(a, b) for a, b in zip(left, right)):
+            raise self.conflict(
+                node,
+                f"cannot {verb} {self.show(left_node, left)} and {self.show(right_node, right)}",
+                "the shapes must agree",
+            )
+        return left
+
+    def matmul(self, node: ast.Node, left: TermShape, right: TermShape) -> TermShape:
+        left_node, right_node = node.children()
+        if not self.unify(left[1], right[0]):
+            raise self.conflict(
+                node,
+                f"cannot multiply {self.show(left_node, left)} by {self.show(right_node, right)}",
+                "the columns of the left must match the rows of the right; for entrywise products use hadamard(a, b)",
+            )
+        rows, cols = self.find(left[0]), self.find(right[1])
+        return () if rows == 1 and cols == 1 else (rows, cols)
+
+    def power(self, node: ast.Binary, base, exponent) -> TermShape | _Unknown:
+        if exponent is UNKNOWN:
+            self.assign(node.right, ())
+            return UNKNOWN
+        if exponent != ():
+            raise self.conflict(node.right, "an exponent must be a scalar")
+        if base is UNKNOWN or base == ():
+            return base
+        rows, cols = (self.find(d) for d in base)
+        if rows == 1 or cols == 1:
+            return base  # entrywise power of a vector
+        if not (isinstance(node.right, ast.Number) and node.right.value.denominator == 1) and not (
+            isinstance(node.right, ast.Neg) and isinstance(node.right.operand, ast.Number)
+        ):
+            raise self.conflict(node, "a matrix power needs an integer exponent", "for entrywise powers use hadamard")
+        if not self.unify(rows, cols):
+            raise self.conflict(node, f"only a square matrix has powers, not {self.show(node.left, base)}")
+        return base
+
+    def shape_Call(self, node: ast.Call) -> TermShape | _Unknown:
+        rule = CALL_RULES[node.func]
+        return rule(self, node, [self.shape(arg) for arg in node.args])
+
+    # --- driving -----------------------------------------------------------
+    def run(self, tree: ast.Node) -> TermShape | tuple:
+        items = tree.items if isinstance(tree, ast.Tuple) else (tree,)
+        while True:
+            self.changed = False
+            shapes = [self.shape(item) for item in items]
+            if not self.changed:
+                break
+        for name, shape in self.names.items():
+            if shape is None:
+                self.names[name] = ()
+        return tuple(self.shape(item) for item in items)
+
+
+def _elementwise(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+    return shapes[0]
+
+
+def _binary_elementwise(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+    return inf.broadcast(node, shapes[0], shapes[1], f"take {node.func} of")
+
+
+def _to_scalar(kind: str) -> Callable:
+    """``sum``, ``norm``, ``logsumexp``: an array (a bare unknown name: a vector) to a scalar."""
+
+    def rule(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+        (shape,) = shapes
+        if shape is UNKNOWN:
+            inf.assign(node.args[0], inf.vector())
+            return UNKNOWN
+        if kind == "vector" and shape != () and inf.find(shape[1]) != 1:
+            raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
+        return ()
+
+    return rule
+
+
+def _vector_to_vector(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+    (shape,) = shapes
+    if shape is UNKNOWN:
+        inf.assign(node.args[0], inf.vector())
+        return UNKNOWN
+    if shape == () or inf.find(shape[1]) != 1:
+        raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
+    return shape if node.func == "softmax" else (shape[0], shape[0])
+
+
+def _dot(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+    for arg, shape in zip(node.args, shapes):
+        if shape is UNKNOWN:
+            inf.assign(arg, inf.vector())
+    if UNKNOWN in shapes:
+        return UNKNOWN
+    if any(s == () or inf.find(s[1]) != 1 for s in shapes):
+        raise inf.conflict(node, "dot takes two vectors", "for matrices use trace(A.T*B)")
+    inf.broadcast(node, shapes[0], shapes[1], "take the dot product of")
+    return ()
+
+
+def _hadamard(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+    for arg, other in ((node.args[0], shapes[1]), (node.args[1], shapes[0])):
+        if other not in (UNKNOWN, ()):
+            inf.assign(arg, other)
+    return inf.broadcast(node, shapes[0], shapes[1], "take the entrywise product of")
+
+
+def _square(result: str) -> Callable:
+    def rule(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
+        (shape,) = shapes
+        if shape is UNKNOWN:
+            return UNKNOWN
+        if shape == () or not inf.unify(shape[0], shape[1]):
+            raise inf.conflict(node, f"{node.func} needs a square matrix, not {inf.show(node.args[0], shape)}")
+        return () if result == "scalar" else shape
+
+    return rule
+
+
+CALL_RULES: dict[str, Callable] = {
+    **{name: _elementwise for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "step", "sign")},
+    "max": _binary_elementwise,
+    "min": _binary_elementwise,
+    "hadamard": _hadamard,
+    "dot": _dot,
+    "sum": _to_scalar("any"),
+    "norm": _to_scalar("any"),
+    "logsumexp": _to_scalar("vector"),
+    "softmax": _vector_to_vector,
+    "diag": _vector_to_vector,
+    "trace": _square("scalar"),
+    "det": _square("scalar"),
+    "inv": _square("matrix"),
+}
+"""Shape rule of each function, keyed by canonical name."""
+
+
+def _is_matrix_name(name: str) -> bool:
+    return name[0].isupper() and (len(name) == 1 or name[1:].isdigit())
+
+
+def _names_component(name: str, declared: Mapping[str, Shape]) -> bool:
+    """True if ``name`` looks like an entry of a declared name with concrete dims."""
+    split = split_component(name)
+    shape = declared.get(split[0]) if split else None
+    return bool(shape) and all(isinstance(d, int) for d in shape)
+
+
+def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None) -> Typing:
+    """Type every name of ``tree``; raise ``ShapeError`` on a conflict."""
+    declared = dict(declared or {})
+    used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi"}
+    inf = _Inference(text, declared)
+    for name in sorted(used | set(declared)):
+        if name in declared:
+            inf.names[name] = declared[name]
+        elif _is_matrix_name(name) and not _names_component(name, declared):
+            inf.names[name] = (inf.fresh(), inf.fresh())
+        else:
+            inf.names[name] = None
+    results = inf.run(tree)
+
+    taken = used | set(declared) | {d for s in declared.values() for d in s if isinstance(d, str)}
+    letters = (letter for letter in itertools.chain(DIM_LETTERS, (f"n{i}" for i in itertools.count(1))) if letter not in taken)
+    names: dict[_Var, str] = {}
+
+    def final(term: Term) -> Dim:
+        term = inf.find(term)
+        if isinstance(term, _Var):
+            if term not in names:
+                names[term] = next(letters)
+            return names[term]
+        return term
+
+    shapes = {name: tuple(final(d) for d in shape) for name, shape in inf.names.items()}  # type: ignore[union-attr]
+    components = _components(shapes, declared, used)
+    for name in components:
+        shapes.pop(name, None)
+    for name, shape in shapes.items():
+        if shape and all(isinstance(d, int) for d in shape) and shape[0] * shape[1] > limits.MAX_COMPONENTS:
+            raise LimitError(
+                f"{name} has {shape[0] * shape[1]} entries; component form allows at most {limits.MAX_COMPONENTS}",
+                hint="use symbolic dims (e.g. --shape A=n,d) for the matrix form",
+            )
+    result_shapes = tuple(tuple(final(d) for d in shape) for shape in results)
+    if isinstance(tree, ast.Tuple):
+        return Typing(shapes, components, result_shapes, is_tuple=True)
+    return Typing(shapes, components, result_shapes[0])
+
+
+def _components(
+    shapes: dict[str, Shape], declared: Mapping[str, Shape], used: set[str]
+) -> dict[str, tuple[str, tuple[int, int]]]:
+    """Names like ``A11`` or ``x_2`` that denote entries of a name with concrete dims."""
+    found = {}
+    for name in used - set(declared):
+        split = split_component(name)
+        if split is None or shapes.get(name) != ():
+            continue
+        base, index = split
+        shape = shapes.get(base)
+        if not shape or not all(isinstance(d, int) for d in shape):
+            continue
+        rows, cols = shape
+        if cols == 1 and len(index) == 1:
+            position = (index[0], 1)
+        elif len(index) == 2:
+            position = index
+        elif len(index) == 1 and rows < 10 and cols < 10 and 10 < index[0] < 100:
+            position = divmod(index[0], 10)
+        else:
+            continue
+        if 1 <= position[0] <= rows and 1 <= position[1] <= cols:
+            found[name] = (base, (position[0] - 1, position[1] - 1))
+    return found
