@@ -132,17 +132,16 @@ class TextPrinter(StrPrinter):
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
         parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
-        if coefficient == -1:
-            return "-" + "*".join(parts)
         numerator, denominator = sp.fraction(coefficient)
+        sign = ""
+        if numerator.could_extract_minus_sign():
+            sign, numerator = "-", -numerator
         if numerator != 1:
-            bare = numerator.is_Integer or numerator.is_Symbol or isinstance(numerator, FUNCTION_LIKE)
-            text = self._print(numerator)
-            parts.insert(0, text if bare else f"({text})")
+            parts.insert(0, self.parenthesize(numerator, PRECEDENCE["Mul"]))
         product = "*".join(parts)
         if denominator != 1:
             product += "/" + self.parenthesize(denominator, PRECEDENCE["Mul"], strict=True)
-        return product
+        return sign + product
 
     def _print_MatAdd(self, expr):
         out = ""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .. import limits
 from ..errors import LimitError, ShapeError
 from ..parse import ast
-from ..parse.vocabulary import ELEMENTWISE
+from ..parse.vocabulary import DIMENSIONED, ELEMENTWISE
 
 Dim = int | str
 Shape = tuple[()] | tuple[Dim, Dim]
@@ -291,6 +291,8 @@ class _Inference:
 
     def shape_Call(self, node: ast.Call) -> TermShape | _Unknown:
         rule = CALL_RULES[node.func]
+        if node.func in DIMENSIONED:
+            return rule(self, node, [])
         return rule(self, node, [self.shape(arg) for arg in node.args])
 
     # --- driving -----------------------------------------------------------
@@ -359,6 +361,16 @@ def _hadamard(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unk
     return inf.broadcast(node, shapes[0], shapes[1], "take the entrywise product of")
 
 
+def _dimension(inf: _Inference, node: ast.Call) -> Dim:
+    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``."""
+    (arg,) = node.args
+    if isinstance(arg, ast.Name):
+        return arg.id
+    if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:
+        return int(arg.value)
+    raise inf.conflict(arg, f"{node.func} takes a dimension: a name such as n, or a positive integer")
+
+
 def _square(result: str) -> Callable:
     def rule(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
         (shape,) = shapes
@@ -385,6 +397,8 @@ CALL_RULES: dict[str, Callable] = {
     "trace": _square("scalar"),
     "det": _square("scalar"),
     "inv": _square("matrix"),
+    "eye": lambda inf, node, shapes: (_dimension(inf, node),) * 2,
+    "ones": lambda inf, node, shapes: (_dimension(inf, node), 1),
 }
 """Shape rule of each function, keyed by canonical name."""
 
@@ -403,7 +417,10 @@ def _names_component(name: str, declared: Mapping[str, Shape]) -> bool:
 def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None) -> Typing:
     """Type every name of ``tree``; raise ``ShapeError`` on a conflict."""
     declared = dict(declared or {})
-    used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi"}
+    dimensions = {
+        arg for node in tree.walk() if isinstance(node, ast.Call) and node.func in DIMENSIONED for arg in node.args
+    }
+    used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and node not in dimensions}
     inf = _Inference(text, declared)
     for name in sorted(used | set(declared)):
         if name in declared:

@@ -26,8 +26,13 @@ ARITY: dict[str, int] = {
     "logsumexp": 1,
     "softmax": 1,
     "diag": 1,
+    "eye": 1,
+    "ones": 1,
 }
 """Canonical function name -> number of arguments."""
+
+DIMENSIONED: frozenset[str] = frozenset({"eye", "ones"})
+"""Functions whose arguments are dimensions (``eye(n)``, ``ones(n)``), not formulas."""
 
 ALIASES: dict[str, str] = {"tr": "trace", "ln": "log", "Tr": "trace"}
 """Other spellings of canonical names (``transpose`` is a node, not a call)."""

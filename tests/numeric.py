@@ -1,0 +1,85 @@
+"""Central finite differences: the numeric check every derivative in the tests gets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import symdiff
+from symdiff.model import Formula
+
+STEP = 1e-6
+
+
+def random_values(formula: Formula, rng: np.random.Generator, positive: bool = False) -> dict[str, object]:
+    """Random values for every variable; symbolic dims drawn at random sizes 2..4."""
+    sizes: dict[str, int] = {}
+    values: dict[str, object] = {}
+
+    def draw(shape):
+        if positive:
+            return rng.uniform(0.5, 1.5, size=shape)
+        return rng.normal(size=shape)
+
+    for name, shape in formula.variables.items():
+        if shape == ():
+            values[name] = float(draw(()))
+            continue
+        dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
+        values[name] = draw(dims[0]) if shape[1] == 1 else draw(tuple(dims))
+        if dims[0] == dims[1] and shape[1] != 1 and name.isupper():
+            values[name] = values[name] + dims[0] * np.eye(dims[0])  # well conditioned, positive det
+    return values
+
+
+def _locate(formula: Formula, name: str) -> tuple[str, tuple[int, ...] | None]:
+    """A variable name -> (name, None); a component name -> (base, index into the array)."""
+    if name in formula.variables:
+        return name, None
+    for base, shape in formula.variables.items():
+        symbol = formula.symbols[base]
+        if shape and hasattr(symbol, "shape"):
+            for i in range(symbol.shape[0]):
+                for j in range(symbol.shape[1]):
+                    if str(symbol[i, j]) == name:
+                        return base, (i,) if shape[1] == 1 else (i, j)
+    raise KeyError(name)
+
+
+def numeric_derivative(function, values: dict[str, object], formula: Formula, name: str) -> np.ndarray:
+    """d function / d name by central differences; Jacobian layout J[i, j] = ∂f_i/∂x_j."""
+    base, index = _locate(formula, name)
+    point = np.asarray(values[base], dtype=float)
+    positions = [index] if index is not None else list(np.ndindex(point.shape)) if point.shape else [()]
+    columns = []
+    for position in positions:
+        plus, minus = point.copy(), point.copy()
+        plus[position] += STEP
+        minus[position] -= STEP
+        up = np.asarray(function(**{**values, base: plus if plus.shape else float(plus)}), dtype=float)
+        down = np.asarray(function(**{**values, base: minus if minus.shape else float(minus)}), dtype=float)
+        columns.append((up - down) / (2 * STEP))
+    if index is not None or not point.shape:
+        return columns[0]
+    out_shape = columns[0].shape
+    stacked = np.stack(columns, axis=-1)
+    if out_shape == ():
+        return stacked.reshape(point.shape)
+    return stacked.reshape(out_shape + point.shape)
+
+
+def assert_matches_finite_differences(
+    expr: str, wrt, shapes=None, points: int = 3, positive: bool = False, seed: int = 0
+) -> symdiff.Result:
+    """Derive, then compare with central differences at ``points`` random points and sizes."""
+    names = [wrt] if isinstance(wrt, str) else list(wrt)
+    result = symdiff.derive(expr, names, shapes)
+    rng = np.random.default_rng(seed)
+    for _ in range(points):
+        values = random_values(result.formula, rng, positive)
+        previous = symdiff.derive(expr, names[:-1], shapes) if len(names) > 1 else symdiff.parse(expr, shapes)
+        expected = numeric_derivative(previous.lambdify(), values, result.formula, names[-1])
+        actual = np.asarray(result.evaluate(**values), dtype=float)
+        if actual.ndim == 2 and expected.ndim == 3 and expected.shape[1] == 1:
+            expected = expected[:, 0, :]
+        np.testing.assert_allclose(actual, expected.reshape(actual.shape), rtol=1e-5, atol=1e-6)
+    return result

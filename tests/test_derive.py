@@ -1,0 +1,126 @@
+"""Derivatives: printed results, each checked against central finite differences."""
+
+import pytest
+
+import symdiff
+from numeric import assert_matches_finite_differences
+
+C2 = {"A": (2, 2), "x": (2,)}
+
+# formula, wrt, shapes, expected text
+MATRIX_FORM = [
+    ("0.5*norm(A*x)**2", "x", None, "A.T*A*x"),
+    ("0.5*norm(A*x)**2", "A", None, "A*x*x.T"),
+    ("0.5*norm(A*x)**2", "x", {"A": ("n", "d"), "x": ("d",)}, "A.T*A*x"),
+    ("x.T*x", "x", None, "2*x"),
+    ("x.T*A*x", "x", None, "A*x + A.T*x"),
+    ("x.T*A*x", "A", None, "x*x.T"),
+    ("a.T*X*b", "X", None, "a*b.T"),
+    ("dot(a, x)", "x", None, "a"),
+    ("dot(A*x, y)", "A", None, "y*x.T"),
+    ("norm(x)", "x", None, "x/norm(x)"),
+    ("norm(X)^2", "X", None, "2*X"),
+    ("lam*norm(x)^2", "x", {"lam": ()}, "2*lam*x"),
+    ("lam*norm(x)^2", "lam", {"lam": ()}, "norm(x)^2"),
+    ("0.5*norm(A*x - b)^2 + 0.5*lam*norm(x)^2", "x", None, "lam*x + A.T*(A*x - b)"),
+    ("sum(log(sigmoid(A*x)))", "A", None, "(1 - sigmoid(A*x))*x.T"),
+    ("sum(exp(x))", "x", None, "exp(x)"),
+    ("0.5*norm(W2*sigmoid(W1*x) - y)**2", "W2", None, "(W2*sigmoid(W1*x) - y)*sigmoid(W1*x).T"),
+    ("sum(hadamard(a, tanh(W*x)))", "W", None, "hadamard(a, 1 - tanh(W*x)^2)*x.T"),
+    ("sqrt(x.T*x + 1)", "x", None, "x/sqrt(x.T*x + 1)"),
+    ("trace(A*X*B)", "X", None, "A.T*B.T"),
+    ("A*x", "x", None, "A"),
+    ("A*x + b", "b", None, "eye(n)"),
+    ("exp(-lam)*norm(x)^2", "lam", {"lam": ()}, "-exp(-lam)*norm(x)^2"),
+]
+
+
+@pytest.mark.parametrize("expr, wrt, shapes, expected", MATRIX_FORM)
+def test_matrix_form(expr, wrt, shapes, expected):
+    result = assert_matches_finite_differences(expr, wrt, shapes)
+    assert result.text == expected
+
+
+def test_result_is_not_scaled_by_a_float():
+    assert symdiff.derive("0.5*norm(A*x)**2", "x").text == "A.T*A*x"
+    assert "1.0" not in symdiff.derive("0.25*norm(A*x)**2", "x").text
+
+
+def test_component_of_concrete_matrix():
+    result = assert_matches_finite_differences("0.5*norm(A*x)**2", "A11", C2)
+    assert result.text == "x1*(A11*x1 + A12*x2)"
+    assert result.shape == ()
+
+
+def test_component_gradient_by_vector():
+    result = assert_matches_finite_differences("0.5*norm(A*x)**2", "x", C2)
+    assert result.text == "[A11*(A11*x1 + A12*x2) + A21*(A21*x1 + A22*x2), A12*(A11*x1 + A12*x2) + A22*(A21*x1 + A22*x2)]"
+    assert result.shape == (2,)
+
+
+def test_component_gradient_by_matrix_has_its_shape():
+    result = assert_matches_finite_differences("0.5*norm(A*x)**2", "A", C2)
+    assert result.shape == (2, 2)
+    assert result.text.startswith("[[x1*(A11*x1 + A12*x2), x2*(A11*x1 + A12*x2)]")
+
+
+@pytest.mark.parametrize("spelling", ["A[1,1]*x[1] + A_12*x2", "A11*x_1 + A[1, 2]*x[2]"])
+def test_component_spellings_agree(spelling):
+    result = assert_matches_finite_differences(spelling, "x1", C2)
+    assert result.text == "A11"
+
+
+def test_scalar_calculus():
+    result = assert_matches_finite_differences("sigmoid(a*r)", "a", None)
+    assert result.text == "r*(1 - sigmoid(a*r))*sigmoid(a*r)"
+    assert assert_matches_finite_differences("max(c*x1 + e*x2, 0)", "e").text == "x2*step(c*x1 + e*x2)"
+    assert assert_matches_finite_differences("relu(w*x)", "w").text == "x*step(w*x)"
+    assert assert_matches_finite_differences("log(x) + sqrt(x) + tan(x)", "x", positive=True).text
+
+
+def test_jacobians():
+    assert assert_matches_finite_differences("A*x", "x").text == "A"
+    assert assert_matches_finite_differences("sigmoid(x)", "x", {"x": ("n",)}).text == (
+        "diag(hadamard(1 - sigmoid(x), sigmoid(x)))"
+    )
+    assert assert_matches_finite_differences("x*lam", "lam", {"x": ("n",)}).shape == ("n",)
+    result = assert_matches_finite_differences("[x1^2, x1*x2, sin(x2)]", "x", {"x": (2,)})
+    assert result.text == "[[2*x1, 0], [x2, x1], [0, cos(x2)]]"
+
+
+def test_hessians():
+    assert assert_matches_finite_differences("0.5*norm(A*x)**2", ["x", "x"]).text == "A.T*A"
+    assert assert_matches_finite_differences("x.T*x", ["x", "x"]).text == "2*eye(n)"
+    result = assert_matches_finite_differences("log(sum(exp(x)))", ["x", "x"])
+    assert "diag(exp(x))" in result.text
+    assert assert_matches_finite_differences("x1^2*x2", ["x", "x"], {"x": (2,)}).text == "[[2*x2, 2*x1], [2*x1, 0]]"
+
+
+def test_tuple_of_partials():
+    result = symdiff.derive("(A11*x1 + A12*x2, A21*x1 + A22*x2)", "A11", C2)
+    assert result.text == "(x1, 0)"
+
+
+def test_unknown_variable_suggests_a_name():
+    with pytest.raises(symdiff.SymdiffError) as info:
+        symdiff.derive("0.5*norm(A*x)**2", "xx")
+    assert "does not occur" in info.value.message
+    assert "did you mean 'x'" in info.value.hint
+
+
+def test_declared_but_absent_variable_gives_zero():
+    result = symdiff.derive("x.T*x", "y", {"y": ("n",), "x": ("n",)})
+    assert result.text == "0"
+    assert result.shape == ("n",)
+
+
+def test_tensor_results_are_refused_not_guessed():
+    with pytest.raises(symdiff.SymdiffError, match="higher-order tensor"):
+        symdiff.derive("A*x", "A")
+    with pytest.raises(symdiff.SymdiffError, match="higher-order tensor"):
+        symdiff.derive("A*x", "A", C2)
+
+
+def test_unsupported_is_an_error_not_zero():
+    with pytest.raises(symdiff.UnsupportedError):
+        symdiff.derive("sum(diag(x))", "x")
