@@ -70,6 +70,8 @@ class LatexPrinter(SympyLatexPrinter):
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + r"^\top"
 
     def _print_Inverse(self, expr):
+        if isinstance(expr.arg, sp.Transpose):
+            return rf"\left({self._print(sp.Inverse(expr.arg.arg))}\right)^\top"
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + "^{-1}"
 
     def _print_MatMul(self, expr):

@@ -52,6 +52,16 @@ def check_length(text: str) -> None:
         )
     if not text.strip():
         raise ParseError("empty formula", hint="write a formula such as 0.5*norm(A*x)**2")
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char in "([{") - (char in ")]}")
+        if depth > limits.MAX_DEPTH:
+            raise LimitError(
+                f"brackets nested more than {limits.MAX_DEPTH} deep",
+                text,
+                (position, position + 1),
+                "simplify the formula or split it into named parts",
+            )
 
 
 def check_depth(tree: object, text: str) -> None:
