@@ -116,7 +116,6 @@ def split_component(name: str) -> tuple[str, tuple[int, ...]] | None:
 @dataclass
 class _Inference:
     text: str
-    declared: Mapping[str, Shape]
     parent: dict[_Var, Term] = field(default_factory=dict)
     names: dict[str, TermShape | None] = field(default_factory=dict)
     changed: bool = False
@@ -300,7 +299,8 @@ class _Inference:
         items = tree.items if isinstance(tree, ast.Tuple) else (tree,)
         while True:
             self.changed = False
-            shapes = [self.shape(item) for item in items]
+            for item in items:
+                self.shape(item)
             if not self.changed:
                 break
         for name, shape in self.names.items():
@@ -421,7 +421,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
         arg for node in tree.walk() if isinstance(node, ast.Call) and node.func in DIMENSIONED for arg in node.args
     }
     used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and node not in dimensions}
-    inf = _Inference(text, declared)
+    inf = _Inference(text)
     for name in sorted(used | set(declared)):
         if name in declared:
             inf.names[name] = declared[name]
