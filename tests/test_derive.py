@@ -97,7 +97,7 @@ def test_hessians():
 
 
 def test_tuple_of_partials():
-    result = symdiff.derive("(A11*x1 + A12*x2, A21*x1 + A22*x2)", "A11", C2)
+    result = assert_matches_finite_differences("(A11*x1 + A12*x2, A21*x1 + A22*x2)", "A11", C2)
     assert result.text == "(x1, 0)"
 
 
