@@ -65,46 +65,39 @@ class relu(sp.Function):
         return step(self.args[0])
 
 
-class maximum(sp.Function):
-    """max(a, b), keeping its arguments in the order written."""
+class _Extremum(sp.Function):
+    """max (sign +1) or min (sign -1) of two arguments, kept in the order written."""
 
     nargs = 2
     is_real = True
+    sign = 1
 
     @classmethod
     def eval(cls, a, b):
         if a == b:
             return a
-        difference = a - b
-        if difference.is_extended_positive:
+        lead = cls.sign * (a - b)
+        if lead.is_extended_positive:
             return a
-        if difference.is_extended_nonpositive:
+        if lead.is_extended_nonpositive:
             return b
 
     def fdiff(self, argindex=1):
         a, b = self.args
-        return step(a - b) if argindex == 1 else 1 - step(a - b)
+        first = step(self.sign * (a - b))
+        return first if argindex == 1 else 1 - first
 
 
-class minimum(sp.Function):
-    """min(a, b), keeping its arguments in the order written."""
+class maximum(_Extremum):
+    """max(a, b)."""
 
-    nargs = 2
-    is_real = True
+    sign = 1
 
-    @classmethod
-    def eval(cls, a, b):
-        if a == b:
-            return a
-        difference = b - a
-        if difference.is_extended_positive:
-            return a
-        if difference.is_extended_nonpositive:
-            return b
 
-    def fdiff(self, argindex=1):
-        a, b = self.args
-        return step(b - a) if argindex == 1 else 1 - step(b - a)
+class minimum(_Extremum):
+    """min(a, b)."""
+
+    sign = -1
 
 
 SCALAR_FUNCTIONS: dict[str, object] = {
