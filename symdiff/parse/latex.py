@@ -1,0 +1,525 @@
+r"""Read LaTeX formulas (``\frac{1}{2}\|\mathbf{Ax}\|^2``) into the syntax tree.
+
+Worksheets state their formulas in LaTeX; reading that directly spares people
+retyping them, which is where transcription mistakes come in. The grammar is
+``latex.lark``, and the tree is the one the plain parser gives for the same
+formula, so every later stage is shared: ``\frac{1}{2}\|\mathbf{A}\mathbf{x}\|^2``
+and ``1/2*norm(A*x)^2`` are equal trees.
+
+LaTeX leaves much to the reader, and this reader never fills a gap by
+guessing: what it cannot read one way only is a ``ParseError`` pointing at it.
+The tree shapes it chooses:
+
+* ``\frac{a}{b}``, ``/``, ``\cdot``, ``\times``, ``*`` and juxtaposition are
+  one left-associative level, as ``*`` and ``/`` are in plain text; a leading
+  minus binds tighter, as in plain: ``-a b`` is ``(-a)*b``.
+* Letters are one-letter names (``xy`` is x*y), a subscript joins its name
+  (``A_{11}`` is A_11), and a bold run is the product of its letters, a script
+  after it belonging to the last letter (``\mathbf{Axx}^\top`` is A*x*x.T).
+  Bold and plain letters are the same names.
+* ``^\top``, ``^T``, ``^{\mathsf{T}}`` ... are transposes, ``^{-1}`` is
+  ``inv``, ``e^{z}`` is ``exp(z)`` unless e is a declared variable.
+* A function command takes parenthesized arguments, or without parentheses
+  one factor (``\log\det\mathbf{X}``); ``\mathbf{1}^\top v`` is ``sum(v)``;
+  ``\sigma`` is always the sigmoid. Whatever follows such an application by
+  juxtaposition is refused, as are ``f(x)`` for a letter f (an unknown
+  function or a product?), a factor juxtaposed after a divisor (``a/b c``), a
+  number written after a factor (``x_12``) and ``W^{(1)}`` (a label or a power?).
+* Inside ``\|...\|`` a bare ``\|`` after an operand closes the norm:
+  ``\|a\| b \|c\|`` is norm(a)*b*norm(c).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from lark.lark import PostLex
+
+from .. import limits
+from ..errors import LimitError, ParseError, SymdiffError
+from . import ast
+from .plain import check_depth, check_length, literal_value, make_call
+
+TRANSPOSE = "transpose"
+INVERSE = "inverse"
+MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
+NORM_INDICES = frozenset({"2", "F"})
+SPELLINGS = {"sigma": "sigmoid", "ReLU": "relu"}
+"""LaTeX spellings of functions that are neither canonical names nor vocabulary aliases."""
+
+HINTS = {
+    "|": r"write a norm as \|v\| and an absolute value as \lvert x \rvert",
+    "'": r"write a transpose as ^\top",
+    "&": r"& separates the entries of a row in \begin{bmatrix} ... \end{bmatrix}",
+    "\\\\": r"\\ separates the rows of \begin{bmatrix} ... \end{bmatrix}",
+}
+"""Hints for characters and tokens that cannot stand where they were found."""
+DEFAULT_HINT = "check the braces and operators around it"
+
+
+class _RefuseCommands(PostLex):
+    """Stop at the first command that latex.lark has no place for, naming it."""
+
+    always_accept = ("COMMAND",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        for token in stream:
+            if token.type == "COMMAND":
+                raise _command_error(token)
+            yield token
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = Path(__file__).with_name("latex.lark").read_text()
+    return Lark(
+        grammar,
+        parser="lalr",
+        start=["formula", "definition"],
+        propagate_positions=True,
+        maybe_placeholders=True,
+        postlex=_RefuseCommands(),
+    )
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> frozenset[str]:
+    return frozenset(str(t.pattern.value) for t in _parser().terminals if t.pattern.type == "str")
+
+
+def parse_latex(text: str, declared: frozenset[str] | set[str] = frozenset()) -> ast.Node:
+    """Read one LaTeX formula; raise ``ParseError`` or ``LimitError``.
+
+    ``declared`` holds the names declared as variables; it decides whether
+    ``e^{x}`` is ``exp(x)`` or a power of the variable e.
+    """
+    return _read(text, "formula", declared)
+
+
+def parse_latex_definition(
+    text: str, declared: frozenset[str] | set[str] = frozenset()
+) -> tuple[str, ast.Node]:
+    r"""Read ``name = formula`` (``b = \mathbf{Ax}``) into the name and the formula's tree."""
+    return _read(text, "definition", declared)
+
+
+def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
+    check_length(text)
+    try:
+        tree = _parser().parse(text, start=start)
+    except UnexpectedInput as exc:
+        raise _syntax_error(text, exc, start) from None
+    except SymdiffError as exc:
+        raise exc.at(text) from None
+    check_depth(tree, text)
+    builder = _ToAst(text, frozenset(declared))
+    try:
+        result = builder.transform(tree)
+    except VisitError as exc:
+        if not isinstance(exc.orig_exc, SymdiffError):
+            raise
+        builder.refused.append(exc.orig_exc)
+    if builder.refused:
+        raise min(builder.refused, key=lambda error: error.span or (0, 0)).at(text)
+    _check_nesting(result[1] if start == "definition" else result, text)
+    return result
+
+
+def _check_nesting(tree: ast.Node, text: str) -> None:
+    """Long products are flat in the LaTeX parse tree but deep in the syntax tree; limit both."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.MAX_DEPTH:
+            raise LimitError(
+                f"formula is nested more than {limits.MAX_DEPTH} levels deep",
+                text,
+                node.span,
+                "simplify the formula or split it into named parts",
+            )
+        stack.extend((child, depth + 1) for child in node.children())
+
+
+def _command_error(token: Token) -> ParseError:
+    span = (token.start_pos, token.end_pos)
+    if token in ("\\partial", "\\nabla"):
+        return ParseError(
+            f"{token} asks for a derivative; symdiff reads the function itself",
+            span=span,
+            hint=r"give the formula, e.g. \frac{1}{2}\|\mathbf{Ax}\|^2, and ask for its derivative",
+        )
+    if token in _keywords():
+        return ParseError(f"{token} cannot stand here", span=span, hint=DEFAULT_HINT)
+    return ParseError(
+        f"unknown LaTeX command {token}",
+        span=span,
+        hint=r"symdiff reads the commands of formulas: \frac, \mathbf, \|...\|, ^\top, \cdot, \log, ... (see README)",
+    )
+
+
+def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
+    if isinstance(exc, UnexpectedCharacters):
+        position = exc.pos_in_stream
+        char = text[position]
+        span = (position, position + 1)
+        return ParseError(f"unexpected character {char!r}", text, span, HINTS.get(char, DEFAULT_HINT))
+    token = None if isinstance(exc, UnexpectedEOF) else exc.token
+    if token is None or token.type == "$END":
+        unclosed = _unclosed_brace(text)
+        if unclosed is not None:
+            return ParseError("unbalanced brace: '{' is never closed", text, (unclosed, unclosed + 1), "add the '}'")
+        if start == "definition" and "EQUAL" in exc.expected:
+            hint = r"write name = formula, e.g. b = \mathbf{Ax}"
+            return ParseError("a definition needs '='", text, (0, len(text)), hint)
+        end = len(text.rstrip())
+        return ParseError("formula ends too early", text, (end, end + 1), "an operand or a closing bracket is missing")
+    span = (token.start_pos, token.end_pos)
+    if token.type == "EQUAL":
+        if start == "definition":
+            return ParseError("a definition has one '='", text, span, "split a chain a = b = c into separate formulas")
+        return ParseError(
+            "a definition 'name = ...' is not a formula", text, span, "give the formula alone, without 'name ='"
+        )
+    if token.type in ("NUMBER", "DIGIT"):
+        return ParseError(
+            f"number {token} written after a factor",
+            text,
+            span,
+            r"write a product with \cdot, and a subscript of several digits in braces: x_{12}",
+        )
+    if token.type == "RBRACE":
+        return ParseError("unbalanced brace: '}' closes nothing", text, span, "remove it or add the '{' it closes")
+    if text[: token.start_pos].rstrip().endswith("\\sigma"):
+        return ParseError(
+            f"unexpected '{token}' after \\sigma", text, span, r"\sigma is the sigmoid function: write \sigma(z)"
+        )
+    return ParseError(f"unexpected '{token}'", text, span, HINTS.get(str(token), DEFAULT_HINT))
+
+
+def _unclosed_brace(text: str) -> int | None:
+    """Where the last '{' that is never closed stands, to point at it."""
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char == "{":
+            opened.append(index)
+        elif char == "}" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
+def _span(meta: object) -> tuple[int, int]:
+    return (meta.start_pos, meta.end_pos)  # type: ignore[attr-defined]
+
+
+def _token_span(token: Token) -> tuple[int, int]:
+    return (token.start_pos, token.end_pos)  # type: ignore[return-value]
+
+
+def _letter(token: Token | ast.Name) -> ast.Name:
+    return token if isinstance(token, ast.Name) else ast.Name(str(token), span=_token_span(token))
+
+
+@dataclass(frozen=True)
+class _Factor:
+    r"""One factor of a product, with what the product must know about how it was written.
+
+    ``nodes`` holds one node per letter of a bold run (``\mathbf{Ax}`` is A, x,
+    so it multiplies into the product exactly as ``A x`` would), else one node.
+    ``kind`` is "name" for x, x_1, \lambda (a group after it would apply an
+    unknown function), "group" for (...) and [...], "prefix" for a function
+    applied without parentheses (nothing may be juxtaposed after it), "norm",
+    "bold" or "other".
+    """
+
+    nodes: tuple[ast.Node, ...]
+    kind: str
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    """One method per grammar rule: Lark parse tree -> ``symdiff.parse.ast``."""
+
+    def __init__(self, text: str, declared: frozenset[str]) -> None:
+        super().__init__()
+        self.text = text
+        self.declared = declared
+        self.parenthesized: list[ast.Node] = []
+        """The nodes written alone in parentheses, to tell ^{(1)} from ^{1}."""
+        self.refused: list[SymdiffError] = []
+        """Ambiguous products found so far. They are collected, not raised, so that
+        the leftmost is reported: the transformer works from the inside out."""
+
+    def _source(self, node: ast.Node) -> str:
+        start, end = node.span  # type: ignore[attr-defined]
+        return self.text[start:end]
+
+    def formula(self, meta, children):
+        return children[0]
+
+    def definition(self, meta, children):
+        target, value = children
+        if not isinstance(target, ast.Name):
+            raise ParseError(
+                "the left side of a definition must be a name",
+                span=target.span,
+                hint=r"write name = formula, e.g. b = \mathbf{Ax}",
+            )
+        return target.id, value
+
+    def add(self, meta, children):
+        return ast.Binary("+", *children, span=_span(meta))
+
+    def sub(self, meta, children):
+        return ast.Binary("-", *children, span=_span(meta))
+
+    def times(self, meta, children):
+        return "*"
+
+    def divide(self, meta, children):
+        return "/"
+
+    def product(self, meta, children):
+        result: ast.Node | None = None
+        previous: _Factor | None = None
+        operator: str | None = None
+        divided = False
+        for child in children:
+            if isinstance(child, str):
+                operator = child
+                continue
+            if operator is None and previous is not None:
+                self._check_juxtaposition(previous, child, divided)
+            divided = operator == "/"
+            if divided and len(child.nodes) > 1:
+                self.refused.append(self._ambiguous(child.nodes[1], "in the denominator"))
+            for node in child.nodes:
+                if result is None:
+                    result = node
+                else:
+                    result = ast.Binary(operator or "*", result, node, span=(result.span[0], node.span[1]))
+                operator = None
+            previous = child
+        return result
+
+    def _check_juxtaposition(self, previous: _Factor, factor: _Factor, divided: bool) -> None:
+        """Refuse f(x) for a letter f, and anything juxtaposed after \\log x or a divisor."""
+        if previous.kind == "name" and factor.kind == "group":
+            name = previous.nodes[-1]
+            while isinstance(name, ast.Neg):
+                name = name.operand
+            written = self._source(name)
+            self.refused.append(
+                ParseError(
+                    f"{written}(...) applies an unknown function {written}",
+                    span=name.span,
+                    hint=rf"symdiff knows only its own functions (\exp, \log, ...); a product is {written} \cdot (...)",
+                )
+            )
+        elif divided:
+            self.refused.append(self._ambiguous(factor.nodes[0], "in the denominator"))
+        elif previous.kind == "prefix":
+            self.refused.append(self._ambiguous(factor.nodes[0], f"part of {self._source(previous.nodes[-1])}"))
+
+    def _ambiguous(self, node: ast.Node, question: str) -> ParseError:
+        return ParseError(
+            f"ambiguous: is {self._source(node)} {question}?",
+            span=node.span,
+            hint=r"group with braces or parentheses, as in \frac{a}{b c} or \log(x y), or write \cdot",
+        )
+
+    def _operand(self, factor: _Factor) -> ast.Node:
+        if len(factor.nodes) > 1:
+            raise self._ambiguous(factor.nodes[1], "part of the argument")
+        return factor.nodes[0]
+
+    def neg(self, meta, children):
+        (factor,) = children
+        first = factor.nodes[0]
+        return replace(factor, nodes=(ast.Neg(first, span=(meta.start_pos, first.span[1])), *factor.nodes[1:]))
+
+    def pos(self, meta, children):
+        return children[0]
+
+    def scripted(self, meta, children):
+        factor, (subscript, superscript) = children
+        if subscript is not None:
+            factor = self._subscripted(factor, *subscript)
+        if superscript is not None:
+            factor = self._superscripted(factor, superscript, meta.end_pos)
+        return factor
+
+    def sub_sup(self, meta, children):
+        subscript, superscript = children
+        return subscript, superscript
+
+    def sup_sub(self, meta, children):
+        superscript, subscript = children
+        return subscript, superscript
+
+    def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
+        last = factor.nodes[-1]
+        if factor.kind in ("name", "bold") and isinstance(last, ast.Name) and "_" not in last.id:
+            named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]))
+            return replace(factor, nodes=(*factor.nodes[:-1], named))
+        if factor.kind == "norm":
+            if index in NORM_INDICES:
+                return factor
+            raise ParseError(
+                f"the norm with index {index} is not read",
+                span=span,
+                hint=r"symdiff reads the 2-norm \|v\| (also \|v\|_2) and the Frobenius norm \|X\|_F",
+            )
+        raise ParseError("a subscript here is not read", span=span, hint="subscripts name variables: x_1, A_{11}")
+
+    def _superscripted(self, factor: _Factor, superscript: ast.Node | str, end: int) -> _Factor:
+        last = factor.nodes[-1]
+        span = (last.span[0], end)
+        if superscript == TRANSPOSE:
+            node: ast.Node = ast.Transpose(last, span=span)
+        elif superscript == INVERSE:
+            node = ast.Call("inv", (last,), span=span)
+        elif factor.kind == "name" and last == ast.Name("e") and "e" not in self.declared:
+            node = ast.Call("exp", (superscript,), span=span)
+        else:
+            node = ast.Binary("^", last, superscript, span=span)
+        return _Factor((*factor.nodes[:-1], node), "other" if factor.kind == "name" else factor.kind)
+
+    def subscript(self, meta, children):
+        return "".join(children), _span(meta)
+
+    def superscript(self, meta, children):
+        """TRANSPOSE, INVERSE, or the exponent of a power."""
+        (child,) = children
+        if isinstance(child, Token):
+            if child.type == "DIGIT":
+                return ast.Number(literal_value(child), span=_token_span(child))
+            return TRANSPOSE if child == "T" else _letter(child)
+        if isinstance(child, tuple):
+            word, span = child
+            if word != "T":
+                raise ParseError(f"superscript {word} is not read", span=span, hint=r"a transpose is ^{\mathsf{T}}")
+            return TRANSPOSE
+        if child == TRANSPOSE:
+            return child
+        if any(child is group for group in self.parenthesized):
+            raise ParseError(
+                "a superscript in parentheses, like W^{(1)}, is a label, not a power",
+                span=_span(meta),
+                hint="write the label as a subscript, W_1, and a power without parentheses",
+            )
+        if child == ast.Name("T"):
+            return TRANSPOSE
+        if child == ast.Neg(ast.Number(Fraction(1))):
+            return INVERSE
+        return child
+
+    def transpose(self, meta, children):
+        return TRANSPOSE
+
+    def name(self, meta, children):
+        return _Factor((_letter(children[0]),), "name")
+
+    def greek(self, meta, children):
+        (token,) = children
+        return ast.Name(token[1:], span=_token_span(token))
+
+    def number(self, meta, children):
+        return _Factor((ast.Number(literal_value(children[0]), span=_span(meta)),), "other")
+
+    def brace(self, meta, children):
+        return _Factor((children[0],), "other")
+
+    def group(self, meta, children):
+        if len(children) > 1:
+            return _Factor((ast.Tuple(tuple(children), span=_span(meta)),), "group")
+        self.parenthesized.append(children[0])
+        return _Factor((children[0],), "group")
+
+    def bold(self, meta, children):
+        return _Factor(tuple(children), "bold")
+
+    def bold_letter(self, meta, children):
+        letter, subscript = children
+        name = _letter(letter)
+        if subscript is None:
+            return name
+        index, span = subscript
+        return ast.Name(f"{name.id}_{index}", span=(name.span[0], span[1]))
+
+    def ones(self, meta, children):
+        digit, superscript, operand = children
+        if digit != "1" or superscript != TRANSPOSE:
+            raise ParseError(
+                f"\\mathbf{{{digit}}} is not read here",
+                span=_span(meta),
+                hint=r"\mathbf{1} is read only as the ones vector in \mathbf{1}^\top v, the sum of v",
+            )
+        return _Factor((ast.Call("sum", (self._operand(operand),), span=_span(meta)),), "prefix")
+
+    def frac(self, meta, children):
+        numerator, denominator = children
+        return _Factor((ast.Binary("/", numerator, denominator, span=_span(meta)),), "other")
+
+    def sqrt(self, meta, children):
+        return _Factor((ast.Call("sqrt", (children[0],), span=_span(meta)),), "other")
+
+    def argument(self, meta, children):
+        (child,) = children
+        if isinstance(child, Token) and child.type == "DIGIT":
+            return ast.Number(literal_value(child), span=_token_span(child))
+        return _letter(child) if isinstance(child, Token) else child
+
+    def call(self, meta, children):
+        (name, name_span), arguments = children
+        return _Factor((make_call(SPELLINGS.get(name, name), arguments, _span(meta), name_span),), "other")
+
+    def prefix(self, meta, children):
+        (name, name_span), operand = children
+        node = make_call(SPELLINGS.get(name, name), (self._operand(operand),), _span(meta), name_span)
+        return _Factor((node,), "prefix")
+
+    def arguments(self, meta, children):
+        return tuple(children)
+
+    def function_command(self, meta, children):
+        (token,) = children
+        return token[1:], _token_span(token)
+
+    def roman(self, meta, children):
+        (word,) = children
+        return str(word), _token_span(word)
+
+    def matrix(self, meta, children):
+        begin, *rows, end = children
+        if begin not in MATRIX_ENVIRONMENTS:
+            raise ParseError(
+                f"environment {begin} is not read",
+                span=_token_span(begin),
+                hint="write vectors and matrices as bmatrix or pmatrix",
+            )
+        if end != begin:
+            raise ParseError(
+                f"\\begin{{{begin}}} is ended by \\end{{{end}}}", span=_token_span(end), hint=f"write \\end{{{begin}}}"
+            )
+        if len({len(row) for row in rows}) != 1:
+            raise ParseError(
+                "the rows of the matrix differ in length",
+                span=_span(meta),
+                hint=r"separate the entries of a row with & and the rows with \\",
+            )
+        return _Factor((ast.Matrix(tuple(rows), span=_span(meta)),), "other")
+
+    def row(self, meta, children):
+        return tuple(children)
+
+    def norm(self, meta, children):
+        return _Factor((ast.Call("norm", (children[0],), span=_span(meta)),), "norm")
+
+    def abs(self, meta, children):
+        return _Factor((ast.Call("abs", (children[0],), span=_span(meta)),), "other")
