@@ -21,8 +21,8 @@ BOUND = tuple(sp.Symbol(f"_t{i}", real=True) for i in range(16))
 names starting with ``_``, so these never clash with a variable."""
 
 
-class ScalarOf(sp.Expr):
-    """A 1×1 matrix expression (``x.T*A*x``) taken as the scalar it is."""
+class _MatrixToScalar(sp.Expr):
+    """Base of scalar functions of one matrix argument."""
 
     is_commutative = True
     is_real = True
@@ -33,6 +33,10 @@ class ScalarOf(sp.Expr):
     @property
     def matrix(self) -> MatrixExpr:
         return self.args[0]
+
+
+class ScalarOf(_MatrixToScalar):
+    """A 1×1 matrix expression (``x.T*A*x``) taken as the scalar it is."""
 
 
 def as_scalar(matrix: sp.Basic) -> sp.Expr:
@@ -63,20 +67,6 @@ def _coefficient_and_factors(matrix: sp.Basic) -> tuple[sp.Expr, list[sp.Basic]]
         coefficient, factors = matrix.as_coeff_matrices()
         return coefficient, list(factors)
     return sp.S.One, [matrix]
-
-
-class _MatrixToScalar(sp.Expr):
-    """Base of scalar functions of one matrix argument."""
-
-    is_commutative = True
-    is_real = True
-
-    def __new__(cls, matrix: MatrixExpr):
-        return sp.Expr.__new__(cls, matrix)
-
-    @property
-    def matrix(self) -> MatrixExpr:
-        return self.args[0]
 
 
 class Norm(_MatrixToScalar):
