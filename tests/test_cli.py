@@ -79,13 +79,13 @@ def test_absurd_input_is_refused_quickly():
 
 def test_console_script_in_a_subprocess():
     done = subprocess.run(
-        [sys.executable, "-m", "symdiff.cli", "derive", "0.5*nrom(A*x)**2", "--wrt", "x"],
+        [sys.executable, "-m", "symdiff", "derive", "0.5*nrom(A*x)**2", "--wrt", "x"],
         capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 2
     assert done.stderr.startswith("symdiff: error: unknown function 'nrom'\n  0.5*nrom(A*x)**2\n      ^^^^\n")
     ok = subprocess.run(
-        [sys.executable, "-m", "symdiff.cli", "derive", "0.5*norm(A*x)**2", "--wrt", "A"],
+        [sys.executable, "-m", "symdiff", "derive", "0.5*norm(A*x)**2", "--wrt", "A"],
         capture_output=True, text=True, timeout=120,
     )
     assert (ok.returncode, ok.stdout) == (0, "A*x*x.T\n")

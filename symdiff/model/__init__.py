@@ -14,11 +14,12 @@ from typing import Literal
 import sympy as sp
 
 from ..errors import SymdiffError
-from ..parse import ast, parse
+from ..parse import ast, parse, parse_latex
 from .build import Builder, symbol_table
 from .shapes import Dim, Shape, Typing, infer, normalize_declaration
 
 Form = Literal["matrix", "component"]
+Syntax = Literal["auto", "plain", "latex"]
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,24 @@ def declarations(shapes: Mapping[str, tuple[Dim, ...] | Shape] | None) -> dict[s
     return {name: normalize_declaration(name, tuple(dims)) for name, dims in (shapes or {}).items()}
 
 
-def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None) -> Formula:
-    """Parse ``text`` and give it shapes and a SymPy form."""
+def is_latex(text: str, syntax: Syntax = "auto") -> bool:
+    """Whether ``text`` is read as LaTeX: asked for, or (auto) it has a backslash."""
+    return syntax == "latex" or (syntax == "auto" and "\\" in text)
+
+
+def read(text: str, syntax: Syntax = "auto", declared: frozenset[str] = frozenset()) -> ast.Node:
+    """The syntax tree of ``text`` in plain syntax or LaTeX (see ``is_latex``)."""
+    return parse_latex(text, declared) if is_latex(text, syntax) else parse(text)
+
+
+def formula(
+    text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None, syntax: Syntax = "auto"
+) -> Formula:
+    """Parse ``text`` (plain syntax or LaTeX) and give it shapes and a SymPy form."""
     try:
-        tree = parse(text)
-        typing = infer(tree, text, declarations(shapes))
+        declared = declarations(shapes)
+        tree = read(text, syntax, frozenset(declared))
+        typing = infer(tree, text, declared)
         symbols = symbol_table(typing)
         expr = Builder(text, symbols).build(tree)
     except SymdiffError as exc:
@@ -59,4 +73,4 @@ def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None) -> F
     return Formula(text, tree, typing, symbols, expr)
 
 
-__all__ = ["Form", "Formula", "formula", "declarations"]
+__all__ = ["Form", "Syntax", "Formula", "formula", "declarations", "is_latex", "read"]

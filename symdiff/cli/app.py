@@ -1,4 +1,4 @@
-"""Stage 6: the command line, a thin layer over the Python API.
+"""Stage 6: the command line's group, its error handling and shared option parsing.
 
 Errors about the input print as one ``symdiff: error: ...`` line, the input
 with a caret, and a hint, with exit status 2; anything unexpected is an
@@ -7,12 +7,9 @@ internal error with exit status 3 and a request to report it.
 
 from __future__ import annotations
 
-import json
-import sys
-
 import click
 
-from .errors import SymdiffError
+from ..errors import SymdiffError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -68,47 +65,8 @@ def parse_shape(spec: str) -> tuple[str, tuple[int | str, ...]]:
     return name, parsed
 
 
-def _shapes(specs: tuple[str, ...]) -> dict[str, tuple[int | str, ...]]:
+def shapes_option(specs: tuple[str, ...]) -> dict[str, tuple[int | str, ...]]:
     return dict(parse_shape(spec) for spec in specs)
 
 
 FORMATS = click.Choice(["text", "latex", "json"])
-
-
-@main.command()
-@click.argument("formula")
-@click.option("--wrt", "wrt", multiple=True, required=True, metavar="NAME",
-              help="Variable or component to differentiate by; repeat to differentiate again (--wrt x --wrt x: Hessian).")
-@click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS",
-              help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str) -> None:
-    """Differentiate FORMULA.
-
-    \b
-    Symbolic dims give the matrix form, concrete dims the components:
-      symdiff derive "0.5*norm(A*x)**2" --wrt A          ->  A*x*x.T
-      symdiff derive "0.5*norm(A*x)**2" --wrt A11 --shape A=2,2 --shape x=2
-                                                          ->  x1*(A11*x1 + A12*x2)
-    """
-    from .api import derive as derive_api
-
-    shapes = _shapes(shape_specs)
-    result = derive_api(formula, wrt, shapes)
-    if fmt == "text":
-        click.echo(result.text)
-    elif fmt == "latex":
-        click.echo(result.latex)
-    else:
-        payload = {
-            "input": formula,
-            "wrt": list(wrt),
-            "shape": list(result.shape),
-            "text": result.text,
-            "latex": result.latex,
-        }
-        click.echo(json.dumps(payload, indent=2))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,10 @@
+"""Stage 6: the command line, a thin layer over the Python API.
+
+One module per command; ``app.py`` holds the group that turns symdiff's errors
+into one clear message and an exit status (2 bad input, 3 internal error).
+"""
+
+from . import derive  # noqa: F401 - registers the command
+from .app import EXIT_BAD_INPUT, EXIT_INTERNAL, main
+
+__all__ = ["main", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
