@@ -87,6 +87,10 @@ class EvaluationError(SymdiffError):
     """Numbers given to ``evaluate`` that do not fit the formula."""
 
 
+class WorksheetError(SymdiffError):
+    """A worksheet file that cannot be read: the message names the file, question and field."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest of ``choices`` to ``word``, if one is close."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)

@@ -4,6 +4,14 @@ Input beyond these is refused at once with a ``LimitError`` instead of being
 worked on until memory or patience runs out.
 """
 
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import LimitError
+
 MAX_INPUT_CHARS = 10_000
 """Longest formula text accepted."""
 
@@ -21,3 +29,38 @@ MAX_EXPONENT = 10_000
 
 MAX_COMPONENTS = 400
 """Most entries of one name in component form (concrete dims); use symbolic dims beyond."""
+
+DEFAULT_TIMEOUT_SECONDS = 60.0
+"""Wall-clock bound on one command (``symdiff --timeout SECONDS``; 0 turns it off)."""
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so no ``except Exception`` inside SymPy swallows it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``LimitError`` if the body runs longer than ``seconds`` (0: no limit).
+
+    Uses SIGALRM, so it bounds work in the main thread of a POSIX process, which
+    is where the command line runs.
+    """
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _alarm(signum: int, frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise LimitError(
+            f"gave up after {seconds:g} s",
+            hint="simplify the input, use symbolic dims instead of large concrete ones, or raise --timeout",
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

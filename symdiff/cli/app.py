@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from ..errors import SymdiffError
+from ..limits import DEFAULT_TIMEOUT_SECONDS, time_limit
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -20,7 +21,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with time_limit(ctx.params.get("timeout", DEFAULT_TIMEOUT_SECONDS)):
+                return super().invoke(ctx)
         except SymdiffError as exc:
             click.echo("symdiff: error: " + exc.render(), err=True)
             ctx.exit(EXIT_BAD_INPUT)
@@ -40,7 +42,9 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symdiff")
-def main() -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
+              metavar="SECONDS", help="Give up on a command after this long (0: never); exit status 2.")
+def main(timeout: float) -> None:
     """symdiff: derivatives you can trust, in matrix or component form.
 
     \b

@@ -1,0 +1,128 @@
+"""Read a worksheet file: TOML (the standard library's tomllib) checked by ``schema.py``.
+
+Every problem becomes one ``WorksheetError`` naming the file, the question id,
+the field and the line where it can be found, so a teacher can go straight
+to it. tomllib keeps no positions, so the line is found by looking for the
+question's ``id = "..."`` line and the field's key after it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import WorksheetError
+from .schema import KINDS, Worksheet
+
+
+@dataclass(frozen=True)
+class Source:
+    """A worksheet's file name and text, for pointing at places in it."""
+
+    path: str
+    text: str
+
+    def line_of(self, question_id: str | None, field: str | None = None) -> int | None:
+        """The 1-based line of ``field`` in the question (or group) with ``question_id``."""
+        lines = self.text.splitlines()
+        start = 0
+        if question_id is not None:
+            found = next((i for i, line in enumerate(lines) if _assigns(line, "id", question_id)), None)
+            if found is None:
+                return None
+            start = found
+        if field is None:
+            return start + 1
+        for i in range(start, len(lines)):
+            if i > start and lines[i].lstrip().startswith("[["):
+                break
+            if _assigns(lines[i], field.rpartition(".")[2]):
+                return i + 1
+        return start + 1
+
+    def error(self, message: str, question_id: str | None = None, field: str | None = None,
+              hint: str | None = None) -> WorksheetError:
+        """A ``WorksheetError`` saying ``file:line: question ID: field 'F': message``."""
+        line = self.line_of(question_id, field)
+        where = f"{self.path}:{line}" if line else self.path
+        parts = [where]
+        if question_id is not None:
+            parts.append(f"question {question_id}")
+        if field is not None:
+            parts.append(f"field '{field}'")
+        return WorksheetError(": ".join(parts) + ": " + message, hint=hint)
+
+
+def _assigns(line: str, key: str, value: str | None = None) -> bool:
+    name, sep, rest = line.partition("=")
+    if not sep or name.strip() != key:
+        return False
+    return value is None or rest.strip().strip("'\"") == value
+
+
+def read_source(path: str | Path) -> Source:
+    """The file's text, or an error saying why it cannot be read."""
+    try:
+        return Source(str(path), Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorksheetError(f"{path}: no such file", hint="give the path of a worksheet .toml file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorksheetError(f"{path}: cannot read: {exc}") from None
+
+
+def load(path: str | Path) -> tuple[Worksheet, Source]:
+    """The validated worksheet and its source; a ``WorksheetError`` on any problem."""
+    source = read_source(path)
+    try:
+        data = tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WorksheetError(
+            f"{source.path}: not valid TOML: {exc}",
+            hint="LaTeX is easiest in literal strings: options = ['\\frac{1}{2}', ...]",
+        ) from None
+    try:
+        return Worksheet.model_validate(data), source
+    except ValidationError as exc:
+        raise _first_problem(exc, data, source) from None
+
+
+def _first_problem(exc: ValidationError, data: dict, source: Source) -> WorksheetError:
+    problem = exc.errors()[0]
+    location: Sequence[str | int] = problem["loc"]
+    question_id, field = _describe(location, data)
+    if problem["type"] == "union_tag_invalid":
+        return source.error(
+            f"unknown kind {problem['input'].get('kind')!r}", question_id, "kind",
+            hint="kind is one of " + ", ".join(KINDS),
+        )
+    if problem["type"] == "union_tag_not_found":
+        return source.error("missing field 'kind'", question_id, None, hint="kind is one of " + ", ".join(KINDS))
+    message = problem["msg"]
+    if problem["type"] == "missing":
+        message = "missing"
+    elif problem["type"] == "extra_forbidden":
+        message = "not a field of this kind of question"
+    return source.error(message, question_id, field)
+
+
+def _describe(location: Sequence[str | int], data: dict) -> tuple[str | None, str | None]:
+    """(question or group id, dotted field path) for a pydantic error location."""
+    node: object = data
+    owner_id: str | None = None
+    keys: list[str] = []
+    for key in location:
+        if isinstance(key, str) and key in KINDS:
+            continue  # the discriminated union's branch name, not a key of the data
+        if isinstance(key, str):
+            keys.append(key)
+        if isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]  # type: ignore[index]
+        else:
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            owner_id, keys = node["id"], []
+    return owner_id, ".".join(keys) or None

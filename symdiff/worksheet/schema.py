@@ -1,0 +1,142 @@
+"""What a worksheet file may say: the TOML format, as pydantic models.
+
+A worksheet is a title and groups of questions; a group's context declares
+shapes, definitions (the program the questions are about), given values and
+the worksheet's rounding convention. Validation is pydantic's, so every
+mistake comes back with the path of the field it concerns; ``load.py`` turns
+that path into a file, a question id and a line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9a-z]+)*$")]
+"""The worksheet's own numbering, dot-separated: ``1.a.i``, ``1.d.ii``, ``2.a``, ``2.c.1``."""
+
+Dims = list[Annotated[int, Field(gt=0)] | str] | Literal["scalar"]
+Formula = Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Context(_Strict):
+    """What the questions of a group share."""
+
+    shapes: dict[str, Dims] = {}
+    """``A = [2, 2]``, ``x = [2]``, ``A = ["n", "d"]``, ``lam = "scalar"``."""
+    definitions: list[Formula] = []
+    """The program: ``'b = \\mathbf{Ax}'``, ``'f = \\frac{1}{2}\\|\\mathbf{b}\\|^2'`` (plain syntax or LaTeX)."""
+    at: dict[str, float] = {}
+    """Given values of the inputs, for the numeric kinds."""
+    round: Annotated[int, Field(ge=0, le=15)] | None = None
+    """Decimals each forward value is rounded to before use, as the worksheet does; exact when absent."""
+
+
+class _Question(_Strict):
+    id: QuestionId
+    text: str = ""
+    """The question as printed (text, LaTeX in ``$...$``); escaped in answer keys."""
+
+
+class _Derivative(_Question):
+    of: str | None = None
+    """The quantity differentiated: a definition or a component of one; the last definition when absent."""
+    wrt: Formula
+    """A name, or names separated by commas for a tuple of partials (``A11, A12``)."""
+    expand: bool = False
+    """Write the answer in the inputs only ("in terms of A and x only")."""
+
+
+class Choice(_Derivative):
+    """Pick the options equal to a derivative."""
+
+    kind: Literal["choice"]
+    options: Annotated[list[Formula], Field(min_length=2)]
+
+
+class Derive(_Derivative):
+    """An open question: the key shows the result and the chain rule."""
+
+    kind: Literal["derive"]
+
+
+class Forward(_Question):
+    """Node values for the context's inputs, labelled as the worksheet labels them."""
+
+    kind: Literal["forward"]
+    values: Annotated[dict[str, str], Field(min_length=1)]
+    """Label -> node name: ``"(i)" = "h1"``."""
+
+
+class Backprop(_Question):
+    """Numeric partials of the output, with the context's rounding."""
+
+    kind: Literal["backprop"]
+    wrt: Annotated[list[str], Field(min_length=1)]
+    of: str | None = None
+
+
+class Blanks(_Question):
+    """Fill the blanks of a template so that it labels every point correctly."""
+
+    kind: Literal["blanks"]
+    template: Formula
+    """``max(_1 + _2, _3 + _4) + _5``: blanks are ``_1``, ``_2``, ... ."""
+    candidates: Annotated[list[Annotated[list[Formula], Field(min_length=1)]], Field(min_length=1)]
+    """One list of candidate expressions per blank, in blank order."""
+    variables: Annotated[list[str], Field(min_length=1)] = ["x1", "x2"]
+    positive: list[list[float]] = []
+    """Points labelled × (f ≥ 0), coordinates in ``variables`` order."""
+    negative: list[list[float]] = []
+    """Points labelled • (f < 0)."""
+
+    @model_validator(mode="after")
+    def _points_fit(self) -> Blanks:
+        for label, points in (("positive", self.positive), ("negative", self.negative)):
+            for point in points:
+                if len(point) != len(self.variables):
+                    raise ValueError(
+                        f"a point in '{label}' has {len(point)} coordinates; "
+                        f"variables are {', '.join(self.variables)}"
+                    )
+        if not self.positive and not self.negative:
+            raise ValueError("give labelled points in 'positive' and/or 'negative'")
+        return self
+
+
+Question = Annotated[Choice | Derive | Forward | Backprop | Blanks, Field(discriminator="kind")]
+KINDS = ("choice", "derive", "forward", "backprop", "blanks")
+
+
+class Group(_Strict):
+    """Questions sharing a context (a worksheet's Q1, Q2, ...)."""
+
+    id: QuestionId
+    title: str = ""
+    text: str = ""
+    context: Context = Context()
+    questions: Annotated[list[Question], Field(alias="question", min_length=1)]
+
+
+class Worksheet(_Strict):
+    """A whole worksheet: ``[[group]]`` tables, each with ``[[group.question]]`` tables."""
+
+    title: Annotated[str, StringConstraints(min_length=1)]
+    text: str = ""
+    groups: Annotated[list[Group], Field(alias="group", min_length=1)]
+
+    @field_validator("groups")
+    @classmethod
+    def _unique_ids(cls, groups: list[Group]) -> list[Group]:
+        seen: set[str] = set()
+        for group in groups:
+            for question in group.questions:
+                if question.id in seen:
+                    raise ValueError(f"question id {question.id} is used twice")
+                seen.add(question.id)
+        return groups
