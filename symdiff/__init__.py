@@ -5,7 +5,8 @@ The pipeline, one package per stage: ``parse`` (text -> syntax tree),
 ``evaluate`` (NumPy), ``export`` (text, LaTeX and NumPy printers), ``cli``.
 """
 
-from .api import Result, derive, parse
+from .api import Result, derive, parse, parse_latex
+from .program import Program, program
 from .errors import (
     EvaluationError,
     LimitError,
@@ -18,6 +19,9 @@ from .errors import (
 __all__ = [
     "derive",
     "parse",
+    "parse_latex",
+    "program",
+    "Program",
     "Result",
     "SymdiffError",
     "ParseError",

@@ -6,18 +6,19 @@ export); it holds no calculus and no printing of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import sympy as sp
 
 from .derive import differentiate
+from .derive.conventions import Layout, arrange, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
 from .evaluate import ArrayLike, compile_for
 from .export.latex import to_latex
 from .export.text import to_text
-from .model import Formula, formula
+from .model import Formula, Syntax, formula
 from .model.shapes import Dim
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]
@@ -39,7 +40,8 @@ class Result:
     @cached_property
     def latex(self) -> str:
         """The result in LaTeX, as worksheets print it."""
-        return to_latex(self.sympy)
+        components = set(self.formula.symbols) - set(self.formula.variables)
+        return to_latex(self.sympy, self.formula.variables, components)
 
     @property
     def shape(self) -> tuple[Dim, ...]:
@@ -75,23 +77,53 @@ def shape_of(expr: sp.Basic) -> tuple[Dim, ...]:
     return (dims[0],) if dims[1] == 1 else dims
 
 
-def derive(expr: str | Formula, wrt: str | Sequence[str], shapes: ShapeSpec | None = None) -> Result:
+def derive(
+    expr: str | Formula,
+    wrt: str | Sequence[str],
+    shapes: ShapeSpec | None = None,
+    *,
+    syntax: Syntax = "auto",
+    layout: Layout | None = None,
+    symmetric: Iterable[str] = (),
+) -> Result:
     """Differentiate ``expr`` by ``wrt`` (a name, or names to differentiate by in turn).
+
+    ``syntax`` is "plain", "latex" or "auto" (LaTeX when the text has a backslash).
+    ``layout`` is None (a gradient has the variable's shape, J[i, j] = ∂f_i/∂x_j),
+    "numerator" or "denominator"; ``symmetric`` names matrices declared
+    symmetric, whose gradient is then (G + G.T)/2 (see ``derive.conventions``).
 
     >>> derive("0.5*norm(A*x)**2", "x").text
     'A.T*A*x'
     """
-    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes)
-    names = (wrt,) if isinstance(wrt, str) else tuple(wrt)
-    if not names:
-        raise SymdiffError("nothing to differentiate by", hint="give at least one name, e.g. wrt='x'")
+    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax)
+    steps = wrt_steps(wrt)
+    check_layout(layout)
+    parsed = square_symmetric(parsed, symmetric, shapes, syntax)
+    declared = symmetric_names(parsed, symmetric)
     value = parsed.expr
-    for name in names:
-        value = differentiate(parsed, value, name)
-    return Result(parsed, names, value)
+    for step in steps:
+        parts = [differentiate(parsed, value, name, declared) for name in step]
+        before, value = value, parts[0] if len(parts) == 1 else sp.Tuple(*parts)
+    value = arrange(parsed, before, value, steps[-1], layout)
+    return Result(parsed, tuple(",".join(step) for step in steps), value)
 
 
-def parse(expr: str, shapes: ShapeSpec | None = None) -> Result:
+def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """What to differentiate by, in turn: ``"x"`` once; ``"A11, A12"`` the tuple of those partials;
+    ``["x", "x"]`` by x, then again by x (a Hessian)."""
+    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in ([wrt] if isinstance(wrt, str) else wrt))
+    if not steps or not all(all(step) for step in steps):
+        raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
+    return steps
+
+
+def parse(expr: str, shapes: ShapeSpec | None = None, *, syntax: Syntax = "auto") -> Result:
     """The formula itself as a ``Result``: printed, typed and evaluable."""
-    parsed = formula(expr, shapes)
+    parsed = formula(expr, shapes, syntax)
     return Result(parsed, (), parsed.expr)
+
+
+def parse_latex(expr: str, shapes: ShapeSpec | None = None) -> Result:
+    r"""A LaTeX formula (``\frac{1}{2}\|\mathbf{Ax}\|^2``) as a ``Result``, like ``parse``."""
+    return parse(expr, shapes, syntax="latex")

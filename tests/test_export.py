@@ -39,10 +39,10 @@ def test_text_parses_back_to_an_equal_expression(expr, wrt, shapes):
 @pytest.mark.parametrize("expr, wrt, shapes, latex", [
     ("0.5*norm(A*x)**2", "x", None, r"\mathbf{A}^\top \mathbf{A} \mathbf{x}"),
     ("0.5*norm(A*x)**2", "A", None, r"\mathbf{A} \mathbf{x} \mathbf{x}^\top"),
-    ("0.5*norm(A*x)**2", "A11", C2, r"x_{1} \left(A_{11} x_{1} + A_{12} x_{2}\right)"),
+    ("0.5*norm(A*x)**2", "A11", C2, r"x_{1} \cdot \left(A_{11} x_{1} + A_{12} x_{2}\right)"),
     ("log(det(X))", "X", None, r"\left(\mathbf{X}^{-1}\right)^\top"),
     ("sqrt(x.T*x + 1)", "x", None, r"\frac{1}{\sqrt{\mathbf{x}^\top \mathbf{x} + 1}} \mathbf{x}"),
-    ("sigmoid(a*r)", "a", None, r"r \left(1 - \sigma\left(a r\right)\right) \sigma\left(a r\right)"),
+    ("sigmoid(a*r)", "a", None, r"r \cdot \left(1 - \sigma\left(a r\right)\right) \sigma\left(a r\right)"),
 ])
 def test_latex(expr, wrt, shapes, latex):
     assert assert_matches_finite_differences(expr, wrt, shapes).latex == latex

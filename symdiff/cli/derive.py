@@ -7,28 +7,49 @@ import json
 import click
 
 from .app import FORMATS, shapes_option, main
+from .programs import derive_program, program_derive_options, read_source
 
 
 @main.command()
 @click.argument("formula")
 @click.option("--wrt", "wrt", multiple=True, required=True, metavar="NAME",
-              help="Variable or component to differentiate by; repeat to differentiate again (--wrt x --wrt x: Hessian).")
+              help="Variable or component to differentiate by; repeat to differentiate again (--wrt x --wrt x: Hessian); "
+                   "A11,A12 gives the tuple of those partials.")
 @click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS",
               help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str) -> None:
-    """Differentiate FORMULA.
+@click.option("--input", "syntax", type=click.Choice(["auto", "plain", "latex"]), default="auto", show_default=True,
+              help="Syntax of FORMULA; auto reads LaTeX when it has a backslash.")
+@click.option("--layout", type=click.Choice(["numerator", "denominator"]), default=None,
+              help="Numerator: the derivative of a scalar by x or X is transposed (a row for x). Denominator: "
+                   "Jacobians and derivatives by a scalar are transposed. Default: a gradient has the variable's "
+                   "shape, J[i, j] = df_i/dx_j.")
+@click.option("--symmetric", "symmetric", multiple=True, metavar="X",
+              help="Declare the square matrix X symmetric: X.T is X, and the gradient by X is (G + G.T)/2.")
+@program_derive_options
+def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str, syntax: str,
+           layout: str | None, symmetric: tuple[str, ...], **program) -> None:
+    """Differentiate FORMULA: a formula, a program of definitions, or @FILE.
 
     \b
     Symbolic dims give the matrix form, concrete dims the components:
       symdiff derive "0.5*norm(A*x)**2" --wrt A          ->  A*x*x.T
       symdiff derive "0.5*norm(A*x)**2" --wrt A11 --shape A=2,2 --shape x=2
                                                           ->  x1*(A11*x1 + A12*x2)
+    LaTeX as worksheets print it (single quotes keep the backslashes):
+      symdiff derive '\\frac{1}{2}\\|\\mathbf{Ax}\\|^2' --wrt x   ->  A.T*A*x
+    Programs: definitions separated by ';' or new lines, the last one the output;
+    derivatives are in terms of the intermediates, by the chain rule:
+      symdiff derive "b = A*x; f = 0.5*norm(b)**2" --wrt A  ->  b*x.T
+      ... --expand                                          ->  A*x*x.T
     """
     from ..api import derive as derive_api
 
     shapes = shapes_option(shape_specs)
-    result = derive_api(formula, wrt, shapes)
+    formula = read_source(formula)
+    if derive_program(formula, wrt, shapes, syntax, fmt, **program):
+        return
+    result = derive_api(formula, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":

@@ -1,8 +1,11 @@
 """Stage 3: derivatives of a formula, in matrix form or component form.
 
 ``differentiate`` picks the route by the formula's form: symbolic dims go
-through our own reverse-mode rules (``matrix.py``), concrete dims through
-SymPy's scalar calculus on explicit entries (``components.py``).
+through our own reverse-mode rules (``matrix.py``; forward mode in
+``forward.py`` for arrays by a scalar), then a simplification pass
+(``tidy.py``); concrete dims go through SymPy's scalar calculus on explicit
+entries (``components.py``). The conventions a user can ask for, layout and
+symmetric matrices, are in ``conventions.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import sympy as sp
 
 from ..errors import SymdiffError, did_you_mean
 from ..model import Formula
-from . import components, matrix
+from . import components, conventions, forward, matrix
+from .recognise import recognise
+from .tidy import tidy
 
 
 def target_of(formula: Formula, name: str) -> sp.Basic:
@@ -25,16 +30,32 @@ def target_of(formula: Formula, name: str) -> sp.Basic:
     )
 
 
-def differentiate(formula: Formula, value: sp.Basic, name: str) -> sp.Basic:
-    """∂value/∂name, where ``value`` is the formula or a derivative of it."""
+def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: frozenset[str] = frozenset()) -> sp.Basic:
+    """∂value/∂name, where ``value`` is the formula or a derivative of it.
+
+    ``symmetric`` names matrices declared symmetric (checked by
+    ``conventions.symmetric_names``): their transposes are written as
+    themselves, and the gradient by one of them is the symmetric gradient.
+    """
     target = target_of(formula, name)
     if isinstance(value, sp.Tuple):
-        return sp.Tuple(*(differentiate(formula, item, name) for item in value))
+        return sp.Tuple(*(differentiate(formula, item, name, symmetric) for item in value))
     if formula.form == "component":
-        return components.derivative(value, target)
+        result = components.derivative(value, target)
+    else:
+        result = tidy(_matrix_form(recognise(value), target))
+    result = conventions.impose_symmetry(formula, result, symmetric)
+    if name in symmetric and not getattr(value, "is_Matrix", False):
+        result = conventions.symmetric_gradient(formula, result, symmetric)
+    return result
+
+
+def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:
     if not getattr(value, "is_Matrix", False):
         return matrix.scalar_derivative(value, target)
-    if target.is_Matrix and target.shape[1] != 1:
+    if not target.is_Matrix:
+        return forward.derivative(value, target)
+    if target.shape[1] != 1:
         raise SymdiffError(
             "the derivative of a vector or matrix by a matrix is a higher-order tensor",
             hint="differentiate a scalar, or declare concrete dims and take one component",

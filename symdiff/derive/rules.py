@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import UnsupportedError
-from ..model.matrices import BOUND, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries, as_scalar
+from ..model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries, as_scalar
+from .diagonal import diagonal
+from .entrywise import entrywise
 
 Thunk = Callable[[], sp.Basic]
 Rule = Callable[[sp.Basic, sp.Basic], Iterator[tuple[sp.Basic, Thunk]]]
@@ -28,6 +31,10 @@ def inner(G: sp.Basic, M: sp.Basic) -> sp.Expr:
     """⟨G, M⟩ = tr(Gᵀ M), the scalar a coefficient of M receives."""
     if not getattr(G, "is_Matrix", False):
         return G * as_scalar(M)
+    for a, b in ((M, G), (G, M)):
+        coefficient, ones = _scaled_ones(a)
+        if ones is not None:
+            return coefficient * sum_entries(b)
     rows, cols = M.shape
     if cols == 1:
         return as_scalar(G.T * M)
@@ -37,13 +44,28 @@ def inner(G: sp.Basic, M: sp.Basic) -> sp.Expr:
 
 
 def hadamard(G: sp.Basic, M: sp.Basic) -> sp.Basic:
-    """G ∘ M, with the cases that need no product written out."""
-    if isinstance(M, Elementwise) and M.body.is_number:
-        return M.body * G
-    coefficient, factors = G.as_coeff_matrices() if isinstance(G, sp.MatMul) else (1, [G])
-    if len(factors) == 1 and isinstance(factors[0], sp.OneMatrix):
-        return coefficient * M
+    """G ∘ M, with the cases that need no product written out (c*ones ∘ M = c*M)."""
+    for a, b in ((M, G), (G, M)):
+        coefficient, ones = _scaled_ones(a)
+        if ones is not None:
+            return coefficient * b
     return sp.HadamardProduct(G, M)
+
+
+def _scaled_ones(M: sp.Basic) -> tuple[sp.Expr, sp.OneMatrix | None]:
+    """(c, ones) if M is c*ones(...), else (1, None)."""
+    coefficient, factors = M.as_coeff_matrices() if isinstance(M, sp.MatMul) else (sp.S.One, [M])
+    if len(factors) == 1 and isinstance(factors[0], sp.OneMatrix):
+        return coefficient, factors[0]
+    return sp.S.One, None
+
+
+def sum_entries(M: sp.Basic) -> sp.Expr:
+    """The sum of the entries of M; n*m for ones(n, m)."""
+    coefficient, ones = _scaled_ones(M)
+    if ones is not None:
+        return coefficient * ones.shape[0] * ones.shape[1]
+    return SumEntries(M)
 
 
 def _product(factors: list[sp.Basic]) -> sp.Basic | None:
@@ -87,23 +109,52 @@ def _inverse(node: sp.Inverse, G: sp.Basic):
 
 def _matpow(node: sp.MatPow, G: sp.Basic):
     base, exponent = node.args
-    if not (exponent.is_Integer and exponent > 0):
-        raise UnsupportedError(f"derivative of a matrix power with exponent {exponent}", hint="write inv(X) for X^(-1)")
+    if not (exponent.is_Integer and exponent != 0):
+        raise UnsupportedError(
+            f"derivative of a matrix power with exponent {exponent}", hint="matrix powers need nonzero integer exponents"
+        )
     k = int(exponent)
-    yield base, lambda: sp.MatAdd(*((base**i).T * G * (base ** (k - 1 - i)).T for i in range(k))).doit()
+    if k > 0:
+        yield base, lambda: _power_pullback(base, k, G)
+    else:  # d(X^-k) = -Σ X^-(i+1) dX X^-(k-i), i = 0..k-1
+        yield base, lambda: -sp.MatAdd(*((base ** -(i + 1)).T * G * (base ** (k + i)).T for i in range(-k))).doit()
+
+
+def _power_pullback(base: sp.Basic, k: int, G: sp.Basic) -> sp.Basic:
+    """The gradient reaching ``base`` from G at base^k: Σ (base^i)ᵀ G (base^(k-1-i))ᵀ."""
+    return sp.MatAdd(*((base**i).T * G * (base ** (k - 1 - i)).T for i in range(k))).doit()
 
 
 def _hadamard(node: sp.HadamardProduct, G: sp.Basic):
     for i, arg in enumerate(node.args):
         others = node.args[:i] + node.args[i + 1 :]
-        yield arg, lambda others=others: sp.HadamardProduct(G, *others)
+        yield arg, lambda others=others: hadamard(G, others[0] if len(others) == 1 else sp.HadamardProduct(*others))
+
+
+def _element(node: MatrixElement, g: sp.Basic):
+    """An entry M[i, j] of a matrix of concrete shape: M receives g at (i, j)."""
+    parent, i, j = node.args
+    unit = sp.ImmutableMatrix(*parent.shape, lambda r, c: int((r, c) == (i, j)))
+    yield parent, lambda: g * unit
+
+
+def _diag(node: Diag, G: sp.Basic):
+    yield node.vector, lambda: diagonal(G)
+
+
+def _literal(node: sp.ImmutableMatrix, G: sp.Basic):
+    """A matrix literal: each entry is a scalar, receiving the matching entry of G."""
+    entries = G.as_explicit()
+    for i in range(node.rows):
+        for j in range(node.cols):
+            yield node[i, j], lambda i=i, j=j: entries[i, j]
 
 
 def _elementwise(node: Elementwise, G: sp.Basic):
     for i, operand in enumerate(node.operands):
-        yield operand, lambda i=i: hadamard(G, Elementwise(node.body.diff(BOUND[i]), node.operands))
+        yield operand, lambda i=i: hadamard(G, entrywise(node.body.diff(BOUND[i]), node.operands, node.shape))
     for parameter, partial in partials(node.body):
-        yield parameter, lambda partial=partial: inner(G, Elementwise(partial, node.operands))
+        yield parameter, lambda partial=partial: inner(G, entrywise(partial, node.operands, node.shape))
 
 
 def _scalar(node: sp.Expr, g: sp.Basic):
@@ -169,6 +220,8 @@ RULES: dict[type, Rule] = {
     sp.Inverse: _inverse,
     sp.MatPow: _matpow,
     sp.HadamardProduct: _hadamard,
+    Diag: _diag,
+    sp.ImmutableMatrix: _literal,
     Elementwise: _elementwise,
     Softmax: _softmax,
     ScalarOf: _scalar_of,
@@ -177,8 +230,9 @@ RULES: dict[type, Rule] = {
     LogSumExp: _logsumexp,
     sp.Trace: _trace,
     sp.Determinant: _determinant,
+    MatrixElement: _element,
 }
 """Reverse-mode rule of each matrix-form node type."""
 
-SCALAR_ATOMS: tuple[type, ...] = (ScalarOf, Norm, SumEntries, LogSumExp, sp.Trace, sp.Determinant)
+SCALAR_ATOMS: tuple[type, ...] = (ScalarOf, Norm, SumEntries, LogSumExp, sp.Trace, sp.Determinant, MatrixElement)
 """Scalar-valued nodes of matrix arguments: opaque to SymPy's scalar ``diff``."""

@@ -3,16 +3,28 @@
 Bold vectors and matrices, ``^\\top``, components ``A_{11}``, ``\\frac``,
 norms ``\\|v\\|``. One ``_print_<Node>`` method per node type, on top of
 SymPy's ``LatexPrinter``.
+
+Whatever it prints, ``symdiff.parse.latex`` reads back to an equal expression
+(given the same shapes): names of several characters are ``\\mathit{lam}``,
+entrywise products ``\\odot`` with parenthesized operands, a name before a
+parenthesis gets ``\\cdot`` (``x(...)`` would apply a function x), functions
+always take ``\\left(...\\right)``, the identity is ``\\mathbf{I}_{n}``, and
+``e^{z}`` becomes ``\\exp(z)`` when a variable is named e.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from functools import lru_cache
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
-from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
-from ..model.matrices import BOUND, Elementwise, ScalarOf
+from ..errors import SymdiffError
+from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
 from ..model.shapes import split_component
+from ..parse import ast, parse_latex
 
 FUNCTION_COMMANDS = {
     "sigmoid": r"\sigma",
@@ -21,31 +33,141 @@ FUNCTION_COMMANDS = {
     "maximum": r"\max",
     "minimum": r"\min",
     "sign": r"\operatorname{sign}",
+    "exp": r"\exp",
+    "log": r"\log",
+    "sin": r"\sin",
+    "cos": r"\cos",
+    "tan": r"\tan",
+    "tanh": r"\tanh",
 }
+
+
+@lru_cache(maxsize=1024)
+def latex_name(name: str, bold: bool = False) -> str:
+    r"""A variable's name as LaTeX that reads back as that name: x, \beta_{0}, \mathit{lam}, \mathbf{x}_{1}."""
+    stem, _, index = name.partition("_")
+    parts = index.split("_")
+    if not (index and all(part.isalnum() for part in parts)):
+        return _stem(name, bold)
+    if bold and stem == "I":  # \mathbf{I}_{n} is the identity
+        return rf"\mathbf{{I_{{{','.join(parts)}}}}}"
+    return f"{_stem(stem, bold)}_{{{','.join(parts)}}}"
+
+
+def _stem(name: str, bold: bool) -> str:
+    if len(name) == 1:
+        return rf"\mathbf{{{name}}}" if bold else name
+    if name.isalpha() and _is_greek(name):
+        return rf"\boldsymbol{{\{name}}}" if bold else "\\" + name
+    escaped = name.replace("_", r"\_")
+    italic = rf"\mathit{{{escaped}}}"
+    return rf"\boldsymbol{{{italic}}}" if bold else italic
+
+
+def _is_greek(name: str) -> bool:
+    r"""Whether \name reads back as the variable name (\lambda does; \sigma is the sigmoid)."""
+    try:
+        return parse_latex("\\" + name) == ast.Name(name)
+    except SymdiffError:
+        return False
 
 
 class LatexPrinter(SympyLatexPrinter):
     """SymPy expression -> LaTeX in worksheet notation."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: Collection[str] = (), components: Collection[str] = ()) -> None:
         super().__init__({"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None})
         self._bound: dict[sp.Symbol, sp.Basic] = {}
+        self._names = frozenset(names)
+        """Every name in the formula: e^{z} and \\mathbf{I}_n are not written when e or I is one."""
+        self._components = frozenset(components)
+        """Names of entries of concrete arrays (A11), printed A_{11}; other names print as variables."""
+
+    # --- precedence: what needs parentheses ----------------------------------
+    def _precedence(self, item: sp.Basic) -> int:
+        item = self._bound.get(item, item)
+        if isinstance(item, Elementwise):
+            return self._precedence(item.body)
+        if isinstance(item, SumEntries | sp.HadamardProduct) or self._is_hadamard_power(item):
+            return PRECEDENCE["Mul"]
+        if isinstance(item, sp.OneMatrix | sp.ZeroMatrix) and item.shape[1] != 1:
+            return PRECEDENCE["Mul"]
+        if isinstance(item, sp.Inverse) or (isinstance(item, sp.exp) and "e" not in self._names):
+            return PRECEDENCE["Pow"]
+        return precedence_traditional(item)
 
     def parenthesize(self, item, level, is_neg=False, strict=False):
         item = self._bound.get(item, item)
-        if isinstance(item, ScalarOf):
+        precedence = self._precedence(item)
+        if isinstance(item, ScalarOf) or (is_neg and strict) or precedence < level or (not strict and precedence <= level):
             return r"\left(" + self._print(item) + r"\right)"
-        return super().parenthesize(item, level, is_neg, strict)
+        return self._print(item)
 
+    def _juxtapose(self, factors: list[tuple[sp.Basic, str]]) -> str:
+        r"""Factors side by side; \cdot after a name before a parenthesis, which would apply a function."""
+        out = ""
+        previous = None
+        for factor, text in factors:
+            if out:
+                factor_before = self._bound.get(previous, previous)
+                named = factor_before is not None and (factor_before.is_Symbol or factor_before is sp.pi)
+                out += r" \cdot " if named and text.startswith((r"\left(", "(")) else " "
+            out += text
+            previous = factor
+        return out
+
+    def _is_array(self, expr: sp.Basic) -> bool:
+        return any(symbol in self._bound for symbol in expr.free_symbols)
+
+    def _is_hadamard_power(self, expr: sp.Basic) -> bool:
+        """Entrywise integer powers of full matrices print as \\odot (a power would be the matrix power)."""
+        if not (isinstance(expr, sp.Pow) and self._is_array(expr.base) and expr.exp.is_Integer and expr.exp > 1):
+            return False
+        operands = [self._bound[s] for s in expr.base.free_symbols if s in self._bound]
+        return any(operand.shape[0] != 1 and operand.shape[1] != 1 for operand in operands)
+
+    # --- scalars ---------------------------------------------------------------
     def _print_Symbol(self, expr, style="plain"):
         if expr in self._bound:
             return self._print(self._bound[expr])
-        split = split_component(expr.name)
-        if split is not None and split[0].isalpha():
-            base, indices = split
-            separator = "," if any(i > 9 for i in indices) else ""
-            return f"{super()._print_Symbol(sp.Symbol(base))}_{{{separator.join(map(str, indices))}}}"
-        return super()._print_Symbol(expr, style)
+        if expr.name in self._components:
+            base, indices = split_component(expr.name)
+            separator = "," if "_" in expr.name else ""
+            return f"{latex_name(base)}_{{{separator.join(map(str, indices))}}}"
+        return latex_name(expr.name)
+
+    def _print_Mul(self, expr):
+        if expr.could_extract_minus_sign():
+            return "- " + self.parenthesize(-expr, PRECEDENCE["Mul"], strict=True)
+        numerator, denominator = sp.fraction(expr, exact=True)
+        if denominator != 1:
+            return rf"\frac{{{self._print(numerator)}}}{{{self._print(denominator)}}}"
+        factors = expr.as_ordered_factors()
+        arrays = [f for f in factors if self._is_array(f)]
+        if len(arrays) < 2:
+            return self._juxtapose([(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors])
+        hadamard = r" \odot ".join(self.parenthesize(f, PRECEDENCE["Mul"]) for f in arrays)
+        scalars = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors if not self._is_array(f)]
+        return self._juxtapose([*scalars, (expr, rf"\left({hadamard}\right)")]) if scalars else hadamard
+
+    def _print_Pow(self, expr):
+        base, exponent = expr.args
+        if self._is_hadamard_power(expr):
+            return r" \odot ".join([self.parenthesize(base, PRECEDENCE["Mul"])] * int(exponent))
+        if exponent.is_negative:
+            return rf"\frac{{1}}{{{self._print(sp.Pow(base, -exponent))}}}"
+        if isinstance(base, sp.Symbol) and base.name == "e":  # e^{z} would be exp(z)
+            return rf"\left(e\right)^{{{self._print(exponent)}}}"
+        return super()._print_Pow(expr)
+
+    def _print_ExpBase(self, expr, exp=None):
+        if "e" in self._names:
+            return self._print_Function(expr, exp)
+        text = rf"e^{{{self._print(expr.args[0])}}}"
+        return rf"\left({text}\right)^{{{exp}}}" if exp is not None else text
+
+    def _print_Exp1(self, expr):
+        return r"\exp\left(1\right)" if "e" in self._names else "e^{1}"
 
     def _print_Elementwise(self, expr: Elementwise) -> str:
         outer = self._bound
@@ -63,29 +185,45 @@ class LatexPrinter(SympyLatexPrinter):
         text = rf"{command}\left({args}\right)"
         return f"{text}^{{{exp}}}" if exp is not None else text
 
+    _print_log = _print_Function
+
+    # --- matrices ----------------------------------------------------------------
     def _print_MatrixSymbol(self, expr):
-        return rf"\mathbf{{{expr.name}}}"
+        return latex_name(expr.name, bold=True)
+
+    def _print_MatrixElement(self, expr):
+        parent, i, j = expr.args
+        index = f"{i + 1}" if parent.shape[1] == 1 else f"{i + 1},{j + 1}"
+        return f"{self._print(parent)}_{{{index}}}"
 
     def _print_Transpose(self, expr):
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + r"^\top"
+        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + r"^\top"
 
     def _print_Inverse(self, expr):
         if isinstance(expr.arg, sp.Transpose):
             return rf"\left({self._print(sp.Inverse(expr.arg.arg))}\right)^\top"
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + "^{-1}"
+        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "^{-1}"
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
-        product = " ".join(parts)
+        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors]
         if coefficient == -1:
-            return "-" + product
+            return "-" + self._juxtapose(parts)
         if coefficient == 1:
-            return product
-        return self.parenthesize(coefficient, PRECEDENCE["Mul"]) + " " + product
+            return self._juxtapose(parts)
+        return self._juxtapose([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=True)), *parts])
 
     def _print_HadamardProduct(self, expr):
-        return r" \odot ".join(self.parenthesize(arg, PRECEDENCE["Mul"], strict=True) for arg in expr.args)
+        return r" \odot ".join(
+            self._print(arg) if self._is_odot_chain(arg) else self.parenthesize(arg, PRECEDENCE["Mul"])
+            for arg in expr.args
+        )
+
+    def _is_odot_chain(self, item: sp.Basic) -> bool:
+        """An entrywise product of arrays alone: inside another, it needs no parentheses."""
+        if isinstance(item, Elementwise) and isinstance(item.body, sp.Mul):
+            return all(factor.free_symbols & set(BOUND) for factor in item.body.args)
+        return False
 
     def _print_ScalarOf(self, expr):
         return self._print(expr.matrix)
@@ -95,7 +233,7 @@ class LatexPrinter(SympyLatexPrinter):
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     def _print_SumEntries(self, expr):
-        return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"], strict=True)
+        return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"])
 
     def _print_LogSumExp(self, expr):
         return rf"\operatorname{{logsumexp}}\left({self._print(expr.matrix)}\right)"
@@ -114,18 +252,37 @@ class LatexPrinter(SympyLatexPrinter):
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     def _print_Identity(self, expr):
-        return r"\mathbf{I}"
+        if "I" in self._names:  # \mathbf{I}_n would be the variable I_n
+            return self._sized("eye", expr.rows)
+        return self._sized("I", expr.rows)
 
     def _print_OneMatrix(self, expr):
-        return r"\mathbf{1}"
+        rows, cols = expr.shape
+        return self._sized("1", rows) + ("" if cols == 1 else " " + self._sized("1", cols) + r"^\top")
 
     def _print_ZeroMatrix(self, expr):
-        return r"\mathbf{0}"
+        rows, cols = expr.shape
+        return self._sized("0", rows) + ("" if cols == 1 else " " + self._sized("1", cols) + r"^\top")
+
+    def _sized(self, symbol: str, dim: sp.Expr) -> str:
+        r"""\mathbf{I}_{n}, \mathbf{1}_{3}; a dimension the subscript cannot hold (n_1) as eye(n_1), ones(n_1)."""
+        text = str(dim)
+        function = {"I": "eye", "1": "ones", "0": "ones"}.get(symbol, symbol)
+        if text.isalnum() and function != symbol:
+            return rf"\mathbf{{{symbol}}}_{{{text}}}"
+        call = rf"\operatorname{{{function}}}\left({self._print(dim)}\right)"
+        return "0 " + call if symbol == "0" else call
 
     def _print_Tuple(self, expr):
         return r"\left(" + ", ".join(self._print(item) for item in expr) + r"\right)"
 
 
-def to_latex(expr: sp.Basic) -> str:
-    """``expr`` in LaTeX, as worksheets print it."""
-    return LatexPrinter().doprint(expr)
+def to_latex(expr: sp.Basic, variables: Collection[str] = (), components: Collection[str] = ()) -> str:
+    """``expr`` in LaTeX, as worksheets print it.
+
+    ``variables`` are the formula's variable names and ``components`` the names
+    of entries of its concrete arrays (``A11``, printed ``A_{11}``); without
+    them a name like A11 prints as the variable ``\\mathit{A11}``.
+    """
+    names = {str(getattr(atom, "name", "")) for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)}
+    return LatexPrinter(names | set(variables), components).doprint(expr)

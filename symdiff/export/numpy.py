@@ -120,6 +120,15 @@ class NumPyCompiler(Printer):
     def _print_HadamardProduct(self, expr):
         return self._print_Mul(expr)
 
+    def _print_MatrixElement(self, expr):
+        parent = self._print(expr.parent)
+        i, j = int(expr.i), int(expr.j)
+        return lambda env: float(np.asarray(parent(env))[i, j])
+
+    def _print_HadamardPower(self, expr):
+        base, exponent = self._args(expr)
+        return lambda env: np.power(base(env), exponent(env))
+
     def _print_Transpose(self, expr):
         arg = self._print(expr.arg)
         return lambda env: np.transpose(arg(env))

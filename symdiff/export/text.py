@@ -95,6 +95,15 @@ class TextPrinter(StrPrinter):
             self._bound[s].shape[0] != 1 and self._bound[s].shape[1] != 1 for s in base.free_symbols if s in self._bound
         )
 
+    def _as_ordered_terms(self, expr, order=None):
+        """SymPy's order, except that a sum never starts with a negative term: step(b - a)."""
+        terms = list(super()._as_ordered_terms(expr, order=order))
+        positive = next((t for t in terms if not t.could_extract_minus_sign()), None)
+        if positive is not None and terms[0].could_extract_minus_sign():
+            terms.remove(positive)
+            terms.insert(0, positive)
+        return terms
+
     def _print_Rational(self, expr):
         return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
 
@@ -114,10 +123,15 @@ class TextPrinter(StrPrinter):
     def _print_MatrixSymbol(self, expr):
         return expr.name
 
+    def _print_MatrixElement(self, expr):
+        parent, i, j = expr.args
+        index = f"{i + 1}" if parent.shape[1] == 1 else f"{i + 1}, {j + 1}"
+        return f"{self._print(parent)}[{index}]"
+
     def _print_Transpose(self, expr):
         arg = expr.arg
         if isinstance(arg, sp.Inverse):
-            return f"inv({self._print(arg.arg)}.T)"
+            return f"inv({self._print(arg.arg)}).T"
         return self.parenthesize(arg, PRECEDENCE["Pow"], strict=True) + ".T"
 
     def _print_Inverse(self, expr):
@@ -161,6 +175,12 @@ class TextPrinter(StrPrinter):
         for arg in args[1:]:
             product = f"hadamard({product}, {self._print(arg)})"
         return product
+
+    def _print_HadamardPower(self, expr):
+        base, exponent = expr.args
+        if exponent.is_Integer and exponent > 1:
+            return self._print_HadamardProduct(sp.HadamardProduct(*[base] * int(exponent), evaluate=False))
+        return self._print(Elementwise(BOUND[0] ** exponent, (base,)))
 
     def _print_ScalarOf(self, expr):
         return self._print(expr.matrix)

@@ -106,7 +106,7 @@ class Builder:
 
     def build_Index(self, node: ast.Index) -> sp.Basic:
         base = self.build(node.base)
-        if not is_explicit(base):
+        if not is_explicit(base) and not all(d.is_Integer for d in base.shape):
             raise UnsupportedError(
                 "components need every shape concrete", self.text, node.span, "declare e.g. --shape A=2,2"
             )

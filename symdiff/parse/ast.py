@@ -121,3 +121,16 @@ class Tuple(Node):
 
     def children(self) -> tuple[Node, ...]:
         return self.items
+
+
+@dataclass(frozen=True)
+class Definition(Node):
+    """``name = value``: one line of a program (``symdiff.program``), or one ``--at`` value."""
+
+    name: str
+    value: Node
+    span: Span = field(default=NO_SPAN, compare=False)
+    name_span: Span = field(default=NO_SPAN, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.value,)

@@ -27,10 +27,16 @@ The tree shapes it chooses:
   number written after a factor (``x_12``) and ``W^{(1)}`` (a label or a power?).
 * Inside ``\|...\|`` a bare ``\|`` after an operand closes the norm:
   ``\|a\| b \|c\|`` is norm(a)*b*norm(c).
+* ``\mathit{lam}`` is one name of several characters; ``A_{10,2}`` is A_10_2.
+* ``a \odot b`` is hadamard(a, b); beside other products (``a b \odot c``) it
+  is refused, as precedence between them is not settled in print.
+* ``\mathbf{I}_n`` is eye(n) unless I is a declared variable; ``\mathbf{1}_n``
+  is ones(n) and ``\mathbf{0}_n`` the zero vector.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -45,6 +51,7 @@ from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
 from . import ast
 from .plain import check_depth, check_length, literal_value, make_call
+from .vocabulary import ARITY, canonical, known_words
 
 TRANSPOSE = "transpose"
 INVERSE = "inverse"
@@ -61,6 +68,23 @@ HINTS = {
 }
 """Hints for characters and tokens that cannot stand where they were found."""
 DEFAULT_HINT = "check the braces and operators around it"
+FUNCTION_COMMANDS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "det", "max", "min"})
+"""Functions with a command of their own (\\exp); the others are written \\operatorname{relu}."""
+USAGE = {
+    "norm": r"\|v\|",
+    "sum": r"\mathbf{1}^\top v",
+    "hadamard": r"a \odot b",
+    "dot": r"\mathbf{a}^\top \mathbf{b}",
+    "transpose": r"X^\top",
+    "inv": r"X^{-1}",
+    "sqrt": r"\sqrt{x}",
+    "abs": r"\lvert x \rvert",
+    "sigmoid": r"\sigma(z)",
+    "trace": r"\operatorname{tr}(X)",
+    "eye": r"\mathbf{I}_n",
+    "ones": r"\mathbf{1}_n",
+}
+"""How LaTeX writes the functions that are not a command applied to arguments."""
 
 
 class _RefuseCommands(PostLex):
@@ -75,16 +99,47 @@ class _RefuseCommands(PostLex):
             yield token
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
+class _ProgramLines(_RefuseCommands):
+    """Also mark each new line that ends a definition of a program with a ``_NL`` token.
+
+    In LaTeX a new line is only space, and juxtaposition multiplies, so the
+    grammar cannot tell where a definition ends; here a new line ends one when
+    it stands outside brackets, after an operand and before something that can
+    start a definition (not an operator, a closing bracket or a script).
+    """
+
+    OPENERS = frozenset({"(", "[", "{", "\\left", "\\begin", "\\lVert", "\\lvert"})
+    CLOSERS = frozenset({")", "]", "}", "\\right", "\\end", "\\rVert", "\\rvert"})
+    OPERATORS = frozenset(
+        {"+", "-", "*", "/", "=", "^", "_", "&", ";", "\\\\", "\\cdot", "\\times", "\\div", "$", "$$", "\\[", "\\(", "\\]", "\\)"}
+    )
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        depth, previous = 0, None
+        for token in super().process(stream):
+            if (
+                previous is not None
+                and depth == 0
+                and token.line > previous.end_line
+                and str(previous) not in self.OPERATORS
+                and str(token) not in self.OPERATORS | self.CLOSERS
+            ):
+                yield Token.new_borrow_pos("_NL", "\n", token)
+            depth += (str(token) in self.OPENERS) - (str(token) in self.CLOSERS)
+            yield token
+            previous = token
+
+
+@lru_cache(maxsize=2)
+def _parser(program: bool = False) -> Lark:
     grammar = Path(__file__).with_name("latex.lark").read_text()
     return Lark(
         grammar,
         parser="lalr",
-        start=["formula", "definition"],
+        start=["formula", "definition", "program"],
         propagate_positions=True,
         maybe_placeholders=True,
-        postlex=_RefuseCommands(),
+        postlex=_ProgramLines() if program else _RefuseCommands(),
     )
 
 
@@ -109,10 +164,21 @@ def parse_latex_definition(
     return _read(text, "definition", declared)
 
 
+def parse_latex_program(
+    text: str, declared: frozenset[str] | set[str] = frozenset()
+) -> tuple[ast.Definition, ...]:
+    r"""Read definitions separated by ``;``, ``\\`` or new lines (``b = \mathbf{Ax} \\ f = \frac{1}{2}\|b\|^2``)."""
+    return _read(text, "program", declared)
+
+
 def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
-    check_length(text)
     try:
-        tree = _parser().parse(text, start=start)
+        check_length(text)
+    except ParseError as exc:
+        exc.hint = r"write a formula such as \frac{1}{2}\|\mathbf{Ax}\|^2"
+        raise
+    try:
+        tree = _parser(start == "program").parse(text, start=start)
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc, start) from None
     except SymdiffError as exc:
@@ -127,7 +193,8 @@ def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Nod
         builder.refused.append(exc.orig_exc)
     if builder.refused:
         raise min(builder.refused, key=lambda error: error.span or (0, 0)).at(text)
-    _check_nesting(result[1] if start == "definition" else result, text)
+    for tree in result if start == "program" else [result[1] if start == "definition" else result]:
+        _check_nesting(tree, text)
     return result
 
 
@@ -174,17 +241,25 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         unclosed = _unclosed_brace(text)
         if unclosed is not None:
             return ParseError("unbalanced brace: '{' is never closed", text, (unclosed, unclosed + 1), "add the '}'")
-        if start == "definition" and "EQUAL" in exc.expected:
+        if start in ("definition", "program") and "EQUAL" in exc.expected:
             hint = r"write name = formula, e.g. b = \mathbf{Ax}"
             return ParseError("a definition needs '='", text, (0, len(text)), hint)
         end = len(text.rstrip())
         return ParseError("formula ends too early", text, (end, end + 1), "an operand or a closing bracket is missing")
     span = (token.start_pos, token.end_pos)
     if token.type == "EQUAL":
+        if start == "program":
+            return ParseError(
+                "a definition has one '='", text, span, r"end each definition with a new line, ';' or \\"
+            )
         if start == "definition":
             return ParseError("a definition has one '='", text, span, "split a chain a = b = c into separate formulas")
         return ParseError(
             "a definition 'name = ...' is not a formula", text, span, "give the formula alone, without 'name ='"
+        )
+    if text[: token.start_pos].rstrip().endswith("\\mathit{"):
+        return ParseError(
+            f"unexpected '{token}' in \\mathit{{...}}", text, span, r"\mathit{...} holds one name: a letter, then letters and digits"
         )
     if token.type in ("NUMBER", "DIGIT"):
         return ParseError(
@@ -223,6 +298,40 @@ def _token_span(token: Token) -> tuple[int, int]:
 
 def _letter(token: Token | ast.Name) -> ast.Name:
     return token if isinstance(token, ast.Name) else ast.Name(str(token), span=_token_span(token))
+
+
+def usage(function: str) -> str:
+    """How LaTeX writes a canonical function of the vocabulary: ``\\max(a, b)``, ``\\|v\\|``."""
+    if function in USAGE:
+        return USAGE[function]
+    command = rf"\{function}" if function in FUNCTION_COMMANDS else rf"\operatorname{{{function}}}"
+    return command + ("(a, b)" if ARITY[function] == 2 else "(x)")
+
+
+def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
+    """``make_call`` with hints in LaTeX: the shared one advises plain syntax."""
+    try:
+        return make_call(SPELLINGS.get(name, name), arguments, span, name_span)
+    except ParseError as exc:
+        function = "transpose" if name == "transpose" else canonical(SPELLINGS.get(name, name))
+        if function is not None:
+            exc.hint = f"write {usage(function)}"
+        else:
+            close = difflib.get_close_matches(name, sorted(known_words() - {"Tr"}), n=1, cutoff=0.6)
+            function = canonical(close[0]) if close else None
+            exc.hint = (
+                f"did you mean {function}, written {usage(function)}?"
+                if function
+                else r"symdiff knows \exp, \log, \sqrt, \sigma, \max, \det, \operatorname{relu}, \operatorname{tr}, ... (see README)"
+            )
+        raise
+
+
+@dataclass(frozen=True)
+class _Odot:
+    """The operator \\odot in a product, with its place for a caret."""
+
+    span: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -272,6 +381,13 @@ class _ToAst(Transformer):
             )
         return target.id, value
 
+    def equation(self, meta, children):
+        name, value = self.definition(meta, children)
+        return ast.Definition(name, value, span=_span(meta), name_span=children[0].span)
+
+    def program(self, meta, children):
+        return tuple(children)
+
     def add(self, meta, children):
         return ast.Binary("+", *children, span=_span(meta))
 
@@ -284,7 +400,12 @@ class _ToAst(Transformer):
     def divide(self, meta, children):
         return "/"
 
+    def odot(self, meta, children):
+        return _Odot(_token_span(children[0]))
+
     def product(self, meta, children):
+        if any(isinstance(child, _Odot) for child in children):
+            return self._hadamard(children)
         result: ast.Node | None = None
         previous: _Factor | None = None
         operator: str | None = None
@@ -305,6 +426,25 @@ class _ToAst(Transformer):
                     result = ast.Binary(operator or "*", result, node, span=(result.span[0], node.span[1]))
                 operator = None
             previous = child
+        return result
+
+    def _hadamard(self, children: list) -> ast.Node:
+        """``a \\odot b \\odot c``: single factors joined by \\odot and nothing else."""
+        odots = [child for child in children if isinstance(child, _Odot)]
+        alternating = all(isinstance(child, _Odot) == (i % 2 == 1) for i, child in enumerate(children))
+        if not alternating or any(len(factor.nodes) > 1 for factor in children[::2]):
+            self.refused.append(
+                ParseError(
+                    r"ambiguous: \odot beside another product",
+                    span=odots[0].span,
+                    hint=r"put each operand of \odot in parentheses: \left(\mathbf{A}\mathbf{x}\right) \odot \mathbf{b}",
+                )
+            )
+            return children[0].nodes[0]
+        result = children[0].nodes[0]
+        for factor in children[2::2]:
+            node = factor.nodes[-1]
+            result = ast.Call("hadamard", (result, node), span=(result.span[0], node.span[1]))
         return result
 
     def _check_juxtaposition(self, previous: _Factor, factor: _Factor, divided: bool) -> None:
@@ -365,6 +505,9 @@ class _ToAst(Transformer):
     def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
         last = factor.nodes[-1]
         if factor.kind in ("name", "bold") and isinstance(last, ast.Name) and "_" not in last.id:
+            if factor.kind == "bold" and last == ast.Name("I") and "I" not in self.declared:
+                eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
+                return _Factor((*factor.nodes[:-1], eye), "other")
             named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]))
             return replace(factor, nodes=(*factor.nodes[:-1], named))
         if factor.kind == "norm":
@@ -390,8 +533,23 @@ class _ToAst(Transformer):
             node = ast.Binary("^", last, superscript, span=span)
         return _Factor((*factor.nodes[:-1], node), "other" if factor.kind == "name" else factor.kind)
 
+    def _dimension(self, index: str, span: tuple[int, int]) -> ast.Node:
+        """The dimension in ``\\mathbf{I}_n``, ``\\mathbf{1}_3``: a number or a name."""
+        if index.isdigit():
+            return ast.Number(Fraction(int(index)), span=span)
+        if "_" in index:
+            raise ParseError("one dimension is read here", span=span, hint=r"write \mathbf{I}_n for the n by n identity")
+        return ast.Name(index, span=span)
+
     def subscript(self, meta, children):
-        return "".join(children), _span(meta)
+        return "_".join(children), _span(meta)
+
+    def index(self, meta, children):
+        return "".join(children)
+
+    def italic(self, meta, children):
+        (token,) = children
+        return ast.Name(str(token).replace("\\_", "_"), span=_span(meta))
 
     def superscript(self, meta, children):
         """TRANSPOSE, INVERSE, or the exponent of a power."""
@@ -462,6 +620,20 @@ class _ToAst(Transformer):
             )
         return _Factor((ast.Call("sum", (self._operand(operand),), span=_span(meta)),), "prefix")
 
+    def sized(self, meta, children):
+        digit, (index, span), superscript = children
+        if digit not in ("0", "1"):
+            raise ParseError(
+                f"\\mathbf{{{digit}}} is not read here",
+                span=_span(meta),
+                hint=r"\mathbf{1}_n is the vector of n ones and \mathbf{0}_n the zero vector",
+            )
+        node: ast.Node = ast.Call("ones", (self._dimension(index, span),), span=(meta.start_pos, span[1]))
+        if digit == "0":
+            node = ast.Binary("*", ast.Number(Fraction(0), span=node.span), node, span=node.span)
+        factor = _Factor((node,), "other")
+        return factor if superscript is None else self._superscripted(factor, superscript, meta.end_pos)
+
     def frac(self, meta, children):
         numerator, denominator = children
         return _Factor((ast.Binary("/", numerator, denominator, span=_span(meta)),), "other")
@@ -477,11 +649,11 @@ class _ToAst(Transformer):
 
     def call(self, meta, children):
         (name, name_span), arguments = children
-        return _Factor((make_call(SPELLINGS.get(name, name), arguments, _span(meta), name_span),), "other")
+        return _Factor((_call(name, arguments, _span(meta), name_span),), "other")
 
     def prefix(self, meta, children):
         (name, name_span), operand = children
-        node = make_call(SPELLINGS.get(name, name), (self._operand(operand),), _span(meta), name_span)
+        node = _call(name, (self._operand(operand),), _span(meta), name_span)
         return _Factor((node,), "prefix")
 
     def arguments(self, meta, children):

@@ -25,16 +25,32 @@ OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("plain.lark")).read_text()
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    return Lark(
+        grammar, parser="lalr", start=["start", "program", "bindings"], propagate_positions=True, maybe_placeholders=True
+    )
 
 
 def parse(text: str) -> ast.Node:
     """Parse one formula in the plain syntax; raise ``ParseError`` or ``LimitError``."""
+    return _read(text, "start")
+
+
+def parse_program(text: str) -> tuple[ast.Definition, ...] | ast.Node:
+    """Parse definitions ``name = expr`` (separated by ``;`` or new lines), or a bare formula."""
+    return _read(text, "program")
+
+
+def parse_bindings(text: str) -> tuple[ast.Definition, ...]:
+    """Parse values ``x1=1, x2=-1, A=[[1, 2], [3, 4]]`` into definitions."""
+    return _read(text, "bindings")
+
+
+def _read(text: str, start: str):
     check_length(text)
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(text, start=start)
     except UnexpectedInput as exc:
-        raise _syntax_error(text, exc) from None
+        raise _syntax_error(text, exc, start) from None
     check_depth(tree, text)
     try:
         return _ToAst(text).transform(tree)
@@ -81,7 +97,7 @@ def check_depth(tree: object, text: str) -> None:
         stack.extend((child, depth + 1) for child in getattr(node, "children", ()))
 
 
-def _syntax_error(text: str, exc: UnexpectedInput) -> ParseError:
+def _syntax_error(text: str, exc: UnexpectedInput, start: str = "start") -> ParseError:
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream]
         hint = {
@@ -89,6 +105,8 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> ParseError:
             "_": "names start with a letter",
             "=": "write the formula only, without 'name ='",
         }.get(char, "operators are + - * / ^ ** @, transpose is A.T or A'")
+        if char in "=;":
+            hint = _definition_hint(char, start)
         return ParseError(f"unexpected character {char!r}", text, (exc.pos_in_stream, exc.pos_in_stream + 1), hint)
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         end = len(text.rstrip())
@@ -104,7 +122,20 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> ParseError:
             span,
             f"write the product with '*', e.g. {before.split()[-1][-8:]}*{token}",
         )
+    if str(token) in ("=", ";"):
+        return ParseError(f"unexpected {str(token)!r}", text, span, _definition_hint(str(token), start))
     return ParseError(f"unexpected {str(token)!r}", text, span, "check the brackets and operators around it")
+
+
+def _definition_hint(token: str, start: str) -> str:
+    """What an '=' or ';' out of place means: a formula given as a definition, or a malformed program."""
+    if start == "start":
+        return "write the formula only, without 'name ='"
+    if start == "bindings":
+        return "write values as name=value, separated by commas: x1=1, x2=-1"
+    if token == ";":
+        return "each part between ';' is a definition name = formula"
+    return "a definition is name = formula; write one per line or separate them with ';'"
 
 
 def _span(meta: object) -> tuple[int, int]:
@@ -189,6 +220,35 @@ class _ToAst(Transformer):
 
     def brackets(self, meta, children):
         return make_matrix(children, _span(meta))
+
+    def definition(self, meta, children):
+        name, value = children
+        return ast.Definition(str(name), value, span=_span(meta), name_span=(name.start_pos, name.end_pos))
+
+    binding = definition
+
+    def definitions(self, meta, children):
+        found: list[ast.Definition] = []
+        separated = True
+        for child in children:
+            if isinstance(child, Token):
+                separated = True
+                continue
+            if not separated and "\n" not in self.text[found[-1].span[1] : child.span[0]]:
+                raise ParseError(
+                    f"definition of {child.name} starts on the line of the previous one",
+                    span=child.name_span,
+                    hint="separate definitions with ';' or a new line",
+                )
+            found.append(child)
+            separated = False
+        return tuple(found)
+
+    def bare(self, meta, children):
+        return children[0]
+
+    def bindings(self, meta, children):
+        return tuple(children)
 
 
 def literal_value(token: Token | str) -> Fraction:

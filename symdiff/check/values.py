@@ -1,0 +1,134 @@
+"""Numbers for checking answers: random points, values at them, and when two values agree.
+
+A point gives every variable a random value: symbolic dims a random concrete
+size, matrices random Gaussian entries (so products do not commute and
+``B*A`` never passes for ``A*B``). A value is ``None`` where it is undefined
+(a NaN, an infinity, the inverse of a singular matrix), so the caller can draw
+another point. Expressions are compiled by symdiff's NumPy printer: no
+generated code is executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..export.numpy import Env, NumPyCompiler
+from ..model.build import dim_symbol
+from ..model.shapes import Shape
+
+RTOL = 1e-8
+"""Relative tolerance of a numeric comparison, against the larger of the two values."""
+ATOL = 1e-10
+"""Absolute floor: values this close agree even when both are (nearly) zero."""
+SIZES = (2, 5)
+"""Symbolic dims are drawn from this range of sizes, inclusive."""
+MAX_CONDITION = 1e10
+"""An inverse of a matrix worse conditioned than this is undefined at that point."""
+
+
+class Undefined(Exception):
+    """The expression has no value at this point."""
+
+
+class _DomainCompiler(NumPyCompiler):
+    """The NumPy printer, refusing inverses of (numerically) singular matrices instead of returning noise."""
+
+    def _print_Inverse(self, expr):
+        arg = self._print(expr.arg)
+
+        def inverse(env: Env):
+            matrix = np.asarray(arg(env), dtype=float)
+            if not np.all(np.isfinite(matrix)) or np.linalg.cond(matrix) > MAX_CONDITION:
+                raise Undefined
+            return np.linalg.inv(matrix)
+
+        return inverse
+
+
+Value = np.ndarray
+"""Every entry of a value, flattened in order (a tuple's items one after the other)."""
+
+
+def flatten(value: object) -> Value:
+    """A scalar, array or tuple of them as one flat float array."""
+    if isinstance(value, tuple):
+        return np.concatenate([flatten(item) for item in value]) if value else np.zeros(0)
+    return np.ravel(np.asarray(value, dtype=float))
+
+
+def compile_value(expr: sp.Basic) -> Callable[[Env], Value | None]:
+    """``expr`` as a function of an environment, giving its flat value or None where it is undefined."""
+    compiled = _DomainCompiler()._print(expr)
+
+    def value(env: Env) -> Value | None:
+        try:
+            with np.errstate(all="ignore"):
+                result = flatten(compiled(env))
+        except (Undefined, np.linalg.LinAlgError, ZeroDivisionError, OverflowError):
+            return None
+        return result if np.all(np.isfinite(result)) else None
+
+    return value
+
+
+def agree(a: Value, b: Value) -> bool:
+    """Equal within ``RTOL`` of the larger value, with the absolute floor ``ATOL``."""
+    if a.shape != b.shape:
+        return False
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    return bool(np.all(np.abs(a - b) <= ATOL + RTOL * scale))
+
+
+@dataclass(frozen=True)
+class Point:
+    """Values of the variables (vectors 1-D, as NumPy users hold them) and the environment they make."""
+
+    values: dict[str, float | np.ndarray]
+    env: Env
+
+    def describe(self, digits: int = 3) -> str:
+        """``A = [[0.1, -2], [1.3, 0.5]], x = [1, 2]``, rounded for reading."""
+        return ", ".join(f"{name} = {_rounded(value, digits)}" for name, value in self.values.items())
+
+    def as_json(self) -> dict[str, object]:
+        return {name: value.tolist() if isinstance(value, np.ndarray) else value for name, value in self.values.items()}
+
+
+def _rounded(value: float | np.ndarray, digits: int) -> str:
+    if isinstance(value, np.ndarray):
+        return "[" + ", ".join(_rounded(item, digits) for item in value) + "]"
+    return f"{value:.{digits}g}"
+
+
+class Space:
+    """The variables of a question and its options, and how to draw random points for them."""
+
+    def __init__(self, variables: Mapping[str, Shape], symbols: Mapping[str, sp.Basic]) -> None:
+        self.variables = dict(sorted(variables.items()))
+        self.symbols = {name: symbols[name] for name in self.variables}
+
+    def draw(self, rng: np.random.Generator) -> Point:
+        """A random point: entries standard normal, each symbolic dim a random size in ``SIZES``."""
+        sizes: dict[str, int] = {}
+        values: dict[str, float | np.ndarray] = {}
+        env: Env = {}
+        for name, shape in self.variables.items():
+            symbol = self.symbols[name]
+            if shape == ():
+                values[name] = float(rng.normal())
+                env[symbol] = values[name]
+                continue
+            rows, cols = (d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(SIZES[0], SIZES[1] + 1)))
+                          for d in shape)
+            matrix = rng.normal(size=(rows, cols))
+            values[name] = matrix[:, 0] if shape[1] == 1 else matrix
+            if isinstance(symbol, sp.MatrixBase):
+                env.update(zip(symbol, (float(v) for v in matrix.ravel())))
+            else:
+                env[symbol] = matrix
+        env.update((dim_symbol(dim), size) for dim, size in sizes.items())
+        return Point(values, env)

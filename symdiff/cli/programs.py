@@ -1,0 +1,97 @@
+"""Program options shared by ``symdiff derive`` and ``symdiff backprop``.
+
+Reading ``@FILE`` arguments, the options that only programs have (``--of``,
+``--expand``, ``--in-terms-of``, ``--steps``, ``--at``, ``--round``) and
+printing derivations step by step. The work is ``symdiff.program``'s.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from ..errors import SymdiffError
+from ..program import Program
+from ..program.steps import Derivation
+
+def read_source(argument: str) -> str:
+    """The text of a FORMULA/PROGRAM argument; ``@net.txt`` reads the file."""
+    if not argument.startswith("@"):
+        return argument
+    path = Path(argument[1:])
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SymdiffError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
+                           hint="give a readable UTF-8 file after @, e.g. @net.txt") from None
+
+def of_option(function: Callable) -> Callable:
+    return click.option("--of", "of", metavar="NAME",
+                        help="Output to differentiate: a defined name or a component of one (default: the last definition).")(function)
+
+def values_options(function: Callable) -> Callable:
+    function = click.option("--round", "rounding", type=click.IntRange(0, 12), metavar="N",
+                            help="Round each forward value to N decimals before it is used downstream (default: exact).")(function)
+    return click.option("--at", "at", metavar="VALUES",
+                        help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).')(function)
+
+def program_derive_options(function: Callable) -> Callable:
+    """The options ``symdiff derive`` has for programs."""
+    function = values_options(function)
+    function = click.option("--steps", is_flag=True,
+                            help="Print the derivation step by step (with --at: the numbers too).")(function)
+    function = click.option("--in-terms-of", "in_terms_of", metavar="NAMES",
+                            help="Keep these names (e.g. A,x) and substitute the other intermediates away.")(function)
+    function = click.option("--expand", is_flag=True,
+                            help="Substitute the intermediates away: the result in terms of the inputs only.")(function)
+    return of_option(function)
+
+def render_steps(derivations: list[Derivation], fmt: str) -> str:
+    if fmt == "latex":
+        return "\n".join(d.render_latex() for d in derivations)
+    if fmt == "json":
+        return json.dumps(
+            [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()} for d in derivations],
+            indent=2,
+        )
+    return "\n\n".join(d.render_text() for d in derivations)
+
+def derive_program(
+    text: str, wrt: tuple[str, ...], shapes: dict, syntax: str, fmt: str, *, of: str | None, expand: bool,
+    in_terms_of: str | None, steps: bool, at: str | None, rounding: int | None,
+) -> bool:
+    """Print the derivative of a program; False for a bare formula without program options (derive's own path)."""
+    if (at is not None or rounding is not None) and not steps:
+        raise SymdiffError("--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
+    if expand and in_terms_of:
+        raise SymdiffError("give --expand or --in-terms-of, not both")
+    program = Program(text, shapes, syntax, of)
+    if program.output is None and not (expand or in_terms_of or steps):
+        return False
+    if steps:
+        if len(wrt) != 1:
+            raise SymdiffError("--steps derives once", hint="give one --wrt (a comma list is fine: --wrt a,b)")
+        click.echo(render_steps(program.steps(wrt[0], at, rounding), fmt))
+        return True
+    keep = [name.strip() for name in in_terms_of.split(",")] if in_terms_of else None
+    result = program.derive(wrt, expand=expand, in_terms_of=keep)
+    if fmt == "text":
+        click.echo(result.text)
+    elif fmt == "latex":
+        click.echo(result.latex)
+    else:
+        payload = {"input": text, "output": program.output, "wrt": list(result.wrt), "shape": _shape(result.sympy),
+                   "text": result.text, "latex": result.latex}
+        click.echo(json.dumps(payload, indent=2))
+    return True
+
+def _shape(value) -> list:
+    from ..api import shape_of
+    import sympy as sp
+
+    if isinstance(value, sp.Tuple):
+        return [list(shape_of(item)) for item in value]
+    return list(shape_of(value))

@@ -1,0 +1,107 @@
+"""Entrywise arithmetic as one scalar body, so that SymPy can simplify it.
+
+The gradient of a logistic loss reaches ``X*w`` as a sum of entrywise
+products, ``hadamard(y, 1 - sigmoid(X*w)) - hadamard(1 - y, sigmoid(X*w))``,
+which is ``y - sigmoid(X*w)`` entry by entry. ``fuse`` writes a sum or
+entrywise product of same-shaped arrays as one ``Elementwise`` whose body is
+a scalar expression in one placeholder per operand; ``simplify_body``
+expands that body and pulls out its common factors, or names the sigmoids
+in it (1/(1 + exp(-z)) is sigmoid(z)), whichever is smaller. Both are plain algebra
+on the entries, so the value never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+
+from ..model.functions import sigmoid
+from ..model.matrices import BOUND, Elementwise
+
+Slot = Callable[[sp.Basic], sp.Symbol]
+
+
+def fuse(expr: sp.Basic) -> sp.Basic | None:
+    """``expr`` (a sum or entrywise product) as one entrywise function; None if nothing to fuse."""
+    if not _has_entrywise(expr):
+        return None
+    operands: list[sp.Basic] = []
+
+    def slot(operand: sp.Basic) -> sp.Symbol:
+        if operand not in operands:
+            operands.append(operand)
+        return BOUND[operands.index(operand)]
+
+    body = _body(expr, slot)
+    if len(operands) > len(BOUND):
+        return None
+    return entrywise(_simplest(body), operands, expr.shape)
+
+
+def simplify_body(expr: Elementwise) -> sp.Basic:
+    """``expr`` with its body expanded and common factors pulled out."""
+    return entrywise(_simplest(expr.body), list(expr.operands), expr.shape)
+
+
+def entrywise(body: sp.Expr, operands: list[sp.Basic], shape: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
+    """The array whose entries are ``body``, keeping only the operands the body uses."""
+    used = [i for i in range(len(operands)) if BOUND[i] in body.free_symbols]
+    body = body.xreplace({BOUND[i]: BOUND[k] for k, i in enumerate(used)})
+    kept = [operands[i] for i in used]
+    if not kept:
+        return sp.ZeroMatrix(*shape) if body == 0 else body * sp.OneMatrix(*shape)
+    if body == BOUND[0]:
+        return kept[0]
+    return Elementwise(body, tuple(kept))
+
+
+def _has_entrywise(expr: sp.Basic) -> bool:
+    """An entrywise node at the top, among the arguments, or scaled among them."""
+    parts = [expr, *expr.args]
+    parts += [factor for part in parts if isinstance(part, sp.MatMul) for factor in part.args]
+    return any(isinstance(part, ENTRYWISE) for part in parts)
+
+
+def _simplest(body: sp.Expr) -> sp.Expr:
+    """The body, expanded with common factors pulled out, or with sigmoids named, if that is smaller."""
+    candidates = [body, sp.factor_terms(sp.expand(body)), _sigmoids(body)]
+    return min(candidates, key=sp.count_ops)
+
+
+_u, _rest = sp.Wild("u"), sp.Wild("rest")
+
+
+def _sigmoids(body: sp.Expr) -> sp.Expr:
+    """1/(1 + exp(u)) is sigmoid(-u), and exp(u)*sigmoid(-u) is sigmoid(u): logistic losses."""
+    body = body.replace(1 / (sp.exp(_u) + 1), sigmoid(-_u))
+    return body.replace(_rest * sp.exp(_u) * sigmoid(-_u), _rest * sigmoid(_u))
+
+
+def _body(expr: sp.Basic, slot: Slot) -> sp.Expr:
+    rule = BODIES.get(type(expr))
+    return rule(expr, slot) if rule is not None else slot(expr)
+
+
+def _elementwise(expr: Elementwise, slot: Slot) -> sp.Expr:
+    return expr.body.xreplace({BOUND[i]: slot(operand) for i, operand in enumerate(expr.operands)})
+
+
+def _scaled(expr: sp.MatMul, slot: Slot) -> sp.Expr:
+    coefficient, factors = expr.as_coeff_matrices()
+    return coefficient * _body(factors[0], slot) if len(factors) == 1 else slot(expr)
+
+
+BODIES: dict[type, Callable[[sp.Basic, Slot], sp.Expr]] = {
+    Elementwise: _elementwise,
+    sp.HadamardProduct: lambda expr, slot: sp.Mul(*(_body(arg, slot) for arg in expr.args)),
+    sp.HadamardPower: lambda expr, slot: _body(expr.base, slot) ** expr.exp,
+    sp.MatAdd: lambda expr, slot: sp.Add(*(_body(arg, slot) for arg in expr.args)),
+    sp.MatMul: _scaled,
+    sp.OneMatrix: lambda expr, slot: sp.S.One,
+    sp.ZeroMatrix: lambda expr, slot: sp.S.Zero,
+}
+"""The scalar body of each entrywise node; any other array is an operand."""
+
+ENTRYWISE = (Elementwise, sp.HadamardProduct, sp.HadamardPower)
+"""Nodes whose presence makes fusing worth trying."""

@@ -1,0 +1,93 @@
+"""Named functions recognised in a formula before it is differentiated.
+
+``log(sum(exp(v)))`` is ``logsumexp(v)``, ``exp(v)/sum(exp(v))`` is
+``softmax(v)`` and ``log(softmax(v))`` is ``v - logsumexp(v)``: the same values, but their derivatives read as a textbook
+prints them (∇ logsumexp = softmax, and the softmax Jacobian
+``diag(softmax(v)) - softmax(v)*softmax(v).T``) instead of quotients of
+exponentials. SymPy's ``HadamardPower`` becomes the entrywise power it is.
+One rewrite per node type, in ``RECOGNISERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+
+from ..model.matrices import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
+from .entrywise import entrywise
+
+
+def recognise(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with logsumexp and softmax written as such, bottom-up."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(recognise)
+    if not expr.args or isinstance(expr, sp.MatrixSymbol):
+        return expr
+    args = tuple(recognise(arg) for arg in expr.args)
+    node = expr if args == expr.args else expr.func(*args)
+    rule = RECOGNISERS.get(type(node))
+    return rule(node) if rule is not None else node
+
+
+def _exp_sum_of(expr: sp.Basic) -> sp.Basic | None:
+    """v if ``expr`` is sum(exp(v)), else None."""
+    if isinstance(expr, SumEntries) and isinstance(expr.matrix, Elementwise):
+        inner = expr.matrix
+        if inner.body == sp.exp(BOUND[0]) and len(inner.operands) == 1:
+            return inner.operands[0]
+    return None
+
+
+def _log(node: sp.log) -> sp.Basic:
+    vector = _exp_sum_of(node.args[0])
+    return node if vector is None or vector.shape[1] != 1 else LogSumExp(vector)
+
+
+def _elementwise(node: Elementwise) -> sp.Basic:
+    return _log_softmax(_softmax(node))
+
+
+def _log_softmax(node: sp.Basic) -> sp.Basic:
+    """log(softmax(v)_i) inside an entrywise body becomes v_i - logsumexp(v)."""
+    if not isinstance(node, Elementwise):
+        return node
+    operands = list(node.operands)
+    replacements = {}
+    for i, operand in enumerate(node.operands):
+        if isinstance(operand, Softmax) and sp.log(BOUND[i]) in node.body.atoms(sp.log):
+            if operand.vector not in operands:
+                operands.append(operand.vector)
+            slot = BOUND[operands.index(operand.vector)]
+            replacements[sp.log(BOUND[i])] = slot - LogSumExp(operand.vector)
+    if not replacements:
+        return node
+    return entrywise(node.body.xreplace(replacements), operands, node.shape)
+
+
+def _softmax(node: Elementwise) -> sp.Basic:
+    """exp(v_i)/sum(exp(v)) inside an entrywise body becomes softmax(v)_i."""
+    operands = list(node.operands)
+    replacements = {}
+    for power in node.body.atoms(sp.Pow):
+        vector = _exp_sum_of(power.base) if power.exp == -1 else None
+        if vector is not None and vector in operands and vector.shape[1] == 1:
+            slot = BOUND[operands.index(vector)]
+            operands.append(Softmax(vector))
+            replacements[sp.exp(slot) * power] = BOUND[len(operands) - 1]
+    if not replacements:
+        return node
+    return entrywise(node.body.subs(replacements), operands, node.shape)
+
+
+def _hadamard_power(node: sp.HadamardPower) -> sp.Basic:
+    """SymPy's hadamard(x, x) is HadamardPower(x, 2): an entrywise function like any other."""
+    return entrywise(BOUND[0] ** node.exp, [node.base], node.shape)
+
+
+RECOGNISERS: dict[type, Callable[[sp.Basic], sp.Basic]] = {
+    sp.log: _log,
+    Elementwise: _elementwise,
+    sp.HadamardPower: _hadamard_power,
+}
+"""The rewrite tried at each node type, after its arguments are rewritten."""

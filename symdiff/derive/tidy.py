@@ -1,0 +1,293 @@
+"""A small simplification pass over results: the form a textbook prints.
+
+Reverse mode leaves sums of products uncollected: ``A.T*(2*A*x - 2*b)``,
+``X*b*c.T + X*c*b.T``, three terms over one denominator. ``tidy`` rewrites
+a result bottom-up, one rule per node type (``TIDY``), with rewrites that
+cannot change the value:
+
+- in a sum, like terms are collected (SymPy's ``MatAdd``), then a scalar
+  factor common to every term is pulled out (``2*(A*x - b)``, a common
+  denominator) and terms sharing a leftmost or rightmost matrix factor are
+  grouped (``X*(b*c.T + c*b.T)``);
+- sums and entrywise products of entrywise functions are fused into one
+  entrywise function whose body SymPy simplifies (``y - sigmoid(X*w)``);
+- the body of an entrywise function is expanded and its common factors
+  pulled out.
+
+A rewrite is kept only when it makes the printed result strictly shorter,
+so ``A*x + A.T*x`` stays as the Cookbook prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import reduce
+
+import sympy as sp
+
+from ..export.text import to_text
+from ..model.matrices import BOUND, Elementwise, SumEntries
+from .entrywise import entrywise, fuse, simplify_body
+from .rules import sum_entries
+
+MAX_GROUPED_TERMS = 12
+"""Sums longer than this keep their terms ungrouped (the search is quadratic per step)."""
+
+
+def tidy(expr: sp.Basic) -> sp.Basic:
+    """``expr`` rewritten to a shorter equal form, bottom-up."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(tidy)
+    if not expr.args or isinstance(expr, sp.MatrixSymbol | sp.Identity | sp.OneMatrix | sp.ZeroMatrix):
+        return expr
+    args = tuple(tidy(arg) for arg in expr.args)
+    node = REBUILD.get(type(expr), _rebuild)(expr, args)
+    rule = TIDY.get(type(node))
+    return rule(node) if rule is not None else node
+
+
+def shorter(candidates: list[sp.Basic]) -> sp.Basic:
+    """The smallest candidate: fewest leaves, then shortest text; the first one on a tie."""
+    return min(candidates, key=lambda candidate: (leaves(candidate), len(to_text(candidate))))
+
+
+def leaves(expr: sp.Basic) -> int:
+    """How many names and numbers the printed expression has (an entrywise body counts its operands)."""
+    if isinstance(expr, Elementwise):
+        bound = dict(zip(BOUND, expr.operands))
+        return sum(leaves(bound[s]) if s in bound else leaves(s) for s in _leaf_nodes(expr.body))
+    if not expr.args or isinstance(expr, sp.MatrixSymbol | sp.Identity | sp.OneMatrix | sp.ZeroMatrix):
+        return 1
+    return sum(leaves(arg) for arg in expr.args)
+
+
+def _leaf_nodes(expr: sp.Basic) -> list[sp.Basic]:
+    if not expr.args or isinstance(expr, sp.MatrixSymbol):
+        return [expr]
+    if isinstance(expr, Elementwise | sp.MatrixBase) or getattr(expr, "is_Matrix", False):
+        return [expr]
+    return [leaf for arg in expr.args for leaf in _leaf_nodes(arg)]
+
+
+# --- rebuilding a node from tidied arguments ---------------------------------
+def _rebuild(expr: sp.Basic, args: tuple[sp.Basic, ...]) -> sp.Basic:
+    return expr if args == expr.args else expr.func(*args)
+
+
+def product(coefficient: sp.Expr, factors: list[sp.Basic]) -> sp.Basic:
+    """coefficient * F1 * F2 ... as one flat ``MatMul``, without SymPy distributing 2*(A + B)."""
+    flat: list[sp.Basic] = []
+    for factor in factors:
+        if isinstance(factor, sp.MatMul):
+            inner, inner_factors = factor.as_coeff_matrices()
+            coefficient *= inner
+            flat.extend(inner_factors)
+        else:
+            flat.append(factor)
+    if coefficient == 0:
+        return sp.ZeroMatrix(*_shape(flat))
+    if len(flat) == 1 and coefficient == 1:
+        return flat[0]
+    return sp.MatMul(coefficient, *flat) if coefficient != 1 else sp.MatMul(*flat)
+
+
+def _shape(factors: list[sp.Basic]) -> tuple[sp.Expr, sp.Expr]:
+    return factors[0].shape[0], factors[-1].shape[1]
+
+
+def _rebuild_matmul(expr: sp.MatMul, args: tuple[sp.Basic, ...]) -> sp.Basic:
+    scalars = [arg for arg in args if not getattr(arg, "is_Matrix", False)]
+    factors = [arg for arg in args if getattr(arg, "is_Matrix", False)]
+    if args == expr.args:
+        return expr
+    if any(isinstance(f, sp.ZeroMatrix) for f in factors):
+        return sp.ZeroMatrix(*expr.shape)
+    return product(sp.Mul(*scalars), factors)
+
+
+def _rebuild_matadd(expr: sp.MatAdd, args: tuple[sp.Basic, ...]) -> sp.Basic:
+    return expr if args == expr.args else reduce(lambda a, b: a + b, args)
+
+
+REBUILD: dict[type, Callable[[sp.Basic, tuple[sp.Basic, ...]], sp.Basic]] = {
+    sp.MatMul: _rebuild_matmul,
+    sp.MatAdd: _rebuild_matadd,
+    sp.Transpose: lambda expr, args: args[0].T,
+    sp.MatPow: lambda expr, args: args[0] ** args[1],
+    sp.HadamardProduct: lambda expr, args: sp.HadamardProduct(*args).doit(deep=False),
+    Elementwise: lambda expr, args: Elementwise(args[0], tuple(args[1])),
+}
+"""How a node is put back together when its arguments changed."""
+
+
+# --- sums -----------------------------------------------------------------------
+def _sum(expr: sp.MatAdd) -> sp.Basic:
+    return shorter([expr, factor_sum(list(expr.args)), *_fused(expr)])
+
+
+def factor_sum(terms: list[sp.Basic]) -> sp.Basic:
+    """Σ terms with common factors pulled out, greedily, while the text gets shorter."""
+    current = _add(terms)
+    while isinstance(current, sp.MatAdd) and len(current.args) <= MAX_GROUPED_TERMS:
+        terms = list(current.args)
+        options = [_pull_scalar(terms), *_groupings(terms)]
+        best = shorter([current, *(option for option in options if option is not None)])
+        if best is current:
+            break
+        current = best
+    return current
+
+
+def _add(terms: list[sp.Basic]) -> sp.Basic:
+    return sp.MatAdd(*terms).doit(deep=False) if len(terms) > 1 else terms[0]
+
+
+def _split(term: sp.Basic) -> tuple[sp.Expr, list[sp.Basic]]:
+    if isinstance(term, sp.MatMul):
+        coefficient, factors = term.as_coeff_matrices()
+        return coefficient, list(factors)
+    return sp.S.One, [term]
+
+
+def _pull_scalar(terms: list[sp.Basic]) -> sp.Basic | None:
+    """c * Σ (term / c) for the scalar c common to every term, if there is one."""
+    common = common_factor([_split(term)[0] for term in terms])
+    if common == 1:
+        return None
+    inner = factor_sum([product(_split(term)[0] / common, _split(term)[1]) for term in terms])
+    return product(common, [inner])
+
+
+def common_factor(coefficients: list[sp.Expr]) -> sp.Expr:
+    """The largest product of powers dividing every coefficient (a common denominator included).
+
+    A base common to all coefficients with exponents of one sign contributes
+    its smallest exponent: x and x**2 share x; 1/q and 1/q**2 share 1/q**2.
+    Numbers contribute gcd(numerators)/lcm(denominators), negative if all are.
+    """
+    numbers, powers = [], []
+    for coefficient in coefficients:
+        number, rest = coefficient.as_coeff_Mul()
+        numbers.append(number)
+        exponents: dict[sp.Expr, sp.Expr] = {}
+        for factor in sp.Mul.make_args(rest):
+            base, exponent = factor.as_base_exp()
+            exponents[base] = exponents.get(base, 0) + exponent
+        powers.append(exponents)
+    common = _common_number(numbers)
+    for base in set.intersection(*(set(p) for p in powers)):
+        exponents = [p[base] for p in powers]
+        if all(e.is_Rational and e > 0 for e in exponents) or all(e.is_Rational and e < 0 for e in exponents):
+            common *= base ** min(exponents)
+    return common
+
+
+def _common_number(numbers: list[sp.Expr]) -> sp.Expr:
+    if not all(n.is_Rational for n in numbers):
+        return sp.S.One
+    numerator = reduce(sp.igcd, (abs(n.p) for n in numbers))
+    denominator = reduce(sp.ilcm, (n.q for n in numbers))
+    sign = -1 if all(n < 0 for n in numbers) else 1
+    return sign * sp.Rational(numerator, denominator)
+
+
+def _groupings(terms: list[sp.Basic]) -> list[sp.Basic]:
+    """Each way of grouping two or more terms that share a leftmost or rightmost matrix factor."""
+    options = []
+    split = [_split(term) for term in terms]
+    for side in (0, -1):
+        groups: dict[sp.Basic, list[int]] = {}
+        for i, (_, factors) in enumerate(split):
+            if len(factors) > 1:
+                groups.setdefault(factors[side], []).append(i)
+        for key, members in groups.items():
+            if len(members) < 2:
+                continue
+            rests = [product(split[i][0], split[i][1][1:] if side == 0 else split[i][1][:-1]) for i in members]
+            inner = _sum_of(rests)
+            grouped = product(sp.S.One, [key, inner] if side == 0 else [inner, key])
+            options.append(_add([grouped, *(terms[i] for i in range(len(terms)) if i not in members)]))
+    return options
+
+
+def _sum_of(terms: list[sp.Basic]) -> sp.Basic:
+    total = _add(terms)
+    return _sum(total) if isinstance(total, sp.MatAdd) else total
+
+
+def _fused(expr: sp.Basic) -> list[sp.Basic]:
+    fused = fuse(expr)
+    return [] if fused is None else [fused]
+
+
+def _entrywise_product(expr: sp.Basic) -> sp.Basic:
+    return shorter([expr, *_fused(expr)])
+
+
+def _elementwise(expr: Elementwise) -> sp.Basic:
+    simpler = simplify_body(expr)
+    candidates = [expr, simpler]
+    if isinstance(simpler, Elementwise):
+        number, rest = content(simpler)
+        candidates.insert(0, product(number, [rest]))
+    return shorter(candidates)
+
+
+def _product(expr: sp.MatMul) -> sp.Basic:
+    """A product with the common scalar factor of each sum in it pulled to the front: 2*A.T*(A*x - b)."""
+    coefficient, factors = _split(expr)
+    pulled = []
+    for factor in factors:
+        common, rest = content(factor)
+        coefficient *= common
+        pulled.append(rest)
+    return shorter([product(coefficient, pulled), expr])
+
+
+def content(matrix: sp.Basic) -> tuple[sp.Expr, sp.Basic]:
+    """(c, M) with ``matrix`` = c*M: the common factor of a sum, the number in an entrywise body."""
+    if isinstance(matrix, sp.MatAdd):
+        common = common_factor([_split(term)[0] for term in matrix.args])
+        if common != 1:
+            return common, _add([product(_split(term)[0] / common, _split(term)[1]) for term in matrix.args])
+    if isinstance(matrix, Elementwise):
+        number, rest = matrix.body.as_coeff_Mul()
+        if number != 1:
+            return number, entrywise(rest, list(matrix.operands), matrix.shape)
+    if isinstance(matrix, sp.HadamardProduct):
+        parts = [content(arg) for arg in matrix.args]
+        common = sp.Mul(*(number for number, _ in parts))
+        if common != 1:
+            return common, sp.HadamardProduct(*(rest for _, rest in parts))
+    if isinstance(matrix, sp.MatMul):
+        coefficient, factors = _split(matrix)
+        if len(factors) == 1:
+            inner, rest = content(factors[0])
+            return coefficient * inner, rest
+    return sp.S.One, matrix
+
+
+def _inverse(expr: sp.Inverse) -> sp.Basic:
+    """inv(B.T*X.T*A.T) reads better as inv(A*X*B).T."""
+    if not isinstance(expr.arg, sp.MatMul):
+        return expr
+    return shorter([expr, sp.Transpose(sp.Inverse(expr.arg.T))])
+
+
+def _sum_entries(expr: SumEntries) -> sp.Expr:
+    coefficient, factors = _split(expr.matrix)
+    if coefficient == 1 or len(factors) != 1:
+        return expr
+    return coefficient * sum_entries(factors[0])
+
+
+TIDY: dict[type, Callable[[sp.Basic], sp.Basic]] = {
+    SumEntries: _sum_entries,
+    sp.MatMul: _product,
+    sp.Inverse: _inverse,
+    sp.MatAdd: _sum,
+    sp.HadamardProduct: _entrywise_product,
+    sp.HadamardPower: lambda expr: fuse(expr) or expr,
+    Elementwise: _elementwise,
+}
+"""The rewrite tried at each node type, after its arguments are tidied."""

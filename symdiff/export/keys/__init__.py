@@ -1,0 +1,29 @@
+"""Answer-key printers: one class per format, one ``_print_<Kind>Key`` method per kind of answer.
+
+Like SymPy's printers, they are kept apart from the data they print
+(``symdiff.worksheet.key``): ``print_key(key, "latex")`` is all a caller needs.
+"""
+
+from __future__ import annotations
+
+from ...worksheet.key import Key
+from .base import KeyPrinter
+from .json import JsonKeyPrinter
+from .latex import LatexKeyPrinter
+from .markdown import MarkdownKeyPrinter
+from .text import TextKeyPrinter
+
+PRINTERS: dict[str, type[KeyPrinter]] = {
+    "text": TextKeyPrinter,
+    "markdown": MarkdownKeyPrinter,
+    "json": JsonKeyPrinter,
+    "latex": LatexKeyPrinter,
+}
+
+
+def print_key(key: Key, fmt: str) -> str:
+    """The answer key in ``fmt`` (text, markdown, json or latex)."""
+    return PRINTERS[fmt]().doprint(key)
+
+
+__all__ = ["PRINTERS", "print_key"]

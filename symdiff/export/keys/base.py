@@ -1,0 +1,23 @@
+"""Dispatch shared by the key printers: a method per kind of answer, as SymPy's printers do."""
+
+from __future__ import annotations
+
+from ...worksheet.key import GroupKey, Key, QuestionKey
+
+
+class KeyPrinter:
+    """Prints a ``Key``; subclasses define ``_print_Key``, ``_print_GroupKey`` and one method per question kind."""
+
+    def doprint(self, key: Key) -> str:
+        return self._print(key)
+
+    def _print(self, item: Key | GroupKey | QuestionKey) -> str:
+        method = getattr(self, f"_print_{type(item).__name__}")
+        return method(item)
+
+
+def number(value: float) -> str:
+    """A value as a worksheet writes it: integers without a point, others to 4 significant decimals."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,49 @@
+"""The answer key as JSON: a flat list of questions, options with 0-based ``correct`` indices."""
+
+from __future__ import annotations
+
+import json
+
+from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
+from .base import KeyPrinter
+
+
+class JsonKeyPrinter(KeyPrinter):
+    def _print_Key(self, key: Key) -> str:
+        questions = [self._record(q) for group in key.groups for q in group.questions]
+        return json.dumps({"title": key.title, "questions": questions}, indent=2, ensure_ascii=False) + "\n"
+
+    def _record(self, question) -> dict:
+        kind = type(question).__name__.removesuffix("Key").lower()
+        return {"id": question.id, "kind": kind, "text": question.text, **getattr(self, f"_fields_{kind}")(question)}
+
+    def _fields_choice(self, question: ChoiceKey) -> dict:
+        return {
+            "answer": question.answer,
+            "answer_latex": question.answer_latex,
+            "correct": list(question.correct),
+            "options": [{"text": o.latex, "equivalent": o.equivalent, "why": o.why} for o in question.options],
+        }
+
+    def _fields_derive(self, question: DeriveKey) -> dict:
+        return {"answer": question.answer, "answer_latex": question.answer_latex, "steps": question.steps}
+
+    def _fields_forward(self, question: ForwardKey) -> dict:
+        return {"values": question.values, "nodes": question.nodes}
+
+    def _fields_backprop(self, question: BackpropKey) -> dict:
+        return {
+            "values": question.values,
+            "exact": question.exact,
+            "forward": question.forward,
+            "rounding": question.rounding,
+            "kinks": list(question.kinks),
+        }
+
+    def _fields_blanks(self, question: BlanksKey) -> dict:
+        return {
+            "template": question.template,
+            "solutions": [list(filling) for group in question.solutions for filling in group],
+            "groups": [{"function": f, "fillings": [list(x) for x in g]} for f, g in zip(question.functions, question.solutions)],
+            "tried": question.tried,
+        }

@@ -1,0 +1,70 @@
+"""The answer key for a terminal: headings, options marked, aligned tables."""
+
+from __future__ import annotations
+
+from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
+from .base import KeyPrinter, number
+
+
+def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
+    """Columns padded to their widest cell."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
+class TextKeyPrinter(KeyPrinter):
+    def _print_Key(self, key: Key) -> str:
+        title = f"{key.title}: answer key"
+        parts = [title, "=" * len(title)]
+        if key.text:
+            parts.append(key.text)
+        parts.extend(self._print(group) for group in key.groups)
+        return "\n\n".join(parts) + "\n"
+
+    def _print_GroupKey(self, group: GroupKey) -> str:
+        heading = group.title or group.id
+        return "\n\n".join([heading + "\n" + "-" * len(heading), *(self._print(q) for q in group.questions)])
+
+    def _heading(self, question_id: str, text: str) -> str:
+        return f"{question_id}  {text}".rstrip()
+
+    def _print_ChoiceKey(self, question: ChoiceKey) -> str:
+        lines = [self._heading(question.id, question.text), f"  answer: {question.answer}"]
+        for index, option in enumerate(question.options, start=1):
+            mark = "*" if option.equivalent else " "
+            verdict = {True: "correct", False: "wrong", None: "undecided"}[option.equivalent]
+            lines.append(f"  {mark} {index}. {option.latex}")
+            lines.append(f"       {verdict}: {option.why}")
+        return "\n".join(lines)
+
+    def _print_DeriveKey(self, question: DeriveKey) -> str:
+        steps = "\n".join("    " + line for line in question.steps.splitlines())
+        return "\n".join([self._heading(question.id, question.text), f"  answer: {question.answer}", "  steps:", steps])
+
+    def _print_ForwardKey(self, question: ForwardKey) -> str:
+        rows = [("", *question.values)]
+        rows.append(("value", *(number(v) for v in question.values.values())))
+        return self._heading(question.id, question.text) + "\n" + table(rows)
+
+    def _print_BackpropKey(self, question: BackpropKey) -> str:
+        mode = "exact" if question.rounding is None else f"forward values rounded to {question.rounding} decimal(s)"
+        forward = table([("node", "value"), *((name, number(v)) for name, v in question.forward.items())])
+        partial_rows = [("partial", "value", "exact")]
+        partial_rows += [(f"d/d{name}", number(question.values[name]), f"{question.exact[name]:.4f}") for name in question.values]
+        lines = [self._heading(question.id, question.text), f"  forward ({mode}):", forward, "  backward:", table(partial_rows)]
+        if question.kinks:
+            lines.append("  at a kink: " + "; ".join(question.kinks))
+        for name, steps in question.steps.items():
+            lines.append(f"  d/d{name}:")
+            lines.extend("    " + line for line in steps.splitlines())
+        return "\n".join(lines)
+
+    def _print_BlanksKey(self, question: BlanksKey) -> str:
+        lines = [self._heading(question.id, question.text), f"  template: {question.template}"]
+        if not question.solutions:
+            lines.append("  No valid combination")
+        for function, group in zip(question.functions, question.solutions):
+            lines.append(f"  f = {function}:")
+            lines.extend("    blanks " + ", ".join(filling) for filling in group)
+        lines.append(f"  ({question.tried} combinations tried)")
+        return "\n".join(lines)

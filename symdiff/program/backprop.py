@@ -1,0 +1,280 @@
+"""Numbers through a program: the forward pass, then the backward pass.
+
+The forward pass computes every node's value from the inputs; with
+``round=N`` each value is rounded to N decimals before anything downstream
+uses it, as worksheets do ("s1 = 0.9"). The backward pass evaluates each
+node's upstream gradient, a symbolic expression in the node values
+(``chain.backward``), at those values, so rounding flows into the local
+derivatives too: with s1 = 0.9, ∂y/∂a = r1*s1*(1 - s1) = 2*0.9*0.1 = 0.18.
+
+Component form (every shape concrete, scalars included) computes exactly
+with SymPy: rationals stay rationals, and anything else is carried with
+``PRECISION`` digits. Matrix form computes with NumPy.
+
+Kinks: relu'(0) = 0, and at a tie max/min pass the gradient to their second
+argument (``model.functions``); every node whose definition is evaluated at
+such a point is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import sympy as sp
+
+from ..errors import EvaluationError
+from ..export.numpy import compile_expr
+from ..model.build import dim_symbol
+from ..model.functions import maximum, minimum, relu, step
+from ..model.matrices import Elementwise
+from .chain import backward
+from .graph import Graph
+from .values import Value, as_values, unknown_name
+
+PRECISION = 30
+"""Digits carried for values that are not rational (exact mode)."""
+SHOWN_DIGITS = 6
+"""Significant digits shown for values that have no short exact decimal."""
+
+KINKS: dict[type, str] = {maximum: "max", minimum: "min", relu: "relu", step: "step", sp.Abs: "abs", sp.sign: "sign"}
+"""Functions with a kink, by the name the report uses."""
+
+
+@dataclass(frozen=True)
+class Kink:
+    """A node whose definition was evaluated where a function has a kink."""
+
+    node: str
+    function: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Backprop:
+    """The result of a forward and a backward pass; ``to_json()`` is what ``--format json`` prints."""
+
+    output: str
+    rounding: int | None
+    inputs: dict[str, object]
+    forward: dict[str, object]
+    """Every node's value, in definition order."""
+    gradients: dict[str, object]
+    """∂output/∂name for each requested name."""
+    upstream: dict[str, object]
+    """∂output/∂node for each node: the gradient the backward pass hands it."""
+    kinks: tuple[Kink, ...] = field(default=())
+    values: dict[sp.Basic, object] = field(default_factory=dict, repr=False)
+    """Every symbol's value as used (rounded if asked): what steps substitute."""
+
+    @property
+    def mode(self) -> str:
+        if self.rounding is None:
+            return "exact (no rounding)"
+        return f"each forward value rounded to {self.rounding} decimal{'s' if self.rounding != 1 else ''} before use"
+
+    def to_json(self) -> dict:
+        return {
+            "output": self.output,
+            "mode": "exact" if self.rounding is None else "rounded",
+            "round": self.rounding,
+            "inputs": {name: to_plain(value) for name, value in self.inputs.items()},
+            "forward": {name: to_plain(value) for name, value in self.forward.items()},
+            "gradients": {name: to_plain(value) for name, value in self.gradients.items()},
+            "upstream": {name: to_plain(value) for name, value in self.upstream.items()},
+            "kinks": [{"node": k.node, "function": k.function, "note": k.note} for k in self.kinks],
+        }
+
+
+def to_plain(value: object) -> object:
+    """A number or array as JSON-ready floats (vectors as flat lists)."""
+    if isinstance(value, sp.MatrixBase):
+        value = np.array(value.tolist(), dtype=float)
+    if isinstance(value, np.ndarray):
+        if value.ndim == 2 and value.shape[1] == 1:
+            value = value[:, 0]
+        return value.astype(float).tolist()
+    return float(value)  # type: ignore[arg-type]
+
+
+def format_number(value: object) -> str:
+    """Exact short decimals as they are (0.18, -0.09, 2); anything else to SHOWN_DIGITS digits."""
+    if isinstance(value, sp.Rational):
+        q = int(value.q)
+        while q % 2 == 0:
+            q //= 2
+        while q % 5 == 0:
+            q //= 5
+        if q == 1:
+            text = format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
+            if len(text) <= 14:
+                return text
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number:.{SHOWN_DIGITS}g}" if number != 0 else "0"
+
+
+def format_value(value: object) -> str:
+    """A number, or an array as [[...], ...] (a vector as [a, b])."""
+    if isinstance(value, sp.MatrixBase):
+        rows = [[format_number(entry) for entry in value.row(i)] for i in range(value.rows)]
+        if value.cols == 1:
+            return "[" + ", ".join(row[0] for row in rows) + "]"
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+    if isinstance(value, np.ndarray):
+        return format_value(sp.ImmutableMatrix(value)) if value.ndim else format_number(float(value))
+    return format_number(value)
+
+
+def round_to(value: sp.Expr, digits: int) -> sp.Rational:
+    """``value`` rounded to ``digits`` decimals, half away from zero, as an exact rational."""
+    scale = sp.Integer(10) ** digits
+    magnitude = sp.floor(abs(value) * scale + sp.Rational(1, 2))
+    return sp.sign(value) * sp.Rational(magnitude, scale)
+
+
+def number(expr: sp.Basic, what: str) -> sp.Expr:
+    """An exact value stays exact; anything else is evaluated to PRECISION digits; a real number or an error."""
+    if expr.is_Rational:
+        return expr
+    value = expr.rewrite(sp.exp).evalf(PRECISION)
+    if not (value.is_Number and value.is_real and value.is_finite):
+        raise EvaluationError(f"{what} has no real value here ({value})", hint="check the values given with --at")
+    return value
+
+
+# --- component form: exact ------------------------------------------------------
+def _bind_components(graph: Graph, given: Mapping[str, Value]) -> dict[sp.Basic, sp.Expr]:
+    env: dict[sp.Basic, sp.Expr] = {}
+    known = sorted(graph.inputs)
+    for name, value in given.items():
+        symbol = graph.symbols.get(name)
+        if name in graph.by_name or symbol in graph.owner:
+            raise EvaluationError(f"{name} is computed by the program", hint="give values for its inputs only")
+        if symbol is None:
+            raise unknown_name(name, known)
+        if isinstance(symbol, sp.MatrixBase):
+            if not isinstance(value, sp.MatrixBase) or value.shape != symbol.shape:
+                raise EvaluationError(f"{name} is {symbol.shape[0]}×{symbol.shape[1]}; give [...] of that shape")
+            env.update(zip(symbol, value))
+        elif isinstance(value, sp.MatrixBase):
+            raise EvaluationError(f"{name} is a scalar, got an array")
+        else:
+            env[symbol] = value
+    needed = {s for name in graph.inputs for s in _entries(graph.symbols[name])}
+    missing = sorted(str(s) for s in needed - set(env))
+    if missing:
+        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="give every input with --at")
+    return env
+
+
+def _entries(symbol: sp.Basic) -> list[sp.Basic]:
+    return list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol]
+
+
+def _kinks(graph: Graph, env: Mapping[sp.Basic, object], evaluate) -> tuple[Kink, ...]:
+    found = []
+    for symbol, expr in graph.scalar_nodes.items():
+        for call in expr.atoms(*KINKS):
+            if isinstance(expr, Elementwise):
+                continue
+            args = [evaluate(arg.xreplace(env)) for arg in call.args]
+            tie = args[0] == args[1] if len(args) == 2 else args[0] == 0
+            if tie:
+                found.append(Kink(graph.owner[symbol], KINKS[type(call)], _note(type(call), str(symbol))))
+    return tuple(found)
+
+
+def _note(function: type, where: str) -> str:
+    if function in (maximum, minimum):
+        return f"{where}: tie; the gradient goes to the second argument"
+    if function in (relu, step):
+        return f"{where}: argument 0; relu'(0) = step(0) = 0"
+    return f"{where}: argument 0; abs'(0) = sign(0) = 0"
+
+
+def _component_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Sequence[str], rounding):
+    env = _bind_components(graph, given)
+    inputs = dict(env)
+    for symbol, expr in graph.scalar_nodes.items():
+        computed = number(expr.xreplace(env), str(symbol))
+        env[symbol] = round_to(computed, rounding) if rounding is not None else computed
+    kinks = _kinks(graph, env, lambda e: number(e, "a kink's argument"))
+    roots = _entries(value)
+    if len(roots) != 1:
+        raise EvaluationError(f"the output {output} is not a scalar", hint="choose a scalar with --of, e.g. --of b1")
+    upstream = backward(graph, roots[0], sp.S.One, None)
+
+    def at(symbol: sp.Basic) -> sp.Expr:
+        return number(sp.sympify(upstream.get(symbol, 0)).xreplace(env), f"∂{output}/∂{symbol}")
+
+    def shaped(symbol: sp.Basic) -> object:
+        return symbol.applyfunc(at) if isinstance(symbol, sp.MatrixBase) else at(symbol)
+
+    def value_of(symbol: sp.Basic) -> object:
+        return symbol.applyfunc(lambda s: env[s]) if isinstance(symbol, sp.MatrixBase) else env[symbol]
+
+    forward = {node.name: value_of(node.symbol) for node in graph.nodes}
+    given_values = {name: value_of(graph.symbols[name]) for name in graph.inputs}
+    gradients = {name: shaped(graph.symbols[name]) for name in wrt}
+    nodes_up = {node.name: shaped(node.symbol) for node in graph.nodes}
+    return Backprop(output, rounding, given_values, forward, gradients, nodes_up, kinks, env)
+
+
+# --- matrix form: NumPy ------------------------------------------------------------
+def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Sequence[str], rounding):
+    env: dict[sp.Basic, object] = {}
+    known = sorted(graph.inputs)
+    for name, val in given.items():
+        if name not in graph.inputs:
+            raise unknown_name(name, known)
+        shape = graph.inputs[name]
+        array = np.array(val.tolist(), dtype=float) if isinstance(val, sp.MatrixBase) else np.array(float(val))
+        if (shape == ()) != (array.ndim == 0):
+            raise EvaluationError(f"{name} is a {'scalar' if shape == () else 'array'}; its value is not")
+        for dim, size in zip(shape, array.shape):
+            expected = env.setdefault(dim_symbol(dim), size)
+            if expected != size:
+                raise EvaluationError(f"{name} has a dimension {dim} of {size}, but {dim} is {expected} elsewhere")
+        env[graph.symbols[name]] = array if array.ndim else float(array)
+    missing = sorted(set(graph.inputs) - set(given))
+    if missing:
+        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="give every input with --at")
+    inputs = {name: env[graph.symbols[name]] for name in graph.inputs}
+
+    def evaluate(expr: sp.Basic) -> object:
+        with np.errstate(all="ignore"):
+            result = compile_expr(sp.sympify(expr))(env)
+        return np.round(result, rounding) if rounding is not None else result
+
+    for symbol, expr in graph.scalar_nodes.items():
+        env[symbol] = evaluate(expr)
+    upstream = backward(graph, value, sp.S.One, None)
+    raw = lambda symbol: compile_expr(upstream[symbol])(env) if symbol in upstream else np.zeros(  # noqa: E731
+        np.shape(env[symbol])
+    )
+    forward = {node.name: env[node.symbol] for node in graph.nodes}
+    gradients = {name: raw(graph.symbols[name]) for name in wrt}
+    nodes_up = {node.name: raw(node.symbol) for node in graph.nodes}
+    return Backprop(output, rounding, inputs, forward, gradients, nodes_up, (), env)
+
+
+def run_backprop(
+    graph: Graph, value: sp.Basic, output: str, at: str | Mapping[str, object], wrt: Sequence[str], rounding: int | None
+) -> Backprop:
+    """Forward and backward pass at the values ``at`` (text or a mapping); ∂output/∂name for each of ``wrt``."""
+    if rounding is not None and not 0 <= rounding <= 12:
+        raise EvaluationError(f"cannot round to {rounding} decimals", hint="use 0 to 12")
+    given = as_values(at)
+    for name in wrt:
+        if name not in graph.symbols:
+            raise unknown_name(name, sorted(graph.inputs) + [n.name for n in graph.nodes])
+    if graph.form == "component":
+        return _component_backprop(graph, value, output, given, wrt, rounding)
+    if getattr(value, "is_Matrix", False):
+        raise EvaluationError(f"the output {output} is not a scalar", hint="backprop differentiates a scalar output")
+    return _matrix_backprop(graph, value, output, given, wrt, rounding)
+
+
+__all__ = ["Backprop", "Kink", "run_backprop", "format_number", "format_value", "round_to"]

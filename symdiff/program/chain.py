@@ -1,0 +1,172 @@
+"""The chain rule through a program's graph: reverse mode over definitions.
+
+Each node's upstream gradient (the derivative of the output by the node's
+value, holding its own inputs fixed) is accumulated from the nodes that use
+it, then handed on to what its definition uses: a vector-Jacobian product
+(``derive.matrix.gradient``) in matrix form, upstream times SymPy's scalar
+partial in component form. Only nodes that depend on the target take part.
+Local derivatives are re-expressed through the nodes' names, so the local
+derivative of s1 = sigmoid(a*r1) by a reads r1*s1*(1 - s1), as worksheets
+write it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sympy as sp
+
+from ..derive.matrix import PLACEHOLDER, gradient, linear_coefficient
+from ..errors import SymdiffError, UnsupportedError
+from ..model.matrices import BOUND, Elementwise
+from .graph import Graph
+
+MAX_PATHS = 16
+"""Most paths a step-by-step derivation lists; beyond, it shows each node's upstream gradient."""
+
+
+def dependents(graph: Graph, target: sp.Basic) -> set[sp.Basic]:
+    """The graph's values that change with ``target`` (an input, component or intermediate)."""
+    targets = set(target) if isinstance(target, sp.MatrixBase) else {target}
+    found: set[sp.Basic] = set()
+    for symbol, expr in graph.scalar_nodes.items():
+        if any(expr.has(t) for t in targets | found):
+            found.add(symbol)
+    return found - targets
+
+
+def uses(graph: Graph, expr: sp.Basic, candidates: set[sp.Basic]) -> list[sp.Basic]:
+    """The candidates ``expr`` refers to directly, in definition order (inputs last)."""
+    order = list(graph.scalar_nodes)
+    present = [c for c in candidates if expr.has(c)]
+    return sorted(present, key=lambda c: order.index(c) if c in graph.scalar_nodes else len(order))
+
+
+def local(graph: Graph, expr: sp.Basic, upstream: sp.Basic, wrt: sp.Basic) -> sp.Basic | None:
+    """What ``upstream`` at ``expr`` contributes to ``wrt``, the others held fixed, named through the nodes."""
+    if graph.form == "component":
+        part = upstream * expr.diff(wrt)
+    else:
+        part = gradient(expr, upstream, wrt)
+        if part is None:
+            return None
+    return rename(graph, part)
+
+
+def rename(graph: Graph, expr: sp.Basic) -> sp.Basic:
+    """Subexpressions equal to a node's definition written as the node's name."""
+    named = expr.xreplace(graph.names)
+    if graph.form == "matrix":
+        named = named.replace(lambda n: isinstance(n, Elementwise), lambda n: _rename_entrywise(graph, n))
+    return named
+
+
+def _rename_entrywise(graph: Graph, node: Elementwise) -> sp.Basic:
+    """In an entrywise body, h = f(W*x)'s body f(_t) over the same operand becomes h's entries."""
+    body, operands = node.body, list(node.operands)
+    for expr, symbol in graph.names.items():
+        if not isinstance(expr, Elementwise) or not all(op in operands for op in expr.operands):
+            continue
+        inner = expr.body.xreplace({BOUND[i]: BOUND[operands.index(op)] for i, op in enumerate(expr.operands)})
+        if body.has(inner):
+            operands.append(symbol)
+            body = body.xreplace({inner: BOUND[len(operands) - 1]})
+    used = [i for i, op in enumerate(operands) if body.has(BOUND[i])]
+    if len(used) == len(operands):
+        return Elementwise(body, tuple(operands)) if body not in BOUND else operands[BOUND.index(body)]
+    body = body.xreplace({BOUND[i]: BOUND[k] for k, i in enumerate(used)})
+    kept = tuple(operands[i] for i in used)
+    return kept[BOUND.index(body)] if body in BOUND else Elementwise(body, kept)
+
+
+def backward(graph: Graph, value: sp.Basic, seed: sp.Basic, target: sp.Basic | None) -> dict[sp.Basic, sp.Basic]:
+    """Every upstream gradient on the way from ``value`` (with gradient ``seed``) to ``target``.
+
+    Without a target: the upstream gradient of every node and every input.
+    """
+    if target is None:
+        relevant = set(graph.scalar_nodes)
+        candidates = relevant | {s for name in graph.inputs for s in _entries(graph.symbols[name])}
+    else:
+        relevant = dependents(graph, target)
+        candidates = relevant | {target}
+    upstream: dict[sp.Basic, sp.Basic] = {}
+
+    def send(expr: sp.Basic, gradient_here: sp.Basic) -> None:
+        for used in uses(graph, expr, candidates):
+            part = local(graph, expr, gradient_here, used)
+            if part is not None:
+                upstream[used] = part if used not in upstream else _add(upstream[used], part)
+
+    send(value, seed)
+    for symbol in reversed([s for s in graph.scalar_nodes if s in relevant]):
+        if symbol in upstream:
+            send(graph.scalar_nodes[symbol], upstream[symbol])
+    return upstream
+
+
+def _entries(symbol: sp.Basic) -> list[sp.Basic]:
+    return list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol]
+
+
+def _add(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    total = a + b
+    return total.doit(deep=False) if isinstance(total, sp.MatAdd) else total
+
+
+def _zero_like(target: sp.Basic) -> sp.Basic:
+    return sp.ZeroMatrix(*target.shape) if getattr(target, "is_Matrix", False) else sp.S.Zero
+
+
+def derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
+    """∂value/∂target through the graph: a gradient in the target's shape, or a Jacobian."""
+    if isinstance(value, sp.Tuple):
+        return sp.Tuple(*(derivative(graph, item, target) for item in value))
+    if graph.form == "component":
+        return _component_derivative(graph, value, target)
+    if not getattr(value, "is_Matrix", False):
+        return backward(graph, value, sp.S.One, target).get(target, _zero_like(target))
+    rows, cols = value.shape
+    if cols != 1 or (target.is_Matrix and target.shape[1] != 1):
+        raise SymdiffError(
+            "the derivative of a vector or matrix by a matrix is a higher-order tensor",
+            hint="differentiate a scalar, or declare concrete dims and take one component",
+        )
+    placeholder = sp.MatrixSymbol(PLACEHOLDER, rows, 1)
+    pulled = backward(graph, value, placeholder, target).get(target)
+    if pulled is None:
+        return sp.ZeroMatrix(rows, target.shape[0] if target.is_Matrix else 1)
+    return linear_coefficient(pulled, placeholder).T
+
+
+def _component_derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
+    def partial(scalar: sp.Basic, entry: sp.Basic) -> sp.Basic:
+        return backward(graph, scalar, sp.S.One, entry).get(entry, sp.S.Zero)
+
+    if not isinstance(target, sp.MatrixBase):
+        if isinstance(value, sp.MatrixBase):
+            return value.applyfunc(lambda entry: partial(entry, target))
+        return partial(value, target)
+    if not isinstance(value, sp.MatrixBase):
+        return target.applyfunc(lambda entry: partial(value, entry))
+    if value.shape[1] == 1 and target.shape[1] == 1:
+        return sp.ImmutableMatrix(value.shape[0], target.shape[0], lambda i, j: partial(value[i], target[j]))
+    raise UnsupportedError(
+        "the derivative of a vector or matrix by a matrix is a higher-order tensor",
+        hint="differentiate a scalar, or by one component (e.g. --wrt A11)",
+    )
+
+
+def paths(graph: Graph, root: sp.Basic, target: sp.Basic) -> Iterator[tuple[sp.Basic, ...]]:
+    """Every chain root -> ... -> target through the nodes, each a tuple of symbols; at most MAX_PATHS + 1."""
+    relevant = dependents(graph, target) | {target}
+    count = 0
+    stack: list[tuple[sp.Basic, ...]] = [(root,)] if root in relevant else []
+    while stack and count <= MAX_PATHS:
+        path = stack.pop()
+        if path[-1] == target:
+            count += 1
+            yield path
+            continue
+        following = uses(graph, graph.scalar_nodes[path[-1]], relevant)
+        stack.extend(path + (step,) for step in reversed(following))

@@ -1,0 +1,158 @@
+"""A program's computation graph: every definition typed, built and named.
+
+Shapes flow forward: each definition is shape-checked with the shapes found so
+far (the user's declarations, the inputs typed by earlier definitions, and the
+intermediates' own shapes), so ``b = A*x`` makes b a vector for the lines
+below. The whole program then has one form: component form when every shape
+is concrete, where an intermediate's entries are symbols ``b1, b2`` standing
+for their definitions; matrix form otherwise, where b is a ``MatrixSymbol``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from ..errors import ParseError, ShapeError, SymdiffError
+from ..model.build import Builder, is_array, symbol_table
+from ..model.canonical import canonical
+from ..model.shapes import Shape, Typing, describe, infer
+from ..parse import ast
+
+
+@dataclass(frozen=True)
+class Node:
+    """One definition: its name, shape, its value as a name and its definition."""
+
+    name: str
+    shape: Shape
+    definition: ast.Definition
+    symbol: sp.Basic
+    """Symbol, MatrixSymbol, or (component form) an explicit matrix of component symbols."""
+    expr: sp.Basic
+    """The definition, in terms of the inputs and earlier nodes."""
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The typed, built definitions of a program, in order."""
+
+    text: str
+    nodes: tuple[Node, ...]
+    typing: Typing
+    """Shapes of every input and intermediate; components used anywhere."""
+    symbols: dict[str, sp.Basic]
+
+    @property
+    def form(self) -> str:
+        return "component" if self.typing.concrete else "matrix"
+
+    @cached_property
+    def by_name(self) -> dict[str, Node]:
+        return {node.name: node for node in self.nodes}
+
+    @cached_property
+    def inputs(self) -> dict[str, Shape]:
+        return {name: shape for name, shape in sorted(self.typing.shapes.items()) if name not in self.by_name}
+
+    @cached_property
+    def scalar_nodes(self) -> dict[sp.Basic, sp.Basic]:
+        """Each value the forward pass computes -> its definition, in order.
+
+        Component form: every entry of every intermediate is a scalar symbol.
+        Matrix form: each node's Symbol or MatrixSymbol.
+        """
+        found: dict[sp.Basic, sp.Basic] = {}
+        for node in self.nodes:
+            if isinstance(node.symbol, sp.MatrixBase):
+                found.update(zip(node.symbol, node.expr))
+            else:
+                found[node.symbol] = node.expr
+        return found
+
+    @cached_property
+    def owner(self) -> dict[sp.Basic, str]:
+        """Each intermediate symbol (component symbols too) -> the name of its node."""
+        owners = {}
+        for node in self.nodes:
+            entries = list(node.symbol) if isinstance(node.symbol, sp.MatrixBase) else [node.symbol]
+            owners.update((entry, node.name) for entry in entries)
+        return owners
+
+    @cached_property
+    def expansions(self) -> dict[sp.Basic, sp.Basic]:
+        """Each intermediate symbol -> its value in terms of the inputs only."""
+        full: dict[sp.Basic, sp.Basic] = {}
+        for symbol, expr in self.scalar_nodes.items():
+            full[symbol] = tidy(expr.xreplace(full))
+        return full
+
+    def expand(self, expr: sp.Basic, keep: frozenset[str] = frozenset()) -> sp.Basic:
+        """``expr`` with every intermediate (but those named in ``keep``) replaced by its definition, recursively."""
+        if not keep:
+            return tidy(expr.xreplace(self.expansions))
+        partial: dict[sp.Basic, sp.Basic] = {}
+        for symbol, definition in self.scalar_nodes.items():
+            if self.owner[symbol] not in keep:
+                partial[symbol] = tidy(definition.xreplace(partial))
+        return tidy(expr.xreplace(partial))
+
+    @cached_property
+    def names(self) -> dict[sp.Basic, sp.Basic]:
+        """Definitions -> the symbol naming them, to re-express derivatives through the nodes."""
+        named: dict[sp.Basic, sp.Basic] = {}
+        for symbol, expr in self.scalar_nodes.items():
+            if not (expr.is_Atom or isinstance(expr, sp.MatrixSymbol)) and expr not in named:
+                named[expr] = symbol
+        return named
+
+
+def tidy(expr: sp.Basic) -> sp.Basic:
+    """Flatten the nested products and sums that substitution leaves in matrix expressions."""
+    if getattr(expr, "is_Matrix", False) and not isinstance(expr, sp.MatrixBase):
+        return expr.doit(deep=False) if isinstance(expr, sp.MatMul | sp.MatAdd) else expr
+    return expr
+
+
+def build_graph(text: str, definitions: tuple[ast.Definition, ...], declared: dict[str, Shape]) -> Graph:
+    """Type and build every definition of a program; raise on the first problem, pointing at it."""
+    known: dict[str, Shape] = dict(declared)
+    components: dict[str, tuple[str, tuple[int, int]]] = {}
+    for definition in definitions:
+        typing = infer(definition.value, text, known)
+        if typing.is_tuple:
+            raise ShapeError(
+                f"{definition.name} is defined as a tuple", text, definition.value.span, "define one quantity per name"
+            )
+        result = typing.result
+        if definition.name in declared and declared[definition.name] != result:
+            raise ShapeError(
+                f"{definition.name} is declared a {describe(declared[definition.name])} "
+                f"but defined as a {describe(result)}",
+                text,
+                definition.span,
+            )
+        known.update(typing.shapes)
+        known[definition.name] = result
+        components.update(typing.components)
+    for name in components:
+        known.pop(name, None)
+    typing = Typing(known, components, ())
+    try:
+        symbols = symbol_table(typing)
+    except SymdiffError as exc:
+        raise exc.at(text) from None
+    builder = Builder(text, symbols)
+    nodes = []
+    for definition in definitions:
+        try:
+            expr = canonical(builder.build(definition.value))
+        except SymdiffError as exc:
+            raise exc.at(text, definition.value.span) from None
+        symbol = symbols[definition.name]
+        if is_array(expr) != is_array(symbol):
+            raise ParseError(f"cannot define {definition.name} this way", text, definition.span)
+        nodes.append(Node(definition.name, known[definition.name], definition, symbol, expr))
+    return Graph(text, tuple(nodes), typing, symbols)

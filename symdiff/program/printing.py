@@ -1,0 +1,91 @@
+"""Printing a program's results as worksheets write them.
+
+Two things differ from printing a formula: in a product the inputs come
+before the intermediates (the worksheet's x₁b₁, not SymPy's b₁x₁), and a
+step of a derivation may show numbers in place of names (2*0.9*(1 - 0.9)).
+Both are settings of the text and LaTeX printers, subclassed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
+
+from ..export.latex import LatexPrinter
+from ..export.text import TextPrinter
+
+
+class _ProgramOrder:
+    """Mixin: factors of a scalar product ordered inputs, then intermediates.
+
+    Only products without denominators are reordered; their coefficient keeps
+    its place in front (``-2*x1*b1``), a fraction's denominator goes last.
+    """
+
+    intermediates: frozenset[sp.Basic]
+    shown: Mapping[sp.Basic, str]
+    times: str
+
+    def _print_Mul(self, expr):
+        coefficient, rest = expr.as_coeff_Mul()
+        factors = sp.Mul.make_args(rest)
+        ranked = sorted(factors, key=lambda factor: bool(factor.free_symbols & self.intermediates))
+        if ranked == list(factors) or any(f.is_Pow and f.exp.is_negative for f in factors):
+            return super()._print_Mul(expr)  # type: ignore[misc]
+        numerator, denominator = sp.fraction(coefficient)
+        sign = "-" if numerator < 0 else ""
+        parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in ranked]  # type: ignore[attr-defined]
+        if abs(numerator) != 1:
+            parts.insert(0, self._print(abs(numerator)))  # type: ignore[attr-defined]
+        product = self.times.join(parts)
+        return sign + (product if denominator == 1 else self._over(product, self._print(denominator)))  # type: ignore[attr-defined]
+
+class ProgramTextPrinter(_ProgramOrder, TextPrinter):
+    """symdiff's plain syntax; ``shown`` prints chosen symbols as given numbers."""
+
+    def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None):
+        super().__init__()
+        self.intermediates = intermediates
+        self.shown = shown or {}
+        self.times = "*"
+
+    def _over(self, numerator: str, denominator: str) -> str:
+        return f"{numerator}/{denominator}"
+
+    def _print_Symbol(self, expr):
+        if expr in self.shown:
+            return self.shown[expr]
+        return super()._print_Symbol(expr)
+
+
+class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
+    """LaTeX; with ``shown`` numbers, products are written with ``\\cdot``."""
+
+    def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None):
+        super().__init__()
+        self.intermediates = intermediates
+        self.shown = shown or {}
+        self.times = r" \cdot " if self.shown else " "
+        if self.shown:
+            self._settings["mul_symbol_latex"] = r" \cdot "
+            self._settings["mul_symbol_latex_numbers"] = r" \cdot "
+
+    def _over(self, numerator: str, denominator: str) -> str:
+        return rf"\frac{{{numerator}}}{{{denominator}}}"
+
+    def _print_Symbol(self, expr, style="plain"):
+        if expr in self.shown:
+            return self.shown[expr]
+        return super()._print_Symbol(expr, style)
+
+
+def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
+    """``expr`` in plain syntax, inputs before intermediates in products."""
+    return ProgramTextPrinter(intermediates, shown).doprint(expr)
+
+
+def to_latex(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
+    """``expr`` in LaTeX, inputs before intermediates in products."""
+    return ProgramLatexPrinter(intermediates, shown).doprint(expr)

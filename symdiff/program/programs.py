@@ -1,0 +1,232 @@
+"""``Program``: a computation graph read from text, and what can be asked of it.
+
+``program(text, shapes, syntax, of)`` reads definitions (or a bare formula,
+a one-line program), types and builds them (``graph.py``); ``Program.derive``
+differentiates the output by the chain rule through the graph (``chain.py``),
+in terms of the intermediates unless asked to expand them away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import sympy as sp
+
+from .. import api
+from ..errors import SymdiffError, did_you_mean
+from ..evaluate import compile_for
+from ..model import Formula, Syntax, declarations, formula as read_formula
+from ..model.canonical import canonical
+from ..model.shapes import Dim, Shape, Typing
+from ..parse import ast
+from .backprop import Backprop, run_backprop
+from .chain import derivative
+from .graph import Graph, build_graph
+from .printing import to_latex, to_text
+from .reading import read_program
+from .steps import Derivation, derivation
+
+ShapeSpec = Mapping[str, tuple[Dim, ...]]
+
+
+@dataclass(frozen=True)
+class ProgramResult(api.Result):
+    """A derivative through a program: printed with inputs before intermediates.
+
+    ``evaluate`` takes the program's inputs only: the intermediates it is
+    written in are computed from them.
+    """
+
+    intermediates: frozenset[sp.Basic] = frozenset()
+    expanded: sp.Basic | None = None
+    """The same derivative in terms of the inputs only."""
+
+    @cached_property
+    def text(self) -> str:
+        return to_text(self.sympy, self.intermediates)
+
+    @cached_property
+    def latex(self) -> str:
+        return to_latex(self.sympy, self.intermediates)
+
+    @cached_property
+    def _compiled(self) -> Callable[..., object]:
+        return compile_for(self.formula, self.sympy if self.expanded is None else self.expanded)
+
+
+class Program:
+    """Definitions ``name = formula`` read as a computation graph (or a bare formula)."""
+
+    def __init__(self, text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None):
+        self.text = text
+        self.syntax = syntax
+        declared = declarations(shapes)
+        parsed = read_program(text, syntax, frozenset(declared))
+        self._bare: Formula | None = None
+        if isinstance(parsed, ast.Node):
+            if of is not None:
+                raise SymdiffError(f"--of {of}: the input is one formula, without named definitions",
+                                   hint="write definitions such as b = A*x; f = norm(b) to name parts")
+            self._bare = read_formula(text, shapes, syntax)
+            self.graph = Graph(text, (), self._bare.typing, self._bare.symbols)
+            self.output: str | None = None
+            self.value: sp.Basic = self._bare.expr
+            return
+        self.graph = build_graph(text, parsed, declared)
+        self.output = parsed[-1].name if of is None else of
+        self.value = self._output_value(self.output)
+
+    def _output_value(self, name: str) -> sp.Basic:
+        if name in self.graph.by_name:
+            return self.graph.by_name[name].symbol
+        symbol = self.graph.symbols.get(name)
+        if symbol is not None and symbol in self.graph.owner:
+            return symbol
+        defined = list(self.graph.by_name)
+        raise SymdiffError(
+            f"'{name}' is not defined in the program",
+            hint=did_you_mean(name, defined) or f"the output may be one of {', '.join(defined)} or a component of one",
+        )
+
+    # --- what the program holds ----------------------------------------------
+    @property
+    def inputs(self) -> dict[str, Shape]:
+        """Names not defined in the program, with their shapes."""
+        return dict(self.graph.inputs)
+
+    @property
+    def intermediates(self) -> dict[str, Shape]:
+        """Defined names with their shapes, in definition order."""
+        return {node.name: node.shape for node in self.graph.nodes}
+
+    @property
+    def symbols(self) -> dict[str, sp.Basic]:
+        """Every name (inputs, intermediates and their components) -> its SymPy object."""
+        return dict(self.graph.symbols)
+
+    @property
+    def form(self) -> str:
+        return self.graph.form
+
+    @cached_property
+    def expanded(self) -> Formula:
+        """The output as one formula of the inputs (intermediates substituted away)."""
+        if self._bare is not None:
+            return self._bare
+        typing = Typing(dict(self.graph.inputs), dict(self.graph.typing.components), ())
+        owner = self.output if self.output in self.graph.by_name else self.graph.owner[self.value]
+        tree = self.graph.by_name[owner].definition.value
+        return Formula(self.text, tree, typing, self.graph.symbols, self.graph.expand(self.value))
+
+    def expand(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with intermediates and their components replaced by their definitions, recursively."""
+        return self.graph.expand(expr)
+
+    def formula(self, text: str, syntax: Syntax = "auto") -> Formula:
+        """Another formula (an answer option) read with this program's names and shapes known."""
+        shapes = {name: shape for name, shape in self.graph.typing.shapes.items()}
+        read = read_formula(text, shapes, syntax)
+        return replace(read, expr=canonical(read.expr))
+
+    # --- derivatives -----------------------------------------------------------
+    def target(self, name: str) -> sp.Basic:
+        """The SymPy object of an input, intermediate or component; an error with a suggestion otherwise."""
+        if name in self.graph.symbols:
+            return self.graph.symbols[name]
+        known = sorted(set(self.graph.typing.shapes))
+        where = "program" if self._bare is None else "formula"
+        raise SymdiffError(
+            f"'{name}' does not occur in the {where}",
+            hint=did_you_mean(name, known) or f"the names in it are {', '.join(known) or 'none'}",
+        )
+
+    def derive(
+        self, wrt: str | Sequence[str], expand: bool = False, in_terms_of: Sequence[str] | None = None
+    ) -> api.Result:
+        """∂output/∂wrt by the chain rule through the graph, in terms of the intermediates.
+
+        ``expand`` writes it in terms of the inputs only; ``in_terms_of`` keeps
+        the named intermediates and substitutes the others.
+        """
+        if self._bare is not None:
+            return api.derive(self._bare, wrt)
+        steps = api.wrt_steps(wrt)
+        value = self.value
+        for step in steps:
+            parts = [derivative(self.graph, value, self.target(name)) for name in step]
+            value = parts[0] if len(parts) == 1 else sp.Tuple(*parts)
+        full = self.graph.expand(value)
+        if expand:
+            value = full
+        elif in_terms_of is not None:
+            value = self._in_terms_of(value, in_terms_of)
+        names = tuple(",".join(step) for step in steps)
+        return ProgramResult(self.expanded, names, value, frozenset(self.graph.owner), full)
+
+    def _in_terms_of(self, value: sp.Basic, names: Sequence[str]) -> sp.Basic:
+        keep = set(names)
+        for name in keep:
+            self.target(name)
+        result = self.graph.expand(value, keep=frozenset(n for n in keep if n in self.graph.by_name))
+        allowed = {s for name in keep for s in _entries(self.graph.symbols[name])}
+        extra = sorted(
+            {name for name, symbol in self.graph.symbols.items() if name not in keep and set(_entries(symbol)) & result.free_symbols
+             and not set(_entries(symbol)) <= allowed}
+        )
+        if extra:
+            raise SymdiffError(
+                f"the derivative also depends on {', '.join(extra)}",
+                hint=f"add {'it' if len(extra) == 1 else 'them'} to --in-terms-of",
+            )
+        return result
+
+    # --- numbers and derivations -------------------------------------------------
+    def _definitions_needed(self, what: str) -> None:
+        if self._bare is not None:
+            raise SymdiffError(
+                f"{what} follows named intermediates, and this is one formula",
+                hint="name its parts, e.g. b = A*x; f = 0.5*norm(b)**2",
+            )
+
+    def backprop(
+        self, at: str | Mapping[str, object], wrt: str | Sequence[str] | None = None, round: int | None = None
+    ) -> Backprop:
+        """Forward pass at ``at`` (``"x1=1, x2=-1"`` or a mapping), then the backward pass.
+
+        ``wrt`` names the partials wanted (default: every input); ``round=N``
+        rounds each forward value to N decimals before it is used downstream.
+        """
+        self._definitions_needed("backprop")
+        names = list(self.graph.inputs) if wrt is None else [n for step in api.wrt_steps(wrt) for n in step]
+        return run_backprop(self.graph, self.value, self.output, at, names, round)
+
+    def steps(
+        self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
+    ) -> list[Derivation]:
+        """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given."""
+        self._definitions_needed("--steps")
+        names = [n for step in api.wrt_steps(wrt) for n in step]
+        for name in names:
+            self.target(name)
+        numbers = None if at is None else run_backprop(self.graph, self.value, self.output, at, names, round)
+        return [derivation(self.graph, self.value, self.output, name, numbers) for name in names]
+
+    def __repr__(self) -> str:
+        return f"Program({self.text!r}, output={self.output!r})"
+
+
+def _entries(symbol: sp.Basic) -> list[sp.Basic]:
+    return list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol]
+
+
+def program(
+    text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None
+) -> Program:
+    """Read a program: definitions ``name = formula`` separated by ``;`` or new lines, or a bare formula.
+
+    >>> program("b = A*x; f = 0.5*norm(b)**2").derive("A").text
+    'b*x.T'
+    """
+    return Program(text, shapes, syntax, of)

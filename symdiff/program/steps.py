@@ -1,0 +1,170 @@
+"""Derivations step by step, as a worksheet's solutions write them.
+
+    ∂y/∂a = ∂y/∂s1 · ∂s1/∂a
+          = 1 · r1*s1*(1 - s1)
+          = 1 · 2*0.9*(1 - 0.9)
+          = 0.18
+
+The first line names every factor along every path from the output to the
+variable (the chain rule through the graph); the second gives each local
+derivative, in terms of the nodes; with values, the third puts the numbers
+in and the last is the value. In matrix form the factors are
+vector-Jacobian products, so the lines give each node's upstream gradient
+instead. Text and a LaTeX ``align*`` block are rendered from the same lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..errors import SymdiffError
+from .backprop import Backprop, format_number, number
+from .chain import MAX_PATHS, backward, local, paths
+from .graph import Graph
+from .printing import to_latex, to_text
+
+
+@dataclass(frozen=True)
+class Line:
+    """One ``= ...`` line of a derivation, in text and LaTeX."""
+
+    text: str
+    latex: str
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """∂output/∂variable as a sequence of equal right-hand sides."""
+
+    output: str
+    variable: str
+    lhs: Line
+    lines: tuple[Line, ...]
+
+    def render_text(self) -> str:
+        head = f"{self.lhs.text} = "
+        pad = " " * (len(head) - 2)
+        return "\n".join((head if i == 0 else pad + "= ") + line.text for i, line in enumerate(self.lines))
+
+    def render_latex(self) -> str:
+        rows = [(self.lhs.latex if i == 0 else "") + " &= " + line.latex for i, line in enumerate(self.lines)]
+        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
+def _partial(top: str, bottom: str, latex_top: str, latex_bottom: str) -> Line:
+    return Line(f"∂{top}/∂{bottom}", rf"\frac{{\partial {latex_top}}}{{\partial {latex_bottom}}}")
+
+
+def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, numbers: Backprop | None = None) -> Derivation:
+    """The derivation of ∂output/∂variable through ``graph``; with ``numbers``, the values substituted."""
+    target = graph.symbols[variable]
+    if isinstance(target, sp.MatrixBase) or isinstance(value, sp.MatrixBase):
+        raise SymdiffError(
+            f"--steps derives one scalar by one scalar; {variable} or {output} has components",
+            hint="take a component, e.g. --wrt A11 or --of b1",
+        )
+    intermediates = frozenset(graph.owner)
+    names = _Names(intermediates)
+    lhs = _partial(output, variable, names.latex(value), names.latex(target))
+    if graph.form == "matrix":
+        lines = _matrix_lines(graph, value, target, names)
+        return Derivation(output, variable, lhs, lines)
+    found = list(paths(graph, value, target))
+    if not found:
+        return Derivation(output, variable, lhs, (Line(f"0    ({output} does not depend on {variable})", "0"),))
+    if len(found) > MAX_PATHS:
+        raise SymdiffError(
+            f"{output} depends on {variable} along more than {MAX_PATHS} paths; too many to list",
+            hint="use symdiff backprop for each node's upstream gradient",
+        )
+    chains = [[(path[i], path[i + 1]) for i in range(len(path) - 1)] for path in found]
+    named = [[names.partial(a, b) for a, b in chain] for chain in chains]
+    lines = [_sum_of_products(named, " · ", r" \cdot ")]
+    factors = [[local(graph, graph.scalar_nodes.get(a, a), sp.S.One, b) for a, b in chain] for chain in chains]
+    lines.append(_sum_of_products([[names.line(f) for f in chain] for chain in factors], " · ", r" \cdot ", factors))
+    total = backward(graph, value, sp.S.One, target).get(target, sp.S.Zero)
+    total_line = names.line(total)
+    if total_line.text != lines[-1].text:
+        lines.append(total_line)
+    if numbers is not None:
+        shown_text = {s: _shown(v, False) for s, v in numbers.values.items()}
+        shown_latex = {s: _shown(v, True) for s, v in numbers.values.items()}
+        lines.append(
+            _sum_of_products(
+                [[Line(to_text(f, intermediates, shown_text), to_latex(f, intermediates, shown_latex)) for f in chain]
+                 for chain in factors],
+                " · ",
+                r" \cdot ",
+                factors,
+            )
+        )
+        result = format_number(number(sp.sympify(total).xreplace(numbers.values), f"∂{output}/∂{variable}"))
+        lines.append(Line(result, result))
+    return Derivation(output, variable, lhs, tuple(lines))
+
+
+def _shown(value: object, latex: bool) -> str:
+    text = format_number(value)
+    if text.startswith("-"):
+        return rf"\left({text}\right)" if latex else f"({text})"
+    return text
+
+
+def _sum_of_products(
+    terms: list[list[Line]], times: str, latex_times: str, exprs: list[list[sp.Basic]] | None = None
+) -> Line:
+    """Σ Π factors; a factor that is a sum (per ``exprs``) is bracketed inside a product."""
+
+    def bracket(line: Line, expr: sp.Basic | None) -> Line:
+        if expr is not None and (expr.is_Add or expr.could_extract_minus_sign()):
+            return Line(f"({line.text})", rf"\left({line.latex}\right)")
+        return line
+
+    shapes = exprs or [[None] * len(factors) for factors in terms]
+    products = [
+        [bracket(f, e) for f, e in zip(factors, es)] if len(factors) > 1 else factors for factors, es in zip(terms, shapes)
+    ]
+    return Line(
+        " + ".join(times.join(f.text for f in factors) for factors in products),
+        " + ".join(latex_times.join(f.latex for f in factors) for factors in products),
+    )
+
+
+class _Names:
+    """Prints names and expressions of one program."""
+
+    def __init__(self, intermediates: frozenset[sp.Basic]) -> None:
+        self.intermediates = intermediates
+
+    def latex(self, symbol: sp.Basic) -> str:
+        return to_latex(symbol, self.intermediates)
+
+    def partial(self, top: sp.Basic, bottom: sp.Basic) -> Line:
+        return _partial(str(top), str(bottom), self.latex(top), self.latex(bottom))
+
+    def line(self, expr: sp.Basic | None) -> Line:
+        expr = sp.S.Zero if expr is None else expr
+        return Line(to_text(expr, self.intermediates), to_latex(expr, self.intermediates))
+
+
+def _matrix_lines(graph: Graph, value: sp.Basic, target: sp.Basic, names: _Names) -> tuple[Line, ...]:
+    """Matrix form: the chain of named factors, then each node's upstream gradient, then the result."""
+    found = list(paths(graph, value, target))
+    if not found:
+        return (Line("0", "0"),)
+    chains = [[names.partial(path[i], path[i + 1]) for i in range(len(path) - 1)] for path in found[:MAX_PATHS]]
+    upstream = backward(graph, value, sp.S.One, target)
+    notes = []
+    for symbol in graph.scalar_nodes:
+        if symbol in upstream and symbol != value and any(symbol in path for path in found):
+            gradient, named = names.line(upstream[symbol]), names.partial(value, symbol)
+            notes.append(Line(f"{named.text} = {gradient.text}", f"{named.latex} = {gradient.latex}"))
+    result = names.line(upstream.get(target, sp.S.Zero))
+    if notes:
+        result = Line(
+            result.text + "    (" + "; ".join(n.text for n in notes) + ")",
+            result.latex + r" \qquad \text{with } " + r", \ ".join(n.latex for n in notes),
+        )
+    return (_sum_of_products(chains, " · ", r" \cdot "), result)

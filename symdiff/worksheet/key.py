@@ -1,0 +1,101 @@
+"""The answer key as plain data: what ``solve`` produces and the key printers print.
+
+Keeping the key apart from both the solving and the printing means every
+format (text, Markdown, JSON, LaTeX) prints the same answers, and a new format
+is one more printer with a method per kind of answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OptionVerdict:
+    """One answer option as printed, and whether it equals the answer."""
+
+    latex: str
+    equivalent: bool | None
+    """True, False, or None when undecided (or the option cannot be read)."""
+    why: str
+
+
+@dataclass(frozen=True)
+class ChoiceKey:
+    id: str
+    text: str
+    answer: str
+    answer_latex: str
+    options: tuple[OptionVerdict, ...]
+
+    @property
+    def correct(self) -> tuple[int, ...]:
+        """0-based indices of the options equal to the answer."""
+        return tuple(i for i, option in enumerate(self.options) if option.equivalent)
+
+
+@dataclass(frozen=True)
+class DeriveKey:
+    id: str
+    text: str
+    answer: str
+    answer_latex: str
+    steps: str
+    """The chain rule, step by step, as text."""
+    steps_latex: str
+    """The same as the body of an ``align*`` environment."""
+
+
+@dataclass(frozen=True)
+class ForwardKey:
+    id: str
+    text: str
+    values: dict[str, float]
+    """Label as the worksheet writes it -> the node's value."""
+    nodes: dict[str, str]
+    """Label -> node name."""
+
+
+@dataclass(frozen=True)
+class BackpropKey:
+    id: str
+    text: str
+    values: dict[str, float]
+    """Partials as the worksheet's convention (rounding) gives them."""
+    exact: dict[str, float]
+    forward: dict[str, float]
+    rounding: int | None
+    steps: dict[str, str]
+    """Name -> the chain rule for its partial, as text."""
+    steps_latex: dict[str, str]
+    kinks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BlanksKey:
+    id: str
+    text: str
+    template: str
+    solutions: tuple[tuple[tuple[str, ...], ...], ...]
+    """Groups of blank fillings; the fillings of a group are the same function."""
+    functions: tuple[str, ...]
+    """The function each group fills the template to."""
+    tried: int
+
+
+QuestionKey = ChoiceKey | DeriveKey | ForwardKey | BackpropKey | BlanksKey
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    id: str
+    title: str
+    text: str
+    questions: tuple[QuestionKey, ...]
+
+
+@dataclass(frozen=True)
+class Key:
+    title: str
+    text: str
+    groups: tuple[GroupKey, ...]
