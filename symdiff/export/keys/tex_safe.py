@@ -36,9 +36,21 @@ TEXT_ESCAPES = {
 }
 
 
+UNICODE = {
+    "×": r"$\times$", "•": r"$\bullet$", "∂": r"$\partial$", "≥": r"$\geq$", "≤": r"$\leq$",
+    "−": "-", "–": "--", "—": "---", "…": r"\ldots{}", "·": r"$\cdot$", "‖": r"$\|$", "≈": r"$\approx$",
+    "“": "``", "”": "''", "‘": "`", "’": "'", "ᵀ": r"$^\top$",
+}
+"""Characters pdflatex cannot typeset from UTF-8 as they are; others outside ASCII show as their code point."""
+
+
 def escape_text(text: str) -> str:
-    """Plain text with every LaTeX special character escaped."""
-    return "".join(TEXT_ESCAPES.get(char, char) for char in text)
+    """Plain text with every LaTeX special character escaped (and non-ASCII made printable)."""
+    return "".join(TEXT_ESCAPES.get(char) or UNICODE.get(char) or _char(char) for char in text)
+
+
+def _char(char: str) -> str:
+    return char if char.isascii() else f"[U+{ord(char):04X}]"
 
 
 def safe_math(math: str) -> bool:
