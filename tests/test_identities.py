@@ -40,6 +40,8 @@ class Identity(NamedTuple):
 
 V = {"x": ("n",)}
 """x declared a vector where nothing else in the formula says so."""
+SQUARE = {"A": ("n", "n"), "X": ("n", "n"), "B": ("n", "n")}
+"""Square factors, as the Cookbook's determinant identities assume (else AXB can be singular)."""
 
 IDENTITIES = [
     # --- traces ------------------------------------------------------------------------------------------------
@@ -59,11 +61,11 @@ IDENTITIES = [
     # --- determinants ------------------------------------------------------------------------------------------
     Identity("MC (49)", "det(X)", "X", "det(X)*inv(X).T"),
     Identity("MC (57)", "log(det(X))", "X", "inv(X).T"),
-    Identity("MC (51)", "det(A*X*B)", "X", "det(A*X*B)*A.T*inv(A*X*B).T*B.T"),
-    Identity("MC (53)", "det(X.T*A*X)", "X", "det(X.T*A*X)*(A*X*inv(X.T*A*X) + A.T*X*inv(X.T*A.T*X))"),
+    Identity("MC (51)", "det(A*X*B)", "X", "det(A)*det(B)*det(X)*inv(X).T", SQUARE),
+    Identity("MC (53), X square", "det(X.T*A*X)", "X", "2*det(A)*det(X)^2*inv(X).T", SQUARE),
     # --- inverses ----------------------------------------------------------------------------------------------
     Identity("MC (61)", "a.T*inv(X)*b", "X", "-inv(X).T*a*b.T*inv(X).T"),
-    Identity("MC (61), X^-2", "a.T*X^-2*b", "X", "-(inv(X).T*a*b.T*X.T^-2 + X.T^-2*a*b.T*inv(X).T)"),
+    Identity("MC (61), X^-2", "a.T*X^-2*b", "X", "-inv(X).T*a*b.T*X.T^-2 - X.T^-2*a*b.T*inv(X).T"),
     Identity("MC (59)", "inv(A + t*B)", "t", "-inv(t*B + A)*B*inv(t*B + A)"),
     # --- linear, quadratic and bilinear forms ------------------------------------------------------------------
     Identity("MC (69)", "x.T*a", "x", "a"),
@@ -81,7 +83,7 @@ IDENTITIES = [
     Identity("x.T*x", "x.T*x", "x", "2*x"),
     Identity("dot", "dot(a, x)", "x", "a"),
     Identity("dot", "dot(A*x, y)", "A", "y*x.T"),
-    Identity("quotient", "(x.T*x)/(x.T*B*x)", "x", "(2*(x.T*B*x)*x - (x.T*x)*(B + B.T)*x)/(x.T*B*x)^2"),
+    Identity("quotient", "(x.T*x)/(x.T*B*x)", "x", "2*x/(x.T*B*x) - (x.T*x)*(B + B.T)*x/(x.T*B*x)^2"),
     Identity("sqrt", "sqrt(x.T*x + 1)", "x", "x/sqrt(x.T*x + 1)"),
     # --- symmetric matrices (gradient (G + G.T)/2) --------------------------------------------------------------
     Identity("log det, X = X.T", "log(det(X))", "X", "inv(X)", symmetric=("X",)),
@@ -138,7 +140,7 @@ IDENTITIES = [
     Identity("Jacobian", "diag(x)*a", "x", "diag(a)"),
     Identity("diag", "a.T*diag(x)*b", "x", "hadamard(a, b)"),
     Identity("diag", "x.T*diag(v)*x", "v", "x^2"),
-    Identity("by a scalar", "a.T*sigmoid(t*x)", "t", "a.T*hadamard(x, hadamard(1 - sigmoid(t*x), sigmoid(t*x)))", V),
+    Identity("by a scalar", "a.T*sigmoid(t*x)", "t", "x.T*hadamard(a, hadamard(1 - sigmoid(t*x), sigmoid(t*x)))", V),
     Identity("by a scalar", "exp(t*A)", "t", "hadamard(A, exp(t*A))"),
     Identity("literal", "c.T*[x.T*a, x.T*b]", "x", "c[1]*a + c[2]*b"),
 ]

@@ -155,7 +155,7 @@ NEVER_GUESS = [
     (r"\lambda (x + y)", r"\lambda", r"\lambda(...) applies an unknown function \lambda"),
     (r"-x(1 - x)", "x(", "x(...) applies an unknown function x"),
     (r"\log x y", "y", r"ambiguous: is y part of \log x?"),
-    (r"\mathbf{1}^\top \mathbf{x} \mathbf{y}", "y}", "ambiguous: is y part of"),
+    (r"\mathbf{1}^\top \mathbf{x} \mathbf{y}", r"\mathbf{y}", r"ambiguous: is \mathbf{y} part of"),
     (r"\mathbf{1}^\top \mathbf{Ax}", "x}", "ambiguous"),
     (r"a / b c", "c", "ambiguous: is c in the denominator?"),
     (r"a / \mathbf{bc}", "c}", "in the denominator"),
@@ -234,7 +234,7 @@ PIECES = [
     r"\frac", r"\mathbf", "{", "}", "(", ")", "[", "]", r"\|", r"\left", r"\right", "^", "_", r"\top", "T", "x",
     "A", "e", "1", "2", "-", "+", r"\cdot", r"\log", r"\sigma", r"\max", ",", "=", "$", r"\begin{bmatrix}",
     r"\end{bmatrix}", r"\\", "&", r"\mathbf{1}", r"\operatorname{tr}", r"\lVert", r"\rVert", " ", r"\lambda",
-    "/", r"\sqrt", "|", "0.5", r"\foo", "(1)",
+    "/", r"\sqrt", "|", "0.5", r"\foo", "(1)", r"\odot", r"\mathit{lam}", "_{1,2}", r"\mathbf{I}", r"\mathbf{0}",
 ]
 
 

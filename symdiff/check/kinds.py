@@ -15,8 +15,8 @@ import sympy as sp
 from ..model.shapes import Dim, describe
 
 
-def _dim(value: sp.Basic) -> Dim:
-    return int(value) if value.is_Integer else str(value)
+def _dim(value: int | sp.Basic) -> Dim:
+    return int(value) if isinstance(value, int | sp.Integer) else str(value)
 
 
 @dataclass(frozen=True)

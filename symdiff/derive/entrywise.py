@@ -69,13 +69,39 @@ def _simplest(body: sp.Expr) -> sp.Expr:
     return min(candidates, key=sp.count_ops)
 
 
-_u, _rest = sp.Wild("u"), sp.Wild("rest")
-
-
 def _sigmoids(body: sp.Expr) -> sp.Expr:
     """1/(1 + exp(u)) is sigmoid(-u), and exp(u)*sigmoid(-u) is sigmoid(u): logistic losses."""
-    body = body.replace(1 / (sp.exp(_u) + 1), sigmoid(-_u))
-    return body.replace(_rest * sp.exp(_u) * sigmoid(-_u), _rest * sigmoid(_u))
+    body = body.replace(_is_logistic, lambda power: sigmoid(-_exponent(power.base)))
+    return body.replace(_has_pair, _merge_pair)
+
+
+def _exponent(total: sp.Add) -> sp.Expr:
+    """u, for total = 1 + exp(u)."""
+    return next(term for term in total.args if isinstance(term, sp.exp)).args[0]
+
+
+def _is_logistic(expr: sp.Basic) -> bool:
+    """Whether expr is 1/(1 + exp(u))."""
+    if not (isinstance(expr, sp.Pow) and expr.exp == -1 and isinstance(expr.base, sp.Add)):
+        return False
+    terms = expr.base.args
+    return len(terms) == 2 and sp.S.One in terms and any(isinstance(term, sp.exp) for term in terms)
+
+
+def _pairs(product: sp.Mul) -> list[tuple[sp.Basic, sp.Basic]]:
+    exps = [f for f in product.args if isinstance(f, sp.exp)]
+    sigmoids = [f for f in product.args if isinstance(f, sigmoid)]
+    return [(e, s) for e in exps for s in sigmoids if s.args[0] == -e.args[0]]
+
+
+def _has_pair(expr: sp.Basic) -> bool:
+    return isinstance(expr, sp.Mul) and bool(_pairs(expr))
+
+
+def _merge_pair(product: sp.Mul) -> sp.Expr:
+    e, s = _pairs(product)[0]
+    rest = [f for f in product.args if f is not e and f is not s]
+    return sp.Mul(*rest) * sigmoid(e.args[0])
 
 
 def _body(expr: sp.Basic, slot: Slot) -> sp.Expr:

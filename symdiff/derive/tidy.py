@@ -26,7 +26,7 @@ from functools import reduce
 import sympy as sp
 
 from ..export.text import to_text
-from ..model.matrices import BOUND, Elementwise, SumEntries
+from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
 from .entrywise import entrywise, fuse, simplify_body
 from .rules import sum_entries
 
@@ -56,6 +56,8 @@ def leaves(expr: sp.Basic) -> int:
     if isinstance(expr, Elementwise):
         bound = dict(zip(BOUND, expr.operands))
         return sum(leaves(bound[s]) if s in bound else leaves(s) for s in _leaf_nodes(expr.body))
+    if expr is sp.S.NegativeOne:  # a sign is not a leaf: x - a has two
+        return 0
     if not expr.args or isinstance(expr, sp.MatrixSymbol | sp.Identity | sp.OneMatrix | sp.ZeroMatrix):
         return 1
     return sum(leaves(arg) for arg in expr.args)
@@ -274,6 +276,11 @@ def _inverse(expr: sp.Inverse) -> sp.Basic:
     return shorter([expr, sp.Transpose(sp.Inverse(expr.arg.T))])
 
 
+def _scalar_of(expr: ScalarOf) -> sp.Expr:
+    """A 1×1 product read in whichever direction is shorter: x.T*hadamard(a, b) rather than hadamard(a.T, b.T)*x."""
+    return shorter([expr, ScalarOf(tidy(expr.matrix.T))])
+
+
 def _sum_entries(expr: SumEntries) -> sp.Expr:
     coefficient, factors = _split(expr.matrix)
     if coefficient == 1 or len(factors) != 1:
@@ -283,6 +290,7 @@ def _sum_entries(expr: SumEntries) -> sp.Expr:
 
 TIDY: dict[type, Callable[[sp.Basic], sp.Basic]] = {
     SumEntries: _sum_entries,
+    ScalarOf: _scalar_of,
     sp.MatMul: _product,
     sp.Inverse: _inverse,
     sp.MatAdd: _sum,

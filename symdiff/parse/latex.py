@@ -600,6 +600,8 @@ class _ToAst(Transformer):
         return _Factor((children[0],), "group")
 
     def bold(self, meta, children):
+        if len(children) == 1:  # \mathbf{x} is x: a caret goes under all of it
+            children = [replace(children[0], span=_span(meta))]
         return _Factor(tuple(children), "bold")
 
     def bold_letter(self, meta, children):

@@ -1,0 +1,270 @@
+"""Why a wrong option is wrong, said the way a teaching assistant would.
+
+A table of small rules, tried in order; the first that recognises the option
+gives the reason. Each rule proves what it says: "twice the answer" only
+when the option equals 2 × the answer at every sample point, "the wrong row"
+only when it equals the answer of the question asked about another row. The
+last rule always applies: the point where option and answer differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from itertools import permutations
+
+import numpy as np
+import sympy as sp
+
+from ..model import Formula
+from ..program.printing import to_text
+from .equivalence import Samples, Verdict, sample
+from .kinds import components, kind_of
+from .question import Question
+from .values import Value, agree
+
+MAX_SWAPPED = 4
+"""Orders of at most this many components are searched for a swap."""
+MAX_DENOMINATOR = 12
+"""A constant factor is named when it is a fraction with at most this denominator."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Which rule recognised the option (``kind``) and what it says (``text``)."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Case:
+    """A wrong option and everything a rule may look at."""
+
+    question: Question
+    option: Formula
+    expanded: sp.Basic
+    """The option in the inputs only."""
+    verdict: Verdict
+
+    @cached_property
+    def samples(self) -> Samples:
+        if self.verdict.samples is not None:
+            return self.verdict.samples
+        return sample(self.question.space(self.option), self.question.answer, self.expanded, (self.question.function,))
+
+    def show(self, expr: sp.Basic) -> str:
+        """An expression as the worksheet writes it: inputs before intermediates."""
+        return to_text(expr, self.question.intermediates)
+
+    def difference(self, index: int) -> str:
+        """``at x = 1.2: the option is 3.4, the answer 1.7``."""
+        point = self.samples.points[index]
+        return (f"at {point.describe()}: the option is {_number(self.samples.option[index])}, "
+                f"the answer {_number(self.samples.answer[index])}")
+
+
+def _number(value: Value) -> str:
+    return f"{value[0]:.4g}" if value.size == 1 else "[" + ", ".join(f"{v:.4g}" for v in value) + "]"
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- the rules ------------------------------------------------------------------------
+def transpose_of_answer(case: Case) -> str | None:
+    answer, option = kind_of(case.question.answer), kind_of(case.expanded)
+    if len(answer.dims) != 2 or answer.dims == option.dims or option.dims != answer.dims[::-1]:
+        return None
+    if case.samples.option_equals(case.question.answer.T):
+        return f"it is the transpose of the answer ({option.describe()} where the answer is {answer.describe()})"
+    return None
+
+
+def wrong_shape(case: Case) -> str | None:
+    return case.verdict.note if case.verdict.method == "shape" else None
+
+
+def neighbouring_question(case: Case) -> str | None:
+    """The answer to the same question about another row or column of a matrix, or another component of the output."""
+    for description, answer in _neighbours(case.question):
+        if case.samples.option_equals(answer):
+            return description
+    return None
+
+
+def _neighbours(question: Question) -> list[tuple[str, sp.Basic]]:
+    names = question.single_step
+    if names is None:
+        return []
+    found = []
+    located = [question.entries.get(name) for name in names]
+    bases = {entry[0] for entry in located if entry is not None}
+    if None not in located and len(bases) == 1:
+        base = bases.pop()
+        matrix = question.program.symbols[base]
+        for axis, word in ((1, "row"), (2, "column")):
+            asked = {entry[axis] for entry in located}  # type: ignore[index]
+            size = matrix.rows if axis == 1 else matrix.cols
+            if len(asked) != 1 or size == 1:
+                continue
+            (index,) = asked
+            for other in range(size):
+                if other == index:
+                    continue
+                moved = [question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other)))  # type: ignore[index]
+                         for e in located]
+                answer = question.variant(", ".join(moved))
+                if answer is not None:
+                    found.append((
+                        f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
+                        f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}",
+                        answer,
+                    ))
+    output = question.program.output
+    if output is not None and output in question.entries:
+        base, row, col = question.entries[output]
+        matrix = question.program.symbols[base]
+        for i in range(matrix.rows):
+            for j in range(matrix.cols):
+                other = question.entry(base, i, j)
+                if other == output:
+                    continue
+                answer = question.variant(question.wrt, of=other)
+                if answer is not None:
+                    found.append((f"it is the derivative of {other}, but the question asks about {output}", answer))
+    return found
+
+
+def transposed_input(case: Case) -> str | None:
+    """The answer with a square matrix input transposed: A where the answer has Aᵀ (or the reverse)."""
+    question = case.question
+    for name, shape in question.program.inputs.items():
+        symbol = question.program.symbols[name]
+        if len(shape) != 2 or shape[0] != shape[1] or shape[1] == 1:
+            continue
+        if isinstance(symbol, sp.MatrixBase):
+            swap = {symbol[i, j]: symbol[j, i] for i in range(symbol.rows) for j in range(symbol.cols)}
+        else:
+            swap = {symbol: symbol.T}
+        answer = question.expand(question.result.sympy.xreplace(swap))
+        if case.samples.option_equals(answer):
+            return f"it is the answer with {name} transposed: {name} in place of {name}.T (or the reverse)"
+    return None
+
+
+def swapped_components(case: Case) -> str | None:
+    parts = components(case.question.answer)
+    if parts is None or not 1 < len(parts) <= MAX_SWAPPED:
+        return None
+    for order in permutations(range(len(parts))):
+        if order == tuple(range(len(parts))):
+            continue
+        if case.samples.option_equals(sp.Tuple(*(parts[i] for i in order))):
+            if len(parts) == 2:
+                return "its two components are swapped"
+            return "its components are the answer's in the wrong order: " + ", ".join(
+                f"its {_ordinal(k + 1)} is the answer's {_ordinal(i + 1)}" for k, i in enumerate(order) if k != i)
+    return None
+
+
+def zero(case: Case) -> str | None:
+    samples = case.samples
+    if not samples.points:
+        return None
+    answer_zero = all(not np.any(value) for value in samples.answer)
+    option_zero = all(not np.any(value) for value in samples.option)
+    if option_zero and not answer_zero:
+        return f"it is zero, but {case.question.output} does depend on {_listed(list(_wrt_names(case)))}"
+    if answer_zero and not option_zero:
+        return f"the answer is zero: {case.question.output} does not depend on {_listed(list(_wrt_names(case)))}"
+    return None
+
+
+def _wrt_names(case: Case) -> tuple[str, ...]:
+    return case.question.single_step or (str(case.question.wrt),)
+
+
+def constant_factor(case: Case) -> str | None:
+    samples = case.samples
+    if not samples.points or any(a.shape != o.shape for a, o in zip(samples.answer, samples.option)):
+        return None
+    answer, option = np.concatenate(samples.answer), np.concatenate(samples.option)
+    norm = float(answer @ answer)
+    if norm == 0.0:
+        return None
+    factor = Fraction(float(answer @ option) / norm).limit_denominator(MAX_DENOMINATOR)
+    if factor in (0, 1) or not all(agree(o, float(factor) * a) for a, o in zip(samples.answer, samples.option)):
+        return None
+    if factor == -1:
+        return "it has the wrong sign: it is minus the answer"
+    return f"it is off by a constant factor: {factor} times the answer"
+
+
+def some_components(case: Case) -> str | None:
+    """Some components right, the others not."""
+    answer_parts, option_parts = components(case.question.result.sympy), components(case.option.expr)
+    samples = case.samples
+    if answer_parts is None or option_parts is None or len(answer_parts) != len(option_parts) or not samples.points:
+        return None
+    if any(a.size != len(answer_parts) or o.size != len(answer_parts) for a, o in zip(samples.answer, samples.option)):
+        return None
+    right = [k for k in range(len(answer_parts))
+             if all(agree(a[k:k + 1], o[k:k + 1]) for a, o in zip(samples.answer, samples.option))]
+    if not right or len(right) == len(answer_parts):
+        return None
+    wrong = [k for k in range(len(answer_parts)) if k not in right]
+    said = [f"{case.show(option_parts[k])} where the answer has {case.show(answer_parts[k])}" for k in wrong]
+    return (f"only its {_listed([_ordinal(k + 1) for k in right])} component{'s are' if len(right) > 1 else ' is'} "
+            f"right: {'; '.join(said)}")
+
+
+def some_points(case: Case) -> str | None:
+    samples = case.samples
+    agreeing = sum(samples.agreeing)
+    if not 0 < agreeing < len(samples.points):
+        return None
+    first = samples.agreeing.index(False)
+    return (f"it equals the answer only at some points ({agreeing} of {len(samples.points)}); "
+            f"{case.difference(first)}")
+
+
+def differs(case: Case) -> str:
+    """The last word: a point where the two differ."""
+    samples = case.samples
+    if False in samples.agreeing:
+        return "it differs from the answer " + case.difference(samples.agreeing.index(False))
+    return "it differs from the answer"
+
+
+Rule = Callable[[Case], str | None]
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("transpose", transpose_of_answer),
+    ("shape", wrong_shape),
+    ("neighbour", neighbouring_question),
+    ("transposed input", transposed_input),
+    ("swapped", swapped_components),
+    ("zero", zero),
+    ("factor", constant_factor),
+    ("some components", some_components),
+    ("some points", some_points),
+)
+"""Rule name -> rule, most specific first; when none applies, ``differs`` gives the point."""
+
+
+def explain(question: Question, option: Formula, expanded: sp.Basic, verdict: Verdict) -> Reason:
+    """The first reason in ``RULES`` that fits a wrong option."""
+    case = Case(question, option, expanded, verdict)
+    for kind, rule in RULES:
+        text = rule(case)
+        if text is not None:
+            return Reason(kind, text)
+    return Reason("differs", differs(case))

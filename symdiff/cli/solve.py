@@ -1,0 +1,41 @@
+"""``symdiff solve``: a worksheet's answer key as text, Markdown, JSON or LaTeX."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .app import main
+
+KEY_FORMATS = click.Choice(["text", "markdown", "json", "latex"])
+
+
+@main.command()
+@click.argument("worksheet", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=KEY_FORMATS, default="text", show_default=True, help="Format of the key.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the key to this file (whole or not at all) instead of standard output.")
+def solve(worksheet: str, fmt: str, output: str | None) -> None:
+    """Solve WORKSHEET (a .toml file) and print its answer key.
+
+    \b
+    Every answer is derived, checked numerically, and each option of a
+    multiple-choice question gets a verdict and a reason:
+      symdiff solve worksheets/backprop.toml
+      symdiff solve worksheets/backprop.toml --format latex -o answers.tex
+    """
+    from ..export.keys import print_key
+    from ..worksheet.solve import solve as solve_file
+    from ..worksheet.write import write_atomically
+
+    show = sys.stderr.isatty()
+    key = solve_file(worksheet, progress=lambda qid: click.echo(f"\rsolving {qid} ...   ", err=True, nl=False) if show else None)
+    if show:
+        click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
+    text = print_key(key, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,153 @@
+"""Solve a worksheet: each question through the library, into an answer key (``key.py``).
+
+One solver per kind of question, in a table keyed by the question's model
+class. A question that cannot be solved (an option that does not parse, a
+name that is not defined) stops the whole key with an error naming the file,
+the question and the field: a key is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ..check import blanks as search_blanks
+from ..check import check
+from ..errors import SymdiffError
+from ..program import Program, program
+from .key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key, OptionVerdict, QuestionKey
+from .load import Source, load
+from .schema import Backprop, Blanks, Choice, Context, Derive, Forward, Group, Worksheet
+
+
+@contextmanager
+def _blame(source: Source, question_id: str, field: str) -> Iterator[None]:
+    """Turn a library error into one naming the worksheet's file, question and field."""
+    try:
+        yield
+    except SymdiffError as exc:
+        raise source.error(exc.render().replace("\n", "\n  "), question_id, field) from None
+
+
+class _Group:
+    """A group's context, read once and shared by its questions."""
+
+    def __init__(self, group: Group, source: Source) -> None:
+        self.group = group
+        self.source = source
+        self.shapes = {name: (() if dims == "scalar" else tuple(dims)) for name, dims in group.context.shapes.items()}
+        self.text = "; ".join(group.context.definitions)
+
+    @property
+    def context(self) -> Context:
+        return self.group.context
+
+    def program(self, question_id: str, of: str | None = None) -> Program:
+        field = "of" if of is not None else "definitions"
+        if not self.text:
+            raise self.source.error("this kind of question needs definitions in the group's context", self.group.id,
+                                    "definitions")
+        with _blame(self.source, question_id, field):
+            return program(self.text, self.shapes, of=of)
+
+
+def _choice(group: _Group, question: Choice) -> ChoiceKey:
+    prog = group.program(question.id, question.of)
+    with _blame(group.source, question.id, "wrt"):
+        answer = prog.derive(question.wrt, expand=question.expand)
+    with _blame(group.source, question.id, "options"):
+        report = check(prog, question.wrt, question.options, expand=question.expand)
+    verdicts = tuple(OptionVerdict(o.text, o.equivalent, o.why) for o in report.options)
+    return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts)
+
+
+def _derive(group: _Group, question: Derive) -> DeriveKey:
+    prog = group.program(question.id, question.of)
+    with _blame(group.source, question.id, "wrt"):
+        answer = prog.derive(question.wrt, expand=question.expand)
+        derivations = prog.steps(question.wrt) if prog.output is not None else []
+    steps = "\n".join(d.render_text() for d in derivations) or f"= {answer.text}"
+    steps_latex = "\n".join(_align_body(d.render_latex()) for d in derivations) or f"&= {answer.latex}"
+    return DeriveKey(question.id, question.text, answer.text, answer.latex, steps, steps_latex)
+
+
+def _forward(group: _Group, question: Forward) -> ForwardKey:
+    prog = group.program(question.id)
+    with _blame(group.source, question.id, "values"):
+        passes = prog.backprop(group.context.at, None, group.context.round)
+        missing = [name for name in question.values.values() if name not in passes.forward]
+        if missing:
+            raise SymdiffError(f"no node named {', '.join(missing)}", hint="values maps labels to defined names")
+    values = {label: float(passes.forward[name]) for label, name in question.values.items()}
+    return ForwardKey(question.id, question.text, values, dict(question.values))
+
+
+def _backprop(group: _Group, question: Backprop) -> BackpropKey:
+    prog = group.program(question.id, question.of)
+    at, rounding = group.context.at, group.context.round
+    with _blame(group.source, question.id, "wrt"):
+        used = prog.backprop(at, question.wrt, rounding)
+        exact = prog.backprop(at, question.wrt, None)
+        derivations = prog.steps(question.wrt, at, rounding)
+    return BackpropKey(
+        question.id,
+        question.text,
+        values={name: float(value) for name, value in used.gradients.items()},
+        exact={name: float(value) for name, value in exact.gradients.items()},
+        forward={name: float(value) for name, value in used.forward.items()},
+        rounding=rounding,
+        steps={d.variable: d.render_text() for d in derivations},
+        steps_latex={d.variable: _align_body(d.render_latex()) for d in derivations},
+        kinks=tuple(f"{k.node}: {k.note}" for k in used.kinks),
+    )
+
+
+def _blanks(group: _Group, question: Blanks) -> BlanksKey:
+    with _blame(group.source, question.id, "template"):
+        found = search_blanks(question.template, question.candidates, question.variables,
+                              question.positive, question.negative)
+    return BlanksKey(
+        question.id,
+        question.text,
+        question.template,
+        solutions=tuple(tuple(tuple(filling) for filling in g.fillings) for g in found.groups),
+        functions=tuple(g.function for g in found.groups),
+        tried=found.tried,
+    )
+
+
+def _align_body(block: str) -> str:
+    r"""The rows of a ``\begin{align*} ... \end{align*}`` block, to join several blocks into one."""
+    return block.removeprefix("\\begin{align*}\n").removesuffix("\n\\end{align*}")
+
+
+SOLVERS: dict[type, Callable[[_Group, object], QuestionKey]] = {
+    Choice: _choice,
+    Derive: _derive,
+    Forward: _forward,
+    Backprop: _backprop,
+    Blanks: _blanks,
+}
+
+
+def solve_worksheet(worksheet: Worksheet, source: Source, progress: Callable[[str], None] | None = None) -> Key:
+    """The answer key of a loaded worksheet; ``progress`` is told each question id as it starts."""
+    groups = []
+    for group in worksheet.groups:
+        context = _Group(group, source)
+        answers = []
+        for question in group.questions:
+            if progress is not None:
+                progress(question.id)
+            answers.append(SOLVERS[type(question)](context, question))
+        groups.append(GroupKey(group.id, group.title, group.text, tuple(answers)))
+    return Key(worksheet.title, worksheet.text, tuple(groups))
+
+
+def solve(path: str, progress: Callable[[str], None] | None = None) -> Key:
+    """Read the worksheet at ``path`` and solve it."""
+    worksheet, source = load(path)
+    return solve_worksheet(worksheet, source, progress)
+
+
+__all__ = ["solve", "solve_worksheet", "SOLVERS"]
