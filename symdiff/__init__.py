@@ -7,6 +7,7 @@ The pipeline, one package per stage: ``parse`` (text -> syntax tree),
 
 from .api import Result, derive, parse, parse_latex
 from .program import Program, program
+from .check import BlanksResult, CheckResult, blanks, check
 from .errors import (
     EvaluationError,
     LimitError,
@@ -22,6 +23,10 @@ __all__ = [
     "parse_latex",
     "program",
     "Program",
+    "check",
+    "CheckResult",
+    "blanks",
+    "BlanksResult",
     "Result",
     "SymdiffError",
     "ParseError",

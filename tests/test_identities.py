@@ -19,14 +19,14 @@ from typing import NamedTuple
 import numpy as np
 import pytest
 import sympy as sp
-
-import symdiff
 from numeric import (
     assert_matches_finite_differences,
     assert_matches_symmetric_finite_differences,
     random_values,
     symmetrize_values,
 )
+
+import symdiff
 
 
 class Identity(NamedTuple):

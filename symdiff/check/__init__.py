@@ -7,6 +7,7 @@ options, a table of rules), ``checking`` (``check`` and its result objects),
 ``blanks`` (filling a template's blanks so that it labels points correctly).
 """
 
+from .blanks import BlanksResult, Combination, blanks
 from .checking import CheckResult, OptionCheck, check
 
-__all__ = ["check", "CheckResult", "OptionCheck"]
+__all__ = ["check", "CheckResult", "OptionCheck", "blanks", "BlanksResult", "Combination"]

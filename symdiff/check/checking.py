@@ -23,6 +23,8 @@ OptionStatus = Literal["equivalent", "not equivalent", "undecided", "unreadable"
 
 _HOW = {
     "symbolic": "the difference simplifies to zero",
+    "components": f"the difference simplifies to zero with explicit components at small sizes, "
+                  f"and they are equal at {POINTS} random points",
     "numeric": f"equal at {POINTS} random points",
 }
 

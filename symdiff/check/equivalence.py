@@ -26,7 +26,8 @@ from .kinds import kind_of
 from .values import Point, Space, Value, agree, compile_value
 
 Status = Literal["equivalent", "not equivalent", "undecided"]
-Method = Literal["shape", "symbolic", "numeric", "none"]
+Method = Literal["shape", "symbolic", "components", "numeric", "none"]
+"""How it was decided; "components": zero difference with explicit components at small sizes, and numeric."""
 
 POINTS = 10
 """Agreeing random points needed to call two expressions equivalent without a symbolic proof."""
@@ -134,6 +135,8 @@ def symbolically_equal(answer: sp.Basic, option: sp.Basic) -> bool:
     """Whether the difference simplifies to zero: entry by entry, or as a matrix expression."""
     if answer == option:
         return True
+    if not kind_of(answer).fits(kind_of(option)):
+        return False
     left, right = entries(answer), entries(option)
     try:
         if left is None or right is None:
@@ -174,7 +177,7 @@ def compare(
         if not agrees:
             return Verdict("not equivalent", "numeric", point=point, samples=samples)
     if len(samples.points) >= POINTS:
-        return Verdict("equivalent", "symbolic" if proven_at_small_sizes else "numeric", samples=samples)
+        return Verdict("equivalent", "components" if proven_at_small_sizes else "numeric", samples=samples)
     note = (f"only {len(samples.points)} of {samples.draws} random points are where both are defined; "
             f"{POINTS} are needed")
     return Verdict("undecided", "none", note, samples=samples)

@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from ..model import Formula
+from ..model.build import dim_symbol
 from ..program.printing import to_text
 from .equivalence import Samples, Verdict, sample
 from .kinds import components, kind_of
@@ -28,6 +29,8 @@ from .values import Value, agree
 MAX_SWAPPED = 4
 """Orders of at most this many components are searched for a swap."""
 MAX_DENOMINATOR = 12
+MAX_SHOWN = 6
+"""Values with more entries than this are shown by one entry where they differ."""
 """A constant factor is named when it is a fraction with at most this denominator."""
 
 
@@ -59,11 +62,22 @@ class Case:
         """An expression as the worksheet writes it: inputs before intermediates."""
         return to_text(expr, self.question.intermediates)
 
-    def difference(self, index: int) -> str:
-        """``at x = 1.2: the option is 3.4, the answer 1.7``."""
-        point = self.samples.points[index]
-        return (f"at {point.describe()}: the option is {_number(self.samples.option[index])}, "
-                f"the answer {_number(self.samples.answer[index])}")
+    def difference(self) -> str:
+        """``at x = 1.2: the option is 3.4, the answer 1.7``, at the smallest point where they differ."""
+        samples = self.samples
+        differing = [i for i, agrees in enumerate(samples.agreeing) if not agrees]
+        index = min(differing, key=lambda i: (samples.answer[i].size + samples.option[i].size, i))
+        answer, option = samples.answer[index], samples.option[index]
+        point = samples.points[index]
+        where = f"at {point.describe()}"
+        dims = kind_of(self.question.answer).dims
+        is_matrix = len(dims) == 2 and dims[1] != 1 and answer.size == option.size
+        if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:
+            return f"{where}: the option is {_number(option)}, the answer {_number(answer)}"
+        entry = next(k for k in range(min(answer.size, option.size)) if not agree(answer[k:k + 1], option[k:k + 1]))
+        cols = dims[1] if isinstance(dims[1], int) else point.env[dim_symbol(dims[1])] if is_matrix else 0
+        label = f"({entry // cols + 1}, {entry % cols + 1})" if is_matrix else str(entry + 1)
+        return f"{where}, entry {label}: the option has {option[entry]:.4g}, the answer {answer[entry]:.4g}"
 
 
 def _number(value: Value) -> str:
@@ -81,15 +95,26 @@ def _listed(items: list[str]) -> str:
 # --- the rules ------------------------------------------------------------------------
 def transpose_of_answer(case: Case) -> str | None:
     answer, option = kind_of(case.question.answer), kind_of(case.expanded)
-    if len(answer.dims) != 2 or answer.dims == option.dims or option.dims != answer.dims[::-1]:
+    if len(answer.dims) != 2 or option.dims != answer.dims[::-1] or not case.samples.option_equals(case.question.answer.T):
         return None
-    if case.samples.option_equals(case.question.answer.T):
-        return f"it is the transpose of the answer ({option.describe()} where the answer is {answer.describe()})"
-    return None
+    if answer.is_square:
+        return "it is the transpose of the answer"
+    return f"it is the transpose of the answer ({option.describe()} where the answer is {answer.describe()})"
 
 
 def wrong_shape(case: Case) -> str | None:
     return case.verdict.note if case.verdict.method == "shape" else None
+
+
+def foreign_names(case: Case) -> str | None:
+    """Names the question does not have: often a product written without ``*`` (``x_1b_1``) in plain syntax."""
+    known = set(case.question.program.inputs) | set(case.question.program.intermediates)
+    extra = sorted(set(case.option.variables) - known)
+    if not extra:
+        return None
+    said = f"it uses {_listed(extra)}, which {'is' if len(extra) == 1 else 'are'} not in the question"
+    glued = any(a.isdigit() and b.isalpha() for name in extra for a, b in zip(name, name[1:]))
+    return said + (" (a product? in plain syntax write x1*b1, or read the option as LaTeX)" if glued else "")
 
 
 def neighbouring_question(case: Case) -> str | None:
@@ -231,16 +256,14 @@ def some_points(case: Case) -> str | None:
     agreeing = sum(samples.agreeing)
     if not 0 < agreeing < len(samples.points):
         return None
-    first = samples.agreeing.index(False)
-    return (f"it equals the answer only at some points ({agreeing} of {len(samples.points)}); "
-            f"{case.difference(first)}")
+    return f"it equals the answer only at some points ({agreeing} of {len(samples.points)}); {case.difference()}"
 
 
 def differs(case: Case) -> str:
     """The last word: a point where the two differ."""
     samples = case.samples
     if False in samples.agreeing:
-        return "it differs from the answer " + case.difference(samples.agreeing.index(False))
+        return "it differs from the answer " + case.difference()
     return "it differs from the answer"
 
 
@@ -249,6 +272,7 @@ Rule = Callable[[Case], str | None]
 RULES: tuple[tuple[str, Rule], ...] = (
     ("transpose", transpose_of_answer),
     ("shape", wrong_shape),
+    ("foreign names", foreign_names),
     ("neighbour", neighbouring_question),
     ("transposed input", transposed_input),
     ("swapped", swapped_components),

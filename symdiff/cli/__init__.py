@@ -7,6 +7,8 @@ into one clear message and an exit status (2 bad input, 3 internal error).
 from . import derive  # noqa: F401 - registers the command
 from . import backprop  # noqa: F401 - registers the command
 from . import solve  # noqa: F401 - registers the command
+from . import check  # noqa: F401 - registers the command
+from . import blanks  # noqa: F401 - registers the command
 from .app import EXIT_BAD_INPUT, EXIT_INTERNAL, main
 
 __all__ = ["main", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]

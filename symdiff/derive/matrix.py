@@ -56,6 +56,11 @@ def jacobian(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
             "the derivative of a matrix is a higher-order tensor",
             hint="differentiate a scalar (e.g. a trace or a norm) or a vector",
         )
+    if isinstance(expr, sp.MatrixBase):
+        raise UnsupportedError(
+            "the Jacobian of a [...] literal by a vector is not supported in matrix form",
+            hint="declare concrete dims (e.g. --shape x=2) for components, or differentiate a scalar of it",
+        )
     placeholder = sp.MatrixSymbol(PLACEHOLDER, rows, 1)
     pulled = gradient(expr, placeholder, target)
     if pulled is None:

@@ -19,7 +19,17 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import UnsupportedError
-from ..model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries, as_scalar
+from ..model.matrices import (
+    BOUND,
+    Diag,
+    Elementwise,
+    LogSumExp,
+    Norm,
+    ScalarOf,
+    Softmax,
+    SumEntries,
+    as_scalar,
+)
 from .diagonal import diagonal
 from .entrywise import entrywise
 

@@ -243,7 +243,33 @@ def _product(expr: sp.MatMul) -> sp.Basic:
         common, rest = content(factor)
         coefficient *= common
         pulled.append(rest)
-    return shorter([product(coefficient, pulled), expr])
+    candidates = [product(coefficient, pulled), expr]
+    summed, rest = through_ones(coefficient, pulled)
+    if rest:
+        candidates.insert(0, product(summed, rest))
+    return shorter(candidates)
+
+
+def through_ones(coefficient: sp.Expr, factors: list[sp.Basic]) -> tuple[sp.Expr, list[sp.Basic]]:
+    """ones(r, k) = ones(r)*ones(k).T, then ones(k).T*v and v.T*ones(k) are sum(v) for a vector v."""
+    expanded: list[sp.Basic] = []
+    for factor in factors:
+        if isinstance(factor, sp.OneMatrix) and 1 not in factor.shape:
+            expanded += [sp.OneMatrix(factor.shape[0], 1), sp.OneMatrix(1, factor.shape[1])]
+        else:
+            expanded.append(factor)
+    out: list[sp.Basic] = []
+    for factor in expanded:
+        previous = out[-1] if out else None
+        if isinstance(previous, sp.OneMatrix) and previous.shape[0] == 1 and factor.shape[1] == 1:
+            out.pop()
+            coefficient *= sum_entries(factor)
+        elif previous is not None and previous.shape[0] == 1 and isinstance(factor, sp.OneMatrix) and factor.shape[1] == 1:
+            out.pop()
+            coefficient *= sum_entries(tidy(previous.T))
+        else:
+            out.append(factor)
+    return coefficient, out
 
 
 def content(matrix: sp.Basic) -> tuple[sp.Expr, sp.Basic]:
@@ -270,14 +296,17 @@ def content(matrix: sp.Basic) -> tuple[sp.Expr, sp.Basic]:
 
 
 def _inverse(expr: sp.Inverse) -> sp.Basic:
-    """inv(B.T*X.T*A.T) reads better as inv(A*X*B).T."""
-    if not isinstance(expr.arg, sp.MatMul):
+    """inv(B.T*X.T*A.T) reads better as inv(A*X*B).T, inv(A.T + B.T) as inv(A + B).T."""
+    if not isinstance(expr.arg, sp.MatMul | sp.MatAdd):
         return expr
     return shorter([expr, sp.Transpose(sp.Inverse(expr.arg.T))])
 
 
 def _scalar_of(expr: ScalarOf) -> sp.Expr:
     """A 1×1 product read in whichever direction is shorter: x.T*hadamard(a, b) rather than hadamard(a.T, b.T)*x."""
+    summed, rest = through_ones(*_split(expr.matrix))
+    if not rest:
+        return summed
     return shorter([expr, ScalarOf(tidy(expr.matrix.T))])
 
 

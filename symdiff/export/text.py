@@ -34,6 +34,8 @@ class TextPrinter(StrPrinter):
             return PRECEDENCE["Mul"] - 1
         if isinstance(item, Elementwise):
             return precedence(item.body)
+        if isinstance(item, sp.OneMatrix) and 1 not in item.shape:
+            return PRECEDENCE["Mul"]
         if isinstance(item, FUNCTION_LIKE):
             return PRECEDENCE["Func"]
         return precedence(item)
@@ -211,7 +213,11 @@ class TextPrinter(StrPrinter):
 
     def _print_OneMatrix(self, expr):
         rows, cols = expr.shape
-        return f"ones({self._print(rows)})" if cols == 1 else f"ones({self._print(rows)}, {self._print(cols)})"
+        if cols == 1:
+            return f"ones({self._print(rows)})"
+        if rows == 1:
+            return f"ones({self._print(cols)}).T"
+        return f"ones({self._print(rows)})*ones({self._print(cols)}).T"
 
     def _print_ZeroMatrix(self, expr):
         return "0"

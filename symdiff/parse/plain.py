@@ -26,7 +26,7 @@ OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("plain.lark")).read_text()
     return Lark(
-        grammar, parser="lalr", start=["start", "program", "bindings"], propagate_positions=True, maybe_placeholders=True
+        grammar, parser="lalr", start=["start", "program", "bindings", "template", "formulas"], propagate_positions=True, maybe_placeholders=True
     )
 
 
@@ -45,6 +45,16 @@ def parse_bindings(text: str) -> tuple[ast.Definition, ...]:
     return _read(text, "bindings")
 
 
+def parse_template(text: str) -> ast.Node:
+    """Parse a template with numbered blanks (``max(_1 + _2, _3 + _4) + _5``); blank ``_k`` is the name ``_k``."""
+    return _read(text, "template")
+
+
+def parse_formulas(text: str) -> tuple[ast.Node, ...]:
+    """Parse formulas separated by commas (``x1, -x1, 0``); each keeps its span in ``text``."""
+    return _read(text, "formulas")
+
+
 def _read(text: str, start: str):
     check_length(text)
     try:
@@ -53,7 +63,7 @@ def _read(text: str, start: str):
         raise _syntax_error(text, exc, start) from None
     check_depth(tree, text)
     try:
-        return _ToAst(text).transform(tree)
+        return _ToAst(text, blanks=start == "template").transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, SymdiffError):
             raise exc.orig_exc.at(text) from None
@@ -146,9 +156,10 @@ def _span(meta: object) -> tuple[int, int]:
 class _ToAst(Transformer):
     """One method per grammar rule: Lark parse tree -> ``symdiff.parse.ast``."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, blanks: bool = False) -> None:
         super().__init__()
         self.text = text
+        self.blanks = blanks
 
     def add(self, meta, children):
         return ast.Binary("+", *children, span=_span(meta))
@@ -246,6 +257,18 @@ class _ToAst(Transformer):
 
     def bare(self, meta, children):
         return children[0]
+
+    def blank(self, meta, children):
+        if not self.blanks:
+            raise ParseError(f"a blank {children[0]} outside a template", span=_span(meta),
+                             hint="blanks _1, _2, ... are for templates (symdiff blanks); names start with a letter")
+        return ast.Name(str(children[0]), span=_span(meta))
+
+    def template(self, meta, children):
+        return children[0]
+
+    def formulas(self, meta, children):
+        return tuple(children)
 
     def bindings(self, meta, children):
         return tuple(children)

@@ -1,0 +1,228 @@
+"""Filling a template's blanks so that it labels data correctly (the seed worksheet's Q2(c)).
+
+A template such as ``max(_1 + _2, _3 + _4) + _5``, candidate values for each
+blank (``x1, -x1, 0``) and labelled points: × points need f ≥ 0, • points
+f < 0. Every combination of candidates is tried, vectorised with NumPy: all
+combinations against the first point, the survivors against the next two,
+then four, ... so most combinations are ruled out after one or two points.
+Valid combinations that are the same function (``max(x1, -x1) - 1`` and
+``max(-x1, x1) - 1``) are grouped; ``equivalence.compare`` decides that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from math import prod
+
+import numpy as np
+import sympy as sp
+
+from ..errors import LimitError, ParseError, ShapeError, SymdiffError
+from ..export.numpy import compile_expr
+from ..export.text import to_text
+from ..model import Syntax, formula
+from ..model.build import Builder, symbol_table
+from ..model.shapes import infer
+from ..parse import ast
+from ..parse.plain import parse_formulas, parse_template
+from .equivalence import compare
+from .values import Space
+
+MAX_COMBINATIONS = 1_000_000
+"""Most combinations searched; beyond, a ``LimitError``."""
+
+Candidates = str | Sequence[str]
+"""A blank's candidates: a list of formulas, or one text with them separated by commas."""
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One valid filling: the candidate chosen for each blank, and the template filled in."""
+
+    choices: tuple[str, ...]
+    text: str
+    expr: sp.Basic = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class BlanksResult:
+    """The valid combinations, grouped by the function they make, and how much was tried."""
+
+    template: str
+    blanks: tuple[str, ...]
+    functions: tuple[tuple[Combination, ...], ...]
+    tried: int
+    """Combinations of candidates searched (all of them)."""
+    evaluations: int
+    """Template evaluations at a point made; without pruning it would be ``tried`` × points."""
+    points: int
+
+    @property
+    def combinations(self) -> tuple[Combination, ...]:
+        return tuple(c for group in self.functions for c in group)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "template": self.template,
+            "blanks": list(self.blanks),
+            "valid": bool(self.functions),
+            "functions": [[{"choices": dict(zip(self.blanks, c.choices)), "text": c.text} for c in group]
+                          for group in self.functions],
+            "tried": self.tried,
+            "evaluations": self.evaluations,
+            "points": self.points,
+        }
+
+
+def split_candidates(candidates: Candidates) -> list[str]:
+    """``"x1, -x1, 0"`` -> ``["x1", "-x1", "0"]``, by the plain grammar; a list is kept as is."""
+    if not isinstance(candidates, str):
+        return list(candidates)
+    return [candidates[node.span[0]:node.span[1]] for node in parse_formulas(candidates)]
+
+
+def read_names(text: str) -> list[str]:
+    """``"x1, x2"`` -> ``["x1", "x2"]``: names separated by commas."""
+    nodes = parse_formulas(text)
+    for node in nodes:
+        if not isinstance(node, ast.Name):
+            raise ParseError("expected a variable name", text, node.span, "write names separated by commas: x1, x2")
+    return [node.id for node in nodes]  # type: ignore[attr-defined]
+
+
+def read_points(text: str, variables: Sequence[str]) -> list[tuple[float, ...]]:
+    """``"(2, 0), (-2, 0.5)"`` -> points; each coordinate a constant formula (``-1/2`` and ``sqrt(2)`` too)."""
+    points = []
+    for node in parse_formulas(text):
+        items = node.items if isinstance(node, ast.Tuple) else (node,)
+        if len(items) != len(variables):
+            raise ShapeError(f"a point with {len(items)} coordinate{'s' if len(items) != 1 else ''}; "
+                             f"the variables are {', '.join(variables)}", text, node.span,
+                             f"write points as ({', '.join('…' for _ in variables)}), separated by commas")
+        points.append(tuple(_constant(text, item) for item in items))
+    return points
+
+
+def _constant(text: str, node: ast.Node) -> float:
+    value = formula(text[node.span[0]:node.span[1]], syntax="plain").expr
+    if not (isinstance(value, sp.Expr) and value.is_number and value.is_real):
+        raise ParseError("a coordinate must be a number", text, node.span, "write numbers such as 2, -0.5 or 1/2")
+    return float(value)
+
+
+def _candidate(text: str, shapes: dict[str, tuple[()]], syntax: Syntax) -> sp.Basic:
+    read = formula(text, shapes, syntax)
+    unknown = sorted(set(read.variables) - set(shapes))
+    if unknown or read.typing.result != ():
+        what = f"{', '.join(unknown)} is not a variable" if unknown else "a candidate must be a scalar"
+        raise ParseError(f"candidate {text!r}: {what}", text, hint=f"the variables are {', '.join(shapes)}")
+    return read.expr
+
+
+class _Template:
+    """The template's SymPy form, with each blank a scalar symbol ``_k``."""
+
+    def __init__(self, text: str, variables: Sequence[str]) -> None:
+        tree = parse_template(text)
+        names = {node.id for node in tree.walk() if isinstance(node, ast.Name)}
+        self.blanks = sorted((n for n in names if n.startswith("_")), key=lambda n: int(n[1:]))
+        unknown = [node for node in tree.walk() if isinstance(node, ast.Name)
+                   and node.id not in {*self.blanks, *variables, "pi"}]
+        if unknown:
+            raise ParseError(f"{unknown[0].id} in the template is not a variable", text, unknown[0].span,
+                             f"the variables are {', '.join(variables)}; blanks are _1, _2, ...")
+        if not self.blanks:
+            raise ParseError("the template has no blanks", text, hint="write blanks _1, _2, ... where values go")
+        expected = [f"_{k}" for k in range(1, len(self.blanks) + 1)]
+        if self.blanks != expected:
+            raise ParseError(f"the blanks are {', '.join(self.blanks)}", text,
+                             hint=f"number them {', '.join(expected)}")
+        try:
+            typing = infer(tree, text, {name: () for name in [*variables, *self.blanks]})
+            if typing.result != ():
+                raise ShapeError("the template is not a scalar", text, getattr(tree, "span", None))
+            self.symbols = symbol_table(typing)
+            self.expr = Builder(text, self.symbols).build(tree)
+        except SymdiffError as exc:
+            raise exc.at(text) from None
+
+
+def blanks(
+    template: str,
+    candidates: Sequence[Candidates],
+    positive: Sequence[Sequence[float]] = (),
+    negative: Sequence[Sequence[float]] = (),
+    variables: Sequence[str] = ("x1", "x2"),
+    syntax: Syntax = "auto",
+) -> BlanksResult:
+    """Every way to fill the blanks of ``template`` with ``candidates`` so that f ≥ 0 at the ``positive``
+    points (×) and f < 0 at the ``negative`` points (•), grouped by the function they make.
+
+    >>> found = blanks("max(_1, _2) - 1", ["x1, -x1", "x1, -x1"], [(2, 0), (-2, 0)], [(0, 0)])
+    >>> [[c.text for c in group] for group in found.functions]
+    [['max(x1, -x1) - 1', 'max(-x1, x1) - 1']]
+    """
+    variables = list(variables)
+    shaped = _Template(template, variables)
+    lists = [split_candidates(c) for c in candidates]
+    if len(lists) != len(shaped.blanks):
+        raise SymdiffError(f"the template has {len(shaped.blanks)} blanks, but {len(lists)} "
+                           f"list{'s' if len(lists) != 1 else ''} of candidates {'are' if len(lists) != 1 else 'is'} given",
+                           template, hint="give one list of candidates per blank, in order _1, _2, ...")
+    tried = prod(len(options) for options in lists)
+    if tried > MAX_COMBINATIONS:
+        raise LimitError(f"{tried} combinations to search; the limit is {MAX_COMBINATIONS}",
+                         hint="give fewer candidates per blank")
+    points = np.array([*positive, *negative], dtype=float).reshape(-1, len(variables))
+    if len(points) == 0:
+        raise SymdiffError("no labelled points", hint="give points where f >= 0 (×) and/or f < 0 (•)")
+    labels = np.array([True] * len(positive) + [False] * len(negative))
+    shapes = {name: () for name in variables}
+    chosen = [[_candidate(text, shapes, syntax) for text in options] for options in lists]
+    env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
+    table = [np.array([np.broadcast_to(compile_expr(expr)(env), len(points)) for expr in exprs]) for exprs in chosen]
+    valid, evaluations = _search(compile_expr(shaped.expr), shaped, table, env, labels)
+    filled = [
+        Combination(tuple(options[k] for options, k in zip(lists, combo)), to_text(expr), expr)
+        for combo in valid
+        for expr in [shaped.expr.xreplace({shaped.symbols[b]: chosen[i][k]
+                                           for i, (b, k) in enumerate(zip(shaped.blanks, combo))})]
+    ]
+    space = Space(shapes, {name: shaped.symbols[name] for name in variables})
+    return BlanksResult(template, tuple(shaped.blanks), _group(filled, space), tried, evaluations, len(points))
+
+
+def _search(template, shaped: _Template, table: list[np.ndarray], env: dict, labels: np.ndarray
+            ) -> tuple[list[tuple[int, ...]], int]:
+    """The combinations (candidate indices) labelling every point correctly, and the evaluations made.
+
+    All combinations meet the first point; the survivors meet the next 2, 4, 8, ... points.
+    """
+    alive = np.indices([len(values) for values in table]).reshape(len(table), -1).T
+    blank_symbols = [shaped.symbols[b] for b in shaped.blanks]
+    start, batch, evaluations = 0, 1, 0
+    while len(alive) and start < len(labels):
+        columns = slice(start, start + batch)
+        local = {symbol: values[columns] for symbol, values in env.items()}
+        local.update((symbol, table[i][alive[:, i]][:, columns]) for i, symbol in enumerate(blank_symbols))
+        with np.errstate(all="ignore"):
+            f = np.broadcast_to(np.asarray(template(local), dtype=float), (len(alive), len(labels[columns])))
+        evaluations += f.size
+        correct = np.where(labels[columns], f >= 0, f < 0)
+        alive = alive[correct.all(axis=1)]
+        start, batch = start + batch, batch * 2
+    return [tuple(int(k) for k in combo) for combo in alive], evaluations
+
+
+def _group(found: list[Combination], space: Space) -> tuple[tuple[Combination, ...], ...]:
+    """Valid combinations grouped by the function they make (equal symbolically or at random points)."""
+    groups: list[list[Combination]] = []
+    for combination in found:
+        for group in groups:
+            if compare(group[0].expr, combination.expr, space).status == "equivalent":
+                group.append(combination)
+                break
+        else:
+            groups.append([combination])
+    return tuple(tuple(group) for group in groups)
