@@ -5,9 +5,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numeric import assert_matches_finite_differences, numeric_derivative, random_values
 
 import symdiff
-from numeric import assert_matches_finite_differences, numeric_derivative, random_values
 
 SEED = tomllib.loads((Path(__file__).parent / "data" / "seed_latex.toml").read_text())
 PROGRAM = r"\mathbf{b} = \mathbf{Ax} \\ f = \frac{1}{2} \|\mathbf{b}\|^2"

@@ -3,8 +3,8 @@
 import json
 
 from click.testing import CliRunner
-
 from numeric import assert_matches_finite_differences
+
 from symdiff.cli import main
 
 PROGRAM = "b = A*x; f = 0.5*norm(b)^2"

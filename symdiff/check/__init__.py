@@ -10,4 +10,4 @@ options, a table of rules), ``checking`` (``check`` and its result objects),
 from .blanks import BlanksResult, Combination, blanks
 from .checking import CheckResult, OptionCheck, check
 
-__all__ = ["check", "CheckResult", "OptionCheck", "blanks", "BlanksResult", "Combination"]
+__all__ = ["BlanksResult", "CheckResult", "Combination", "OptionCheck", "blanks", "check"]

@@ -50,6 +50,11 @@ class Samples:
     def agreeing(self) -> tuple[bool, ...]:
         return tuple(agree(a, o) for a, o in zip(self.answer, self.option))
 
+    def first_difference(self) -> int | None:
+        """The index of the smallest point (fewest entries) where the two differ; None if they agree everywhere."""
+        differing = [i for i, agrees in enumerate(self.agreeing) if not agrees]
+        return min(differing, key=lambda i: (self.answer[i].size + self.option[i].size, i)) if differing else None
+
     def values_of(self, expr: sp.Basic) -> tuple[Value, ...] | None:
         """``expr`` at every point, or None if it is undefined at one of them."""
         compiled = compile_value(expr)
@@ -173,9 +178,9 @@ def compare(
         samples = sample(space, answer, option, domain, seed)
     except SymdiffError as exc:
         return Verdict("undecided", "none", f"no symbolic proof, and {exc.message}")
-    for point, agrees in zip(samples.points, samples.agreeing):
-        if not agrees:
-            return Verdict("not equivalent", "numeric", point=point, samples=samples)
+    differing = samples.first_difference()
+    if differing is not None:
+        return Verdict("not equivalent", "numeric", point=samples.points[differing], samples=samples)
     if len(samples.points) >= POINTS:
         return Verdict("equivalent", "components" if proven_at_small_sizes else "numeric", samples=samples)
     note = (f"only {len(samples.points)} of {samples.draws} random points are where both are defined; "

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from itertools import permutations
+from itertools import pairwise, permutations
 
 import numpy as np
 import sympy as sp
 
+from ..errors import SymdiffError
 from ..model import Formula
 from ..model.build import dim_symbol
 from ..program.printing import to_text
@@ -56,7 +57,11 @@ class Case:
     def samples(self) -> Samples:
         if self.verdict.samples is not None:
             return self.verdict.samples
-        return sample(self.question.space(self.option), self.question.answer, self.expanded, (self.question.function,))
+        try:
+            return sample(self.question.space(self.option), self.question.answer, self.expanded,
+                          (self.question.function,))
+        except SymdiffError:  # not evaluable numerically: the rules needing numbers do not apply
+            return Samples((), (), (), 0)
 
     def show(self, expr: sp.Basic) -> str:
         """An expression as the worksheet writes it: inputs before intermediates."""
@@ -65,8 +70,8 @@ class Case:
     def difference(self) -> str:
         """``at x = 1.2: the option is 3.4, the answer 1.7``, at the smallest point where they differ."""
         samples = self.samples
-        differing = [i for i, agrees in enumerate(samples.agreeing) if not agrees]
-        index = min(differing, key=lambda i: (samples.answer[i].size + samples.option[i].size, i))
+        index = samples.first_difference()
+        assert index is not None, "called only where they differ"
         answer, option = samples.answer[index], samples.option[index]
         point = samples.points[index]
         where = f"at {point.describe()}"
@@ -113,7 +118,7 @@ def foreign_names(case: Case) -> str | None:
     if not extra:
         return None
     said = f"it uses {_listed(extra)}, which {'is' if len(extra) == 1 else 'are'} not in the question"
-    glued = any(a.isdigit() and b.isalpha() for name in extra for a, b in zip(name, name[1:]))
+    glued = any(a.isdigit() and b.isalpha() for name in extra for a, b in pairwise(name))
     return said + (" (a product? in plain syntax write x1*b1, or read the option as LaTeX)" if glued else "")
 
 
@@ -149,13 +154,13 @@ def _neighbours(question: Question) -> list[tuple[str, sp.Basic]]:
                 answer = question.variant(", ".join(moved))
                 if answer is not None:
                     found.append((
-                        f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
-                        f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}",
+                        (f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
+                         f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}"),
                         answer,
                     ))
     output = question.program.output
     if output is not None and output in question.entries:
-        base, row, col = question.entries[output]
+        base = question.entries[output][0]
         matrix = question.program.symbols[base]
         for i in range(matrix.rows):
             for j in range(matrix.cols):

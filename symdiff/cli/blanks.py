@@ -6,7 +6,8 @@ import json
 
 import click
 
-from ..check.blanks import BlanksResult, blanks as blanks_api, read_names, read_points
+from ..check.blanks import BlanksResult, read_names, read_points
+from ..check.blanks import blanks as blanks_api
 from .app import main
 
 
@@ -54,8 +55,8 @@ def render(result: BlanksResult) -> str:
     if not result.functions:
         return f"No valid combination\n({tried})"
     found = len(result.combinations)
-    lines = [f"{found} valid combination{'s' if found != 1 else ''}, "
-             f"{len(result.functions)} function{'s' if len(result.functions) != 1 else ''}:"]
+    lines = [(f"{found} valid combination{'s' if found != 1 else ''}, "
+              f"{len(result.functions)} function{'s' if len(result.functions) != 1 else ''}:")]
     for number, group in enumerate(result.functions, 1):
         lines.append(f"function {number}:")
         width = max(len(c.text) for c in group)

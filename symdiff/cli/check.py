@@ -11,8 +11,9 @@ import json
 
 import click
 
-from ..check import CheckResult, OptionCheck, check as check_api
-from .app import EXIT_BAD_INPUT, shapes_option, main
+from ..check import CheckResult, OptionCheck
+from ..check import check as check_api
+from .app import EXIT_BAD_INPUT, main, shapes_option
 from .programs import of_option, read_source
 
 

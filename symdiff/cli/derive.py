@@ -47,7 +47,8 @@ def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt
 
     shapes = shapes_option(shape_specs)
     formula = read_source(formula)
-    if derive_program(formula, wrt, shapes, syntax, fmt, **program):
+    conventions = {"layout": layout, "symmetric": symmetric}
+    if derive_program(formula, wrt, shapes, syntax, fmt, conventions, **program):
         return
     result = derive_api(formula, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
     if fmt == "text":

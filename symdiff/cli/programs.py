@@ -17,6 +17,7 @@ from ..errors import SymdiffError
 from ..program import Program
 from ..program.steps import Derivation
 
+
 def read_source(argument: str) -> str:
     """The text of a FORMULA/PROGRAM argument; ``@net.txt`` reads the file."""
     if not argument.startswith("@"):
@@ -28,15 +29,18 @@ def read_source(argument: str) -> str:
         raise SymdiffError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
                            hint="give a readable UTF-8 file after @, e.g. @net.txt") from None
 
+
 def of_option(function: Callable) -> Callable:
     return click.option("--of", "of", metavar="NAME",
                         help="Output to differentiate: a defined name or a component of one (default: the last definition).")(function)
+
 
 def values_options(function: Callable) -> Callable:
     function = click.option("--round", "rounding", type=click.IntRange(0, 12), metavar="N",
                             help="Round each forward value to N decimals before it is used downstream (default: exact).")(function)
     return click.option("--at", "at", metavar="VALUES",
                         help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).')(function)
+
 
 def program_derive_options(function: Callable) -> Callable:
     """The options ``symdiff derive`` has for programs."""
@@ -49,6 +53,7 @@ def program_derive_options(function: Callable) -> Callable:
                             help="Substitute the intermediates away: the result in terms of the inputs only.")(function)
     return of_option(function)
 
+
 def render_steps(derivations: list[Derivation], fmt: str) -> str:
     if fmt == "latex":
         return "\n".join(d.render_latex() for d in derivations)
@@ -59,11 +64,15 @@ def render_steps(derivations: list[Derivation], fmt: str) -> str:
         )
     return "\n\n".join(d.render_text() for d in derivations)
 
+
 def derive_program(
-    text: str, wrt: tuple[str, ...], shapes: dict, syntax: str, fmt: str, *, of: str | None, expand: bool,
-    in_terms_of: str | None, steps: bool, at: str | None, rounding: int | None,
+    text: str, wrt: tuple[str, ...], shapes: dict, syntax: str, fmt: str, conventions: dict, *, of: str | None,
+    expand: bool, in_terms_of: str | None, steps: bool, at: str | None, rounding: int | None,
 ) -> bool:
-    """Print the derivative of a program; False for a bare formula without program options (derive's own path)."""
+    """Print the derivative of a program; False for a bare formula without program options (derive's own path).
+
+    ``conventions`` holds derive's --layout and --symmetric, which apply to one formula only (not yet to programs).
+    """
     if (at is not None or rounding is not None) and not steps:
         raise SymdiffError("--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
     if expand and in_terms_of:
@@ -71,6 +80,10 @@ def derive_program(
     program = Program(text, shapes, syntax, of)
     if program.output is None and not (expand or in_terms_of or steps):
         return False
+    given = [f"--{name}" for name, value in conventions.items() if value]
+    if given:
+        raise SymdiffError(f"{' and '.join(given)}: only for one formula, not yet for a program of definitions",
+                           hint="write the formula without named intermediates (or drop the option)")
     if steps:
         if len(wrt) != 1:
             raise SymdiffError("--steps derives once", hint="give one --wrt (a comma list is fine: --wrt a,b)")
@@ -87,6 +100,7 @@ def derive_program(
                    "text": result.text, "latex": result.latex}
         click.echo(json.dumps(payload, indent=2))
     return True
+
 
 def _shape(value) -> list:
     from ..api import shape_of
