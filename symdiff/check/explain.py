@@ -134,42 +134,45 @@ def _neighbours(question: Question) -> list[tuple[str, sp.Basic]]:
     names = question.single_step
     if names is None:
         return []
-    found = []
+    return [*_other_rows_and_columns(question, names), *_other_outputs(question)]
+
+
+def _other_rows_and_columns(question: Question, names: tuple[str, ...]) -> list[tuple[str, sp.Basic]]:
+    """Partials by entries of one matrix in one row (column): the same partials in each other row (column)."""
     located = [question.entries.get(name) for name in names]
-    bases = {entry[0] for entry in located if entry is not None}
-    if None not in located and len(bases) == 1:
-        base = bases.pop()
-        matrix = question.program.symbols[base]
-        for axis, word in ((1, "row"), (2, "column")):
-            asked = {entry[axis] for entry in located}  # type: ignore[index]
-            size = matrix.rows if axis == 1 else matrix.cols
-            if len(asked) != 1 or size == 1:
-                continue
-            (index,) = asked
-            for other in range(size):
-                if other == index:
-                    continue
-                moved = [question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other)))  # type: ignore[index]
-                         for e in located]
-                answer = question.variant(", ".join(moved))
-                if answer is not None:
-                    found.append((
-                        (f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
-                         f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}"),
-                        answer,
-                    ))
+    if None in located or len({entry[0] for entry in located}) != 1:  # type: ignore[index]
+        return []
+    base = located[0][0]  # type: ignore[index]
+    matrix = question.program.symbols[base]
+    found = []
+    for axis, word, size in ((1, "row", matrix.rows), (2, "column", matrix.cols)):
+        asked = {entry[axis] for entry in located}  # type: ignore[index]
+        if len(asked) != 1:
+            continue
+        (index,) = asked
+        for other in (k for k in range(size) if k != index):
+            moved = [question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other)))  # type: ignore[index]
+                     for e in located]
+            answer = question.variant(", ".join(moved))
+            if answer is not None:
+                said = (f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
+                        f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}")
+                found.append((said, answer))
+    return found
+
+
+def _other_outputs(question: Question) -> list[tuple[str, sp.Basic]]:
+    """Differentiating a component (b1): the same partials of each other component (b2)."""
     output = question.program.output
-    if output is not None and output in question.entries:
-        base = question.entries[output][0]
-        matrix = question.program.symbols[base]
-        for i in range(matrix.rows):
-            for j in range(matrix.cols):
-                other = question.entry(base, i, j)
-                if other == output:
-                    continue
-                answer = question.variant(question.wrt, of=other)
-                if answer is not None:
-                    found.append((f"it is the derivative of {other}, but the question asks about {output}", answer))
+    if output is None or output not in question.entries:
+        return []
+    base = question.entries[output][0]
+    symbol = question.program.symbols[base]
+    found = []
+    for other in (str(entry) for entry in symbol if str(entry) != output):
+        answer = question.variant(question.wrt, of=other)
+        if answer is not None:
+            found.append((f"it is the derivative of {other}, but the question asks about {output}", answer))
     return found
 
 

@@ -8,7 +8,7 @@ Both are settings of the text and LaTeX printers, subclassed here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
@@ -63,8 +63,10 @@ class ProgramTextPrinter(_ProgramOrder, TextPrinter):
 class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
     """LaTeX; with ``shown`` numbers, products are written with ``\\cdot``."""
 
-    def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None):
-        super().__init__()
+    def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None,
+                 components: Collection[str] = ()):
+        names = {str(getattr(atom, "name", "")) for atom in intermediates}
+        super().__init__(names, components)
         self.intermediates = intermediates
         self.shown = shown or {}
         self.times = r" \cdot " if self.shown else " "
@@ -86,6 +88,10 @@ def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), sh
     return ProgramTextPrinter(intermediates, shown).doprint(expr)
 
 
-def to_latex(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
-    """``expr`` in LaTeX, inputs before intermediates in products."""
-    return ProgramLatexPrinter(intermediates, shown).doprint(expr)
+def to_latex(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None,
+             components: Collection[str] = ()) -> str:
+    """``expr`` in LaTeX, inputs before intermediates in products; ``components`` print as ``b_{1}``."""
+    names = {str(getattr(atom, "name", "")) for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)}
+    printer = ProgramLatexPrinter(intermediates, shown, components)
+    printer._names = printer._names | names
+    return printer.doprint(expr)

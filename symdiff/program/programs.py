@@ -49,7 +49,9 @@ class ProgramResult(api.Result):
 
     @cached_property
     def latex(self) -> str:
-        return to_latex(self.sympy, self.intermediates)
+        components = {str(entry) for value in self.formula.symbols.values() if isinstance(value, sp.MatrixBase)
+                      for entry in value}
+        return to_latex(self.sympy, self.intermediates, components=components)
 
     @cached_property
     def _compiled(self) -> Callable[..., object]:

@@ -15,9 +15,14 @@ class OptionVerdict:
     """One answer option as printed, and whether it equals the answer."""
 
     latex: str
-    equivalent: bool | None
-    """True, False, or None when undecided (or the option cannot be read)."""
+    verdict: str
+    """``equivalent``, ``not equivalent``, ``undecided`` or ``unreadable``."""
     why: str
+
+    @property
+    def equivalent(self) -> bool | None:
+        """True or False when decided; None when undecided or unreadable."""
+        return {"equivalent": True, "not equivalent": False}.get(self.verdict)
 
 
 @dataclass(frozen=True)

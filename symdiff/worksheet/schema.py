@@ -33,8 +33,10 @@ class Context(_Strict):
     """The program: ``'b = \\mathbf{Ax}'``, ``'f = \\frac{1}{2}\\|\\mathbf{b}\\|^2'`` (plain syntax or LaTeX)."""
     at: dict[str, float] = {}
     """Given values of the inputs, for the numeric kinds."""
-    round: Annotated[int, Field(ge=0, le=15)] | None = None
+    round: Annotated[int, Field(ge=0, le=12)] | None = None
     """Decimals each forward value is rounded to before use, as the worksheet does; exact when absent."""
+    syntax: Literal["latex", "plain"] = "latex"
+    """How definitions and options are written: LaTeX as worksheets print them, or symdiff's plain syntax."""
 
 
 class _Question(_Strict):
@@ -52,11 +54,23 @@ class _Derivative(_Question):
     """Write the answer in the inputs only ("in terms of A and x only")."""
 
 
+class Unreadable(_Strict):
+    """An option that is not a formula (the seed's ``f(b_1)``), marked so by the worksheet's author.
+
+    Any other option that does not parse is an error in the worksheet, so a
+    typo never passes as a wrong option.
+    """
+
+    latex: Formula
+    unreadable: Annotated[str, StringConstraints(min_length=1)]
+    """Why it is not a formula, in the author's words; the key shows it."""
+
+
 class Choice(_Derivative):
     """Pick the options equal to a derivative."""
 
     kind: Literal["choice"]
-    options: Annotated[list[Formula], Field(min_length=2)]
+    options: Annotated[list[Formula | Unreadable], Field(min_length=2)]
 
 
 class Derive(_Derivative):

@@ -13,11 +13,12 @@ from contextlib import contextmanager
 
 from ..check import blanks as search_blanks
 from ..check import check
+from ..check.checking import OptionCheck
 from ..errors import SymdiffError
 from ..program import Program, program
 from .key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key, OptionVerdict, QuestionKey
 from .load import Source, load
-from .schema import Backprop, Blanks, Choice, Context, Derive, Forward, Group, Worksheet
+from .schema import Backprop, Blanks, Choice, Context, Derive, Forward, Group, Unreadable, Worksheet
 
 
 @contextmanager
@@ -48,17 +49,35 @@ class _Group:
             raise self.source.error("this kind of question needs definitions in the group's context", self.group.id,
                                     "definitions")
         with _blame(self.source, question_id, field):
-            return program(self.text, self.shapes, of=of)
+            return program(self.text, self.shapes, self.context.syntax, of=of)
 
 
 def _choice(group: _Group, question: Choice) -> ChoiceKey:
     prog = group.program(question.id, question.of)
     with _blame(group.source, question.id, "wrt"):
         answer = prog.derive(question.wrt, expand=question.expand)
+    texts = [o.latex if isinstance(o, Unreadable) else o for o in question.options]
     with _blame(group.source, question.id, "options"):
-        report = check(prog, question.wrt, question.options, expand=question.expand)
-    verdicts = tuple(OptionVerdict(o.text, o.equivalent, o.why) for o in report.options)
+        report = check(group.text, question.wrt, texts, group.shapes, of=question.of, syntax=group.context.syntax)
+    verdicts = tuple(_verdict(group.source, question.id, n, option, checked)
+                     for n, (option, checked) in enumerate(zip(question.options, report.options), start=1))
     return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts)
+
+
+def _verdict(source: Source, question_id: str, number: int, option: str | Unreadable, checked: OptionCheck) -> OptionVerdict:
+    """The checker's verdict; an option that cannot be read must be marked so by the worksheet."""
+    marked = isinstance(option, Unreadable)
+    if checked.verdict == "unreadable" and not marked:
+        assert checked.error is not None
+        raise source.error(f"option {number} does not parse: " + checked.error.render().replace("\n", "\n  "),
+                           question_id, "options",
+                           hint="fix the option, or if it is meant not to be a formula write it as "
+                                "{ latex = '...', unreadable = \"why\" }")
+    if marked and checked.verdict != "unreadable":
+        raise source.error(f"option {number} is marked unreadable, but it reads as a formula", question_id, "options",
+                           hint="write it as a plain string so it is checked")
+    why = f"{checked.why}; the worksheet says: {option.unreadable}" if marked else checked.why
+    return OptionVerdict(checked.text, checked.verdict, why)
 
 
 def _derive(group: _Group, question: Derive) -> DeriveKey:
@@ -104,14 +123,14 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
 
 def _blanks(group: _Group, question: Blanks) -> BlanksKey:
     with _blame(group.source, question.id, "template"):
-        found = search_blanks(question.template, question.candidates, question.variables,
-                              question.positive, question.negative)
+        found = search_blanks(question.template, question.candidates, question.positive, question.negative,
+                              question.variables, group.context.syntax)
     return BlanksKey(
         question.id,
         question.text,
         question.template,
-        solutions=tuple(tuple(tuple(filling) for filling in g.fillings) for g in found.groups),
-        functions=tuple(g.function for g in found.groups),
+        solutions=tuple(tuple(c.choices for c in group) for group in found.functions),
+        functions=tuple(group[0].text for group in found.functions),
         tried=found.tried,
     )
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from ...worksheet.key import GroupKey, Key, QuestionKey
 
 
+VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "undecided", "unreadable": "unreadable"}
+"""How a key names each verdict on an option."""
+
+
 class KeyPrinter:
     """Prints a ``Key``; subclasses define ``_print_Key``, ``_print_GroupKey`` and one method per question kind."""
 

@@ -22,7 +22,8 @@ class JsonKeyPrinter(KeyPrinter):
             "answer": question.answer,
             "answer_latex": question.answer_latex,
             "correct": list(question.correct),
-            "options": [{"text": o.latex, "equivalent": o.equivalent, "why": o.why} for o in question.options],
+            "options": [{"text": o.latex, "equivalent": o.equivalent, "verdict": o.verdict, "why": o.why}
+                        for o in question.options],
         }
 
     def _fields_derive(self, question: DeriveKey) -> dict:

@@ -8,7 +8,7 @@ symdiff's own printers.
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import KeyPrinter, number
+from .base import VERDICTS, KeyPrinter, number
 from .tex_safe import escape_text, math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -49,7 +49,7 @@ class LatexKeyPrinter(KeyPrinter):
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         items = []
         for option in question.options:
-            mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else {False: "wrong", None: "undecided"}[option.equivalent]
+            mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
             items.append(rf"  \item {math(option.latex)} \quad {mark}: {escape_text(option.why)}")
         return "\n".join([
             self._heading(question.id, question.text),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import KeyPrinter, number
+from .base import VERDICTS, KeyPrinter, number
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -35,7 +35,7 @@ class MarkdownKeyPrinter(KeyPrinter):
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         rows = [
-            [str(i), f"${cell(o.latex)}$", {True: "**correct**", False: "wrong", None: "undecided"}[o.equivalent], cell(o.why)]
+            [str(i), f"${cell(o.latex)}$", VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict], cell(o.why)]
             for i, o in enumerate(question.options, start=1)
         ]
         return "\n\n".join([

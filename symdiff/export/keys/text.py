@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import KeyPrinter, number
+from .base import VERDICTS, KeyPrinter, number
 
 
 def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
@@ -15,7 +15,7 @@ def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
 class TextKeyPrinter(KeyPrinter):
     def _print_Key(self, key: Key) -> str:
         title = f"{key.title}: answer key"
-        parts = [title, "=" * len(title)]
+        parts = [title + "\n" + "=" * len(title)]
         if key.text:
             parts.append(key.text)
         parts.extend(self._print(group) for group in key.groups)
@@ -32,7 +32,7 @@ class TextKeyPrinter(KeyPrinter):
         lines = [self._heading(question.id, question.text), f"  answer: {question.answer}"]
         for index, option in enumerate(question.options, start=1):
             mark = "*" if option.equivalent else " "
-            verdict = {True: "correct", False: "wrong", None: "undecided"}[option.equivalent]
+            verdict = VERDICTS[option.verdict]
             lines.append(f"  {mark} {index}. {option.latex}")
             lines.append(f"       {verdict}: {option.why}")
         return "\n".join(lines)
