@@ -28,6 +28,15 @@ demo: $(STAMP)
 	@$(BIN)/symdiff derive "log(det(X))" --wrt X --format latex
 	@echo '$$ symdiff derive "sigmoid(a*r1)" --wrt a --format json'
 	@$(BIN)/symdiff derive "sigmoid(a*r1)" --wrt a --format json
+	@echo '$$ symdiff derive "b = A*x; f = 0.5*norm(b)**2" --wrt A11 --shape A=2,2 --shape x=2'
+	@$(BIN)/symdiff derive "b = A*x; f = 0.5*norm(b)**2" --wrt A11 --shape A=2,2 --shape x=2
+	@echo '$$ symdiff solve worksheets/backprop.toml'
+	@$(BIN)/symdiff solve worksheets/backprop.toml
+	@echo '$$ symdiff solve worksheets/backprop.toml --format latex -o answers.tex'
+	@$(BIN)/symdiff solve worksheets/backprop.toml --format latex -o answers.tex
+	@if command -v pdflatex >/dev/null 2>&1; then \
+		pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error answers.tex >/dev/null && echo "wrote answers.pdf"; \
+	else echo "(pdflatex not found: answers.pdf not made; install texlive-latex-base to compile answers.tex)"; fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

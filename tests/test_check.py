@@ -198,9 +198,10 @@ def test_options_may_use_intermediates_in_matrix_form():
     assert result.options[2].reason == "transpose"
 
 
-def test_an_option_with_a_shape_error_is_unreadable_and_the_question_error_raises():
-    result = symdiff.check("0.5*norm(A*x)^2", "x", ["A*A*x", "A.T*A*x"])
-    assert result.options[0].verdict == "unreadable" and "cannot multiply" in result.options[0].why
+def test_an_option_with_a_shape_error_is_wrong_and_the_question_error_raises():
+    result = symdiff.check("0.5*norm(A*x)^2", "x", ["A*A*x", "A.T*A*x"], {"A": ("n", "d")})
+    assert result.options[0].verdict == "not equivalent" and result.options[0].reason == "ill-formed"
+    assert result.options[0].why.startswith("it is not defined with the question's shapes: cannot multiply")
     assert result.correct == (2,)
     with pytest.raises(symdiff.SymdiffError, match="unknown function 'nrom'"):
         symdiff.check("0.5*nrom(A*x)^2", "x", ["x"])

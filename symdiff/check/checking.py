@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..api import Result
-from ..errors import SymdiffError
+from ..errors import ShapeError, SymdiffError
 from ..model import Syntax
 from .equivalence import POINTS, Verdict, compare
 from .explain import explain
@@ -116,6 +116,9 @@ def check_option(question: Question, text: str) -> OptionCheck:
     """The verdict on one option, with its reason."""
     try:
         option = question.read(text)
+    except ShapeError as exc:
+        return OptionCheck(text, "not equivalent", f"it is not defined with the question's shapes: {exc.message}",
+                           "ill-formed", error=exc)
     except SymdiffError as exc:
         return OptionCheck(text, "unreadable", f"cannot read the option: {exc.message}", "unreadable", error=exc)
     expanded = question.expand(option.expr)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 class OptionVerdict:
     """One answer option as printed, and whether it equals the answer."""
 
-    latex: str
+    text: str
+    is_latex: bool
+    """Whether ``text`` is LaTeX (as worksheets print it) or symdiff's plain syntax."""
     verdict: str
     """``equivalent``, ``not equivalent``, ``undecided`` or ``unreadable``."""
     why: str

@@ -59,12 +59,14 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
     texts = [o.latex if isinstance(o, Unreadable) else o for o in question.options]
     with _blame(group.source, question.id, "options"):
         report = check(group.text, question.wrt, texts, group.shapes, of=question.of, syntax=group.context.syntax)
-    verdicts = tuple(_verdict(group.source, question.id, n, option, checked)
+    is_latex = group.context.syntax == "latex"
+    verdicts = tuple(_verdict(group.source, question.id, n, option, checked, is_latex)
                      for n, (option, checked) in enumerate(zip(question.options, report.options), start=1))
     return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts)
 
 
-def _verdict(source: Source, question_id: str, number: int, option: str | Unreadable, checked: OptionCheck) -> OptionVerdict:
+def _verdict(source: Source, question_id: str, number: int, option: str | Unreadable, checked: OptionCheck,
+             is_latex: bool) -> OptionVerdict:
     """The checker's verdict; an option that cannot be read must be marked so by the worksheet."""
     marked = isinstance(option, Unreadable)
     if checked.verdict == "unreadable" and not marked:
@@ -77,7 +79,7 @@ def _verdict(source: Source, question_id: str, number: int, option: str | Unread
         raise source.error(f"option {number} is marked unreadable, but it reads as a formula", question_id, "options",
                            hint="write it as a plain string so it is checked")
     why = f"{checked.why}; the worksheet says: {option.unreadable}" if marked else checked.why
-    return OptionVerdict(checked.text, checked.verdict, why)
+    return OptionVerdict(checked.text, is_latex, checked.verdict, why)
 
 
 def _derive(group: _Group, question: Derive) -> DeriveKey:

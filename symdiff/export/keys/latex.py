@@ -50,7 +50,8 @@ class LatexKeyPrinter(KeyPrinter):
         items = []
         for option in question.options:
             mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
-            items.append(rf"  \item {math(option.latex)} \quad {mark}: {escape_text(option.why)}")
+            shown = math(option.text) if option.is_latex else rf"\texttt{{{escape_text(option.text)}}}"
+            items.append(rf"  \item {shown} \quad {mark}: {escape_text(option.why)}")
         return "\n".join([
             self._heading(question.id, question.text),
             "",

@@ -35,7 +35,7 @@ class MarkdownKeyPrinter(KeyPrinter):
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         rows = [
-            [str(i), f"${cell(o.latex)}$", VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict], cell(o.why)]
+            [str(i), f"${cell(o.text)}$" if o.is_latex else f"`{cell(o.text)}`", VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict], cell(o.why)]
             for i, o in enumerate(question.options, start=1)
         ]
         return "\n\n".join([

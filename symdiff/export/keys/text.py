@@ -33,7 +33,7 @@ class TextKeyPrinter(KeyPrinter):
         for index, option in enumerate(question.options, start=1):
             mark = "*" if option.equivalent else " "
             verdict = VERDICTS[option.verdict]
-            lines.append(f"  {mark} {index}. {option.latex}")
+            lines.append(f"  {mark} {index}. {option.text}")
             lines.append(f"       {verdict}: {option.why}")
         return "\n".join(lines)
 
