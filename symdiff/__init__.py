@@ -2,7 +2,9 @@
 
 The pipeline, one package per stage: ``parse`` (text -> syntax tree),
 ``model`` (shapes and SymPy form), ``derive`` (matrix and component form),
-``evaluate`` (NumPy), ``export`` (text, LaTeX and NumPy printers), ``cli``.
+``program`` (named intermediates, backprop), ``evaluate`` (NumPy), ``check``
+(answer options, blanks), ``worksheet`` (files of questions, answer keys),
+``export`` (text, LaTeX and NumPy printers, key printers), ``cli``.
 """
 
 from .api import Result, derive, parse, parse_latex
@@ -15,7 +17,10 @@ from .errors import (
     ShapeError,
     SymdiffError,
     UnsupportedError,
+    WorksheetError,
 )
+from .export.keys import print_key
+from .worksheet.solve import solve
 
 __all__ = [
     "derive",
@@ -27,6 +32,8 @@ __all__ = [
     "CheckResult",
     "blanks",
     "BlanksResult",
+    "solve",
+    "print_key",
     "Result",
     "SymdiffError",
     "ParseError",
@@ -34,4 +41,5 @@ __all__ = [
     "UnsupportedError",
     "LimitError",
     "EvaluationError",
+    "WorksheetError",
 ]

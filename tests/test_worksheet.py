@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import symdiff
 from pdflatex import compile_latex
 from symdiff.cli import main
-from symdiff.export.keys import print_key
-from symdiff.worksheet.solve import solve
 
 SEED = Path(__file__).parent.parent / "worksheets" / "backprop.toml"
 
@@ -26,7 +25,7 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def seed_key():
-    return json.loads(print_key(solve(str(SEED)), "json"))
+    return json.loads(symdiff.print_key(symdiff.solve(str(SEED)), "json"))
 
 
 def questions(key):
