@@ -207,7 +207,7 @@ def _component_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: 
     upstream = backward(graph, roots[0], sp.S.One, None)
 
     def at(symbol: sp.Basic) -> sp.Expr:
-        return number(sp.sympify(upstream.get(symbol, 0)).xreplace(env), f"∂{output}/∂{symbol}")
+        return number(upstream.get(symbol, sp.S.Zero).xreplace(env), f"∂{output}/∂{symbol}")
 
     def shaped(symbol: sp.Basic) -> object:
         return symbol.applyfunc(at) if isinstance(symbol, sp.MatrixBase) else at(symbol)
@@ -245,15 +245,16 @@ def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Seq
 
     def evaluate(expr: sp.Basic) -> object:
         with np.errstate(all="ignore"):
-            result = compile_expr(sp.sympify(expr))(env)
+            result = compile_expr(expr)(env)
         return np.round(result, rounding) if rounding is not None else result
 
     for symbol, expr in graph.scalar_nodes.items():
         env[symbol] = evaluate(expr)
     upstream = backward(graph, value, sp.S.One, None)
-    raw = lambda symbol: compile_expr(upstream[symbol])(env) if symbol in upstream else np.zeros(  # noqa: E731
-        np.shape(env[symbol])
-    )
+
+    def raw(symbol: sp.Basic) -> object:
+        return compile_expr(upstream[symbol])(env) if symbol in upstream else np.zeros(np.shape(env[symbol]))
+
     forward = {node.name: env[node.symbol] for node in graph.nodes}
     gradients = {name: raw(graph.symbols[name]) for name in wrt}
     nodes_up = {node.name: raw(node.symbol) for node in graph.nodes}

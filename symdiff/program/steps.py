@@ -100,7 +100,7 @@ def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, number
                 factors,
             )
         )
-        result = format_number(number(sp.sympify(total).xreplace(numbers.values), f"∂{output}/∂{variable}"))
+        result = format_number(number(total.xreplace(numbers.values), f"∂{output}/∂{variable}"))
         lines.append(Line(result, result))
     return Derivation(output, variable, lhs, tuple(lines))
 
