@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from ..derive.matrix import PLACEHOLDER, gradient, linear_coefficient
+from ..derive.tidy import tidy
 from ..errors import SymdiffError, UnsupportedError
 from ..model.matrices import BOUND, Elementwise
 from .graph import Graph
@@ -120,6 +121,12 @@ def _zero_like(target: sp.Basic) -> sp.Basic:
 
 def derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
     """∂value/∂target through the graph: a gradient in the target's shape, or a Jacobian."""
+    if graph.form == "component" or isinstance(value, sp.Tuple):
+        return _derivative(graph, value, target)
+    return tidy(_derivative(graph, value, target))
+
+
+def _derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
     if isinstance(value, sp.Tuple):
         return sp.Tuple(*(derivative(graph, item, target) for item in value))
     if graph.form == "component":

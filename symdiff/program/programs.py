@@ -18,6 +18,7 @@ from .. import api
 from ..errors import SymdiffError, did_you_mean
 from ..evaluate import compile_for
 from ..model import Formula, Syntax, declarations, formula as read_formula
+from ..derive.tidy import tidy
 from ..model.canonical import canonical
 from ..model.shapes import Dim, Shape, Typing
 from ..parse import ast
@@ -160,6 +161,8 @@ class Program:
             parts = [derivative(self.graph, value, self.target(name)) for name in step]
             value = parts[0] if len(parts) == 1 else sp.Tuple(*parts)
         full = self.graph.expand(value)
+        if self.form == "matrix" and not isinstance(full, sp.Tuple):
+            full = tidy(full)
         if expand:
             value = full
         elif in_terms_of is not None:

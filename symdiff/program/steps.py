@@ -165,6 +165,7 @@ def _matrix_lines(graph: Graph, value: sp.Basic, target: sp.Basic, names: _Names
     if notes:
         result = Line(
             result.text + "    (" + "; ".join(n.text for n in notes) + ")",
-            result.latex + r" \qquad \text{with } " + r", \ ".join(n.latex for n in notes),
+            # each note on a row of its own, so a long chain does not run off the page
+            result.latex + r" \\ &\qquad \text{with } " + r", \\ &\qquad ".join(n.latex for n in notes),
         )
     return (_sum_of_products(chains, " · ", r" \cdot "), result)

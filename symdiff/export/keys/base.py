@@ -25,3 +25,8 @@ def number(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def decimals(n: int) -> str:
+    """``1 decimal``, ``2 decimals``."""
+    return f"{n} decimal" + ("" if n == 1 else "s")

@@ -8,7 +8,7 @@ symdiff's own printers.
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, number
+from .base import VERDICTS, KeyPrinter, decimals, number
 from .tex_safe import escape_text, math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -79,7 +79,7 @@ class LatexKeyPrinter(KeyPrinter):
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
         mode = "exact values" if question.rounding is None else (
-            f"each forward value rounded to {question.rounding} decimal(s) before use, as the worksheet does"
+            f"each forward value rounded to {decimals(question.rounding)} before use, as the worksheet does"
         )
         forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
         partials = tabular(

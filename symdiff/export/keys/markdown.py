@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, number
+from .base import VERDICTS, KeyPrinter, decimals, number
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -56,7 +56,7 @@ class MarkdownKeyPrinter(KeyPrinter):
         return self._heading(question.id, question.text) + "\n\n" + table(list(question.values), [values])
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
-        mode = "exact values" if question.rounding is None else f"forward values rounded to {question.rounding} decimal(s), as the worksheet does"
+        mode = "exact values" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
         forward = table(["node", "value"], [[name, number(v)] for name, v in question.forward.items()])
         partials = table(
             ["partial", "value", "exact"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, number
+from .base import VERDICTS, KeyPrinter, decimals, number
 
 
 def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
@@ -47,15 +47,15 @@ class TextKeyPrinter(KeyPrinter):
         return self._heading(question.id, question.text) + "\n" + table(rows)
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
-        mode = "exact" if question.rounding is None else f"forward values rounded to {question.rounding} decimal(s)"
+        mode = "exact" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}"
         forward = table([("node", "value"), *((name, number(v)) for name, v in question.forward.items())])
         partial_rows = [("partial", "value", "exact")]
-        partial_rows += [(f"d/d{name}", number(question.values[name]), f"{question.exact[name]:.4f}") for name in question.values]
+        partial_rows += [(f"∂/∂{name}", number(question.values[name]), f"{question.exact[name]:.4f}") for name in question.values]
         lines = [self._heading(question.id, question.text), f"  forward ({mode}):", forward, "  backward:", table(partial_rows)]
         if question.kinks:
             lines.append("  at a kink: " + "; ".join(question.kinks))
         for name, steps in question.steps.items():
-            lines.append(f"  d/d{name}:")
+            lines.append(f"  ∂/∂{name}:")
             lines.extend("    " + line for line in steps.splitlines())
         return "\n".join(lines)
 
