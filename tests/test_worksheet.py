@@ -181,3 +181,23 @@ def test_missing_file_and_unwritable_output(tmp_path):
     sheet.write_text(SMALL)
     result = run("solve", str(sheet), "-o", str(tmp_path / "missing-dir" / "key.txt"))
     assert result.exit_code == 2 and "cannot write" in result.output
+
+
+DRILL = SEED.parent / "matrix-calculus.toml"
+# Correct options of the second worksheet, counted from 1, each checked by hand and by finite differences.
+DRILL_CHOICES = {
+    "1.a": [2, 4], "1.b": [3], "2.a": [2, 5], "2.b": [3], "2.c.i": [2], "2.c.ii": [3, 4], "3.a": [2, 3],
+    "4.a": [2], "4.b": [2],
+}
+
+
+def test_the_second_worksheet_shows_the_format_is_general(tmp_path):
+    key = json.loads(symdiff.print_key(symdiff.solve(str(DRILL)), "json"))
+    kinds = {q["kind"] for q in key["questions"]}
+    assert kinds == {"choice", "derive", "forward", "backprop", "blanks"}
+    found = {q["id"]: [i + 1 for i in q["correct"]] for q in key["questions"] if q["kind"] == "choice"}
+    assert found == DRILL_CHOICES
+    assert any(q["kind"] == "blanks" and not q["solutions"] for q in key["questions"])  # the XOR data
+    result = run("solve", str(DRILL), "--format", "latex")
+    assert result.exit_code == 0, result.output
+    compile_latex(result.output, tmp_path, "drill")
