@@ -161,3 +161,13 @@ def test_conventions_of_one_formula_are_refused_for_programs_rather_than_ignored
         result = CliRunner().invoke(main, ["derive", "b = A*x; f = 0.5*norm(b)**2", "--wrt", "A", *option])
         assert result.exit_code == 2
         assert f"{option[0]}: only for one formula" in result.output
+
+
+@pytest.mark.parametrize("text, wrt, expected", [
+    ("z = W*x; L = 0 - y.T*log(softmax(z))", "W", "(sum(y)*softmax(z) - y)*x.T"),
+    ("g = x.T*S*x", "x", "(S + S.T)*x"),
+    ("r = A*x - b; f = norm(r)^2", "x", "2*A.T*r"),
+])
+def test_programs_read_like_the_textbook_as_one_formula_does(text, wrt, expected):
+    program = symdiff.program(text)
+    assert check_numerically(program, wrt).text == expected

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..derive.recognise import recognise
 from ..errors import ParseError, ShapeError, SymdiffError
 from ..model.build import Builder, is_array, symbol_table
 from ..model.canonical import canonical
@@ -149,6 +150,8 @@ def build_graph(text: str, definitions: tuple[ast.Definition, ...], declared: di
     for definition in definitions:
         try:
             expr = canonical(builder.build(definition.value))
+            if not typing.concrete:  # as for one formula: logsumexp and softmax read as such
+                expr = recognise(expr)
         except SymdiffError as exc:
             raise exc.at(text, definition.value.span) from None
         symbol = symbols[definition.name]
