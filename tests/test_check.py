@@ -221,3 +221,10 @@ def test_names_the_question_does_not_have():
     assert result.options[0].why == ("it uses x_1b_1 and x_2b_1, which are not in the question "
                                      "(a product? in plain syntax write x1*b1, or read the option as LaTeX)")
     assert result.options[1].why == "it uses y, which is not in the question"
+
+
+def test_the_point_of_a_difference_names_only_what_the_answer_and_option_use():
+    result = symdiff.check("g = x.T*S*x; t = trace(P*X*Q)", "x", ["S.T*x"], of="g")
+    why = result.options[0].why
+    assert why.startswith("it differs from the answer at S = [[")
+    assert ", x = [" in why and "P =" not in why and "X =" not in why

@@ -74,7 +74,8 @@ class Case:
         assert index is not None, "called only where they differ"
         answer, option = samples.answer[index], samples.option[index]
         point = samples.points[index]
-        where = f"at {point.describe()}"
+        space = self.question.space(self.option)
+        where = f"at {point.describe(names=space.used_by(self.question.answer, self.expanded))}"
         dims = kind_of(self.question.answer).dims
         is_matrix = len(dims) == 2 and dims[1] != 1 and answer.size == option.size
         if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:

@@ -10,7 +10,7 @@ generated code is executed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,9 +90,10 @@ class Point:
     values: dict[str, float | np.ndarray]
     env: Env
 
-    def describe(self, digits: int = 3) -> str:
-        """``A = [[0.1, -2], [1.3, 0.5]], x = [1, 2]``, rounded for reading."""
-        return ", ".join(f"{name} = {_rounded(value, digits)}" for name, value in self.values.items())
+    def describe(self, digits: int = 3, names: Collection[str] | None = None) -> str:
+        """``A = [[0.1, -2], [1.3, 0.5]], x = [1, 2]``, rounded for reading; only ``names`` if given."""
+        return ", ".join(f"{name} = {_rounded(value, digits)}" for name, value in self.values.items()
+                         if names is None or name in names)
 
     def as_json(self) -> dict[str, object]:
         return {name: value.tolist() if isinstance(value, np.ndarray) else value for name, value in self.values.items()}
@@ -110,6 +111,12 @@ class Space:
     def __init__(self, variables: Mapping[str, Shape], symbols: Mapping[str, sp.Basic]) -> None:
         self.variables = dict(sorted(variables.items()))
         self.symbols = {name: symbols[name] for name in self.variables}
+
+    def used_by(self, *exprs: sp.Basic) -> set[str]:
+        """The variables that occur in any of ``exprs`` (by themselves or by a component)."""
+        free = set().union(*(expr.free_symbols for expr in exprs))
+        return {name for name, symbol in self.symbols.items()
+                if symbol in free or (isinstance(symbol, sp.MatrixBase) and free & set(symbol))}
 
     def draw(self, rng: np.random.Generator) -> Point:
         """A random point: entries standard normal, each symbolic dim a random size in ``SIZES``."""
