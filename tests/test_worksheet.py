@@ -142,7 +142,7 @@ BROKEN = [
     ("unknown kind", ('kind = "choice"', 'kind = "choose"'), ":12: question 1.a: field 'kind': unknown kind 'choose'"),
     ("missing field", ('wrt = "x"', ''), ": question 1.a: field 'wrt': missing"),
     ("option does not parse", ('"A*A.T*x"', '"A*A.T*"'), ":15: question 1.a: field 'options': option 2 does not parse"),
-    ("unknown field", ('wrt = "x"', 'wrt = "x"\nwtr = "y"'), ": question 1.a: field 'wtr': not a field"),
+    ("unknown field", ('text = "Find the gradient."', 'text = "Find the gradient."\nexpnad = true'), ": question 1.a: field 'expnad': not a field here\n  hint: did you mean 'expand'?"),
     ("wrong name", ('wrt = "x"', 'wrt = "z"'), ": question 1.a: field 'wrt': 'z' does not occur"),
     ("duplicate id", ('options = ["A.T*A*x", "A*A.T*x"]', 'options = ["A.T*A*x", "A*A.T*x"]\n'
                       '[[group.question]]\nid = "1.a"\nkind = "derive"\nwrt = "x"'), "question id 1.a is used twice"),
@@ -201,3 +201,11 @@ def test_the_second_worksheet_shows_the_format_is_general(tmp_path):
     result = run("solve", str(DRILL), "--format", "latex")
     assert result.exit_code == 0, result.output
     compile_latex(result.output, tmp_path, "drill")
+
+
+def test_an_option_that_does_not_parse_is_pointed_at_on_its_own_line(tmp_path):
+    sheet = tmp_path / "sheet.toml"
+    sheet.write_text(SMALL.replace('options = ["A.T*A*x", "A*A.T*x"]', 'options = [\n    "A.T*A*x",\n    "A.T*A*",\n]'))
+    result = run("solve", str(sheet))
+    assert result.exit_code == 2
+    assert f"{sheet}:17: question 1.a: field 'options': option 2 does not parse" in result.output

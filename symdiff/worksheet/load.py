@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import WorksheetError
-from .schema import KINDS, Worksheet
+from ..errors import WorksheetError, did_you_mean
+from .schema import FIELD_NAMES, KINDS, Worksheet
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,12 @@ class Source:
     path: str
     text: str
 
-    def line_of(self, question_id: str | None, field: str | None = None) -> int | None:
-        """The 1-based line of ``field`` in the question (or group) with ``question_id``."""
+    def line_of(self, question_id: str | None, field: str | None = None, text: str | None = None) -> int | None:
+        """The 1-based line of ``field`` in the question (or group) with ``question_id``.
+
+        With ``text``, the line at or after the field's where that text stands
+        (an option of a list written one per line).
+        """
         lines = self.text.splitlines()
         start = 0
         if question_id is not None:
@@ -37,17 +41,19 @@ class Source:
             start = found
         if field is None:
             return start + 1
-        for i in range(start, len(lines)):
-            if i > start and lines[i].lstrip().startswith("[["):
-                break
-            if _assigns(lines[i], field.rpartition(".")[2]):
-                return i + 1
-        return start + 1
+        key = field.rpartition(".")[2]
+        at = next((i for i in _section(lines, start) if _assigns(lines[i], key)), None)
+        if at is None:
+            return start + 1
+        if text is not None:
+            quoted = (f'"{text}"', f"'{text}'")
+            return next((i + 1 for i in _section(lines, at) if any(q in lines[i] for q in quoted)), at + 1)
+        return at + 1
 
     def error(self, message: str, question_id: str | None = None, field: str | None = None,
-              hint: str | None = None) -> WorksheetError:
+              hint: str | None = None, text: str | None = None) -> WorksheetError:
         """A ``WorksheetError`` saying ``file:line: question ID: field 'F': message``."""
-        line = self.line_of(question_id, field)
+        line = self.line_of(question_id, field, text)
         where = f"{self.path}:{line}" if line else self.path
         parts = [where]
         if question_id is not None:
@@ -55,6 +61,18 @@ class Source:
         if field is not None:
             parts.append(f"field '{field}'")
         return WorksheetError(": ".join(parts) + ": " + message, hint=hint)
+
+
+def _section(lines: list[str], start: int) -> range:
+    """Line indices from ``start`` up to the next table header ``[[...]]``."""
+    end = next((i for i in range(start + 1, len(lines)) if _is_header(lines[i])), len(lines))
+    return range(start, end)
+
+
+def _is_header(line: str) -> bool:
+    """``[group.context]`` or ``[[group.question]]``, not a row of an array such as ``[2, 2],``."""
+    stripped = line.strip()
+    return stripped.startswith("[") and stripped.endswith("]") and not any(c in stripped for c in ",='\"")
 
 
 def _assigns(line: str, key: str, value: str | None = None) -> bool:
@@ -105,7 +123,8 @@ def _first_problem(exc: ValidationError, data: dict, source: Source) -> Workshee
     if problem["type"] == "missing":
         message = "missing"
     elif problem["type"] == "extra_forbidden":
-        message = "not a field of this kind of question"
+        name = (field or "").rpartition(".")[2]
+        return source.error("not a field here", question_id, field, hint=did_you_mean(name, FIELD_NAMES))
     return source.error(message, question_id, field)
 
 

@@ -154,3 +154,11 @@ class Worksheet(_Strict):
                     raise ValueError(f"question id {question.id} is used twice")
                 seen.add(question.id)
         return groups
+
+
+FIELD_NAMES = frozenset(
+    field.alias or name
+    for model in (Worksheet, Group, Context, Choice, Derive, Forward, Backprop, Blanks, Unreadable)
+    for name, field in model.model_fields.items()
+)
+"""Every field a worksheet may have, to suggest one for a misspelt name."""

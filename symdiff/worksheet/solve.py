@@ -72,12 +72,12 @@ def _verdict(source: Source, question_id: str, number: int, option: str | Unread
     if checked.verdict == "unreadable" and not marked:
         assert checked.error is not None
         raise source.error(f"option {number} does not parse: " + checked.error.render().replace("\n", "\n  "),
-                           question_id, "options",
+                           question_id, "options", text=checked.text,
                            hint="fix the option, or if it is meant not to be a formula write it as "
                                 "{ latex = '...', unreadable = \"why\" }")
     if marked and checked.verdict != "unreadable":
         raise source.error(f"option {number} is marked unreadable, but it reads as a formula", question_id, "options",
-                           hint="write it as a plain string so it is checked")
+                           hint="write it as a plain string so it is checked", text=checked.text)
     why = f"{checked.why}; the worksheet says: {option.unreadable}" if marked else checked.why
     return OptionVerdict(checked.text, is_latex, checked.verdict, why)
 
