@@ -55,3 +55,8 @@ def test_steps_latex_compiles(tmp_path):
     assert all("\\begin{align*}" in block for block in blocks)
     document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + "\n".join(blocks) + "\n\\end{document}\n"
     assert compile_latex(document, tmp_path, "steps").exists()
+
+
+def test_steps_do_not_repeat_a_line():
+    assert run("derive", "f = x.T*A*x", "--wrt", "A", "--steps").output == "∂f/∂A = x*x.T\n"
+    assert run("derive", "f = a*b", "--wrt", "a", "--steps", "--at", "a=1, b=-1").output == "∂f/∂a = b\n      = -1\n"

@@ -70,7 +70,7 @@ def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, number
     lhs = _partial(output, variable, names.latex(value), names.latex(target))
     if graph.form == "matrix":
         lines = _matrix_lines(graph, value, target, names)
-        return Derivation(output, variable, lhs, lines)
+        return Derivation(output, variable, lhs, _without_repeats(lhs, lines))
     found = list(paths(graph, value, target))
     if not found:
         return Derivation(output, variable, lhs, (Line(f"0    ({output} does not depend on {variable})", "0"),))
@@ -102,7 +102,19 @@ def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, number
         )
         result = format_number(number(total.xreplace(numbers.values), f"∂{output}/∂{variable}"))
         lines.append(Line(result, result))
-    return Derivation(output, variable, lhs, tuple(lines))
+    return Derivation(output, variable, lhs, _without_repeats(lhs, lines))
+
+
+def _without_repeats(lhs: Line, lines: list[Line] | tuple[Line, ...]) -> tuple[Line, ...]:
+    """The lines without one that says again what the one before says (``∂f/∂a = ∂f/∂a``, ``(-1) = -1``)."""
+    kept: list[Line] = []
+    for line in lines:
+        before = kept[-1].text if kept else lhs.text
+        if line.text.removeprefix("(").removesuffix(")") != before.removeprefix("(").removesuffix(")"):
+            kept.append(line)
+        elif kept:
+            kept[-1] = line  # the same value: keep the later, plainer spelling
+    return tuple(kept)
 
 
 def _shown(value: object, latex: bool) -> str:
