@@ -92,3 +92,14 @@ def test_bad_values_are_one_clear_error(at, message):
     out = run("backprop", Q2, "--at", at)
     assert out.exit_code == 2
     assert message in out.output.splitlines()[0]
+
+
+def test_kinks_are_flagged_in_matrix_form_entry_by_entry():
+    program = symdiff.program("h = relu(W*x); y = sum(h) + relu(a)")
+    at = {"W": [[1, -1], [2, 0]], "x": [1, 1], "a": 0}
+    kinks = program.backprop(at, "W").kinks
+    assert [(k.node, k.function, k.note) for k in kinks] == [
+        ("h", "relu", "h[1]: argument 0; relu'(0) = step(0) = 0"),
+        ("y", "relu", "y: argument 0; relu'(0) = step(0) = 0"),
+    ]
+    assert program.backprop({**at, "x": [1, 2], "a": 1}, "W").kinks == ()

@@ -29,7 +29,7 @@ from ..errors import EvaluationError
 from ..export.numpy import compile_expr
 from ..model.build import dim_symbol
 from ..model.functions import maximum, minimum, relu, step
-from ..model.matrices import Elementwise
+from ..model.matrices import BOUND, Elementwise
 from .chain import backward
 from .graph import Graph
 from .values import Value, as_values, unknown_name
@@ -186,6 +186,27 @@ def _kinks(graph: Graph, env: Mapping[sp.Basic, object], evaluate) -> tuple[Kink
     return tuple(found)
 
 
+def _array_kinks(graph: Graph, evaluate) -> tuple[Kink, ...]:
+    """Kinks in matrix form: scalar calls evaluated at a tie, and every entry of an entrywise call at one."""
+    found = []
+    for node in graph.nodes:
+        for call in node.expr.atoms(*KINKS):
+            if not call.free_symbols & set(BOUND):  # not inside an entrywise body: a scalar call
+                args = [np.asarray(evaluate(arg), dtype=float) for arg in call.args]
+                if np.all(args[0] == args[1]) if len(args) == 2 else np.all(args[0] == 0):
+                    found.append(Kink(node.name, KINKS[type(call)], _note(type(call), node.name)))
+        for entrywise in node.expr.atoms(Elementwise):
+            operands = [np.asarray(evaluate(operand), dtype=float) for operand in entrywise.operands]
+            bound = dict(zip(BOUND, operands))
+            for call in entrywise.body.atoms(*KINKS):
+                args = [np.broadcast_to(compile_expr(arg)(bound), operands[0].shape) for arg in call.args]
+                ties = args[0] == args[1] if len(args) == 2 else args[0] == 0
+                for index in zip(*np.nonzero(ties)):
+                    where = f"{node.name}[{', '.join(str(i + 1) for i in index[: 1 if ties.shape[1:] == (1,) else 2])}]"
+                    found.append(Kink(node.name, KINKS[type(call)], _note(type(call), where)))
+    return tuple(found)
+
+
 def _note(function: type, where: str) -> str:
     if function in (maximum, minimum):
         return f"{where}: tie; the gradient goes to the second argument"
@@ -258,7 +279,7 @@ def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Seq
     forward = {node.name: env[node.symbol] for node in graph.nodes}
     gradients = {name: raw(graph.symbols[name]) for name in wrt}
     nodes_up = {node.name: raw(node.symbol) for node in graph.nodes}
-    return Backprop(output, rounding, inputs, forward, gradients, nodes_up, (), env)
+    return Backprop(output, rounding, inputs, forward, gradients, nodes_up, _array_kinks(graph, evaluate), env)
 
 
 def run_backprop(
