@@ -89,3 +89,10 @@ def test_console_script_in_a_subprocess():
         capture_output=True, text=True, timeout=120,
     )
     assert (ok.returncode, ok.stdout) == (0, "A*x*x.T\n")
+
+
+def test_a_formula_starting_with_minus_gets_a_hint_and_works_after_double_dash():
+    refused = run("derive", "-x^2", "--wrt", "x")
+    assert refused.exit_code == 2
+    assert "a formula that starts with '-' goes after '--'" in refused.output
+    assert run("derive", "--wrt", "x", "--", "-x^2").output == "-2*x\n"

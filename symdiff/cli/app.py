@@ -26,6 +26,14 @@ class _Group(click.Group):
         except SymdiffError as exc:
             click.echo("symdiff: error: " + exc.render(), err=True)
             ctx.exit(EXIT_BAD_INPUT)
+        except click.NoSuchOption as exc:
+            if exc.option_name.startswith("--"):
+                raise
+            raise click.UsageError(
+                f"{exc.format_message()} (a formula that starts with '-' goes after '--': "
+                f"symdiff derive --wrt x -- '-x^2')",
+                exc.ctx,
+            ) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except RecursionError:
