@@ -86,9 +86,14 @@ class LatexPrinter(SympyLatexPrinter):
     # --- precedence: what needs parentheses ----------------------------------
     def _precedence(self, item: sp.Basic) -> int:
         item = self._bound.get(item, item)
-        if isinstance(item, Elementwise):
-            return self._precedence(item.body)
-        if isinstance(item, SumEntries | sp.HadamardProduct) or self._is_hadamard_power(item):
+        if isinstance(item, Elementwise):  # with its operands bound, so x^2 of a matrix is seen as x ⊙ x
+            outer = self._bound
+            self._bound = {**outer, **dict(zip(BOUND, item.operands))}
+            try:
+                return self._precedence(item.body)
+            finally:
+                self._bound = outer
+        if isinstance(item, SumEntries | sp.HadamardProduct | sp.HadamardPower) or self._is_hadamard_power(item):
             return PRECEDENCE["Mul"]
         if isinstance(item, sp.OneMatrix | sp.ZeroMatrix) and item.shape[1] != 1:
             return PRECEDENCE["Mul"]
@@ -109,12 +114,18 @@ class LatexPrinter(SympyLatexPrinter):
         previous = None
         for factor, text in factors:
             if out:
-                factor_before = self._bound.get(previous, previous)
-                named = factor_before is not None and (factor_before.is_Symbol or factor_before is sp.pi)
+                named = self._ends_with_name(previous)
                 out += r" \cdot " if named and text.startswith((r"\left(", "(")) else " "
             out += text
             previous = factor
         return out
+
+    def _ends_with_name(self, factor: sp.Basic | None) -> bool:
+        """Whether ``factor`` prints ending in a name: a, pi, or a product such as 2 a."""
+        factor = self._bound.get(factor, factor)
+        if isinstance(factor, sp.Mul) and sp.fraction(factor, exact=True)[1] == 1:
+            return self._ends_with_name(factor.as_ordered_factors()[-1])
+        return factor is not None and (factor.is_Symbol or factor is sp.pi)
 
     def _is_array(self, expr: sp.Basic) -> bool:
         return any(symbol in self._bound for symbol in expr.free_symbols)
@@ -207,17 +218,26 @@ class LatexPrinter(SympyLatexPrinter):
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
         parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors]
-        if coefficient == -1:
-            return "-" + self._juxtapose(parts)
+        sign = ""
+        if coefficient.could_extract_minus_sign():  # -b \cdot (...), not - b (...) read as b(...)
+            sign, coefficient = "-", -coefficient
         if coefficient == 1:
-            return self._juxtapose(parts)
-        return self._juxtapose([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=True)), *parts])
+            return sign + self._juxtapose(parts)
+        # \mathbf{1}^\top \mathbf{z} before more factors would leave where the sum ends unclear
+        strict = not isinstance(coefficient, SumEntries)
+        return sign + self._juxtapose([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts])
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(
             self._print(arg) if self._is_odot_chain(arg) else self.parenthesize(arg, PRECEDENCE["Mul"])
             for arg in expr.args
         )
+
+    def _print_HadamardPower(self, expr):
+        base, exponent = expr.args
+        if exponent.is_Integer and exponent > 1:
+            return self._print_HadamardProduct(sp.HadamardProduct(*[base] * int(exponent), evaluate=False))
+        return self._print(Elementwise(BOUND[0] ** exponent, (base,)))
 
     def _is_odot_chain(self, item: sp.Basic) -> bool:
         """An entrywise product of arrays alone: inside another, it needs no parentheses."""

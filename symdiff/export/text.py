@@ -8,6 +8,7 @@ arrays is the matrix product, so entrywise products print as ``hadamard``.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.mul import _keep_coeff
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
@@ -66,6 +67,11 @@ class TextPrinter(StrPrinter):
     def _print_Mul(self, expr):
         arrays = [f for f in expr.args if self._is_array(f)]
         if len(arrays) < 2:
+            coefficient, rest = expr.as_coeff_Mul()
+            if coefficient.is_negative:
+                # SymPy ranks a negative product with sums, so its factors would be bracketed
+                # against + rather than *: print the sign, then the positive product.
+                return "-" + self.parenthesize(_keep_coeff(-coefficient, rest), PRECEDENCE["Mul"])
             return super()._print_Mul(expr)
         scalars = [f for f in expr.args if not self._is_array(f)]
         product = self._print(arrays[0])

@@ -77,7 +77,7 @@ def check_length(text: str) -> None:
             hint="split the formula into smaller parts",
         )
     if not text.strip():
-        raise ParseError("empty formula", hint="write a formula such as 0.5*norm(A*x)**2")
+        raise ParseError("empty formula", text, (0, len(text)), hint="write a formula such as 0.5*norm(A*x)**2")
     depth = 0
     for position, char in enumerate(text):
         depth += (char in "([{") - (char in ")]}")
