@@ -26,7 +26,7 @@ def random_values(formula: Formula, rng: np.random.Generator, positive: bool = F
             continue
         dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
         values[name] = draw(dims[0]) if shape[1] == 1 else draw(tuple(dims))
-        if dims[0] == dims[1] and shape[1] != 1 and name.isupper():
+        if dims[0] == dims[1] and shape[1] != 1 and name[0].isupper():  # A, W1, Sigma
             values[name] = values[name] + dims[0] * np.eye(dims[0])  # well conditioned, positive det
     return values
 

@@ -35,6 +35,12 @@ COURSES = [
      "(x - mu).T*inv(Sigma)*(x - mu)", "mu", GAUSS),
     (r"-\frac{1}{2}\log\det\boldsymbol{\Sigma} - \frac{1}{2}(\mathbf{x} - \boldsymbol{\mu})^\top \boldsymbol{\Sigma}^{-1}(\mathbf{x} - \boldsymbol{\mu})",
      "-(1/2)*log(det(Sigma)) - 1/2*(x - mu).T*inv(Sigma)*(x - mu)", None, GAUSS),
+    # bold says array (upper case a matrix, lower case a vector): nothing declared
+    (r"\frac{1}{2}\|\mathbf{y} - \mathbf{X}\boldsymbol{\beta}\|^2", "1/2*norm(y - X*beta)^2", "beta", None),
+    (r"\mathbf{W}_2 \sigma(\mathbf{W}_1 \mathbf{x})", "W_2*sigmoid(W_1*x)", "x", None),
+    (r"\log\det\boldsymbol{\Sigma}", "log(det(Sigma))", "Sigma", None),
+    (r"(\mathbf{x} - \boldsymbol{\mu})^\top \boldsymbol{\Sigma}^{-1} (\mathbf{x} - \boldsymbol{\mu})",
+     "(x - mu).T*inv(Sigma)*(x - mu)", "mu", None),
     # traces and determinants (Matrix Cookbook)
     (r"\operatorname{tr}(\mathbf{A}^\top \mathbf{X})", "trace(A.T*X)", "X", None),
     (r"\operatorname{Tr}\left(\mathbf{X}^\top \mathbf{X}\right)", "trace(X.T*X)", "X", None),

@@ -80,7 +80,7 @@ def test_components_beyond_nine_rows():
 def test_a_name_reads_back_without_declarations():
     """A printed result means the same when pasted with no shapes declared."""
     for latex, text in [
-        (r"\mathit{lam} \mathbf{x}", "lam*x"),
+        (r"\mathit{lam} \mathbf{x}^\top \mathbf{x}", "lam*x.T*x"),  # a bold x is a vector, as x.T makes it
         (r"\boldsymbol{\mathit{W2}}^\top \mathbf{y}", "W2.T*y"),
         (r"\mathit{a\_b} + \mathit{x1}_{2}", "a_b + x1_2"),
         (r"\mathbf{I}_{3} + \mathbf{1}_{3} \mathbf{1}_{3}^\top", "eye(3) + ones(3)*ones(3).T"),

@@ -65,7 +65,7 @@ def formula(
     try:
         declared = declarations(shapes)
         tree = read(text, syntax, frozenset(declared))
-        typing = infer(tree, text, declared)
+        typing = infer(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
         expr = Builder(text, symbols).build(tree)
     except SymdiffError as exc:

@@ -1,12 +1,16 @@
-"""Shapes: declared, inferred and checked, before anything is built.
+r"""Shapes: declared, inferred and checked, before anything is built.
 
 Every name gets a shape: ``()`` for a scalar, ``(rows, cols)`` otherwise, a
 vector being ``(d, 1)``. Dimensions are positive integers, dimension names
 (``"n"``) or unknowns that unification resolves. Undeclared names are inferred
 as matrixcalculus.org users expect: one upper-case letter with optional digits
-is a matrix; a name multiplied from the right onto an array, passed to
-``norm``/``sum``/``dot``, or added to a vector is a vector; the rest are
-scalars. A conflict names both operands and their shapes.
+is a matrix, and so is a name written bold in LaTeX with an upper-case stem
+(``\mathbf{W}_1``, ``\boldsymbol{\Sigma}``), while a bold lower-case one is a
+vector. A name (or a sum of names) multiplied from the right onto an array,
+transposed, passed to ``norm``/``sum``/``dot``, or added to a vector is a
+vector, but a scalar when multiplied onto a column (``x*t``), as is a factor
+before an array (``lam`` in ``lam*W*x``); the rest are scalars. A conflict names both operands and their shapes, with hints in the
+syntax the formula was written in.
 """
 
 from __future__ import annotations
@@ -25,6 +29,13 @@ Shape = tuple[()] | tuple[Dim, Dim]
 """A finished shape: () or (rows, cols); a vector is (d, 1)."""
 
 DIM_LETTERS = ("n", "d", "m", "k", "p", "q", "r", "s", "t", "u", "v", "w")
+
+NOTATION: dict[str, tuple[str, str]] = {
+    "entrywise product": ("hadamard(a, b)", r"a \odot b"),
+    "inner product of matrices": ("trace(A.T*B)", r"\operatorname{tr}(\mathbf{A}^\top \mathbf{B})"),
+    "literal": ("[[a, b], [c, d]] by rows", r"\begin{bmatrix} a & b \\ c & d \end{bmatrix}"),
+}
+"""How hints write a construct: (plain syntax, LaTeX), to match the formula's syntax."""
 
 
 class _Var:
@@ -116,9 +127,12 @@ def split_component(name: str) -> tuple[str, tuple[int, ...]] | None:
 @dataclass
 class _Inference:
     text: str
+    latex: bool = False
     parent: dict[_Var, Term] = field(default_factory=dict)
     names: dict[str, TermShape | None] = field(default_factory=dict)
     changed: bool = False
+    scaling: list[ast.Node] = field(default_factory=list)
+    """Untyped factors on the left of an array (``lam`` in ``lam*W*x``): scalars if nothing else types them."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -148,18 +162,26 @@ class _Inference:
     def conflict(self, node: ast.Node, message: str, hint: str | None = None) -> ShapeError:
         return ShapeError(message, self.text, node.span, hint)  # type: ignore[attr-defined]
 
+    def spell(self, construct: str) -> str:
+        """A construct of ``NOTATION`` as the formula's syntax writes it."""
+        return NOTATION[construct][self.latex]
+
     # --- typing of names ---------------------------------------------------
-    def assign(self, node: ast.Node, shape: TermShape) -> bool:
-        """Give a bare unknown name a shape, looking through transposes, minus and entrywise calls."""
-        while isinstance(node, ast.Transpose | ast.Neg) or (
-            isinstance(node, ast.Call) and len(node.args) == 1 and node.func in ELEMENTWISE
-        ):
-            node = node.children()[0]
-        if isinstance(node, ast.Name) and node.id in self.names and self.names[node.id] is None:
-            self.names[node.id] = shape
-            self.changed = True
-            return True
-        return False
+    def assign(self, node: ast.Node, shape: TermShape) -> None:
+        """Give the bare unknown names of ``node`` a shape, looking through transposes, minus,
+        entrywise calls and sums: in ``(x - s).T`` both x and s are arrays, as x is in ``x.T``."""
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            if (
+                isinstance(node, ast.Transpose | ast.Neg)
+                or (isinstance(node, ast.Call) and len(node.args) == 1 and node.func in ELEMENTWISE)
+                or (isinstance(node, ast.Binary) and node.op in "+-")
+            ):
+                stack.extend(node.children())
+            elif isinstance(node, ast.Name) and node.id in self.names and self.names[node.id] is None:
+                self.names[node.id] = shape
+                self.changed = True
 
     def vector(self) -> TermShape:
         return (self.fresh(), 1)
@@ -183,7 +205,7 @@ class _Inference:
 
     def shape_Transpose(self, node: ast.Transpose) -> TermShape | _Unknown:
         shape = self.shape(node.operand)
-        if shape is UNKNOWN and isinstance(node.operand, ast.Name):
+        if shape is UNKNOWN:
             self.assign(node.operand, self.vector())  # only arrays are transposed
         if shape is UNKNOWN or shape == ():
             return shape
@@ -195,7 +217,8 @@ class _Inference:
     def shape_Matrix(self, node: ast.Matrix) -> TermShape:
         for item in node.children():
             if self.shape(item) not in ((), UNKNOWN):
-                raise self.conflict(item, "entries of a [...] literal must be scalars", "write [[a, b], [c, d]] by rows")
+                message = "entries of a literal vector or matrix must be scalars"
+                raise self.conflict(item, message, f"write {self.spell('literal')}")
             self.assign(item, ())
         return (len(node.rows), len(node.rows[0]))
 
@@ -224,11 +247,15 @@ class _Inference:
             if op == "*" and (left == () or right == ()):
                 return right if left == () else left
             if left is UNKNOWN or right is UNKNOWN:
-                known, other, on_left = (left, node.right, False) if right is UNKNOWN else (right, node.left, True)
-                if known not in (UNKNOWN, ()) and not (on_left and isinstance(other, ast.Name)):
-                    self.assign(other, self.vector())
-                elif op == "@" and known is not UNKNOWN:
-                    self.assign(other, self.vector())
+                if right is UNKNOWN and left not in (UNKNOWN, ()):
+                    # A factor on the right of an array is a vector (A*x), but after a column
+                    # it is a scalar (x*t): symdiff's vectors are columns, and 1×1 is a scalar.
+                    column = op == "*" and self.find(left[1]) == 1
+                    self.assign(node.right, () if column else self.vector())
+                elif op == "@" and not (left is UNKNOWN and right is UNKNOWN):
+                    self.assign(node.left if left is UNKNOWN else node.right, self.vector())
+                elif right not in (UNKNOWN, ()):
+                    self.scaling.append(node.left)
                 return UNKNOWN
             if op == "@" and (left == () or right == ()):
                 raise self.conflict(node, "@ multiplies two arrays", "use * to scale by a scalar")
@@ -264,7 +291,8 @@ class _Inference:
             raise self.conflict(
                 node,
                 f"cannot multiply {self.show(left_node, left)} by {self.show(right_node, right)}",
-                "the columns of the left must match the rows of the right; for entrywise products use hadamard(a, b)",
+                "the columns of the left must match the rows of the right; "
+                f"for entrywise products use {self.spell('entrywise product')}",
             )
         rows, cols = self.find(left[0]), self.find(right[1])
         return () if rows == 1 and cols == 1 else (rows, cols)
@@ -283,7 +311,8 @@ class _Inference:
         if not (isinstance(node.right, ast.Number) and node.right.value.denominator == 1) and not (
             isinstance(node.right, ast.Neg) and isinstance(node.right.operand, ast.Number)
         ):
-            raise self.conflict(node, "a matrix power needs an integer exponent", "for entrywise powers use hadamard")
+            hint = f"for entrywise powers use {self.spell('entrywise product')}"
+            raise self.conflict(node, "a matrix power needs an integer exponent", hint)
         if not self.unify(rows, cols):
             raise self.conflict(node, f"only a square matrix has powers, not {self.show(node.left, base)}")
         return base
@@ -299,8 +328,12 @@ class _Inference:
         items = tree.items if isinstance(tree, ast.Tuple) else (tree,)
         while True:
             self.changed = False
+            self.scaling.clear()
             for item in items:
                 self.shape(item)
+            if not self.changed:
+                for node in self.scaling:  # settled last, so that lam*W*x still makes x a vector
+                    self.assign(node, ())
             if not self.changed:
                 break
         for name, shape in self.names.items():
@@ -349,7 +382,7 @@ def _dot(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
     if UNKNOWN in shapes:
         return UNKNOWN
     if any(s == () or inf.find(s[1]) != 1 for s in shapes):
-        raise inf.conflict(node, "dot takes two vectors", "for matrices use trace(A.T*B)")
+        raise inf.conflict(node, "dot takes two vectors", f"for matrices use {inf.spell('inner product of matrices')}")
     inf.broadcast(node, shapes[0], shapes[1], "take the dot product of")
     return ()
 
@@ -407,6 +440,20 @@ def _is_matrix_name(name: str) -> bool:
     return name[0].isupper() and (len(name) == 1 or name[1:].isdigit())
 
 
+def _spelled_shape(inf: _Inference, name: str, bold: bool) -> TermShape | None:
+    r"""The shape a name's spelling implies, None if it implies none.
+
+    Bold (``\mathbf{W}_1``, ``\boldsymbol{\Sigma}``, ``\mathbf{x}``) is a matrix when its
+    stem is upper case and a vector otherwise; a plain name is a matrix when it is one
+    upper-case letter with optional digits.
+    """
+    if bold and not name[0].isupper():
+        return inf.vector()
+    if bold or _is_matrix_name(name):
+        return (inf.fresh(), inf.fresh())
+    return None
+
+
 def _names_component(name: str, declared: Mapping[str, Shape]) -> bool:
     """True if ``name`` looks like an entry of a declared name with concrete dims."""
     split = split_component(name)
@@ -414,21 +461,22 @@ def _names_component(name: str, declared: Mapping[str, Shape]) -> bool:
     return bool(shape) and all(isinstance(d, int) for d in shape)
 
 
-def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None) -> Typing:
-    """Type every name of ``tree``; raise ``ShapeError`` on a conflict."""
+def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None, latex: bool = False) -> Typing:
+    """Type every name of ``tree``; raise ``ShapeError`` on a conflict (hints in LaTeX if ``latex``)."""
     declared = dict(declared or {})
     dimensions = {
         arg for node in tree.walk() if isinstance(node, ast.Call) and node.func in DIMENSIONED for arg in node.args
     }
     used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and node not in dimensions}
-    inf = _Inference(text)
+    bold = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.bold}
+    inf = _Inference(text, latex)
     for name in sorted(used | set(declared)):
         if name in declared:
             inf.names[name] = declared[name]
-        elif _is_matrix_name(name) and not _names_component(name, declared):
-            inf.names[name] = (inf.fresh(), inf.fresh())
-        else:
+        elif _names_component(name, declared):
             inf.names[name] = None
+        else:
+            inf.names[name] = _spelled_shape(inf, name, name in bold)
     results = inf.run(tree)
 
     taken = used | set(declared) | {d for s in declared.values() for d in s if isinstance(d, str)}

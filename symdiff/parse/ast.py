@@ -3,8 +3,9 @@
 It records what was written and where, nothing more: names are not yet
 symbols, shapes are unknown, ``*`` is not yet known to be a matrix product.
 The model stage (``symdiff.model``) gives it meaning. Positions are kept for
-error messages but ignored by ``==``, so a LaTeX formula and its plain-text
-spelling compare equal when they say the same thing.
+error messages but ignored by ``==``, as is whether a name was written bold
+(which shape inference reads as "an array"), so a LaTeX formula and its
+plain-text spelling compare equal when they say the same thing.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Number(Node):
 class Name(Node):
     id: str
     span: Span = field(default=NO_SPAN, compare=False)
+    bold: bool = field(default=False, compare=False)
+    r"""Written bold in LaTeX (``\mathbf{x}``): a hint for shape inference, not part of the name."""
 
 
 @dataclass(frozen=True)

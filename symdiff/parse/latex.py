@@ -16,7 +16,8 @@ The tree shapes it chooses:
 * Letters are one-letter names (``xy`` is x*y), a subscript joins its name
   (``A_{11}`` is A_11), and a bold run is the product of its letters, a script
   after it belonging to the last letter (``\mathbf{Axx}^\top`` is A*x*x.T).
-  Bold and plain letters are the same names.
+  Bold and plain letters are the same names; a bold one is marked so
+  (``ast.Name.bold``), which shape inference reads as "a vector or matrix".
 * ``^\top``, ``^T``, ``^{\mathsf{T}}`` ... are transposes, ``^{-1}`` is
   ``inv``, ``e^{z}`` is ``exp(z)`` unless e is a declared variable.
 * A function command takes parenthesized arguments, or without parentheses
@@ -508,7 +509,7 @@ class _ToAst(Transformer):
             if factor.kind == "bold" and last == ast.Name("I") and "I" not in self.declared:
                 eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
                 return _Factor((*factor.nodes[:-1], eye), "other")
-            named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]))
+            named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]), bold=last.bold)
             return replace(factor, nodes=(*factor.nodes[:-1], named))
         if factor.kind == "norm":
             if index in NORM_INDICES:
@@ -606,11 +607,11 @@ class _ToAst(Transformer):
 
     def bold_letter(self, meta, children):
         letter, subscript = children
-        name = _letter(letter)
+        name = replace(_letter(letter), bold=True)
         if subscript is None:
             return name
         index, span = subscript
-        return ast.Name(f"{name.id}_{index}", span=(name.span[0], span[1]))
+        return ast.Name(f"{name.id}_{index}", span=(name.span[0], span[1]), bold=True)
 
     def ones(self, meta, children):
         digit, superscript, operand = children

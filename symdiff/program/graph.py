@@ -117,12 +117,15 @@ def tidy(expr: sp.Basic) -> sp.Basic:
     return expr
 
 
-def build_graph(text: str, definitions: tuple[ast.Definition, ...], declared: dict[str, Shape]) -> Graph:
-    """Type and build every definition of a program; raise on the first problem, pointing at it."""
+def build_graph(
+    text: str, definitions: tuple[ast.Definition, ...], declared: dict[str, Shape], latex: bool = False
+) -> Graph:
+    """Type and build every definition of a program; raise on the first problem, pointing at it
+    (with hints in LaTeX when the program is)."""
     known: dict[str, Shape] = dict(declared)
     components: dict[str, tuple[str, tuple[int, int]]] = {}
     for definition in definitions:
-        typing = infer(definition.value, text, known)
+        typing = infer(definition.value, text, known, latex)
         if typing.is_tuple:
             raise ShapeError(
                 f"{definition.name} is defined as a tuple", text, definition.value.span, "define one quantity per name"

@@ -17,7 +17,7 @@ import sympy as sp
 from .. import api
 from ..errors import SymdiffError, did_you_mean
 from ..evaluate import compile_for
-from ..model import Formula, Syntax, declarations, formula as read_formula
+from ..model import Formula, Syntax, declarations, formula as read_formula, is_latex
 from ..derive.tidy import tidy
 from ..model.canonical import canonical
 from ..model.shapes import Dim, Shape, Typing
@@ -77,7 +77,7 @@ class Program:
             self.output: str | None = None
             self.value: sp.Basic = self._bare.expr
             return
-        self.graph = build_graph(text, parsed, declared)
+        self.graph = build_graph(text, parsed, declared, is_latex(text, syntax))
         self.output = parsed[-1].name if of is None else of
         self.value = self._output_value(self.output)
 
