@@ -38,29 +38,39 @@ class _OutOfTime(BaseException):
     """Raised by the alarm; a BaseException so no ``except Exception`` inside SymPy swallows it."""
 
 
+REPEAT_SECONDS = 0.25
+"""After the deadline the alarm repeats this often, in case one lands where Python cannot raise (a ``__del__``)."""
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise ``LimitError`` if the body runs longer than ``seconds`` (0: no limit).
 
     Uses SIGALRM, so it bounds work in the main thread of a POSIX process, which
-    is where the command line runs.
+    is where the command line runs. The alarm repeats until it is caught: an
+    exception raised while Python runs a finalizer is only reported, not
+    propagated, and a one-shot alarm lost that way would let the work run on.
     """
     if seconds <= 0 or not hasattr(signal, "setitimer"):
         yield
         return
+    caught = False
 
     def _alarm(signum: int, frame: object) -> None:
-        raise _OutOfTime
+        if not caught:
+            raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
         yield
     except _OutOfTime:
+        caught = True
         raise LimitError(
             f"gave up after {seconds:g} s",
             hint="simplify the input, use symbolic dims instead of large concrete ones, or raise --timeout",
         ) from None
     finally:
+        caught = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -1,6 +1,7 @@
 """--timeout bounds any single command: a clear error and exit status 2, never a hang."""
 
 import signal
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -38,3 +39,18 @@ def test_timeout_must_not_be_negative():
     result = CliRunner().invoke(main, ["--timeout", "-1", "derive", "x", "--wrt", "x"])
     assert result.exit_code == 2
     assert "--timeout" in result.output
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_lost_in_a_finalizer_is_repeated():
+    class Swallows:
+        def __del__(self):
+            deadline = time.monotonic() + 0.3
+            while time.monotonic() < deadline:  # the first alarm lands here and is only reported
+                pass
+
+    with pytest.raises(LimitError):
+        with time_limit(0.1):
+            Swallows()  # collected at once: its __del__ runs past the deadline
+            while True:
+                pass
