@@ -45,7 +45,9 @@ def _locate(formula: Formula, name: str) -> tuple[str, tuple[int, ...] | None]:
     raise KeyError(name)
 
 
-def numeric_derivative(function, values: dict[str, object], formula: Formula, name: str) -> np.ndarray:
+def numeric_derivative(
+    function, values: dict[str, object], formula: Formula, name: str, step: float = STEP
+) -> np.ndarray:
     """d function / d name by central differences; Jacobian layout J[i, j] = ∂f_i/∂x_j."""
     base, index = _locate(formula, name)
     point = np.asarray(values[base], dtype=float)
@@ -53,11 +55,11 @@ def numeric_derivative(function, values: dict[str, object], formula: Formula, na
     columns = []
     for position in positions:
         plus, minus = point.copy(), point.copy()
-        plus[position] += STEP
-        minus[position] -= STEP
+        plus[position] += step
+        minus[position] -= step
         up = np.asarray(function(**{**values, base: plus if plus.shape else float(plus)}), dtype=float)
         down = np.asarray(function(**{**values, base: minus if minus.shape else float(minus)}), dtype=float)
-        columns.append((up - down) / (2 * STEP))
+        columns.append((up - down) / (2 * step))
     if index is not None or not point.shape:
         return columns[0]
     out_shape = columns[0].shape

@@ -5,11 +5,8 @@ random point, or symdiff refuses it with a clear ``UnsupportedError``; every
 formula and derivative it prints, as text or LaTeX, reads back to the same
 function. Formulas are drawn over scalars, vectors and matrices, in component
 form (n = 2, m = 3) and matrix form (symbolic n, m). tests/budget.py sets how
-many examples run and how to run more.
-
-Matrix form still has known wrong derivatives and crashes (``KNOWN_BUGS``,
-found by these properties); until they are fixed its properties are expected
-to fail, strictly, so that the fix shows up as an unexpected pass.
+many examples run and how to run more. What these properties found is pinned
+in tests/test_regressions.py.
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import Phase, assume, given, reject
+from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
 import symdiff
@@ -26,35 +23,6 @@ from numeric import numeric_derivative, random_values
 from symdiff.errors import LimitError, UnsupportedError
 from symdiff.limits import MAX_INPUT_CHARS
 from typed_formulas import CONCRETE, SYMBOLIC, formulas
-
-KNOWN_BUGS = [
-    # (formula, by, shapes): matrix-form derivatives that are wrong or crash
-    ("0.5*softmax(x^2).T*A*x", "x", {"x": ("n",), "A": ("n", "n")}),  # wrong: softmax(softmax(x^2)^2) appears
-    ("norm(hadamard(a*y, x^2))", "x", {"a": (), "x": ("n",), "y": ("n",)}),  # wrong: norm(hadamard(a*y, y^2))
-    ("log(1 + log(1 + (2*z).T*hadamard(z, z)^2)^2)", "z", {"z": ("m",)}),  # wrong by a factor of about 4
-    ("norm((2*x + y)^2)", "x", {"x": ("n",), "y": ("n",)}),  # TypeError: Mix of Matrix and Scalar symbols
-    ("norm(hadamard(2*x, y))", "x", {"x": ("n",), "y": ("n",)}),  # TypeError: Mix of Matrix and Scalar symbols
-    ("norm(x + softmax(x))^2", "x", {"x": ("n",)}),  # TypeError: Mix of Matrix and Scalar symbols
-    ("softmax(2*x).T*y", "x", {"x": ("n",), "y": ("n",)}),  # AttributeError: 'Mul' object has no attribute 'shape'
-]
-KNOWN_BUGS_TWICE = [
-    ("norm(x/(1 + y^2))", "x", {"x": ("n",), "y": ("n",)}),  # wrong: norm(hadamard(x, 1/(x^2 + 1))) appears
-]
-MATRIX_FORM_BUGS = pytest.mark.xfail(strict=True, reason="matrix-form derive bugs, see KNOWN_BUGS")
-QUICK = {"phases": (Phase.explicit, Phase.generate)}
-"""An expected failure need not be shrunk to its smallest example."""
-
-
-@pytest.mark.xfail(strict=True, reason="reported derive bug")
-@pytest.mark.parametrize(("text", "wrt", "shapes"), KNOWN_BUGS)
-def test_known_matrix_form_bugs(text, wrt, shapes):
-    assert_derivative_matches(text, [wrt], shapes, seed=0)
-
-
-@pytest.mark.xfail(strict=True, reason="reported derive bug")
-@pytest.mark.parametrize(("text", "wrt", "shapes"), KNOWN_BUGS_TWICE)
-def test_known_matrix_form_bugs_of_second_derivatives(text, wrt, shapes):
-    assert_derivative_matches(text, [wrt, wrt], shapes, seed=0)
 
 
 def _component(draw, name: str, shapes: dict) -> str:
@@ -113,8 +81,7 @@ def test_derivatives_in_components_match_finite_differences(problem):
     assert_derivative_matches(*problem)
 
 
-@MATRIX_FORM_BUGS
-@budget(**QUICK)
+@budget()
 @given(derivatives(SYMBOLIC))
 def test_derivatives_in_matrix_form_match_finite_differences(problem):
     assert_derivative_matches(*problem)
@@ -157,9 +124,6 @@ def test_printed_formulas_and_derivatives_read_back(problem, syntax):
         derivative = symdiff.derive(text, wrt, shapes)
     except UnsupportedError:
         return
-    except (TypeError, AttributeError):  # KNOWN_BUGS; the derivative properties report these
-        assume(shapes is CONCRETE)
-        raise
     assume(not derivative.sympy.has(sp.ZeroMatrix))
     assert_reads_back(derivative, syntax)
 

@@ -39,8 +39,7 @@ LEAVES: dict[Type, list[str]] = {
 SMOOTH = ["sin", "cos", "tanh", "sigmoid", "exp"]
 """Entrywise functions smooth everywhere."""
 DIMS = ["n", "m"]
-VECTOR_KINDS = ["add", "sub", "scale", "hadamard", "matvec", "fn", "square", "divide"]
-"""Softmax is left out until its derivative is fixed (test_properties.py, KNOWN_BUGS)."""
+VECTOR_KINDS = ["add", "sub", "scale", "hadamard", "matvec", "fn", "square", "divide", "softmax"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +123,8 @@ def _vector(draw, dim: str, depth: int) -> Drawn:
         return _join(draw(st.sampled_from(SMOOTH)) + "({})", sub((dim,)))
     if kind == "square":
         return _join("({})^2", sub((dim,)))
+    if kind == "softmax":
+        return _join("softmax({})", sub((dim,)))
     return _join("({})/(1 + ({})^2)", sub((dim,)), sub((dim,)))
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.functions import sigmoid
-from ..model.matrices import BOUND, Elementwise
+from ..model.matrices import BOUND, Elementwise, opaque, rebind
 
 Slot = Callable[[sp.Basic], sp.Symbol]
 
@@ -47,7 +47,7 @@ def simplify_body(expr: Elementwise) -> sp.Basic:
 def entrywise(body: sp.Expr, operands: list[sp.Basic], shape: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
     """The array whose entries are ``body``, keeping only the operands the body uses."""
     used = [i for i in range(len(operands)) if BOUND[i] in body.free_symbols]
-    body = body.xreplace({BOUND[i]: BOUND[k] for k, i in enumerate(used)})
+    body = rebind(body, {BOUND[i]: BOUND[k] for k, i in enumerate(used)})
     kept = [operands[i] for i in used]
     if not kept:
         return sp.ZeroMatrix(*shape) if body == 0 else body * sp.OneMatrix(*shape)
@@ -64,9 +64,12 @@ def _has_entrywise(expr: sp.Basic) -> bool:
 
 
 def _simplest(body: sp.Expr) -> sp.Expr:
-    """The body, expanded with common factors pulled out, or with sigmoids named, if that is smaller."""
-    candidates = [body, sp.factor_terms(sp.expand(body)), _sigmoids(body)]
-    return min(candidates, key=sp.count_ops)
+    """The body, expanded with common factors pulled out, or with sigmoids named, if that is smaller.
+
+    The scalars of arrays in it are hidden meanwhile (``opaque``)."""
+    hidden, back = opaque(body)
+    candidates = [hidden, sp.factor_terms(sp.expand(hidden)), _sigmoids(hidden)]
+    return min(candidates, key=sp.count_ops).xreplace(back)
 
 
 def _sigmoids(body: sp.Expr) -> sp.Expr:
@@ -110,12 +113,12 @@ def _body(expr: sp.Basic, slot: Slot) -> sp.Expr:
 
 
 def _elementwise(expr: Elementwise, slot: Slot) -> sp.Expr:
-    return expr.body.xreplace({BOUND[i]: slot(operand) for i, operand in enumerate(expr.operands)})
+    return rebind(expr.body, {BOUND[i]: _body(operand, slot) for i, operand in enumerate(expr.operands)})
 
 
 def _scaled(expr: sp.MatMul, slot: Slot) -> sp.Expr:
     coefficient, factors = expr.as_coeff_matrices()
-    return coefficient * _body(factors[0], slot) if len(factors) == 1 else slot(expr)
+    return coefficient * (_body(factors[0], slot) if len(factors) == 1 else slot(sp.MatMul(*factors)))
 
 
 BODIES: dict[type, Callable[[sp.Basic, Slot], sp.Expr]] = {

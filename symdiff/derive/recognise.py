@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from ..model.matrices import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
+from ..model.matrices import BOUND, Elementwise, LogSumExp, Softmax, SumEntries, rebind, scope
 from .entrywise import entrywise
 
 
@@ -55,29 +55,47 @@ def _log_softmax(node: sp.Basic) -> sp.Basic:
     operands = list(node.operands)
     replacements = {}
     for i, operand in enumerate(node.operands):
-        if isinstance(operand, Softmax) and sp.log(BOUND[i]) in node.body.atoms(sp.log):
+        if isinstance(operand, Softmax) and sp.log(BOUND[i]) in set(scope(node.body)):
             if operand.vector not in operands:
                 operands.append(operand.vector)
             slot = BOUND[operands.index(operand.vector)]
             replacements[sp.log(BOUND[i])] = slot - LogSumExp(operand.vector)
     if not replacements:
         return node
-    return entrywise(node.body.xreplace(replacements), operands, node.shape)
+    return entrywise(rebind(node.body, replacements), operands, node.shape)
 
 
 def _softmax(node: Elementwise) -> sp.Basic:
     """exp(v_i)/sum(exp(v)) inside an entrywise body becomes softmax(v)_i."""
     operands = list(node.operands)
-    replacements = {}
-    for power in node.body.atoms(sp.Pow):
+    pairs = {}
+    powers = sorted({power for power in scope(node.body) if isinstance(power, sp.Pow)}, key=sp.default_sort_key)
+    for power in powers:
         vector = _exp_sum_of(power.base) if power.exp == -1 else None
         if vector is not None and vector in operands and vector.shape[1] == 1:
             slot = BOUND[operands.index(vector)]
             operands.append(Softmax(vector))
-            replacements[sp.exp(slot) * power] = BOUND[len(operands) - 1]
-    if not replacements:
+            pairs[(sp.exp(slot), power)] = BOUND[len(operands) - 1]
+    if not pairs:
         return node
-    return entrywise(node.body.subs(replacements), operands, node.shape)
+    return entrywise(_merge_pairs(node.body, pairs), operands, node.shape)
+
+
+def _merge_pairs(expr: sp.Basic, pairs: dict[tuple[sp.Basic, sp.Basic], sp.Symbol]) -> sp.Basic:
+    """``expr`` with each product holding both factors of a pair holding its slot instead, bottom-up.
+
+    Only the body's own scope is rewritten: an entrywise function inside a
+    norm in the body has placeholders of its own (``rebind``)."""
+    if not expr.args or getattr(expr, "is_Matrix", False):
+        return expr
+    args = [_merge_pairs(arg, pairs) for arg in expr.args]
+    if isinstance(expr, sp.Mul):
+        for (exp, power), slot in pairs.items():
+            if exp in args and power in args:
+                args.remove(exp)
+                args.remove(power)
+                args.append(slot)
+    return expr if args == list(expr.args) else expr.func(*args)
 
 
 def _hadamard_power(node: sp.HadamardPower) -> sp.Basic:

@@ -82,6 +82,8 @@ class LatexPrinter(SympyLatexPrinter):
         """Every name in the formula: e^{z} and \\mathbf{I}_n are not written when e or I is one."""
         self._components = frozenset(components)
         """Names of entries of concrete arrays (A11), printed A_{11}; other names print as variables."""
+        self._in_norm = False
+        """Inside \\| ... \\| a bare \\| after an operand closes the norm, so a norm there is \\left\\| ... \\right\\|."""
 
     # --- precedence: what needs parentheses ----------------------------------
     def _precedence(self, item: sp.Basic) -> int:
@@ -249,7 +251,12 @@ class LatexPrinter(SympyLatexPrinter):
         return self._print(expr.matrix)
 
     def _print_Norm(self, expr, exp=None):
-        text = rf"\|{self._print(expr.matrix)}\|"
+        outer, self._in_norm = self._in_norm, True
+        try:
+            inner = self._print(expr.matrix)
+        finally:
+            self._in_norm = outer
+        text = rf"\left\|{inner}\right\|" if outer else rf"\|{inner}\|"
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     def _print_SumEntries(self, expr):

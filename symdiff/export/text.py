@@ -79,7 +79,10 @@ class TextPrinter(StrPrinter):
             product = f"hadamard({product}, {self._print(factor)})"
         if not scalars:
             return product
-        return self.parenthesize(sp.Mul(*scalars), PRECEDENCE["Mul"]) + "*" + product
+        scalar = sp.Mul(*scalars)
+        if scalar.could_extract_minus_sign():  # -hadamard(x, y), not (-1)*hadamard(x, y)
+            return "-" + (product if scalar == -1 else self.parenthesize(-scalar, PRECEDENCE["Mul"]) + "*" + product)
+        return self.parenthesize(scalar, PRECEDENCE["Mul"]) + "*" + product
 
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.args
@@ -153,7 +156,11 @@ class TextPrinter(StrPrinter):
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
+        # a quotient after the first factor is bracketed: A*(x/y) is not (A*x)/y
+        parts = [
+            f"({self._print(f)})" if i > 0 and _is_quotient(f) else self.parenthesize(f, PRECEDENCE["Mul"])
+            for i, f in enumerate(factors)
+        ]
         numerator, denominator = sp.fraction(coefficient)
         sign = ""
         if numerator.could_extract_minus_sign():
@@ -244,3 +251,13 @@ def to_text(expr: sp.Basic) -> str:
     """``expr`` in symdiff's plain syntax."""
     return TextPrinter().doprint(expr)
 
+
+
+def _is_quotient(factor: sp.Basic) -> bool:
+    """Whether an array prints as a quotient, x/(1 + y^2): after * it needs brackets.
+
+    An entrywise product of two or more arrays prints as hadamard(x, 1/(1 + y^2)) instead."""
+    if not isinstance(factor, Elementwise):
+        return False
+    arrays = [f for f in sp.Mul.make_args(factor.body) if f.free_symbols & set(BOUND)]
+    return len(arrays) < 2 and sp.fraction(factor.body)[1] != 1

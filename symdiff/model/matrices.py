@@ -11,7 +11,7 @@ Their derivatives are in ``symdiff.derive.rules``; their printers in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -142,6 +142,51 @@ class Elementwise(MatrixExpr):
         return (self.body.free_symbols - bound).union(*(op.free_symbols for op in self.operands))
 
 
+def rebind(body: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic:
+    """``body`` with ``mapping`` applied at once, like ``xreplace``, in the body's own scope only.
+
+    A body can hold arrays: ``1/norm(hadamard(y, x^2))`` is a scalar in it,
+    and the ``x^2`` there is an ``Elementwise`` of its own, whose ``_t0``
+    stands for x whatever the outer ``_t0`` stands for. ``xreplace`` would
+    rename both; this leaves every array inside the body as it is.
+    """
+    if body in mapping:
+        return mapping[body]
+    if not body.args or getattr(body, "is_Matrix", False):
+        return body
+    args = tuple(rebind(arg, mapping) for arg in body.args)
+    return body if args == body.args else body.func(*args)
+
+
+def opaque(body: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """``body`` with each scalar of arrays in it (``norm(x + y)``, ``x.T*y``) as a plain symbol,
+    and the map back.
+
+    SymPy's scalar algebra (``expand``, ``factor_terms``) descends into every
+    argument and would rewrite the arrays inside those scalars as if they
+    were scalars; a body with them hidden is a plain scalar expression.
+    """
+    hidden: dict[sp.Expr, sp.Symbol] = {}
+
+    def hide(node: sp.Basic) -> sp.Basic:
+        if any(getattr(arg, "is_Matrix", False) for arg in node.args):
+            if node not in hidden:
+                hidden[node] = sp.Dummy(real=True, nonnegative=bool(node.is_nonnegative) or None)
+            return hidden[node]
+        args = tuple(hide(arg) for arg in node.args)
+        return node if args == node.args else node.func(*args)
+
+    return hide(body), {symbol: node for node, symbol in hidden.items()}
+
+
+def scope(body: sp.Basic) -> Iterator[sp.Basic]:
+    """Every node of ``body`` in its own scope: arrays in it are visited but not entered."""
+    yield body
+    if not getattr(body, "is_Matrix", False):
+        for arg in body.args:
+            yield from scope(arg)
+
+
 def elementwise(function: Callable[..., sp.Expr], *args: sp.Basic) -> sp.Basic:
     """Apply ``function`` entry by entry, fusing nested entrywise functions into one body.
 
@@ -160,7 +205,7 @@ def elementwise(function: Callable[..., sp.Expr], *args: sp.Basic) -> sp.Basic:
         coefficient, factors = _coefficient_and_factors(arg) if isinstance(arg, sp.MatMul) else (1, [arg])
         if len(factors) == 1 and isinstance(factors[0], Elementwise):
             inner = factors[0]
-            values.append(coefficient * inner.body.xreplace({BOUND[i]: slot(op) for i, op in enumerate(inner.operands)}))
+            values.append(coefficient * rebind(inner.body, {BOUND[i]: slot(op) for i, op in enumerate(inner.operands)}))
         elif getattr(arg, "is_Matrix", False):
             values.append(slot(arg))
         else:

@@ -19,7 +19,7 @@ import sympy as sp
 from ..derive.matrix import PLACEHOLDER, gradient, linear_coefficient
 from ..derive.tidy import tidy
 from ..errors import SymdiffError, UnsupportedError
-from ..model.matrices import BOUND, Elementwise
+from ..model.matrices import BOUND, Elementwise, rebind, scope
 from .graph import Graph
 
 MAX_PATHS = 16
@@ -68,14 +68,14 @@ def _rename_entrywise(graph: Graph, node: Elementwise) -> sp.Basic:
     for expr, symbol in graph.names.items():
         if not isinstance(expr, Elementwise) or not all(op in operands for op in expr.operands):
             continue
-        inner = expr.body.xreplace({BOUND[i]: BOUND[operands.index(op)] for i, op in enumerate(expr.operands)})
-        if body.has(inner):
+        inner = rebind(expr.body, {BOUND[i]: BOUND[operands.index(op)] for i, op in enumerate(expr.operands)})
+        if inner in set(scope(body)):
             operands.append(symbol)
-            body = body.xreplace({inner: BOUND[len(operands) - 1]})
-    used = [i for i, op in enumerate(operands) if body.has(BOUND[i])]
+            body = rebind(body, {inner: BOUND[len(operands) - 1]})
+    used = [i for i, op in enumerate(operands) if BOUND[i] in body.free_symbols]
     if len(used) == len(operands):
         return Elementwise(body, tuple(operands)) if body not in BOUND else operands[BOUND.index(body)]
-    body = body.xreplace({BOUND[i]: BOUND[k] for k, i in enumerate(used)})
+    body = rebind(body, {BOUND[i]: BOUND[k] for k, i in enumerate(used)})
     kept = tuple(operands[i] for i in used)
     return kept[BOUND.index(body)] if body in BOUND else Elementwise(body, kept)
 
