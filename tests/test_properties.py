@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import symdiff
 from budget import budget
-from numeric import numeric_derivative, random_values
+from numeric import STEP, numeric_derivative, random_values
 from symdiff.errors import LimitError, UnsupportedError
 from symdiff.limits import MAX_INPUT_CHARS
 from typed_formulas import CONCRETE, SYMBOLIC, formulas
@@ -72,6 +72,13 @@ def assert_derivative_matches(text: str, wrt: list[str], shapes: dict, seed: int
     actual = np.asarray(result.evaluate(**values), dtype=float)
     assert actual.shape == expected.shape, (result.text, actual.shape, expected.shape)
     scale = max(1.0, float(np.max(np.abs(value))))
+    if not np.allclose(actual, expected, rtol=1e-4, atol=1e-6 * scale):
+        # sin((C.T*C)^4) varies so fast that the differences' h² error shows: extrapolate it away,
+        # unless halving the step changes them outright (sin(z.T*exp(C.T*C)^2*z)): then they have no digits
+        half = numeric_derivative(function, values, result.formula, wrt[-1], step=STEP / 2)
+        if not np.allclose(half, expected, rtol=1e-2, atol=1e-6 * scale):
+            reject()
+        expected = (4 * half - expected) / 3
     np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-6 * scale, err_msg=f"{text} by {wrt}: {result.text}")
 
 

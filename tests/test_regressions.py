@@ -1,4 +1,4 @@
-"""Matrix-form derivatives that were once wrong or crashed, each pinned by value and by printed text.
+r"""Matrix-form derivatives that were once wrong or crashed, each pinned by value and by printed text.
 
 Found by the property tests (tests/test_properties.py). Each row is checked
 against central finite differences at several random points and sizes, its
@@ -16,7 +16,10 @@ Root causes, so a new row can say which one it guards:
   rewrote the array sums inside its norms and products as scalar algebra
   ("Mix of Matrix and Scalar symbols", "'Mul' object has no attribute 'shape'").
 - printing: ``A*(1/(1 + y^2))`` printed as ``A*1/(y^2 + 1)``, which reads as
-  (A*1)/(y^2 + 1).
+  (A*1)/(y^2 + 1); a norm inside a norm printed as ``\|2 \|x\| C\|`` in
+  LaTeX, which reads as a norm closed after the 2.
+- programs named an intermediate inside a nested body too (the scope bug in
+  ``symdiff/program/chain.py``).
 """
 
 from __future__ import annotations
@@ -107,3 +110,15 @@ def test_a_program_names_an_intermediate_only_in_its_own_scope():
     flat = assert_matches_finite_differences("sum(cos(x + norm(sin(y)))) + sum(sin(x))", "x", shapes)
     values = random_values(flat.formula, np.random.default_rng(2))
     np.testing.assert_allclose(np.asarray(result.evaluate(**values), dtype=float), np.asarray(flat.evaluate(**values), dtype=float))
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("norm(2*norm(x)^2*C)", r"\|2 \left\|\mathbf{x}\right\|^{2} \mathbf{C}\|"),
+    ("norm(norm(x)*C)", r"\|\left\|\mathbf{x}\right\| \mathbf{C}\|"),
+])
+def test_a_norm_inside_a_norm_prints_as_latex_that_reads_back(text, printed):
+    # \|2 \|x\| C\| reads as a norm closed after 2: the inner one needs \left\| ... \right\|
+    shapes = {"x": ("n",), "C": ("n", "m")}
+    formula = symdiff.parse(text, shapes)
+    assert formula.latex == printed
+    assert symdiff.parse(printed, shapes, syntax="latex").sympy == formula.sympy

@@ -252,7 +252,6 @@ def to_text(expr: sp.Basic) -> str:
     return TextPrinter().doprint(expr)
 
 
-
 def _is_quotient(factor: sp.Basic) -> bool:
     """Whether an array prints as a quotient, x/(1 + y^2): after * it needs brackets.
 
