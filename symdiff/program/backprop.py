@@ -29,7 +29,7 @@ from ..errors import EvaluationError
 from ..export.numpy import compile_expr
 from ..model.build import dim_symbol
 from ..model.functions import maximum, minimum, relu, step
-from ..model.matrices import BOUND, Elementwise
+from ..model.matrices import BOUND, Elementwise, scope
 from .chain import backward
 from .graph import Graph
 from .values import Value, as_values, unknown_name
@@ -196,9 +196,11 @@ def _array_kinks(graph: Graph, evaluate) -> tuple[Kink, ...]:
                 if np.all(args[0] == args[1]) if len(args) == 2 else np.all(args[0] == 0):
                     found.append(Kink(node.name, KINKS[type(call)], _note(type(call), node.name)))
         for entrywise in node.expr.atoms(Elementwise):
+            if any(operand.free_symbols & set(BOUND) for operand in entrywise.operands):
+                continue  # nested in another body: its operands are that body's placeholders
             operands = [np.asarray(evaluate(operand), dtype=float) for operand in entrywise.operands]
             bound = dict(zip(BOUND, operands))
-            for call in entrywise.body.atoms(*KINKS):
+            for call in (n for n in scope(entrywise.body) if isinstance(n, tuple(KINKS))):
                 args = [np.broadcast_to(compile_expr(arg)(bound), operands[0].shape) for arg in call.args]
                 ties = args[0] == args[1] if len(args) == 2 else args[0] == 0
                 for index in zip(*np.nonzero(ties)):
