@@ -122,3 +122,10 @@ def test_a_norm_inside_a_norm_prints_as_latex_that_reads_back(text, printed):
     formula = symdiff.parse(text, shapes)
     assert formula.latex == printed
     assert symdiff.parse(printed, shapes, syntax="latex").sympy == formula.sympy
+
+
+def test_more_arrays_than_placeholders_is_computed_not_a_crash():
+    shapes = {f"x{i}": ("n",) for i in range(18)}
+    formula = "sum(sin(" + " + ".join(f"hadamard(x0, x{i})" for i in range(1, 18)) + "))"
+    result = assert_matches_finite_differences(formula, "x0", shapes, points=1)
+    assert result.text.startswith("hadamard(x1, cos(")

@@ -30,13 +30,20 @@ def fuse(expr: sp.Basic) -> sp.Basic | None:
 
     def slot(operand: sp.Basic) -> sp.Symbol:
         if operand not in operands:
+            if len(operands) == len(BOUND):
+                raise _TooMany
             operands.append(operand)
         return BOUND[operands.index(operand)]
 
-    body = _body(expr, slot)
-    if len(operands) > len(BOUND):
-        return None
+    try:
+        body = _body(expr, slot)
+    except _TooMany:
+        return None  # more arrays than placeholders: left unfused, as it is
     return entrywise(_simplest(body), operands, expr.shape)
+
+
+class _TooMany(Exception):
+    """More distinct arrays than ``BOUND`` has placeholders."""
 
 
 def simplify_body(expr: Elementwise) -> sp.Basic:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from ..errors import LimitError
+
 BOUND = tuple(sp.Symbol(f"_t{i}", real=True) for i in range(16))
 """Placeholders for the operands of ``Elementwise`` bodies. Users cannot write
 names starting with ``_``, so these never clash with a variable."""
@@ -197,6 +199,9 @@ def elementwise(function: Callable[..., sp.Expr], *args: sp.Basic) -> sp.Basic:
 
     def slot(operand: sp.Basic) -> sp.Symbol:
         if operand not in operands:
+            if len(operands) == len(BOUND):
+                raise LimitError(f"more than {len(BOUND)} different arrays in one entrywise function",
+                                 hint="name parts of the formula, or split it")
             operands.append(operand)
         return BOUND[operands.index(operand)]
 
