@@ -87,18 +87,18 @@ class Graph:
         """Each intermediate symbol -> its value in terms of the inputs only."""
         full: dict[sp.Basic, sp.Basic] = {}
         for symbol, expr in self.scalar_nodes.items():
-            full[symbol] = tidy(expr.xreplace(full))
+            full[symbol] = flatten(expr.xreplace(full))
         return full
 
     def expand(self, expr: sp.Basic, keep: frozenset[str] = frozenset()) -> sp.Basic:
         """``expr`` with every intermediate (but those named in ``keep``) replaced by its definition, recursively."""
         if not keep:
-            return tidy(expr.xreplace(self.expansions))
+            return flatten(expr.xreplace(self.expansions))
         partial: dict[sp.Basic, sp.Basic] = {}
         for symbol, definition in self.scalar_nodes.items():
             if self.owner[symbol] not in keep:
-                partial[symbol] = tidy(definition.xreplace(partial))
-        return tidy(expr.xreplace(partial))
+                partial[symbol] = flatten(definition.xreplace(partial))
+        return flatten(expr.xreplace(partial))
 
     @cached_property
     def names(self) -> dict[sp.Basic, sp.Basic]:
@@ -110,7 +110,7 @@ class Graph:
         return named
 
 
-def tidy(expr: sp.Basic) -> sp.Basic:
+def flatten(expr: sp.Basic) -> sp.Basic:
     """Flatten the nested products and sums that substitution leaves in matrix expressions."""
     if getattr(expr, "is_Matrix", False) and not isinstance(expr, sp.MatrixBase):
         return expr.doit(deep=False) if isinstance(expr, sp.MatMul | sp.MatAdd) else expr
