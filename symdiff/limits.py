@@ -33,6 +33,18 @@ MAX_COMPONENTS = 400
 DEFAULT_TIMEOUT_SECONDS = 60.0
 """Wall-clock bound on one command (``symdiff --timeout SECONDS``; 0 turns it off)."""
 
+MIN_TIMEOUT_SECONDS = 0.01
+"""Shortest ``--timeout`` other than 0 (a shorter alarm would go off before the command starts)."""
+
+MAX_TIMEOUT_SECONDS = 1_000_000.0
+"""Longest ``--timeout`` (about 11 days; the system timer refuses much larger values; 0 is no limit)."""
+
+MAX_FORMULA_FILE_BYTES = 4 * MAX_INPUT_CHARS
+"""Largest ``@FILE`` formula or program read (bytes: ``MAX_INPUT_CHARS`` characters of up to 4 bytes in UTF-8)."""
+
+MAX_WORKSHEET_BYTES = 1_000_000
+"""Largest worksheet file read (``symdiff solve``); the bundled ones are under 10 kB."""
+
 
 class _OutOfTime(BaseException):
     """Raised by the alarm; a BaseException so no ``except Exception`` inside SymPy swallows it."""

@@ -8,26 +8,55 @@ printing derivations step by step. The work is ``symdiff.program``'s.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from ..errors import SymdiffError
+from ..files import read_limited
+from ..limits import MAX_FORMULA_FILE_BYTES, MAX_INPUT_CHARS
 from ..program import Program
 from ..program.steps import Derivation
 
 
 def read_source(argument: str) -> str:
-    """The text of a FORMULA/PROGRAM argument; ``@net.txt`` reads the file."""
+    """The text of a FORMULA/PROGRAM argument; ``@net.txt`` reads the file.
+
+    The file is read up to ``MAX_FORMULA_FILE_BYTES``, and only a file that can
+    be a formula (UTF-8 text, a byte-order mark allowed, within ``MAX_INPUT_CHARS``,
+    no control or invisible characters) goes on to the parser, whose errors quote the line at fault; any
+    other file is refused by its size alone, never quoted (``@/proc/self/environ``).
+    """
     if not argument.startswith("@"):
         return argument
     path = Path(argument[1:])
+    hint = "give a text file holding a formula or definitions after @, e.g. @net.txt"
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SymdiffError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
-                           hint="give a readable UTF-8 file after @, e.g. @net.txt") from None
+        data = read_limited(path, MAX_FORMULA_FILE_BYTES, "a formula file", hint)
+    except OSError as exc:
+        raise SymdiffError(f"cannot read {path}: {exc.strerror or exc}", hint=hint) from None
+    why = _not_a_formula(data)
+    if why:
+        raise SymdiffError(f"{path} is not a formula: a file of {len(data):,} bytes {why}", hint=hint)
+    return data.decode("utf-8-sig")
+
+
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def _not_a_formula(data: bytes) -> str | None:
+    """Why the bytes cannot be a formula file (without quoting them), or None."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "that is not UTF-8 text"
+    if len(text) > MAX_INPUT_CHARS:
+        return f"with {len(text):,} characters; a formula has at most {MAX_INPUT_CHARS:,}"
+    if any(unicodedata.category(c).startswith("C") and c not in _LINE_BREAKS for c in text):
+        return "with control or invisible characters"
+    return None
 
 
 def of_option(function: Callable) -> Callable:

@@ -16,6 +16,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import WorksheetError, did_you_mean
+from ..files import read_limited
+from ..limits import MAX_WORKSHEET_BYTES
 from .schema import FIELD_NAMES, KINDS, Worksheet
 
 
@@ -83,9 +85,10 @@ def _assigns(line: str, key: str, value: str | None = None) -> bool:
 
 
 def read_source(path: str | Path) -> Source:
-    """The file's text, or an error saying why it cannot be read."""
+    """The file's text, or an error saying why it cannot be read (also when it is too large to be a worksheet)."""
     try:
-        return Source(str(path), Path(path).read_text(encoding="utf-8"))
+        data = read_limited(path, MAX_WORKSHEET_BYTES, "a worksheet", hint="split the worksheet into smaller files")
+        return Source(str(path), data.decode("utf-8"))
     except FileNotFoundError:
         raise WorksheetError(f"{path}: no such file", hint="give the path of a worksheet .toml file") from None
     except (OSError, UnicodeDecodeError) as exc:
