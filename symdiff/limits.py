@@ -73,8 +73,8 @@ def time_limit(seconds: float) -> Iterator[None]:
             raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)  # inside: a short alarm may go off in the call
         yield
     except _OutOfTime:
         caught = True

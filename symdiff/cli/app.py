@@ -7,10 +7,14 @@ internal error with exit status 3 and a request to report it.
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from ..errors import SymdiffError
-from ..limits import DEFAULT_TIMEOUT_SECONDS, time_limit
+from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -21,7 +25,7 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            with time_limit(ctx.params.get("timeout", DEFAULT_TIMEOUT_SECONDS)):
+            with terminated_as_exception(), time_limit(ctx.params.get("timeout", DEFAULT_TIMEOUT_SECONDS)):
                 return super().invoke(ctx)
         except SymdiffError as exc:
             click.echo("symdiff: error: " + exc.render(), err=True)
@@ -48,10 +52,51 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+EXIT_TERMINATED = 128 + signal.SIGTERM
+"""Exit status after SIGTERM, as a shell reports a process it ended."""
+
+
+@contextmanager
+def terminated_as_exception() -> Iterator[None]:
+    """SIGTERM raises ``SystemExit`` in the body, so ``finally`` blocks run (a half-written file is removed).
+
+    Python's default for SIGTERM ends the process at once; Ctrl-C already
+    raises ``KeyboardInterrupt``.
+    """
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise SystemExit(EXIT_TERMINATED)
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Timeout(click.ParamType):
+    """``--timeout``: 0 (no limit) or a finite number of seconds within the limits, else a usage error (exit 2)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if seconds == 0:
+            return 0.0
+        if not MIN_TIMEOUT_SECONDS <= seconds <= MAX_TIMEOUT_SECONDS:  # also refuses nan and inf
+            self.fail(f"{value!r} is out of range: give 0 (no limit) or {MIN_TIMEOUT_SECONDS:g} to "
+                      f"{MAX_TIMEOUT_SECONDS:,.0f} seconds", param, ctx)
+        return seconds
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symdiff")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
-              metavar="SECONDS", help="Give up on a command after this long (0: never); exit status 2.")
+@click.option("--timeout", type=_Timeout(), default=DEFAULT_TIMEOUT_SECONDS, show_default=True, metavar="SECONDS",
+              help=f"Give up on a command after this long: {MIN_TIMEOUT_SECONDS:g} to {MAX_TIMEOUT_SECONDS:,.0f} "
+                   "seconds, or 0 for no limit; exit status 2.")
 def main(timeout: float) -> None:
     """symdiff: derivatives you can trust, in matrix or component form.
 

@@ -14,8 +14,9 @@ KEY_FORMATS = click.Choice(["text", "markdown", "json", "latex"])
 @main.command()
 @click.argument("worksheet", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=KEY_FORMATS, default="text", show_default=True, help="Format of the key.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the key to this file (whole or not at all) instead of standard output.")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Write the key to this file (whole or not at all; an existing file keeps its mode, a symlink "
+                   "is written through) instead of standard output.")
 def solve(worksheet: str, fmt: str, output: str | None) -> None:
     """Solve WORKSHEET (a .toml file) and print its answer key.
 
@@ -27,8 +28,10 @@ def solve(worksheet: str, fmt: str, output: str | None) -> None:
     """
     from ..export.keys import print_key
     from ..worksheet.solve import solve as solve_file
-    from ..worksheet.write import write_atomically
+    from ..worksheet.write import check_target, write_atomically
 
+    if output is not None:
+        check_target(output, protect=[worksheet])  # before the work, and again when writing
     show = sys.stderr.isatty()
     key = solve_file(worksheet, progress=lambda qid: click.echo(f"\rsolving {qid} ...   ", err=True, nl=False) if show else None)
     if show:
@@ -37,5 +40,5 @@ def solve(worksheet: str, fmt: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_atomically(output, text, protect=[worksheet])
         click.echo(f"wrote {output}", err=True)
