@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from symdiff import LimitError
 from symdiff.cli import main
-from symdiff.limits import time_limit
+from symdiff.limits import MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
 
 HEAVY = ["derive", "trace(A*A*A*A*A*A*A*A)", "--wrt", "A11", "--shape", "A=20,20"]
 
@@ -35,10 +35,30 @@ def test_the_library_bound_raises_our_own_error():
                 pass
 
 
-def test_timeout_must_not_be_negative():
-    result = CliRunner().invoke(main, ["--timeout", "-1", "derive", "x", "--wrt", "x"])
+@pytest.mark.parametrize("value", ["-1", "inf", "-inf", "1e300", "nan", "1e-9", "0.001", "1e7"])
+def test_a_timeout_outside_its_range_is_a_usage_error(value):
+    result = CliRunner().invoke(main, ["--timeout", value, "derive", "x", "--wrt", "x"])
     assert result.exit_code == 2
-    assert "--timeout" in result.output
+    assert f"Invalid value for '--timeout': {value!r} is out of range: give 0 (no limit) or " \
+           f"{MIN_TIMEOUT_SECONDS:g} to {MAX_TIMEOUT_SECONDS:,.0f} seconds" in result.output
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("value", ["0", str(MIN_TIMEOUT_SECONDS), str(MAX_TIMEOUT_SECONDS)])
+def test_a_timeout_within_its_range_is_accepted(value):
+    result = CliRunner().invoke(main, ["--timeout", value, "derive", "x^2", "--wrt", "x"])
+    assert (result.exit_code, result.output) in [(0, "2*x\n"), (2, f"symdiff: error: gave up after {value} s\n"
+                                                  "  hint: simplify the input, use symbolic dims instead of large "
+                                                  "concrete ones, or raise --timeout\n")]
+
+
+def test_the_shortest_timeout_is_caught_even_when_it_goes_off_while_being_set():
+    for _ in range(20):
+        with pytest.raises(LimitError, match="gave up after 1e-09 s"):
+            with time_limit(1e-9):
+                while True:
+                    pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
