@@ -47,17 +47,16 @@ def test_a_timeout_outside_its_range_is_a_usage_error(value):
 @pytest.mark.parametrize("value", ["0", str(MIN_TIMEOUT_SECONDS), str(MAX_TIMEOUT_SECONDS)])
 def test_a_timeout_within_its_range_is_accepted(value):
     result = CliRunner().invoke(main, ["--timeout", value, "derive", "x^2", "--wrt", "x"])
-    assert (result.exit_code, result.output) in [(0, "2*x\n"), (2, f"symdiff: error: gave up after {value} s\n"
-                                                  "  hint: simplify the input, use symbolic dims instead of large "
-                                                  "concrete ones, or raise --timeout\n")]
+    gave_up = (f"symdiff: error: gave up after {value} s\n"
+               "  hint: simplify the input, use symbolic dims instead of large concrete ones, or raise --timeout\n")
+    assert (result.exit_code, result.output) in [(0, "2*x\n"), (2, gave_up)]
 
 
 def test_the_shortest_timeout_is_caught_even_when_it_goes_off_while_being_set():
     for _ in range(20):
-        with pytest.raises(LimitError, match="gave up after 1e-09 s"):
-            with time_limit(1e-9):
-                while True:
-                    pass
+        with pytest.raises(LimitError, match="gave up after 1e-09 s"), time_limit(1e-9):
+            while True:
+                pass
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 

@@ -14,7 +14,12 @@ from contextlib import contextmanager
 import click
 
 from ..errors import SymdiffError
-from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
+from ..limits import (
+    DEFAULT_TIMEOUT_SECONDS,
+    MAX_TIMEOUT_SECONDS,
+    MIN_TIMEOUT_SECONDS,
+    time_limit,
+)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
