@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import SymdiffError
+from ..errors import LimitError, SymdiffError
 from ..files import read_limited
 from ..limits import MAX_FORMULA_FILE_BYTES, MAX_INPUT_CHARS
 from ..program import Program
@@ -25,9 +25,10 @@ def read_source(argument: str) -> str:
     """The text of a FORMULA/PROGRAM argument; ``@net.txt`` reads the file.
 
     The file is read up to ``MAX_FORMULA_FILE_BYTES``, and only a file that can
-    be a formula (UTF-8 text, a byte-order mark allowed, within ``MAX_INPUT_CHARS``,
-    no control or invisible characters) goes on to the parser, whose errors quote the line at fault; any
-    other file is refused by its size alone, never quoted (``@/proc/self/environ``).
+    be a formula (UTF-8 text, a byte-order mark allowed, no control or
+    invisible characters, at most ``MAX_INPUT_CHARS``) goes on to the parser,
+    whose errors quote the line at fault; any other file is refused by its
+    size alone, never quoted (``@/proc/self/environ``).
     """
     if not argument.startswith("@"):
         return argument
@@ -37,26 +38,21 @@ def read_source(argument: str) -> str:
         data = read_limited(path, MAX_FORMULA_FILE_BYTES, "a formula file", hint)
     except OSError as exc:
         raise SymdiffError(f"cannot read {path}: {exc.strerror or exc}", hint=hint) from None
-    why = _not_a_formula(data)
-    if why:
-        raise SymdiffError(f"{path} is not a formula: a file of {len(data):,} bytes {why}", hint=hint)
-    return data.decode("utf-8-sig")
-
-
-_LINE_BREAKS = frozenset("\t\n\r")
-
-
-def _not_a_formula(data: bytes) -> str | None:
-    """Why the bytes cannot be a formula file (without quoting them), or None."""
+    not_a_formula = f"{path} is not a formula: a file of {len(data):,} bytes"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "that is not UTF-8 text"
-    if len(text) > MAX_INPUT_CHARS:
-        return f"with {len(text):,} characters; a formula has at most {MAX_INPUT_CHARS:,}"
+        raise SymdiffError(f"{not_a_formula} that is not UTF-8 text", hint=hint) from None
     if any(unicodedata.category(c).startswith("C") and c not in _LINE_BREAKS for c in text):
-        return "with control or invisible characters"
-    return None
+        raise SymdiffError(f"{not_a_formula} with control or invisible characters", hint=hint)
+    if len(text) > MAX_INPUT_CHARS:
+        raise LimitError(f"{path}: a formula file of {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}",
+                         hint="split the program, or name the parts of a long formula")
+    return text
+
+
+_LINE_BREAKS = frozenset("\t\n\r")
+"""The only control characters a formula file may hold."""
 
 
 def of_option(function: Callable) -> Callable:

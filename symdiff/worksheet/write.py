@@ -1,17 +1,19 @@
 """Write a file whole or not at all: a temporary file beside it, then a rename.
 
 The rules (README, "Safety"): only a regular file is replaced, and it keeps
-its mode; a new file gets the mode the umask gives (0644 under umask 022); a
-symlink is written through, so its target gets the text and the link stays; a
-directory, device, FIFO or socket, a name ending in ``/`` and the file being
-read (``protect``, compared as files, not as names) are refused. The temporary
-file has a short name of its own, so any name the system allows can be
-written, and it is removed whatever stops the write: an error, Ctrl-C, SIGTERM
-(``cli/app.py`` turns it into an exception) or ``--timeout``.
+its mode (and its owner, where the system allows: root may); a new file gets
+the mode the umask gives (0644 under umask 022); a symlink is written
+through, so its target gets the text and the link stays; a directory, device,
+FIFO or socket, a name ending in ``/`` and the file being read (``protect``,
+compared as files, not as names) are refused. The temporary file has a short
+name of its own, so any name the system allows can be written, and it is
+removed whatever stops the write: an error, Ctrl-C, SIGTERM (``cli/app.py``
+turns it into an exception) or ``--timeout``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -54,9 +56,9 @@ def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] 
     """Replace ``path`` with ``text`` under the rules above; an existing file is never left half-written."""
     target = check_target(path, protect)
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        existing: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = None
+        existing = None
     temporary: Path | None = None
     try:
         signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
@@ -65,8 +67,8 @@ def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] 
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _DEFERRED)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            if mode is not None:
-                os.fchmod(out.fileno(), mode)
+            if existing is not None:
+                _keep_owner_and_mode(out.fileno(), existing)
             out.write(text)
         os.replace(temporary, target)
         temporary = None
@@ -75,6 +77,14 @@ def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] 
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+
+
+def _keep_owner_and_mode(handle: int, existing: os.stat_result) -> None:
+    """Give the new file the replaced one's mode, and its owner where the system allows (root may, others may not)."""
+    if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(PermissionError):
+            os.fchown(handle, existing.st_uid, existing.st_gid)  # before the mode: a chown clears set-id bits
+    os.fchmod(handle, stat.S_IMODE(existing.st_mode))
 
 
 def _create_beside(target: Path) -> tuple[int, Path]:
