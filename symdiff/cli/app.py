@@ -8,6 +8,7 @@ internal error with exit status 3 and a request to report it.
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -66,8 +67,12 @@ def terminated_as_exception() -> Iterator[None]:
     """SIGTERM raises ``SystemExit`` in the body, so ``finally`` blocks run (a half-written file is removed).
 
     Python's default for SIGTERM ends the process at once; Ctrl-C already
-    raises ``KeyboardInterrupt``.
+    raises ``KeyboardInterrupt``. Only the main thread can set a handler; run
+    from another thread, the command leaves SIGTERM as it is.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
     def _terminate(signum: int, frame: object) -> None:
         raise SystemExit(EXIT_TERMINATED)

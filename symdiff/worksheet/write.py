@@ -61,11 +61,11 @@ def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] 
         existing = None
     temporary: Path | None = None
     try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
         try:
             handle, temporary = _create_beside(target)
         finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _DEFERRED)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             if existing is not None:
                 _keep_owner_and_mode(out.fileno(), existing)
