@@ -211,6 +211,8 @@ SECRET = "hunter2-Secret"
     (b"\x7fELF\x02\x01\x01\0" + SECRET.encode(), "with control or invisible characters"),
     (f"x + {SECRET}\xff".encode("latin-1"), "that is not UTF-8 text"),
     (f"x + \u202e{SECRET}".encode(), "with control or invisible characters"),
+    (f"root:x:0:0:{SECRET}:/root:/bin/bash\n".encode(), "with characters neither syntax reads"),  # like /etc/passwd
+    (f'[server]\ntoken = "{SECRET}"\n'.encode(), "with characters neither syntax reads"),
 ])
 def test_a_file_that_is_not_a_formula_is_never_quoted(tmp_path, content, why):
     source = tmp_path / "secrets"

@@ -8,6 +8,7 @@ printing derivations step by step. The work is ``symdiff.program``'s.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,8 @@ def read_source(argument: str) -> str:
         raise SymdiffError(f"{not_a_formula} that is not UTF-8 text", hint=hint) from None
     if any(unicodedata.category(c).startswith("C") and c not in _LINE_BREAKS for c in text):
         raise SymdiffError(f"{not_a_formula} with control or invisible characters", hint=hint)
+    if _FOREIGN.search(text):
+        raise SymdiffError(f"{not_a_formula} with characters neither syntax reads (such as : \" ? < %)", hint=hint)
     if len(text) > MAX_INPUT_CHARS:
         raise LimitError(f"{path}: a formula file of {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}",
                          hint="split the program, or name the parts of a long formula")
@@ -53,6 +56,9 @@ def read_source(argument: str) -> str:
 
 _LINE_BREAKS = frozenset("\t\n\r")
 """The only control characters a formula file may hold."""
+_FOREIGN = re.compile(r'(?<!\\)[:!>]|["?<%`]')
+"""Characters no formula holds (``:``, ``!`` and ``>`` only as LaTeX spacing after a backslash): a file
+with them (``/etc/passwd``, a config file) is refused by its size, never quoted."""
 
 
 def of_option(function: Callable) -> Callable:
@@ -128,8 +134,9 @@ def derive_program(
 
 
 def _shape(value) -> list:
-    from ..api import shape_of
     import sympy as sp
+
+    from ..api import shape_of
 
     if isinstance(value, sp.Tuple):
         return [list(shape_of(item)) for item in value]
