@@ -23,6 +23,7 @@ from ..export.numpy import compile_expr
 from ..export.text import to_text
 from ..model import Syntax, formula
 from ..model.build import Builder, symbol_table
+from ..model.numbers import coordinates
 from ..model.shapes import infer
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
@@ -174,7 +175,7 @@ def blanks(
     if tried > MAX_COMBINATIONS:
         raise LimitError(f"{tried} combinations to search; the limit is {MAX_COMBINATIONS}",
                          hint="give fewer candidates per blank")
-    points = np.array([*positive, *negative], dtype=float).reshape(-1, len(variables))
+    points = coordinates([*positive, *negative], len(variables), "point")
     if len(points) == 0:
         raise SymdiffError("no labelled points", hint="give points where f >= 0 (×) and/or f < 0 (•)")
     labels = np.array([True] * len(positive) + [False] * len(negative))

@@ -110,7 +110,7 @@ def floats(value: object, name: str) -> np.ndarray:
     return np.array([_entry(v, name, (i,)) for i, v in enumerate(nested)], dtype=float)
 
 
-def table(rows: Sequence[object], width: int, what: str) -> np.ndarray:
+def coordinates(rows: Sequence[object], width: int, what: str) -> np.ndarray:
     """Points as a (count, width) float array: each row a sequence of ``width`` numbers."""
     points = [floats(row, f"{what} {k + 1}") for k, row in enumerate(rows)]
     for k, point in enumerate(points):
@@ -244,4 +244,4 @@ def _refused(name: str, at: Index, value: object) -> EvaluationError:
     return EvaluationError(f"{_where(name, at)} is not a finite real number: {shown} ({what})", hint=HINT)
 
 
-__all__ = ["constant", "exact", "floats", "read_constant", "table"]
+__all__ = ["constant", "exact", "floats", "read_constant", "coordinates"]

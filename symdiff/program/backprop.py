@@ -138,7 +138,7 @@ def number(expr: sp.Basic, what: str) -> sp.Expr:
     """An exact value stays exact; anything else is evaluated to PRECISION digits; a real number or an error."""
     if expr.is_Rational:
         return expr
-    value = expr.rewrite(sp.exp).evalf(PRECISION)
+    value = expr.evalf(PRECISION)
     if not (value.is_Number and value.is_real and value.is_finite):
         raise EvaluationError(f"{what} has no real value here ({value})", hint="check the values given with --at")
     return value
