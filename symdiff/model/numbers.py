@@ -244,4 +244,4 @@ def _refused(name: str, at: Index, value: object) -> EvaluationError:
     return EvaluationError(f"{_where(name, at)} is not a finite real number: {shown} ({what})", hint=HINT)
 
 
-__all__ = ["constant", "exact", "floats", "read_constant", "coordinates"]
+__all__ = ["constant", "coordinates", "exact", "floats", "read_constant"]

@@ -144,6 +144,14 @@ def number(expr: sp.Basic, what: str) -> sp.Expr:
     return value
 
 
+def _finite(value: object, what: str) -> object:
+    """A NumPy value of the matrix form, or the error ``number`` gives in component form where it is not finite."""
+    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+        raise EvaluationError(f"{what} has no finite real value here ({format_value(value)})",
+                              hint="check the values given with --at")
+    return value
+
+
 # --- component form: exact ------------------------------------------------------
 def _bind_components(graph: Graph, given: Mapping[str, Value]) -> dict[sp.Basic, sp.Expr]:
     env: dict[sp.Basic, sp.Expr] = {}
@@ -219,7 +227,6 @@ def _note(function: type, where: str) -> str:
 
 def _component_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Sequence[str], rounding):
     env = _bind_components(graph, given)
-    inputs = dict(env)
     for symbol, expr in graph.scalar_nodes.items():
         computed = number(expr.xreplace(env), str(symbol))
         env[symbol] = round_to(computed, rounding) if rounding is not None else computed
@@ -272,11 +279,14 @@ def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Seq
         return np.round(result, rounding) if rounding is not None else result
 
     for symbol, expr in graph.scalar_nodes.items():
-        env[symbol] = evaluate(expr)
+        env[symbol] = _finite(evaluate(expr), str(symbol))
     upstream = backward(graph, value, sp.S.One, None)
 
     def raw(symbol: sp.Basic) -> object:
-        return compile_expr(upstream[symbol])(env) if symbol in upstream else np.zeros(np.shape(env[symbol]))
+        if symbol not in upstream:
+            return np.zeros(np.shape(env[symbol]))
+        with np.errstate(all="ignore"):
+            return _finite(compile_expr(upstream[symbol])(env), f"∂{output}/∂{symbol}")
 
     forward = {node.name: env[node.symbol] for node in graph.nodes}
     gradients = {name: raw(graph.symbols[name]) for name in wrt}
