@@ -25,6 +25,7 @@ from decimal import Decimal
 import numpy as np
 import sympy as sp
 
+from .. import arguments
 from ..errors import EvaluationError
 from ..export.numpy import compile_expr
 from ..model.build import dim_symbol
@@ -298,7 +299,7 @@ def run_backprop(
     graph: Graph, value: sp.Basic, output: str, at: str | Mapping[str, object], wrt: Sequence[str], rounding: int | None
 ) -> Backprop:
     """Forward and backward pass at the values ``at`` (text or a mapping); ∂output/∂name for each of ``wrt``."""
-    if rounding is not None and not 0 <= rounding <= 12:
+    if arguments.integer_or_none(rounding, "round") is not None and not 0 <= rounding <= 12:  # type: ignore[operator]
         raise EvaluationError(f"cannot round to {rounding} decimals", hint="use 0 to 12")
     given = as_values(at)
     for name in wrt:
