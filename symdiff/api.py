@@ -50,7 +50,11 @@ class Result:
         return shape_of(self.sympy)
 
     def evaluate(self, **values: ArrayLike) -> object:
-        """The value at the given arrays (vectors 1-D), as NumPy."""
+        """The value at the given arrays (vectors 1-D), as NumPy.
+
+        Values are numbers, lists or NumPy arrays of numbers, or text read by
+        symdiff's grammar (``x="1/3"``), never by Python (``model.numbers``).
+        """
         return self.lambdify()(**values)
 
     @cached_property
