@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import sympy as sp
 from click.testing import CliRunner
+from numeric import assert_matches_finite_differences, numeric_derivative
 
 import symdiff
-from numeric import assert_matches_finite_differences, numeric_derivative
 from symdiff.cli import main
 
 

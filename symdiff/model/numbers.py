@@ -183,6 +183,8 @@ def _number(value: object, name: str, at: Index) -> sp.Expr:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise _refused(name, at, value)
+        if abs(int(value.as_tuple().exponent)) + len(value.as_tuple().digits) > MAX_MAGNITUDE_DIGITS:
+            raise _too_long(name, at)
         return _rational(Fraction(value), name, at)
     if isinstance(value, sp.Rational):
         return _rational(Fraction(int(value.p), int(value.q)), name, at)
@@ -204,9 +206,13 @@ def _rational(value: Fraction, name: str, at: Index) -> sp.Rational:
 
 def _bounded(n: int, name: str, at: Index) -> int:
     if n.bit_length() > MAX_BITS:
-        raise LimitError(f"{_where(name, at)} has more than {MAX_MAGNITUDE_DIGITS} digits",
-                         hint="give a number of a size symdiff can work with exactly")
+        raise _too_long(name, at)
     return n
+
+
+def _too_long(name: str, at: Index) -> LimitError:
+    return LimitError(f"{_where(name, at)} has more than {MAX_MAGNITUDE_DIGITS} digits",
+                      hint="give a number of a size symdiff can work with exactly")
 
 
 def _matrix(rows: list[list[sp.Expr]]) -> sp.ImmutableMatrix:
