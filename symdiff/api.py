@@ -12,6 +12,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from . import arguments
 from .derive import differentiate
 from .derive.conventions import Layout, arrange, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
@@ -49,7 +50,11 @@ class Result:
         return shape_of(self.sympy)
 
     def evaluate(self, **values: ArrayLike) -> object:
-        """The value at the given arrays (vectors 1-D), as NumPy."""
+        """The value at the given arrays (vectors 1-D), as NumPy.
+
+        Values are numbers, lists or NumPy arrays of numbers, or text read by
+        symdiff's grammar (``x="1/3"``), never by Python (``model.numbers``).
+        """
         return self.lambdify()(**values)
 
     @cached_property
@@ -96,9 +101,14 @@ def derive(
     >>> derive("0.5*norm(A*x)**2", "x").text
     'A.T*A*x'
     """
+    if not isinstance(expr, Formula):
+        arguments.text(expr, "expr")
+    arguments.shapes(shapes)
+    arguments.syntax(syntax)
+    symmetric = arguments.names(symmetric, "symmetric")
+    check_layout(arguments.name_or_none(layout, "layout"))
     parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax)
     steps = wrt_steps(wrt)
-    check_layout(layout)
     parsed = square_symmetric(parsed, symmetric, shapes, syntax)
     declared = symmetric_names(parsed, symmetric)
     value = parsed.expr
@@ -112,7 +122,7 @@ def derive(
 def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
     """What to differentiate by, in turn: ``"x"`` once; ``"A11, A12"`` the tuple of those partials;
     ``["x", "x"]`` by x, then again by x (a Hessian)."""
-    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in ([wrt] if isinstance(wrt, str) else wrt))
+    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in arguments.names(wrt, "wrt"))
     if not steps or not all(all(step) for step in steps):
         raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
     return steps
@@ -120,7 +130,7 @@ def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
 
 def parse(expr: str, shapes: ShapeSpec | None = None, *, syntax: Syntax = "auto") -> Result:
     """The formula itself as a ``Result``: printed, typed and evaluable."""
-    parsed = formula(expr, shapes, syntax)
+    parsed = formula(arguments.text(expr, "expr"), arguments.shapes(shapes), arguments.syntax(syntax))  # type: ignore[arg-type]
     return Result(parsed, (), parsed.expr)
 
 

@@ -1,7 +1,8 @@
 """Stage 4: numbers. Evaluate a formula or a derivative with NumPy.
 
 Users pass arrays by variable name, as NumPy users hold them (vectors 1-D);
-this module checks them against the formula's shapes, binds symbolic dims
+this module converts them with ``model.numbers.floats`` (numbers only; text
+through symdiff's grammar, never Python), checks them against the formula's shapes, binds symbolic dims
 from them, and returns NumPy values (vectors 1-D again, scalars as floats).
 The expression is compiled once by ``export.numpy``.
 """
@@ -17,6 +18,7 @@ from .errors import EvaluationError
 from .export.numpy import compile_expr
 from .model import Formula
 from .model.build import dim_symbol
+from .model.numbers import floats
 
 ArrayLike = float | int | np.ndarray | list
 
@@ -35,7 +37,7 @@ def bind(formula: Formula, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, ob
     env: dict[sp.Basic, object] = {}
     dims: dict[str, int] = {}
     for name, shape in formula.variables.items():
-        value = np.asarray(values[name], dtype=float)
+        value = floats(values[name], name)
         symbol = formula.symbols[name]
         if shape == ():
             if value.shape != ():

@@ -18,11 +18,13 @@ from math import prod
 import numpy as np
 import sympy as sp
 
+from .. import arguments
 from ..errors import LimitError, ParseError, ShapeError, SymdiffError
 from ..export.numpy import compile_expr
 from ..export.text import to_text
 from ..model import Syntax, formula
 from ..model.build import Builder, symbol_table
+from ..model.numbers import coordinates
 from ..model.shapes import infer
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
@@ -163,9 +165,11 @@ def blanks(
     >>> [[c.text for c in group] for group in found.functions]
     [['max(x1, -x1) - 1', 'max(-x1, x1) - 1']]
     """
-    variables = list(variables)
-    shaped = _Template(template, variables)
-    lists = [split_candidates(c) for c in candidates]
+    variables = arguments.texts(variables, "variables")
+    shaped = _Template(arguments.text(template, "template"), variables)
+    lists = [split_candidates(c if isinstance(c, str) else arguments.texts(c, "a list of candidates"))
+             for c in arguments.items(candidates, "candidates")]
+    arguments.syntax(syntax)
     if len(lists) != len(shaped.blanks):
         raise SymdiffError(f"the template has {len(shaped.blanks)} blanks, but {len(lists)} "
                            f"list{'s' if len(lists) != 1 else ''} of candidates {'are' if len(lists) != 1 else 'is'} given",
@@ -174,7 +178,8 @@ def blanks(
     if tried > MAX_COMBINATIONS:
         raise LimitError(f"{tried} combinations to search; the limit is {MAX_COMBINATIONS}",
                          hint="give fewer candidates per blank")
-    points = np.array([*positive, *negative], dtype=float).reshape(-1, len(variables))
+    points = coordinates([*arguments.items(positive, "positive"), *arguments.items(negative, "negative")],
+                         len(variables), "point")
     if len(points) == 0:
         raise SymdiffError("no labelled points", hint="give points where f >= 0 (×) and/or f < 0 (•)")
     labels = np.array([True] * len(positive) + [False] * len(negative))

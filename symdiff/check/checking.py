@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .. import arguments
 from ..api import Result
 from ..errors import ShapeError, SymdiffError
 from ..model import Syntax
@@ -107,6 +108,10 @@ def check(
     >>> check("b = A*x; f = 0.5*norm(b)^2", "b", ["[b_1, b_2]", "[b_2, b_1]"], {"A": (2, 2), "x": (2,)}).correct
     (1,)
     """
+    arguments.text(question, "question")
+    arguments.shapes(shapes)
+    arguments.syntax(syntax)
+    options, of = arguments.texts(options, "options"), arguments.name_or_none(of, "of")
     asked = Question(question, wrt, shapes, syntax, of)
     return CheckResult(question, of, wrt if isinstance(wrt, str) else tuple(wrt), asked.result,
                        tuple(check_option(asked, text) for text in options))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..errors import EvaluationError
 from ..export.numpy import Env, NumPyCompiler
 from ..model.build import dim_symbol
 from ..model.shapes import Shape
@@ -68,7 +69,7 @@ def compile_value(expr: sp.Basic) -> Callable[[Env], Value | None]:
         try:
             with np.errstate(all="ignore"):
                 result = flatten(compiled(env))
-        except (Undefined, np.linalg.LinAlgError, ZeroDivisionError, OverflowError):
+        except (Undefined, EvaluationError, np.linalg.LinAlgError, ZeroDivisionError, OverflowError):
             return None
         return result if np.all(np.isfinite(result)) else None
 

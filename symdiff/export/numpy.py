@@ -5,6 +5,12 @@ what it prints are Python closures rather than source text, so no generated
 code is ever executed with ``eval``/``exec`` (SymPy's ``lambdify`` does, and
 mis-prints matrix products once arguments are renamed). Column vectors are
 (n, 1) arrays inside; callers convert at the boundary.
+
+Sums of exponentials are evaluated shifted by their largest exponent, as
+``logsumexp`` and ``softmax`` are: component form writes them out
+(``log(exp(x1) + exp(x2))``, ``exp(x1)/(exp(x1) + exp(x2))``), and at
+x = [1000, 1000] the plain evaluation overflows to inf/inf = NaN where the
+value is 0.5. The inverse of a singular matrix is an ``EvaluationError``.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.printer import Printer
 
-from ..errors import UnsupportedError
+from ..errors import EvaluationError, UnsupportedError
 from ..model.matrices import BOUND
 
 Env = dict[sp.Basic, object]
@@ -88,10 +94,14 @@ class NumPyCompiler(Printer):
         return lambda env: functools.reduce(operator.add, (p(env) for p in parts))
 
     def _print_Mul(self, expr):
+        if any(_is_power_of_exp_sum(factor) for factor in expr.args):
+            return self._scaled_product(list(expr.args))
         parts = self._args(expr)
         return lambda env: functools.reduce(operator.mul, (p(env) for p in parts))
 
     def _print_Pow(self, expr):
+        if _is_power_of_exp_sum(expr):
+            return self._scaled_product([expr])
         base, exponent = self._args(expr)
         return lambda env: np.power(np.asarray(base(env), dtype=float), exponent(env))
 
@@ -103,6 +113,48 @@ class NumPyCompiler(Printer):
         return lambda env: function(*(p(env) for p in parts))
 
     _print_Abs = _print_Function
+
+    def _print_log(self, expr):
+        if not _has_exp_term(expr.args[0]):
+            return self._print_Function(expr)
+        scaled = self._scaled_sum(expr.args[0])
+
+        def log(env: Env):
+            total, peak = scaled(env)
+            return peak + np.log(total)
+
+        return log
+
+    # --- sums of exponentials, shifted by their peak ------------------------------
+    def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[object, object]]:
+        """``sum c_i*exp(b_i)`` as (sum c_i*exp(b_i - peak), peak), peak the largest finite b_i."""
+        terms = [(self._print(coefficient), self._print(exponent)) for coefficient, exponent in map(_split_exp, expr.args)]
+
+        def scaled(env: Env):
+            exponents = [np.asarray(exponent(env), dtype=float) for _, exponent in terms]
+            peak = functools.reduce(np.maximum, exponents)
+            peak = np.where(np.isfinite(peak), peak, 0.0)
+            total = functools.reduce(operator.add, (c(env) * np.exp(b - peak) for (c, _), b in zip(terms, exponents)))
+            return total, peak
+
+        return scaled
+
+    def _scaled_product(self, factors: list[sp.Basic]) -> Compiled:
+        """A product of exps and powers of sums of exps: the exponents added up before one exp is taken."""
+        plain = [self._print(f) for f in factors if not isinstance(f, sp.exp) and not _is_power_of_exp_sum(f)]
+        exponents = [self._print(f.args[0]) for f in factors if isinstance(f, sp.exp)]
+        sums = [(self._scaled_sum(f.base), float(f.exp)) for f in factors if _is_power_of_exp_sum(f)]
+
+        def product(env: Env):
+            value = functools.reduce(operator.mul, (p(env) for p in plain), 1.0)
+            scale = functools.reduce(operator.add, (e(env) for e in exponents), 0.0)
+            for scaled, power in sums:
+                total, peak = scaled(env)
+                value = value * np.power(total, power)
+                scale = scale + power * peak
+            return value * np.exp(scale)
+
+        return product
 
     # --- matrices --------------------------------------------------------------
     def _print_MatrixSymbol(self, expr):
@@ -135,12 +187,12 @@ class NumPyCompiler(Printer):
 
     def _print_Inverse(self, expr):
         arg = self._print(expr.arg)
-        return lambda env: np.linalg.inv(arg(env))
+        return lambda env: _invertible(np.linalg.inv, expr.arg, arg(env))
 
     def _print_MatPow(self, expr):
         base = self._print(expr.args[0])
         k = int(expr.args[1])
-        return lambda env: np.linalg.matrix_power(base(env), k)
+        return lambda env: _invertible(lambda m: np.linalg.matrix_power(m, k), expr.args[0], base(env))
 
     def _print_Trace(self, expr):
         arg = self._print(expr.arg)
@@ -209,6 +261,31 @@ class NumPyCompiler(Printer):
             return np.broadcast_to(body(inner), np.shape(values[0])) * 1.0
 
         return run
+
+
+def _invertible(function: Callable, matrix: sp.Basic, value: object) -> object:
+    """``function(value)``, a NumPy call that inverts ``value``; an error saying so where it is singular."""
+    try:
+        return function(value)
+    except np.linalg.LinAlgError:
+        name = str(matrix) if len(str(matrix)) <= 40 else "a matrix"
+        raise EvaluationError(f"{name} is singular at these values: its inverse is undefined",
+                              hint="evaluate where the matrix is invertible (its determinant is not 0)") from None
+
+
+def _split_exp(term: sp.Basic) -> tuple[sp.Expr, sp.Expr]:
+    """A term as coefficient * exp(exponent), its exp factors pulled out (exponent 0 if none)."""
+    factors = sp.Mul.make_args(term)
+    return (sp.Mul(*(f for f in factors if not isinstance(f, sp.exp))),
+            sp.Add(*(f.args[0] for f in factors if isinstance(f, sp.exp))))
+
+
+def _has_exp_term(expr: sp.Basic) -> bool:
+    return isinstance(expr, sp.Add) and any(_split_exp(term)[1] != 0 for term in expr.args)
+
+
+def _is_power_of_exp_sum(expr: sp.Basic) -> bool:
+    return isinstance(expr, sp.Pow) and expr.exp.is_Number and _has_exp_term(expr.base)
 
 
 def compile_expr(expr: sp.Basic) -> Compiled:

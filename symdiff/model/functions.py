@@ -30,6 +30,13 @@ class sigmoid(sp.Function):
     def _eval_rewrite_as_exp(self, z, **kwargs):
         return 1 / (1 + sp.exp(-z))
 
+    def _eval_evalf(self, prec):
+        """A number as the real function it is: 1/(1 + exp(-z)) at ``prec`` bits, never through complex exps."""
+        z = self.args[0]._eval_evalf(prec)
+        if z is None or not z.is_Number:
+            return None
+        return (1 / (1 + sp.exp(-z)))._eval_evalf(prec)
+
 
 class step(sp.Function):
     """1 for z > 0, else 0: the derivative of relu, with step(0) = 0."""

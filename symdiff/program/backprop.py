@@ -25,6 +25,7 @@ from decimal import Decimal
 import numpy as np
 import sympy as sp
 
+from .. import arguments
 from ..errors import EvaluationError
 from ..export.numpy import compile_expr
 from ..model.build import dim_symbol
@@ -138,9 +139,17 @@ def number(expr: sp.Basic, what: str) -> sp.Expr:
     """An exact value stays exact; anything else is evaluated to PRECISION digits; a real number or an error."""
     if expr.is_Rational:
         return expr
-    value = expr.rewrite(sp.exp).evalf(PRECISION)
+    value = expr.evalf(PRECISION)
     if not (value.is_Number and value.is_real and value.is_finite):
         raise EvaluationError(f"{what} has no real value here ({value})", hint="check the values given with --at")
+    return value
+
+
+def _finite(value: object, what: str) -> object:
+    """A NumPy value of the matrix form, or the error ``number`` gives in component form where it is not finite."""
+    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+        raise EvaluationError(f"{what} has no finite real value here ({format_value(value)})",
+                              hint="check the values given with --at")
     return value
 
 
@@ -219,7 +228,6 @@ def _note(function: type, where: str) -> str:
 
 def _component_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Sequence[str], rounding):
     env = _bind_components(graph, given)
-    inputs = dict(env)
     for symbol, expr in graph.scalar_nodes.items():
         computed = number(expr.xreplace(env), str(symbol))
         env[symbol] = round_to(computed, rounding) if rounding is not None else computed
@@ -272,11 +280,14 @@ def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Seq
         return np.round(result, rounding) if rounding is not None else result
 
     for symbol, expr in graph.scalar_nodes.items():
-        env[symbol] = evaluate(expr)
+        env[symbol] = _finite(evaluate(expr), str(symbol))
     upstream = backward(graph, value, sp.S.One, None)
 
     def raw(symbol: sp.Basic) -> object:
-        return compile_expr(upstream[symbol])(env) if symbol in upstream else np.zeros(np.shape(env[symbol]))
+        if symbol not in upstream:
+            return np.zeros(np.shape(env[symbol]))
+        with np.errstate(all="ignore"):
+            return _finite(compile_expr(upstream[symbol])(env), f"∂{output}/∂{symbol}")
 
     forward = {node.name: env[node.symbol] for node in graph.nodes}
     gradients = {name: raw(graph.symbols[name]) for name in wrt}
@@ -288,7 +299,7 @@ def run_backprop(
     graph: Graph, value: sp.Basic, output: str, at: str | Mapping[str, object], wrt: Sequence[str], rounding: int | None
 ) -> Backprop:
     """Forward and backward pass at the values ``at`` (text or a mapping); ∂output/∂name for each of ``wrt``."""
-    if rounding is not None and not 0 <= rounding <= 12:
+    if arguments.integer_or_none(rounding, "round") is not None and not 0 <= rounding <= 12:  # type: ignore[operator]
         raise EvaluationError(f"cannot round to {rounding} decimals", hint="use 0 to 12")
     given = as_values(at)
     for name in wrt:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from .. import api
+from .. import api, arguments
 from ..errors import SymdiffError, did_you_mean
 from ..evaluate import compile_for
 from ..model import Formula, Syntax, declarations, formula as read_formula, is_latex
@@ -63,9 +63,10 @@ class Program:
     """Definitions ``name = formula`` read as a computation graph (or a bare formula)."""
 
     def __init__(self, text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None):
-        self.text = text
-        self.syntax = syntax
-        declared = declarations(shapes)
+        self.text = arguments.text(text, "text")
+        self.syntax = arguments.syntax(syntax)  # type: ignore[assignment]
+        of = arguments.name_or_none(of, "of")
+        declared = declarations(arguments.shapes(shapes))  # type: ignore[arg-type]
         parsed = read_program(text, syntax, frozenset(declared))
         self._bare: Formula | None = None
         if isinstance(parsed, ast.Node):
@@ -125,18 +126,18 @@ class Program:
 
     def expand(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with intermediates and their components replaced by their definitions, recursively."""
-        return self.graph.expand(expr)
+        return self.graph.expand(arguments.instance(expr, sp.Basic, "expr"))  # type: ignore[arg-type]
 
     def formula(self, text: str, syntax: Syntax = "auto") -> Formula:
         """Another formula (an answer option) read with this program's names and shapes known."""
         shapes = {name: shape for name, shape in self.graph.typing.shapes.items()}
-        read = read_formula(text, shapes, syntax)
+        read = read_formula(arguments.text(text, "text"), shapes, arguments.syntax(syntax))  # type: ignore[arg-type]
         return replace(read, expr=canonical(read.expr))
 
     # --- derivatives -----------------------------------------------------------
     def target(self, name: str) -> sp.Basic:
         """The SymPy object of an input, intermediate or component; an error with a suggestion otherwise."""
-        if name in self.graph.symbols:
+        if arguments.text(name, "name") in self.graph.symbols:
             return self.graph.symbols[name]
         known = sorted(set(self.graph.typing.shapes))
         where = "program" if self._bare is None else "formula"
@@ -163,7 +164,7 @@ class Program:
         full = self.graph.expand(value)
         if self.form == "matrix" and not isinstance(full, sp.Tuple):
             full = tidy(full)
-        if expand:
+        if arguments.flag(expand, "expand"):
             value = full
         elif in_terms_of is not None:
             value = self._in_terms_of(value, in_terms_of)
@@ -171,7 +172,7 @@ class Program:
         return ProgramResult(self.expanded, names, value, frozenset(self.graph.owner), full)
 
     def _in_terms_of(self, value: sp.Basic, names: Sequence[str]) -> sp.Basic:
-        keep = set(names)
+        keep = set(arguments.names(names, "in_terms_of"))
         for name in keep:
             self.target(name)
         result = self.graph.expand(value, keep=frozenset(n for n in keep if n in self.graph.by_name))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from os import PathLike
 
 from ..check import blanks as search_blanks
 from ..check import check
 from ..check.checking import OptionCheck
+from ..arguments import callable_or_none
 from ..errors import SymdiffError
 from ..program import Program, program
 from .key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key, OptionVerdict, QuestionKey
@@ -167,7 +169,10 @@ def solve_worksheet(worksheet: Worksheet, source: Source, progress: Callable[[st
 
 def solve(path: str, progress: Callable[[str], None] | None = None) -> Key:
     """Read the worksheet at ``path`` and solve it."""
+    if not isinstance(path, str | PathLike):
+        raise SymdiffError(f"path must be a file name, not {type(path).__name__}")
     worksheet, source = load(path)
+    callable_or_none(progress, "progress")
     return solve_worksheet(worksheet, source, progress)
 
 

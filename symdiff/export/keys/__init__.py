@@ -6,6 +6,8 @@ Like SymPy's printers, they are kept apart from the data they print
 
 from __future__ import annotations
 
+from ...arguments import instance
+from ...errors import SymdiffError
 from ...worksheet.key import Key
 from .base import KeyPrinter
 from .json import JsonKeyPrinter
@@ -23,6 +25,9 @@ PRINTERS: dict[str, type[KeyPrinter]] = {
 
 def print_key(key: Key, fmt: str) -> str:
     """The answer key in ``fmt`` (text, markdown, json or latex)."""
+    instance(key, Key, "key")
+    if not isinstance(fmt, str) or fmt not in PRINTERS:
+        raise SymdiffError(f"unknown key format {fmt!r:.40}", hint=f"use one of {', '.join(PRINTERS)}")
     return PRINTERS[fmt]().doprint(key)
 
 
