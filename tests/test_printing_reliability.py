@@ -192,6 +192,17 @@ def test_tiny_values_are_not_printed_as_zero():
     assert abs(mpmath.mpf(payload["forward"]["y"]) * EXP_1000 - 1) < 1e-15
 
 
+def test_exact_constants_given_as_values_print():
+    done = run("backprop", "y = 2*x", "--at", "x=pi", "--format", "json")
+    assert done.exit_code == 0, done.output
+    assert strict_json(done.output)["inputs"]["x"] == pytest.approx(math.pi, rel=1e-15)
+    assert "y     = 6.28319" in run("backprop", "y = 2*x", "--at", "x=pi").output
+    beyond = run("backprop", "y = 2*x", "--at", "x=sqrt(2)*10^400", "--format", "json")
+    given = strict_json(beyond.output)["inputs"]["x"]
+    assert given == "1.414213562373095e+400"  # 17 significant digits, the trailing 0 dropped
+    assert abs(mpmath.mpf(given) / (mpmath.sqrt(2) * mpmath.mpf(10) ** 400) - 1) < 1e-16
+
+
 def test_matrix_form_overflow_is_a_clear_error_not_inf():
     for fmt in ("text", "json"):
         done = run("backprop", "b = A*x; f = sum(exp(b))", "--at", "A=[[1000, 0], [0, 1]], x=[1, 1]", "--format", fmt)

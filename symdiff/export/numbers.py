@@ -29,6 +29,8 @@ SHORT_DECIMAL = 14
 JSON_DIGITS = 17
 """Significant digits of a value beyond a double's range, as a JSON string (what a double's repr keeps)."""
 
+_CONSTANT_DIGITS = 30
+"""Digits a constant such as pi is evaluated to before it is rounded for printing."""
 _LOWEST = sys.float_info.min
 """Smallest double with full precision; below it doubles lose digits."""
 _HIGHEST = sys.float_info.max
@@ -84,6 +86,8 @@ def _exact(value: object) -> sp.Number:
         return sp.Integer(int(value))
     if isinstance(value, str):  # a number as to_plain writes it (a JSON string)
         return sp.Float(value, JSON_DIGITS)
+    if isinstance(value, sp.Expr) and not isinstance(value, sp.Number):  # a constant given exactly: pi, sqrt(2)
+        value = value.evalf(_CONSTANT_DIGITS)
     if not isinstance(value, sp.Number):
         raise TypeError(f"not a number: {type(value).__name__}")
     return value
