@@ -168,6 +168,14 @@ def test_huge_value_with_steps_in_every_format():
     assert payload["steps"][0]["text"].endswith("= 10000*(1e+100)^9999\n      = 1e+999904")
 
 
+def test_a_negative_huge_value_in_a_power_is_bracketed_once():
+    done = run("backprop", "z = 2*x; y = z*x^2", "--at", "x=-10^200", "--steps", "--format", "latex")
+    assert done.exit_code == 0, done.output
+    assert r"\left(-10^{200}\right)^{2} \cdot 2 + 2 \cdot \left(-10^{200}\right) \cdot \left(-2 \cdot 10^{200}\right)" in done.output
+    assert "= 6 \\cdot 10^{400}" in done.output
+    assert r"\left(\left(" not in done.output
+
+
 def test_exp_1000_prints_in_scientific_notation_not_inf():
     done = run("backprop", "y = exp(x)", "--at", "x=1000", "--steps")
     assert done.exit_code == 0, done.output

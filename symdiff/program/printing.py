@@ -84,6 +84,13 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
             return self.shown[expr]
         return super()._print_Symbol(expr, style)
 
+    def _print_Pow(self, expr):
+        base, exponent = expr.args
+        shown = self.shown.get(base, "")
+        if shown.startswith(r"\left(") and exponent.is_Integer and exponent > 1:  # bracketed already: (-10^{200})^{2}
+            return f"{shown}^{{{self._print(exponent)}}}"
+        return super()._print_Pow(expr)
+
 
 def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
     """``expr`` in plain syntax, inputs before intermediates in products."""
