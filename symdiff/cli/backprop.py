@@ -51,7 +51,7 @@ def backprop(program_text: str, at: str, wrt: tuple[str, ...], rounding: int | N
         payload = result.to_json()
         if steps:
             payload["steps"] = json.loads(render_steps(program.steps(list(result.gradients), at, rounding), "json"))
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
     click.echo(render_text(result) if fmt == "text" else render_latex(result))
     if steps:

@@ -45,7 +45,7 @@ def blanks(template: str, candidates: tuple[str, ...], positive: tuple[str, ...]
         [point for text in negative for point in read_points(text, names)],
         names,
     )
-    click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False) if fmt == "json" else render(result))
+    click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False, allow_nan=False) if fmt == "json" else render(result))
 
 
 def render(result: BlanksResult) -> str:

@@ -49,7 +49,7 @@ def check(question: str, wrt: tuple[str, ...], options: tuple[str, ...], shape_s
     steps = wrt if len(wrt) > 1 else wrt[0]
     result = check_api(read_source(question), steps, options, shapes_option(shape_specs), of=of, syntax=syntax)
     if fmt == "json":
-        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         click.echo(render(result))
     if result.unreadable:

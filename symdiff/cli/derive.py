@@ -63,4 +63,4 @@ def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt
             "text": result.text,
             "latex": result.latex,
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(payload, indent=2, allow_nan=False))

@@ -91,7 +91,7 @@ def render_steps(derivations: list[Derivation], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(
             [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()} for d in derivations],
-            indent=2,
+            indent=2, allow_nan=False,
         )
     return "\n\n".join(d.render_text() for d in derivations)
 
@@ -129,7 +129,7 @@ def derive_program(
     else:
         payload = {"input": text, "output": program.output, "wrt": list(result.wrt), "shape": _shape(result.sympy),
                    "text": result.text, "latex": result.latex}
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(payload, indent=2, allow_nan=False))
     return True
 
 

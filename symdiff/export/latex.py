@@ -14,6 +14,7 @@ always take ``\\left(...\\right)``, the identity is ``\\mathbf{I}_{n}``, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from functools import lru_cache
 
@@ -72,6 +73,10 @@ def _is_greek(name: str) -> bool:
         return False
 
 
+_STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
+"""A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""
+
+
 class LatexPrinter(SympyLatexPrinter):
     """SymPy expression -> LaTeX in worksheet notation."""
 
@@ -82,6 +87,8 @@ class LatexPrinter(SympyLatexPrinter):
         """Every name in the formula: e^{z} and \\mathbf{I}_n are not written when e or I is one."""
         self._components = frozenset(components)
         """Names of entries of concrete arrays (A11), printed A_{11}; other names print as variables."""
+        self._times = " "
+        """What stands between two factors that read unambiguously side by side."""
         self._in_norm = False
         """Inside \\| ... \\| a bare \\| after an operand closes the norm, so a norm there is \\left\\| ... \\right\\|."""
 
@@ -111,13 +118,18 @@ class LatexPrinter(SympyLatexPrinter):
         return self._print(item)
 
     def _juxtapose(self, factors: list[tuple[sp.Basic, str]]) -> str:
-        r"""Factors side by side; \cdot after a name before a parenthesis, which would apply a function."""
+        r"""Factors side by side, with \cdot where juxtaposition would misread.
+
+        After a name before a parenthesis (``x(...)`` would apply a function x), and
+        between a number and a factor that starts with one (``2 3^{x}`` reads 23^x,
+        ``2 0.9`` reads 20.9, ``2 \frac{1}{3}`` reads as a mixed number)."""
         out = ""
         previous = None
         for factor, text in factors:
             if out:
-                named = self._ends_with_name(previous)
-                out += r" \cdot " if named and text.startswith((r"\left(", "(")) else " "
+                named = self._ends_with_name(previous) and text.startswith((r"\left(", "("))
+                numbers = out[-1].isdigit() and _STARTS_WITH_NUMBER.match(text) is not None
+                out += r" \cdot " if named or numbers else self._times
             out += text
             previous = factor
         return out

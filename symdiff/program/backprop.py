@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import numpy as np
 import sympy as sp
 
 from .. import arguments
 from ..errors import EvaluationError
+from ..export.numbers import format_number, to_plain
 from ..export.numpy import compile_expr
 from ..model.build import dim_symbol
 from ..model.functions import maximum, minimum, relu, step
@@ -37,8 +37,6 @@ from .values import Value, as_values, unknown_name
 
 PRECISION = 30
 """Digits carried for values that are not rational (exact mode)."""
-SHOWN_DIGITS = 6
-"""Significant digits shown for values that have no short exact decimal."""
 
 KINKS: dict[type, str] = {maximum: "max", minimum: "min", relu: "relu", step: "step", sp.Abs: "abs", sp.sign: "sign"}
 """Functions with a kink, by the name the report uses."""
@@ -87,33 +85,6 @@ class Backprop:
             "upstream": {name: to_plain(value) for name, value in self.upstream.items()},
             "kinks": [{"node": k.node, "function": k.function, "note": k.note} for k in self.kinks],
         }
-
-
-def to_plain(value: object) -> object:
-    """A number or array as JSON-ready floats (vectors as flat lists)."""
-    if isinstance(value, sp.MatrixBase):
-        value = np.array(value.tolist(), dtype=float)
-    if isinstance(value, np.ndarray):
-        if value.ndim == 2 and value.shape[1] == 1:
-            value = value[:, 0]
-        return value.astype(float).tolist()
-    return float(value)  # type: ignore[arg-type]
-
-
-def format_number(value: object) -> str:
-    """Exact short decimals as they are (0.18, -0.09, 2); anything else to SHOWN_DIGITS digits."""
-    if isinstance(value, sp.Rational):
-        q = int(value.q)
-        while q % 2 == 0:
-            q //= 2
-        while q % 5 == 0:
-            q //= 5
-        if q == 1:
-            text = format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
-            if len(text) <= 14:
-                return text
-    number = float(value)  # type: ignore[arg-type]
-    return f"{number:.{SHOWN_DIGITS}g}" if number != 0 else "0"
 
 
 def format_value(value: object) -> str:
@@ -289,10 +260,25 @@ def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Seq
         with np.errstate(all="ignore"):
             return _finite(compile_expr(upstream[symbol])(env), f"∂{output}/∂{symbol}")
 
-    forward = {node.name: env[node.symbol] for node in graph.nodes}
-    gradients = {name: raw(graph.symbols[name]) for name in wrt}
-    nodes_up = {node.name: raw(node.symbol) for node in graph.nodes}
+    forward = _finite({node.name: env[node.symbol] for node in graph.nodes}, "")
+    gradients = _finite({name: raw(graph.symbols[name]) for name in wrt}, f"∂{output}/∂")
+    nodes_up = _finite({node.name: raw(node.symbol) for node in graph.nodes}, f"∂{output}/∂")
     return Backprop(output, rounding, inputs, forward, gradients, nodes_up, _array_kinks(graph, evaluate), env)
+
+
+def _finite(values: dict[str, object], prefix: str) -> dict[str, object]:
+    """``values`` if every entry is a finite double: matrix form has no exact value to print past the range."""
+    for name, value in values.items():
+        with np.errstate(all="ignore"):
+            array = np.asarray(value, dtype=float)
+        if np.isnan(array).any():
+            raise EvaluationError(f"{prefix}{name} has no real value here (nan)", hint="check the values given with --at")
+        if np.isinf(array).any():
+            raise EvaluationError(
+                f"{prefix}{name} overflows here: beyond ±1.8e308, the range of the doubles matrix form computes with",
+                hint="declare the shapes as numbers with --shape (component form computes exactly), or give smaller values",
+            )
+    return values
 
 
 def run_backprop(
@@ -312,4 +298,4 @@ def run_backprop(
     return _matrix_backprop(graph, value, output, given, wrt, rounding)
 
 
-__all__ = ["Backprop", "Kink", "run_backprop", "format_number", "format_value", "round_to"]
+__all__ = ["Backprop", "Kink", "run_backprop", "format_value", "round_to"]

@@ -26,7 +26,6 @@ class _ProgramOrder:
 
     intermediates: frozenset[sp.Basic]
     shown: Mapping[sp.Basic, str]
-    times: str
 
     def _print_Mul(self, expr):
         coefficient, rest = expr.as_coeff_Mul()
@@ -36,10 +35,10 @@ class _ProgramOrder:
             return super()._print_Mul(expr)  # type: ignore[misc]
         numerator, denominator = sp.fraction(coefficient)
         sign = "-" if numerator < 0 else ""
-        parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in ranked]  # type: ignore[attr-defined]
+        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in ranked]  # type: ignore[attr-defined]
         if abs(numerator) != 1:
-            parts.insert(0, self._print(abs(numerator)))  # type: ignore[attr-defined]
-        product = self.times.join(parts)
+            parts.insert(0, (abs(numerator), self._print(abs(numerator))))  # type: ignore[attr-defined]
+        product = self._product(parts)
         return sign + (product if denominator == 1 else self._over(product, self._print(denominator)))  # type: ignore[attr-defined]
 
 class ProgramTextPrinter(_ProgramOrder, TextPrinter):
@@ -49,7 +48,9 @@ class ProgramTextPrinter(_ProgramOrder, TextPrinter):
         super().__init__()
         self.intermediates = intermediates
         self.shown = shown or {}
-        self.times = "*"
+
+    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
+        return "*".join(text for _, text in parts)
 
     def _over(self, numerator: str, denominator: str) -> str:
         return f"{numerator}/{denominator}"
@@ -61,7 +62,7 @@ class ProgramTextPrinter(_ProgramOrder, TextPrinter):
 
 
 class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
-    """LaTeX; with ``shown`` numbers, products are written with ``\\cdot``."""
+    """LaTeX; with ``shown`` numbers, every product is written with ``\\cdot``."""
 
     def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None,
                  components: Collection[str] = ()):
@@ -69,10 +70,11 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
         super().__init__(names, components)
         self.intermediates = intermediates
         self.shown = shown or {}
-        self.times = r" \cdot " if self.shown else " "
-        if self.shown:
-            self._settings["mul_symbol_latex"] = r" \cdot "
-            self._settings["mul_symbol_latex_numbers"] = r" \cdot "
+        if self.shown:  # numbers side by side would run together: 2 0.9 reads 20.9
+            self._times = r" \cdot "
+
+    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
+        return self._juxtapose(parts)
 
     def _over(self, numerator: str, denominator: str) -> str:
         return rf"\frac{{{numerator}}}{{{denominator}}}"
@@ -81,6 +83,13 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
         if expr in self.shown:
             return self.shown[expr]
         return super()._print_Symbol(expr, style)
+
+    def _print_Pow(self, expr):
+        base, exponent = expr.args
+        shown = self.shown.get(base, "")
+        if shown.startswith(r"\left(") and exponent.is_Integer and exponent > 1:  # bracketed already: (-10^{200})^{2}
+            return f"{shown}^{{{self._print(exponent)}}}"
+        return super()._print_Pow(expr)
 
 
 def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import SymdiffError
-from .backprop import Backprop, format_number, number
+from ..export.numbers import format_number, latex_number
+from .backprop import Backprop, number
 from .chain import MAX_PATHS, backward, local, paths
 from .graph import Graph
 from .printing import to_latex, to_text
@@ -101,7 +102,7 @@ def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, number
             )
         )
         result = format_number(number(total.xreplace(numbers.values), f"∂{output}/∂{variable}"))
-        lines.append(Line(result, result))
+        lines.append(Line(result, latex_number(result)))
     return Derivation(output, variable, lhs, _without_repeats(lhs, lines))
 
 
@@ -118,10 +119,14 @@ def _without_repeats(lhs: Line, lines: list[Line] | tuple[Line, ...]) -> tuple[L
 
 
 def _shown(value: object, latex: bool) -> str:
+    """A value put in place of a name: bracketed when negative, and in text in scientific notation, (1.97e+434)^2.
+
+    In LaTeX a power of 1.97 \\cdot 10^{434} is bracketed by the printer, which brackets any base with a ^."""
     text = format_number(value)
-    if text.startswith("-"):
-        return rf"\left({text}\right)" if latex else f"({text})"
-    return text
+    if latex:
+        text = latex_number(text)
+        return rf"\left({text}\right)" if text.startswith("-") else text
+    return f"({text})" if text.startswith("-") or "e" in text else text
 
 
 def _sum_of_products(

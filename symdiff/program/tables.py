@@ -12,7 +12,8 @@ import numpy as np
 import sympy as sp
 
 from ..export.latex import to_latex as expr_latex
-from .backprop import SHOWN_DIGITS, Backprop, format_number, format_value
+from ..export.numbers import SHOWN_DIGITS, format_number, latex_number
+from .backprop import Backprop, format_value
 
 
 def _latex_name(name: str) -> str:
@@ -23,9 +24,9 @@ def _latex_value(value: object) -> str:
     if isinstance(value, np.ndarray) and value.ndim:
         value = sp.ImmutableMatrix(value)
     if isinstance(value, sp.MatrixBase):
-        rows = [" & ".join(format_number(entry) for entry in value.row(i)) for i in range(value.rows)]
+        rows = [" & ".join(latex_number(format_number(entry)) for entry in value.row(i)) for i in range(value.rows)]
         return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
-    return format_number(value)
+    return latex_number(format_number(value))
 
 
 def _mode_line(result: Backprop) -> str:

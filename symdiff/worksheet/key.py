@@ -57,8 +57,8 @@ class DeriveKey:
 class ForwardKey:
     id: str
     text: str
-    values: dict[str, float]
-    """Label as the worksheet writes it -> the node's value."""
+    values: dict[str, float | str]
+    """Label as the worksheet writes it -> the node's value (a string beyond a double's range: ``export.numbers``)."""
     nodes: dict[str, str]
     """Label -> node name."""
 
@@ -67,10 +67,10 @@ class ForwardKey:
 class BackpropKey:
     id: str
     text: str
-    values: dict[str, float]
-    """Partials as the worksheet's convention (rounding) gives them."""
-    exact: dict[str, float]
-    forward: dict[str, float]
+    values: dict[str, float | str]
+    """Partials as the worksheet's convention (rounding) gives them (a string beyond a double's range)."""
+    exact: dict[str, float | str]
+    forward: dict[str, float | str]
     rounding: int | None
     steps: dict[str, str]
     """Name -> the chain rule for its partial, as text."""

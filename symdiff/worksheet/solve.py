@@ -17,6 +17,7 @@ from ..check import check
 from ..check.checking import OptionCheck
 from ..arguments import callable_or_none
 from ..errors import SymdiffError
+from ..export.numbers import to_plain
 from ..program import Program, program
 from .key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key, OptionVerdict, QuestionKey
 from .load import Source, load
@@ -101,7 +102,7 @@ def _forward(group: _Group, question: Forward) -> ForwardKey:
         missing = [name for name in question.values.values() if name not in passes.forward]
         if missing:
             raise SymdiffError(f"no node named {', '.join(missing)}", hint="values maps labels to defined names")
-    values = {label: float(passes.forward[name]) for label, name in question.values.items()}
+    values = {label: to_plain(passes.forward[name]) for label, name in question.values.items()}
     return ForwardKey(question.id, question.text, values, dict(question.values))
 
 
@@ -115,9 +116,9 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
     return BackpropKey(
         question.id,
         question.text,
-        values={name: float(value) for name, value in used.gradients.items()},
-        exact={name: float(value) for name, value in exact.gradients.items()},
-        forward={name: float(value) for name, value in used.forward.items()},
+        values={name: to_plain(value) for name, value in used.gradients.items()},
+        exact={name: to_plain(value) for name, value in exact.gradients.items()},
+        forward={name: to_plain(value) for name, value in used.forward.items()},
         rounding=rounding,
         steps={d.variable: d.render_text() for d in derivations},
         steps_latex={d.variable: _align_body(d.render_latex()) for d in derivations},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import GroupKey, Key, QuestionKey
+from ..numbers import format_number
 
 
 VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "undecided", "unreadable": "unreadable"}
@@ -20,11 +21,24 @@ class KeyPrinter:
         return method(item)
 
 
-def number(value: float) -> str:
-    """A value as a worksheet writes it: integers without a point, others to 4 significant decimals."""
+LARGEST_FIXED = 1e15
+"""From here on (and beyond a double's range, where a key holds a string) values print in scientific notation."""
+
+
+def number(value: float | str) -> str:
+    """A value as a worksheet writes it: integers without a point, others to 4 decimals; huge ones 1.9701e+434."""
+    if isinstance(value, str) or abs(value) >= LARGEST_FIXED:
+        return format_number(value, 5)
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def fixed(value: float | str) -> str:
+    """A value to exactly 4 decimals (0.1800), as the exact column shows it; huge ones as ``number`` does."""
+    if isinstance(value, str) or abs(value) >= LARGEST_FIXED:
+        return number(value)
+    return f"{value:.4f}"
 
 
 def decimals(n: int) -> str:

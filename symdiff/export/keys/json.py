@@ -11,7 +11,7 @@ from .base import KeyPrinter
 class JsonKeyPrinter(KeyPrinter):
     def _print_Key(self, key: Key) -> str:
         questions = [self._record(q) for group in key.groups for q in group.questions]
-        return json.dumps({"title": key.title, "questions": questions}, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps({"title": key.title, "questions": questions}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
     def _record(self, question) -> dict:
         kind = type(question).__name__.removesuffix("Key").lower()

@@ -8,7 +8,7 @@ symdiff's own printers.
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, number
+from .base import VERDICTS, KeyPrinter, decimals, fixed, number
 from .tex_safe import escape_text, math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -84,7 +84,7 @@ class LatexKeyPrinter(KeyPrinter):
         forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
-            [[rf"$\partial/\partial {escape_text(n)}$", number(question.values[n]), f"{question.exact[n]:.4f}"]
+            [[rf"$\partial/\partial {escape_text(n)}$", number(question.values[n]), fixed(question.exact[n])]
              for n in question.values],
         )
         parts = [self._heading(question.id, question.text), f"Forward pass ({escape_text(mode)}):", forward,

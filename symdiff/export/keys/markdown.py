@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, number
+from .base import VERDICTS, KeyPrinter, decimals, fixed, number
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -60,7 +60,7 @@ class MarkdownKeyPrinter(KeyPrinter):
         forward = table(["node", "value"], [[name, number(v)] for name, v in question.forward.items()])
         partials = table(
             ["partial", "value", "exact"],
-            [[f"∂/∂{name}", number(question.values[name]), f"{question.exact[name]:.4f}"] for name in question.values],
+            [[f"∂/∂{name}", number(question.values[name]), fixed(question.exact[name])] for name in question.values],
         )
         parts = [self._heading(question.id, question.text), f"Forward pass ({mode}):", forward, "Backward pass:", partials]
         if question.kinks:

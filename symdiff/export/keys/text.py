@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, number
+from .base import VERDICTS, KeyPrinter, decimals, fixed, number
 
 
 def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
@@ -50,7 +50,7 @@ class TextKeyPrinter(KeyPrinter):
         mode = "exact" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}"
         forward = table([("node", "value"), *((name, number(v)) for name, v in question.forward.items())])
         partial_rows = [("partial", "value", "exact")]
-        partial_rows += [(f"∂/∂{name}", number(question.values[name]), f"{question.exact[name]:.4f}") for name in question.values]
+        partial_rows += [(f"∂/∂{name}", number(question.values[name]), fixed(question.exact[name])) for name in question.values]
         lines = [self._heading(question.id, question.text), f"  forward ({mode}):", forward, "  backward:", table(partial_rows)]
         if question.kinks:
             lines.append("  at a kink: " + "; ".join(question.kinks))
