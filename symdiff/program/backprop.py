@@ -117,11 +117,25 @@ def number(expr: sp.Basic, what: str) -> sp.Expr:
 
 
 def _finite(value: object, what: str) -> object:
-    """A NumPy value of the matrix form, or the error ``number`` gives in component form where it is not finite."""
-    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
-        raise EvaluationError(f"{what} has no finite real value here ({format_value(value)})",
-                              hint="check the values given with --at")
+    """A NumPy value of the matrix form if every entry is a finite double, else an error saying which it is not."""
+    with np.errstate(all="ignore"):
+        array = np.asarray(value, dtype=float)
+    if np.isnan(array).any():
+        raise EvaluationError(f"{what} has no real value here (nan)", hint="check the values given with --at")
+    if np.isinf(array).any():
+        raise EvaluationError(
+            f"{what} is infinite here: undefined at these values, or beyond ±1.8e308, the range of the doubles "
+            "matrix form computes with",
+            hint="check the values given with --at; with the shapes as numbers (--shape) component form computes exactly",
+        )
     return value
+
+
+def _all_finite(values: dict[str, object], prefix: str) -> dict[str, object]:
+    """``values`` if each is finite (see ``_finite``), named ``prefix`` + its name in the error."""
+    for name, value in values.items():
+        _finite(value, prefix + name)
+    return values
 
 
 # --- component form: exact ------------------------------------------------------
@@ -260,25 +274,10 @@ def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Seq
         with np.errstate(all="ignore"):
             return _finite(compile_expr(upstream[symbol])(env), f"∂{output}/∂{symbol}")
 
-    forward = _finite({node.name: env[node.symbol] for node in graph.nodes}, "")
-    gradients = _finite({name: raw(graph.symbols[name]) for name in wrt}, f"∂{output}/∂")
-    nodes_up = _finite({node.name: raw(node.symbol) for node in graph.nodes}, f"∂{output}/∂")
+    forward = _all_finite({node.name: env[node.symbol] for node in graph.nodes}, "")
+    gradients = _all_finite({name: raw(graph.symbols[name]) for name in wrt}, f"∂{output}/∂")
+    nodes_up = _all_finite({node.name: raw(node.symbol) for node in graph.nodes}, f"∂{output}/∂")
     return Backprop(output, rounding, inputs, forward, gradients, nodes_up, _array_kinks(graph, evaluate), env)
-
-
-def _finite(values: dict[str, object], prefix: str) -> dict[str, object]:
-    """``values`` if every entry is a finite double: matrix form has no exact value to print past the range."""
-    for name, value in values.items():
-        with np.errstate(all="ignore"):
-            array = np.asarray(value, dtype=float)
-        if np.isnan(array).any():
-            raise EvaluationError(f"{prefix}{name} has no real value here (nan)", hint="check the values given with --at")
-        if np.isinf(array).any():
-            raise EvaluationError(
-                f"{prefix}{name} overflows here: beyond ±1.8e308, the range of the doubles matrix form computes with",
-                hint="declare the shapes as numbers with --shape (component form computes exactly), or give smaller values",
-            )
-    return values
 
 
 def run_backprop(
