@@ -23,6 +23,11 @@ def target_of(formula: Formula, name: str) -> sp.Basic:
     """The SymPy object to differentiate by; an error with a suggestion if ``name`` is unknown."""
     if name in formula.symbols:
         return formula.symbols[name]
+    if name in formula.typing.sizes:
+        raise SymdiffError(
+            f"'{name}' is a dimension: where the formula uses it as a number it is that size, not a variable",
+            hint="differentiate by a variable; to treat it as one, give the dimension another name",
+        )
     known = sorted(formula.variables)
     raise SymdiffError(
         f"'{name}' does not occur in the formula",
@@ -35,13 +40,18 @@ def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: froze
 
     ``symmetric`` names matrices declared symmetric (checked by
     ``conventions.symmetric_names``): their transposes are written as
-    themselves, and the gradient by one of them is the symmetric gradient.
+    themselves, and the gradient by one of them is the symmetric gradient;
+    an off-diagonal entry of one (``X12``) is one variable with its mirror
+    (``X21``), so the partial by it is the sum of the two partials.
     """
     target = target_of(formula, name)
     if isinstance(value, sp.Tuple):
         return sp.Tuple(*(differentiate(formula, item, name, symmetric) for item in value))
     if formula.form == "component":
         result = components.derivative(value, target)
+        mirror = conventions.mirror_entry(formula, target, symmetric)
+        if mirror is not None:
+            result = result + components.derivative(value, mirror)
     else:
         result = tidy(_matrix_form(recognise(value), target))
     result = conventions.impose_symmetry(formula, result, symmetric)

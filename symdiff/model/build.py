@@ -78,9 +78,11 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
 class Builder:
     """Turns syntax nodes into SymPy, one method per node type."""
 
-    def __init__(self, text: str, symbols: dict[str, sp.Basic]) -> None:
+    def __init__(self, text: str, symbols: dict[str, sp.Basic], sizes: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.symbols = symbols
+        self.sizes = sizes
+        """Dimension names used as numbers (``Typing.sizes``): each builds as its dim symbol."""
 
     def build(self, node: ast.Node) -> sp.Basic:
         return getattr(self, "build_" + type(node).__name__)(node)
@@ -89,6 +91,8 @@ class Builder:
         return sp.Rational(node.value.numerator, node.value.denominator)
 
     def build_Name(self, node: ast.Name) -> sp.Basic:
+        if node.id in self.sizes:
+            return dim_symbol(node.id)
         return sp.pi if node.id == "pi" else self.symbols[node.id]
 
     def build_Neg(self, node: ast.Neg) -> sp.Basic:
