@@ -24,6 +24,27 @@ MAX_LITERAL_DIGITS = 100
 MAX_MAGNITUDE_DIGITS = 1_000
 """Most decimal digits of any number formed from constants (``10**10**10`` is refused)."""
 
+def digits(number: int) -> int:
+    """At least the number of decimal digits of ``number`` (from its bit length: no conversion to text)."""
+    return abs(number).bit_length() * 30103 // 100000 + 1
+
+
+def largest_constant(value: object, levels: int = 3) -> int:
+    """Digits of the largest numerator or denominator among the numbers in the top ``levels`` of ``value``.
+
+    A constant combined by an operation (10^999 * 10^999, 2*(x + y)) is at
+    the top of its result or at most two levels down, in explicit matrices
+    one more, so looking there bounds constants as they are made.
+    """
+    numerator, denominator = getattr(value, "p", None), getattr(value, "q", None)
+    if isinstance(numerator, int) and isinstance(denominator, int):
+        return max(digits(numerator), digits(denominator))
+    if levels == 0:
+        return 0
+    parts = value if getattr(value, "is_Matrix", False) and hasattr(value, "__iter__") else getattr(value, "args", ())
+    return max((largest_constant(part, levels - 1) for part in parts), default=0)
+
+
 MAX_EXPONENT = 10_000
 """Largest absolute integer exponent on a non-constant base (``x**(10**10)`` is refused)."""
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import SymdiffError, did_you_mean
+from .. import limits
+from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
+from ..model.build import UNDEFINED
 from . import components, conventions, forward, matrix
 from .recognise import recognise
 from .tidy import tidy
@@ -57,7 +59,23 @@ def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: froze
     result = conventions.impose_symmetry(formula, result, symmetric)
     if name in symmetric and not getattr(value, "is_Matrix", False):
         result = conventions.symmetric_gradient(formula, result, symmetric)
+    _check_constants(result, name)
+    if result.has(*UNDEFINED):
+        raise SymdiffError(
+            f"the derivative by {name} is undefined for every value of the variables (it divides by zero)",
+            hint="check the formula: the derivative is taken where the formula is not differentiable",
+        )
     return result
+
+
+def _check_constants(result: sp.Basic, name: str) -> None:
+    """Differentiating multiplies constants (exp(c*x) twice gives c²): refuse one beyond the limit."""
+    largest = max((limits.largest_constant(number, 0) for number in result.atoms(sp.Rational)), default=0)
+    if largest > limits.MAX_MAGNITUDE_DIGITS:
+        raise LimitError(
+            f"number too large: the derivative by {name} has a constant of more than {limits.MAX_MAGNITUDE_DIGITS} digits",
+            hint="use smaller constants",
+        )
 
 
 def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:
