@@ -7,6 +7,7 @@ worked on until memory or patience runs out.
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -48,11 +49,41 @@ def largest_constant(value: object, levels: int = 3) -> int:
 MAX_EXPONENT = 10_000
 """Largest absolute integer exponent on a non-constant base (``x**(10**10)`` is refused)."""
 
+MAX_PROGRAM_DEPTH = 1_000
+"""Deepest nesting of a program with its definitions substituted into each other (400 definitions
+``b_i = sin(b_{i-1})`` nest 401 deep: each is shallow, the chain is not)."""
+
+FRAMES_PER_LEVEL = 15
+"""Python stack frames SymPy may need per level of nesting (it recurses through expressions)."""
+
 MAX_COMPONENTS = 400
 """Most entries of one name in component form (concrete dims); use symbolic dims beyond."""
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 """Wall-clock bound on one command (``symdiff --timeout SECONDS``; 0 turns it off)."""
+
+
+@contextmanager
+def nesting(depth: int, what: str) -> Iterator[None]:
+    """Room on Python's stack for work on expressions ``depth`` levels deep, and a ``LimitError``
+    naming ``what`` (never a ``RecursionError``) if even that is not enough.
+
+    SymPy recurses through expressions, so a long chain of definitions
+    substituted into each other needs more than Python's default 1,000
+    frames; ``depth`` is at most ``MAX_PROGRAM_DEPTH``, which bounds the stack used.
+    """
+    previous = sys.getrecursionlimit()
+    needed = previous + FRAMES_PER_LEVEL * depth
+    sys.setrecursionlimit(max(previous, needed))
+    try:
+        yield
+    except RecursionError:
+        raise LimitError(
+            f"{what} is nested too deeply to process",
+            hint="split it into smaller parts",
+        ) from None
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 class _OutOfTime(BaseException):

@@ -3,6 +3,8 @@ long programs and combined constants. Every derivative is checked against centra
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -103,7 +105,7 @@ def test_dim_used_as_a_number_cli():
     [
         ("det(2*B)", "B", None),
         ("x.T*(A + n*eye(n))*x", "x", None),
-        ("x.T*(A + n*eye(n))*x", "x", None),
+        ("x.T*(A + n*eye(n))*x", "A", None),
         ("sum(exp(m*W*x))", "W", {"W": ("m", "k")}),
         ("det(2*B)", "B", {"B": ("m", "m")}),
     ],
@@ -137,3 +139,107 @@ def test_shape_dims_that_are_not_ascii_numbers_or_names(spec, caret):
     assert done.exit_code == 2, done.output
     assert "bad dimension" in done.output and "internal error" not in done.output
     assert f"  {spec}\n{caret}\n" in done.output
+
+
+# --- 3. formulas undefined everywhere are errors ------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "args, message, caret",
+    [
+        (["(0*A)^-1", "--wrt", "A11", "--shape", "A=2,2"], "determinant is 0 for every value", "^^^^^^^^"),
+        (["(0*A)^-1", "--wrt", "A"], "never invertible: the matrix is zero", "^^^^^^^^"),
+        (["t/(x-x)", "--wrt", "t"], "undefined for every value of the variables", "^^^^^^^"),
+        (["inv(0*A)*x", "--wrt", "x"], "never invertible: the matrix is zero", "^^^^^^^^"),
+        (["inv(A - A)", "--wrt", "A11", "--shape", "A=2,2"], "determinant is 0 for every value", "^^^^^^^^^^"),
+        (["inv([[x, y], [2*x, 2*y]])", "--wrt", "x"], "determinant is 0 for every value", "^" * 25),
+        (["log(det(u*v.T))", "--wrt", "u", "--shape", "u=3", "--shape", "v=3"], "undefined for every value", "^" * 15),
+        (["log(det(u*v.T))", "--wrt", "u", "--shape", "u=n", "--shape", "v=n"], "outer product of vectors", "    ^^^^^^^^^^"),
+        (["x.T*inv(2*u*v.T)*x", "--wrt", "x", "--shape", "u=n", "--shape", "v=n"], "outer product", "    ^^^^^^^^^^^^"),
+        (["log(x - x)", "--wrt", "x"], "undefined for every value", "^^^^^^^^^^"),
+        (["0/0*x", "--wrt", "x"], "undefined for every value", "^^^"),
+    ],
+)
+def test_undefined_everywhere_is_an_error(args, message, caret):
+    done = run("derive", *args)
+    assert done.exit_code == 2, done.output
+    assert message in done.output
+    assert "\n  " + caret + "\n" in done.output
+    assert not re.search(r"\b(zoo|nan|oo)\b", done.output)
+
+
+def test_determinant_of_a_zero_matrix_is_zero():
+    result = assert_matches_finite_differences("log(det(0*A) + t^2 + 1)", "t")
+    assert result.text == "2*t/(t^2 + 1)"
+
+
+def test_a_singular_point_is_not_undefined_everywhere():
+    """inv(A) is singular somewhere but not everywhere: still derived, and by finite differences."""
+    assert_matches_finite_differences("x.T*inv(A)*x", "x")
+    assert_matches_finite_differences("log(det([[x, 0.1], [0.1, y]]))", "x", positive=True)
+
+
+# --- 5. long chains of definitions --------------------------------------------------------------------------
+
+CHAIN = "b0 = x; " + "; ".join(f"b{i} = sin(b{i - 1})" for i in range(1, 401))
+
+
+def test_chain_of_400_definitions_derives_and_evaluates():
+    program = symdiff.program(CHAIN)
+    result = program.derive("x")
+    assert result.text.count("cos(") == 400
+    x, values = 0.5, []
+    for _ in range(400):
+        values.append(x)
+        x = np.sin(x)
+    expected = np.prod(np.cos(values))
+    assert result.evaluate(x=0.5) == pytest.approx(expected, rel=1e-9)
+
+    def output(x: float) -> float:
+        for _ in range(400):
+            x = np.sin(x)
+        return x
+
+    assert (output(0.5 + STEP) - output(0.5 - STEP)) / (2 * STEP) == pytest.approx(expected, rel=1e-5)
+
+
+def test_chain_of_400_definitions_on_the_command_line(tmp_path):
+    path = tmp_path / "chain.txt"
+    path.write_text(CHAIN)
+    done = run("derive", f"@{path}", "--wrt", "x")
+    assert done.exit_code == 0, done.output
+    assert done.output.count("cos(") == 400
+
+
+def test_a_chain_nested_beyond_the_limit_names_its_length():
+    deep = "b0 = x; " + "; ".join(f"b{i} = exp(exp(exp(exp(exp(exp(exp(exp(exp(exp(b{i - 1}))))))))))"
+                                  for i in range(1, 120))
+    with pytest.raises(symdiff.LimitError, match="b119 is a chain of 120 definitions that nest 1191 levels deep"):
+        symdiff.program(deep)
+    done = run("derive", deep, "--wrt", "x")
+    assert done.exit_code == 2 and "chain of 120 definitions" in done.output
+    assert "internal error" not in done.output and "too deeply nested" not in done.output
+
+
+# --- 6. constants bounded as they are combined --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "formula, caret",
+    [
+        ("x*(10^999)*(10^999)*(10^999)", "^" * 19),
+        ("x/(10^999)/(10^999)", "^" * 19),
+        ("[x, y]*(10^999)*(10^999)", "^" * 24),
+        ("(10^999*x)^10", "^" * 13),
+        ("exp(x*10^600*10^600)", "    " + "^" * 15),
+    ],
+)
+def test_combined_constants_are_bounded(formula, caret):
+    done = run("derive", formula, "--wrt", "x")
+    assert done.exit_code == 2, done.output
+    assert "number too large: these constants combine to more than 1000 digits" in done.output
+    assert "\n  " + caret + "\n" in done.output
+
+
+def test_derivative_constants_are_bounded():
+    done = run("derive", "exp(10^600*x)", "--wrt", "x", "--wrt", "x")
+    assert done.exit_code == 2 and "a constant of more than 1000 digits" in done.output
+    assert run("derive", "x*(10^999)*(10^-999)", "--wrt", "x").output.strip() == "1"

@@ -531,7 +531,7 @@ def _sizes(
                 f"{node.id} is a dimension, so it cannot also be a variable ({describe(shapes[node.id])})",
                 text,
                 node.span,
-                f"a dimension used as a number is its size; rename the variable or the dimension",
+                "a dimension used as a number is its size; rename the variable or the dimension",
             )
         sizes.add(node.id)
     return frozenset(sizes)
