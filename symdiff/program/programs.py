@@ -9,6 +9,7 @@ in terms of the intermediates unless asked to expand them away.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from functools import cached_property, wraps
 from typing import Any, TypeVar
@@ -104,6 +105,11 @@ class Program:
         self.depth, self.described = _nesting(text, parsed)
         with limits.nesting(self.depth, self.described):
             self._read(text, parsed, shapes, syntax, of, declared)
+
+    def nesting(self) -> AbstractContextManager[None]:
+        """Stack room for work on this program's expressions outside its methods (checking options
+        numerically), and a ``LimitError`` rather than a ``RecursionError`` (``limits.nesting``)."""
+        return limits.nesting(self.depth, self.described)
 
     def _read(self, text: str, parsed: tuple[ast.Definition, ...] | ast.Node, shapes: ShapeSpec | None,
               syntax: Syntax, of: str | None, declared: dict[str, Shape]) -> None:
