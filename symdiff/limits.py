@@ -7,6 +7,7 @@ worked on until memory or patience runs out.
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,8 +25,36 @@ MAX_LITERAL_DIGITS = 100
 MAX_MAGNITUDE_DIGITS = 1_000
 """Most decimal digits of any number formed from constants (``10**10**10`` is refused)."""
 
+def digits(number: int) -> int:
+    """At least the number of decimal digits of ``number`` (from its bit length: no conversion to text)."""
+    return abs(number).bit_length() * 30103 // 100000 + 1
+
+
+def largest_constant(value: object, levels: int = 3) -> int:
+    """Digits of the largest numerator or denominator among the numbers in the top ``levels`` of ``value``.
+
+    A constant combined by an operation (10^999 * 10^999, 2*(x + y)) is at
+    the top of its result or at most two levels down, in explicit matrices
+    one more, so looking there bounds constants as they are made.
+    """
+    numerator, denominator = getattr(value, "p", None), getattr(value, "q", None)
+    if isinstance(numerator, int) and isinstance(denominator, int):
+        return max(digits(numerator), digits(denominator))
+    if levels == 0:
+        return 0
+    parts = value if getattr(value, "is_Matrix", False) and hasattr(value, "__iter__") else getattr(value, "args", ())
+    return max((largest_constant(part, levels - 1) for part in parts), default=0)
+
+
 MAX_EXPONENT = 10_000
 """Largest absolute integer exponent on a non-constant base (``x**(10**10)`` is refused)."""
+
+MAX_PROGRAM_DEPTH = 1_000
+"""Deepest nesting of a program with its definitions substituted into each other (400 definitions
+``b_i = sin(b_{i-1})`` nest 401 deep: each is shallow, the chain is not)."""
+
+FRAMES_PER_LEVEL = 15
+"""Python stack frames SymPy may need per level of nesting (it recurses through expressions)."""
 
 MAX_COMPONENTS = 400
 """Most entries of one name in component form (concrete dims); use symbolic dims beyond."""
@@ -44,6 +73,29 @@ MAX_FORMULA_FILE_BYTES = 4 * MAX_INPUT_CHARS
 
 MAX_WORKSHEET_BYTES = 1_000_000
 """Largest worksheet file read (``symdiff solve``); the bundled ones are under 10 kB."""
+
+
+@contextmanager
+def nesting(depth: int, what: str) -> Iterator[None]:
+    """Room on Python's stack for work on expressions ``depth`` levels deep, and a ``LimitError``
+    naming ``what`` (never a ``RecursionError``) if even that is not enough.
+
+    SymPy recurses through expressions, so a long chain of definitions
+    substituted into each other needs more than Python's default 1,000
+    frames; ``depth`` is at most ``MAX_PROGRAM_DEPTH``, which bounds the stack used.
+    """
+    previous = sys.getrecursionlimit()
+    needed = previous + FRAMES_PER_LEVEL * depth
+    sys.setrecursionlimit(max(previous, needed))
+    try:
+        yield
+    except RecursionError:
+        raise LimitError(
+            f"{what} is nested too deeply to process",
+            hint="split it into smaller parts",
+        ) from None
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 class _OutOfTime(BaseException):

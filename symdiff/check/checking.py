@@ -113,8 +113,9 @@ def check(
     arguments.syntax(syntax)
     options, of = arguments.texts(options, "options"), arguments.name_or_none(of, "of")
     asked = Question(question, wrt, shapes, syntax, of)
-    return CheckResult(question, of, wrt if isinstance(wrt, str) else tuple(wrt), asked.result,
-                       tuple(check_option(asked, text) for text in options))
+    with asked.program.nesting():
+        checked = tuple(check_option(asked, text) for text in options)
+    return CheckResult(question, of, wrt if isinstance(wrt, str) else tuple(wrt), asked.result, checked)
 
 
 def check_option(question: Question, text: str) -> OptionCheck:

@@ -128,8 +128,22 @@ def parse_shape(spec: str) -> tuple[str, tuple[int | str, ...]]:
         )
     if dims == "scalar":
         return name, ()
-    parsed = tuple(int(d) if d.strip().isdigit() else d.strip() for d in dims.split(","))
-    return name, parsed
+    start = spec.index("=") + 1
+    parsed: list[int | str] = []
+    for piece in spec[start:].split(","):
+        dim = piece.strip()
+        if dim.isascii() and dim.isdigit():
+            parsed.append(int(dim))
+        elif dim.isidentifier() and dim[0].isalpha():
+            parsed.append(dim)
+        else:
+            offset = start + len(piece) - len(piece.lstrip())
+            raise SymdiffError(
+                f"bad dimension {dim!r} in --shape", spec, (offset, offset + max(len(dim), 1)),
+                "dimensions are positive integers in ASCII digits or names such as n, d: --shape A=n,3",
+            )
+        start += len(piece) + 1
+    return name, tuple(parsed)
 
 
 def shapes_option(specs: tuple[str, ...]) -> dict[str, tuple[int | str, ...]]:

@@ -25,7 +25,8 @@ from .programs import derive_program, program_derive_options, read_source
                    "Jacobians and derivatives by a scalar are transposed. Default: a gradient has the variable's "
                    "shape, J[i, j] = df_i/dx_j.")
 @click.option("--symmetric", "symmetric", multiple=True, metavar="X",
-              help="Declare the square matrix X symmetric: X.T is X, and the gradient by X is (G + G.T)/2.")
+              help="Declare the square matrix X symmetric: X.T is X, the gradient by X is (G + G.T)/2, "
+                   "and X12 is X21 (--wrt X12 moves both).")
 @program_derive_options
 def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str, syntax: str,
            layout: str | None, symmetric: tuple[str, ...], **program) -> None:

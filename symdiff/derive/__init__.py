@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import SymdiffError, did_you_mean
+from .. import limits
+from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
+from ..model.build import UNDEFINED
 from . import components, conventions, forward, matrix
 from .recognise import recognise
 from .tidy import tidy
@@ -23,6 +25,11 @@ def target_of(formula: Formula, name: str) -> sp.Basic:
     """The SymPy object to differentiate by; an error with a suggestion if ``name`` is unknown."""
     if name in formula.symbols:
         return formula.symbols[name]
+    if name in formula.typing.sizes:
+        raise SymdiffError(
+            f"'{name}' is a dimension: where the formula uses it as a number it is that size, not a variable",
+            hint="differentiate by a variable; to treat it as one, give the dimension another name",
+        )
     known = sorted(formula.variables)
     raise SymdiffError(
         f"'{name}' does not occur in the formula",
@@ -35,19 +42,40 @@ def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: froze
 
     ``symmetric`` names matrices declared symmetric (checked by
     ``conventions.symmetric_names``): their transposes are written as
-    themselves, and the gradient by one of them is the symmetric gradient.
+    themselves, and the gradient by one of them is the symmetric gradient;
+    an off-diagonal entry of one (``X12``) is one variable with its mirror
+    (``X21``), so the partial by it is the sum of the two partials.
     """
     target = target_of(formula, name)
     if isinstance(value, sp.Tuple):
         return sp.Tuple(*(differentiate(formula, item, name, symmetric) for item in value))
     if formula.form == "component":
         result = components.derivative(value, target)
+        mirror = conventions.mirror_entry(formula, target, symmetric)
+        if mirror is not None:
+            result = result + components.derivative(value, mirror)
     else:
         result = tidy(_matrix_form(recognise(value), target))
     result = conventions.impose_symmetry(formula, result, symmetric)
     if name in symmetric and not getattr(value, "is_Matrix", False):
         result = conventions.symmetric_gradient(formula, result, symmetric)
+    _check_constants(result, name)
+    if result.has(*UNDEFINED):
+        raise SymdiffError(
+            f"the derivative by {name} is undefined for every value of the variables (it divides by zero)",
+            hint="check the formula: the derivative is taken where the formula is not differentiable",
+        )
     return result
+
+
+def _check_constants(result: sp.Basic, name: str) -> None:
+    """Differentiating multiplies constants (exp(c*x) twice gives c²): refuse one beyond the limit."""
+    largest = max((limits.largest_constant(number, 0) for number in result.atoms(sp.Rational)), default=0)
+    if largest > limits.MAX_MAGNITUDE_DIGITS:
+        raise LimitError(
+            f"number too large: the derivative by {name} has a constant of more than {limits.MAX_MAGNITUDE_DIGITS} digits",
+            hint="use smaller constants",
+        )
 
 
 def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:

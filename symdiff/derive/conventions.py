@@ -14,6 +14,12 @@ one matrix in the space of symmetric matrices with df = tr(sym(G)ᵀ dX) for
 every symmetric dX. (The Matrix Cookbook's G + Gᵀ - diag(diag(G)) is the
 vector of partials by the independent entries instead; it does not satisfy
 that identity and gradient steps along it are not steepest descent.)
+
+A component of a symmetric matrix is one variable with its mirror: X12 and X21
+are both the entry that moves when either does, so ∂f/∂X12 is the partial by
+that one variable, ∂f/∂X12 + ∂f/∂X21 taken as if they were free. Off the
+diagonal it is twice entry (1, 2) of the symmetric gradient (it is the
+Cookbook's entry); on the diagonal the two agree.
 """
 
 from __future__ import annotations
@@ -82,6 +88,18 @@ def impose_symmetry(formula: Formula, value: sp.Basic, symmetric: frozenset[str]
         else:
             replacements.update({X.T: X, sp.Inverse(X).T: sp.Inverse(X), sp.Inverse(X.T): sp.Inverse(X)})
     return tidy(value.xreplace(replacements)) if replacements else value
+
+
+def mirror_entry(formula: Formula, target: sp.Basic, symmetric: frozenset[str]) -> sp.Basic | None:
+    """X21 for the target X12 of a matrix X declared symmetric (the same variable); else None."""
+    for name in symmetric:
+        X = formula.symbols[name]
+        if isinstance(X, sp.MatrixBase):
+            for i in range(X.rows):
+                for j in range(X.cols):
+                    if i != j and X[i, j] == target:
+                        return X[j, i]
+    return None
 
 
 def symmetric_gradient(formula: Formula, gradient: sp.Basic, symmetric: frozenset[str]) -> sp.Basic:

@@ -67,7 +67,7 @@ def formula(
         tree = read(text, syntax, frozenset(declared))
         typing = infer(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
-        expr = Builder(text, symbols).build(tree)
+        expr = Builder(text, symbols, typing.sizes).build(tree)
     except SymdiffError as exc:
         raise exc.at(text) from None
     return Formula(text, tree, typing, symbols, expr)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from .. import limits
-from ..errors import LimitError, UnsupportedError
+from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
 from ..parse.vocabulary import DIMENSIONED
 from .functions import SCALAR_FUNCTIONS
@@ -78,17 +78,41 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
 class Builder:
     """Turns syntax nodes into SymPy, one method per node type."""
 
-    def __init__(self, text: str, symbols: dict[str, sp.Basic]) -> None:
+    def __init__(self, text: str, symbols: dict[str, sp.Basic], sizes: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.symbols = symbols
+        self.sizes = sizes
+        """Dimension names used as numbers (``Typing.sizes``): each builds as its dim symbol."""
 
     def build(self, node: ast.Node) -> sp.Basic:
-        return getattr(self, "build_" + type(node).__name__)(node)
+        try:
+            value = getattr(self, "build_" + type(node).__name__)(node)
+        except SymdiffError as exc:
+            raise exc.at(self.text, node.span) from None  # type: ignore[attr-defined]
+        if isinstance(node, ast.Name | ast.Number):
+            return value
+        if limits.largest_constant(value) > limits.MAX_MAGNITUDE_DIGITS:
+            raise LimitError(
+                f"number too large: these constants combine to more than {limits.MAX_MAGNITUDE_DIGITS} digits",
+                self.text,
+                node.span,  # type: ignore[attr-defined]
+                "use smaller constants",
+            )
+        if is_undefined(value):
+            raise SymdiffError(
+                "this is undefined for every value of the variables (a division by zero, or a log of zero)",
+                self.text,
+                node.span,  # type: ignore[attr-defined]
+                "check the formula: what is divided by or taken the log of is zero whatever the variables are",
+            )
+        return value
 
     def build_Number(self, node: ast.Number) -> sp.Basic:
         return sp.Rational(node.value.numerator, node.value.denominator)
 
     def build_Name(self, node: ast.Name) -> sp.Basic:
+        if node.id in self.sizes:
+            return dim_symbol(node.id)
         return sp.pi if node.id == "pi" else self.symbols[node.id]
 
     def build_Neg(self, node: ast.Neg) -> sp.Basic:
@@ -135,6 +159,8 @@ class Builder:
             return _entrywise(lambda t: t**exponent, base)
         if is_explicit(base) and exponent < 0 and rows > MAX_EXPLICIT_INVERSE:
             raise _too_big("inverse", rows)
+        if exponent < 0:
+            _invertible(base)
         return base**exponent
 
 
@@ -156,6 +182,49 @@ def _check_power(base: sp.Basic, exponent: sp.Basic, text: str, node: ast.Binary
     elif size > limits.MAX_EXPONENT:
         raise LimitError(
             f"exponent larger than {limits.MAX_EXPONENT}", text, node.span, "use a smaller exponent"
+        )
+
+
+UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+"""What SymPy makes of 1/0, 0/0 and log(0): no formula symdiff reads has them unless it is undefined."""
+
+
+def is_undefined(value: object, levels: int = 3) -> bool:
+    """True if the top ``levels`` of ``value`` hold 1/0, 0/0 or log(0) (they rise to the top as it is built)."""
+    if value in UNDEFINED:
+        return True
+    if levels == 0:
+        return False
+    parts = value if isinstance(value, sp.MatrixBase) else getattr(value, "args", ())
+    return any(is_undefined(part, levels - 1) for part in parts)
+
+
+def rank_deficiency(value: sp.Basic) -> str | None:
+    """Why the square matrix expression ``value`` is singular by construction, or None if it is not provably so."""
+    if isinstance(value, sp.ZeroMatrix):
+        return "the matrix is zero"
+    if isinstance(value, sp.MatMul) and value.shape[0] != 1:
+        factors = [f for f in value.args if getattr(f, "is_Matrix", False)]
+        if any(f.shape[1] == 1 for f in factors[:-1]):
+            return "the matrix is an outer product of vectors, of rank one"
+    return None
+
+
+def _invertible(value: sp.Basic) -> None:
+    """Refuse the inverse of a matrix that is singular whatever the variables are."""
+    if is_explicit(value):
+        if sp.expand(value.det()) == 0:
+            raise SymdiffError(
+                "the inverse of a matrix whose determinant is 0 for every value of the variables",
+                hint="this matrix is never invertible; check the formula",
+            )
+        return
+    why = rank_deficiency(value)
+    if why is not None:
+        raise SymdiffError(
+            f"the inverse of a matrix that is not invertible (for any size above 1): {why}"
+            if "rank one" in why else f"the inverse of a matrix that is never invertible: {why}",
+            hint="check the formula; an inverse needs a matrix of full rank",
         )
 
 
@@ -232,11 +301,19 @@ def _softmax(value: sp.Basic) -> sp.Basic:
 
 def _square_op(what: str, method: str, node_type: Callable) -> Callable:
     def build(value: sp.Basic) -> sp.Basic:
-        if not is_explicit(value):
-            return node_type(value)
-        if value.shape[0] > MAX_EXPLICIT_INVERSE:
+        if is_explicit(value) and value.shape[0] > MAX_EXPLICIT_INVERSE:
             raise _too_big(what, value.shape[0])
-        return getattr(value, method)()
+        if method == "inv":
+            _invertible(value)
+        elif not is_explicit(value) and isinstance(value, sp.ZeroMatrix):
+            return sp.S.Zero
+        elif not is_explicit(value) and rank_deficiency(value) is not None:
+            raise UnsupportedError(
+                "this determinant is 0 for every size above 1 but not for size 1: "
+                f"{rank_deficiency(value)}",
+                hint="write 0 if the size is above 1, or the scalar it is for size 1",
+            )
+        return getattr(value, method)() if is_explicit(value) else node_type(value)
 
     return build
 

@@ -71,6 +71,8 @@ class Typing:
     result: Shape | tuple[Shape, ...]
     """The shape of the whole formula; a tuple formula has a tuple of shapes."""
     is_tuple: bool = False
+    sizes: frozenset[str] = frozenset()
+    """Dimension names the formula uses as numbers (``n`` in ``n*eye(n)``): each is that size, not a variable."""
 
     @property
     def concrete(self) -> bool:
@@ -467,7 +469,8 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     dimensions = {
         arg for node in tree.walk() if isinstance(node, ast.Call) and node.func in DIMENSIONED for arg in node.args
     }
-    used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and node not in dimensions}
+    arguments = {id(arg) for arg in dimensions}  # by identity: n in eye(n) equals the name n elsewhere
+    used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments}
     bold = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.bold}
     inf = _Inference(text, latex)
     for name in sorted(used | set(declared)):
@@ -492,6 +495,9 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
         return term
 
     shapes = {name: tuple(final(d) for d in shape) for name, shape in inf.names.items()}  # type: ignore[union-attr]
+    sizes = _sizes(tree, text, shapes, declared, {arg.id for arg in dimensions if isinstance(arg, ast.Name)})
+    for name in sizes:
+        del shapes[name]
     components = _components(shapes, declared, used)
     for name in components:
         shapes.pop(name, None)
@@ -503,8 +509,32 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
             )
     result_shapes = tuple(tuple(final(d) for d in shape) for shape in results)
     if isinstance(tree, ast.Tuple):
-        return Typing(shapes, components, result_shapes, is_tuple=True)
-    return Typing(shapes, components, result_shapes[0])
+        return Typing(shapes, components, result_shapes, is_tuple=True, sizes=sizes)
+    return Typing(shapes, components, result_shapes[0], sizes=sizes)
+
+
+def _sizes(
+    tree: ast.Node, text: str, shapes: Mapping[str, Shape], declared: Mapping[str, Shape], dimensions: set[str]
+) -> frozenset[str]:
+    """The names used both as a dimension and as a number (``n`` in ``n*eye(n)``): the number is the size.
+
+    A dimension cannot also be a variable: declaring one, or using it as an
+    array, is an error pointing at the name.
+    """
+    dims = dimensions | {d for shape in shapes.values() for d in shape if isinstance(d, str)}
+    sizes = set()
+    for node in tree.walk():
+        if not (isinstance(node, ast.Name) and node.id in dims and node.id in shapes):
+            continue
+        if node.id in declared or shapes[node.id] != ():
+            raise ShapeError(
+                f"{node.id} is a dimension, so it cannot also be a variable ({describe(shapes[node.id])})",
+                text,
+                node.span,
+                "a dimension used as a number is its size; rename the variable or the dimension",
+            )
+        sizes.add(node.id)
+    return frozenset(sizes)
 
 
 def _components(

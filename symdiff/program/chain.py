@@ -39,7 +39,8 @@ def dependents(graph: Graph, target: sp.Basic) -> set[sp.Basic]:
 def uses(graph: Graph, expr: sp.Basic, candidates: set[sp.Basic]) -> list[sp.Basic]:
     """The candidates ``expr`` refers to directly, in definition order (inputs last)."""
     order = list(graph.scalar_nodes)
-    present = [c for c in candidates if expr.has(c)]
+    free = expr.free_symbols
+    present = [c for c in candidates if (c in free if isinstance(c, sp.Symbol | sp.MatrixSymbol) else expr.has(c))]
     return sorted(present, key=lambda c: order.index(c) if c in graph.scalar_nodes else len(order))
 
 

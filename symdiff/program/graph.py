@@ -124,6 +124,7 @@ def build_graph(
     (with hints in LaTeX when the program is)."""
     known: dict[str, Shape] = dict(declared)
     components: dict[str, tuple[str, tuple[int, int]]] = {}
+    sizes: set[str] = set()
     for definition in definitions:
         typing = infer(definition.value, text, known, latex)
         if typing.is_tuple:
@@ -141,14 +142,15 @@ def build_graph(
         known.update(typing.shapes)
         known[definition.name] = result
         components.update(typing.components)
+        sizes.update(typing.sizes)
     for name in components:
         known.pop(name, None)
-    typing = Typing(known, components, ())
+    typing = Typing(known, components, (), sizes=frozenset(sizes))
     try:
         symbols = symbol_table(typing)
     except SymdiffError as exc:
         raise exc.at(text) from None
-    builder = Builder(text, symbols)
+    builder = Builder(text, symbols, typing.sizes)
     nodes = []
     for definition in definitions:
         try:

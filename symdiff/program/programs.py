@@ -9,13 +9,15 @@ in terms of the intermediates unless asked to expand them away.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, wraps
+from typing import Any, TypeVar
 
 import sympy as sp
 
-from .. import api, arguments
-from ..errors import SymdiffError, did_you_mean
+from .. import api, arguments, limits
+from ..errors import LimitError, SymdiffError, did_you_mean
 from ..evaluate import compile_for
 from ..model import Formula, Syntax, declarations, formula as read_formula, is_latex
 from ..derive.tidy import tidy
@@ -30,6 +32,19 @@ from .reading import read_program
 from .steps import Derivation, derivation
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _deep(method: Method) -> Method:
+    """Run ``method`` with stack room for the program's nesting (``limits.nesting``): SymPy recurses
+    through expressions, and a long chain of definitions substituted into each other is deep."""
+
+    @wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with limits.nesting(self.depth, self.described):
+            return method(self, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -43,20 +58,40 @@ class ProgramResult(api.Result):
     intermediates: frozenset[sp.Basic] = frozenset()
     expanded: sp.Basic | None = None
     """The same derivative in terms of the inputs only."""
+    depth: int = 0
+    """The program's nesting with its definitions substituted (``Program.depth``)."""
+    described: str = "the program"
 
     @cached_property
+    @_deep
     def text(self) -> str:
         return to_text(self.sympy, self.intermediates)
 
     @cached_property
+    @_deep
     def latex(self) -> str:
         components = {str(entry) for value in self.formula.symbols.values() if isinstance(value, sp.MatrixBase)
                       for entry in value}
         return to_latex(self.sympy, self.intermediates, components=components)
 
     @cached_property
+    @_deep
     def _compiled(self) -> Callable[..., object]:
-        return compile_for(self.formula, self.sympy if self.expanded is None else self.expanded)
+        return _Evaluator(self.depth, self.described,
+                          compile_for(self.formula, self.sympy if self.expanded is None else self.expanded))
+
+
+@dataclass(frozen=True)
+class _Evaluator:
+    """A compiled derivative, called with the program's stack room (its closures nest as deep as it)."""
+
+    depth: int
+    described: str
+    compiled: Callable[..., object]
+
+    @_deep
+    def __call__(self, **values: object) -> object:
+        return self.compiled(**values)
 
 
 class Program:
@@ -68,6 +103,17 @@ class Program:
         of = arguments.name_or_none(of, "of")
         declared = declarations(arguments.shapes(shapes))  # type: ignore[arg-type]
         parsed = read_program(text, syntax, frozenset(declared))
+        self.depth, self.described = _nesting(text, parsed)
+        with limits.nesting(self.depth, self.described):
+            self._read(text, parsed, shapes, syntax, of, declared)
+
+    def nesting(self) -> AbstractContextManager[None]:
+        """Stack room for work on this program's expressions outside its methods (checking options
+        numerically), and a ``LimitError`` rather than a ``RecursionError`` (``limits.nesting``)."""
+        return limits.nesting(self.depth, self.described)
+
+    def _read(self, text: str, parsed: tuple[ast.Definition, ...] | ast.Node, shapes: ShapeSpec | None,
+              syntax: Syntax, of: str | None, declared: dict[str, Shape]) -> None:
         self._bare: Formula | None = None
         if isinstance(parsed, ast.Node):
             if of is not None:
@@ -115,6 +161,7 @@ class Program:
         return self.graph.form
 
     @cached_property
+    @_deep
     def expanded(self) -> Formula:
         """The output as one formula of the inputs (intermediates substituted away)."""
         if self._bare is not None:
@@ -124,10 +171,12 @@ class Program:
         tree = self.graph.by_name[owner].definition.value
         return Formula(self.text, tree, typing, self.graph.symbols, self.graph.expand(self.value))
 
+    @_deep
     def expand(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with intermediates and their components replaced by their definitions, recursively."""
         return self.graph.expand(arguments.instance(expr, sp.Basic, "expr"))  # type: ignore[arg-type]
 
+    @_deep
     def formula(self, text: str, syntax: Syntax = "auto") -> Formula:
         """Another formula (an answer option) read with this program's names and shapes known."""
         shapes = {name: shape for name, shape in self.graph.typing.shapes.items()}
@@ -146,6 +195,7 @@ class Program:
             hint=did_you_mean(name, known) or f"the names in it are {', '.join(known) or 'none'}",
         )
 
+    @_deep
     def derive(
         self, wrt: str | Sequence[str], expand: bool = False, in_terms_of: Sequence[str] | None = None
     ) -> api.Result:
@@ -169,7 +219,7 @@ class Program:
         elif in_terms_of is not None:
             value = self._in_terms_of(value, in_terms_of)
         names = tuple(",".join(step) for step in steps)
-        return ProgramResult(self.expanded, names, value, frozenset(self.graph.owner), full)
+        return ProgramResult(self.expanded, names, value, frozenset(self.graph.owner), full, self.depth, self.described)
 
     def _in_terms_of(self, value: sp.Basic, names: Sequence[str]) -> sp.Basic:
         keep = set(arguments.names(names, "in_terms_of"))
@@ -196,6 +246,7 @@ class Program:
                 hint="name its parts, e.g. b = A*x; f = 0.5*norm(b)**2",
             )
 
+    @_deep
     def backprop(
         self, at: str | Mapping[str, object], wrt: str | Sequence[str] | None = None, round: int | None = None
     ) -> Backprop:
@@ -208,6 +259,7 @@ class Program:
         names = list(self.graph.inputs) if wrt is None else [n for step in api.wrt_steps(wrt) for n in step]
         return run_backprop(self.graph, self.value, self.output, at, names, round)
 
+    @_deep
     def steps(
         self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
     ) -> list[Derivation]:
@@ -221,6 +273,38 @@ class Program:
 
     def __repr__(self) -> str:
         return f"Program({self.text!r}, output={self.output!r})"
+
+
+def _nesting(text: str, parsed: tuple[ast.Definition, ...] | ast.Node) -> tuple[int, str]:
+    """How deep the program nests with its definitions substituted into each other, and what to call it in
+    an error (the longest chain of definitions); a ``LimitError`` beyond ``limits.MAX_PROGRAM_DEPTH``."""
+    if isinstance(parsed, ast.Node):
+        return 0, "the formula"
+    depth: dict[str, int] = {}
+    chain: dict[str, int] = {}
+    for definition in parsed:
+        deepest, longest = 0, 0
+        stack = [(definition.value, 1)]
+        while stack:
+            node, level = stack.pop()
+            if isinstance(node, ast.Name) and node.id in depth:
+                deepest, longest = max(deepest, level - 1 + depth[node.id]), max(longest, chain[node.id])
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in node.children())
+        depth[definition.name], chain[definition.name] = deepest, longest + 1
+    name = max(chain, key=chain.__getitem__)
+    described = f"the program (a chain of {chain[name]} definitions ending in {name}, nested {depth[name]} deep)"
+    deepest = max(depth, key=depth.__getitem__)
+    if depth[deepest] > limits.MAX_PROGRAM_DEPTH:
+        definition = next(d for d in parsed if d.name == deepest)
+        raise LimitError(
+            f"{deepest} is a chain of {chain[deepest]} definitions that nest {depth[deepest]} levels deep "
+            f"when substituted into each other; the limit is {limits.MAX_PROGRAM_DEPTH}",
+            text,
+            definition.span,
+            "split the program into shorter ones, using one's output as the next one's input",
+        )
+    return max(depth.values()), described
 
 
 def _entries(symbol: sp.Basic) -> list[sp.Basic]:
