@@ -99,6 +99,7 @@ METHODS: dict[tuple[str, str], Callable[..., tuple[Callable, dict[str, object]]]
     ("Program", "formula"): lambda key: (_program().formula, {"text": "A.T*b", "syntax": "plain"}),
     ("Program", "target"): lambda key: (_program().target, {"name": "b"}),
     ("Program", "expand"): lambda key: (_program().expand, {"expr": _program().symbols["b1"]}),
+    ("Program", "nesting"): lambda key: (_program().nesting, {}),
     ("Result", "evaluate"): lambda key: (symdiff.derive("x.T*A*x", "x", MATRIX_SHAPES).evaluate, dict(GOOD)),
     ("Result", "lambdify"): lambda key: (symdiff.derive("x.T*A*x", "x", SHAPES).lambdify(), dict(GOOD)),
     ("ProgramResult", "evaluate"): lambda key: (_program().derive("A").evaluate, dict(GOOD)),
