@@ -1,15 +1,17 @@
 r"""The answer key as a standalone LaTeX document (compiles with ``pdflatex -no-shell-escape``).
 
 Worksheet text and options pass through ``tex_safe`` so a worksheet cannot
-run commands in the key; the answers and the chain rule (``align*``) come from
-symdiff's own printers.
+run commands in the key, and the key compiles whatever the worksheet says;
+the answers and the chain rule (``align*``) come from symdiff's own printers,
+with a name's Unicode typeset and past ``MATH_LIMIT`` characters a note in
+their place (the JSON key has them whole).
 """
 
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, number
-from .tex_safe import escape_text, math, worksheet_text
+from .base import VERDICTS, KeyPrinter, decimals, number, too_long
+from .tex_safe import break_lines, escape_text, generated, math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
@@ -28,7 +30,24 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def answer(latex: str) -> str:
+    """``Answer: `` and the answer in display style, or the note that it is too long to print."""
+    note = too_long(latex)
+    return f"Answer: {note}." if note else rf"Answer: $\displaystyle {generated(latex)}$"
+
+
+def chain_rule(latex: str) -> str:
+    """The steps in ``align*``, or the note that they are too long to print."""
+    note = too_long(latex)
+    return f"Steps: {note}." if note else (
+        "\\begin{align*}\n" + generated(latex) + "\n\\end{align*}"
+    )
+
+
 class LatexKeyPrinter(KeyPrinter):
+    def doprint(self, key: Key) -> str:
+        return break_lines(super().doprint(key))
+
     def _print_Key(self, key: Key) -> str:
         body = [rf"\section*{{{escape_text(key.title)}: answer key}}"]
         if key.text:
@@ -55,7 +74,7 @@ class LatexKeyPrinter(KeyPrinter):
         return "\n".join([
             self._heading(question.id, question.text),
             "",
-            rf"Answer: $\displaystyle {question.answer_latex}$",
+            answer(question.answer_latex),
             r"\begin{enumerate}",
             *items,
             r"\end{enumerate}",
@@ -65,10 +84,8 @@ class LatexKeyPrinter(KeyPrinter):
         return "\n".join([
             self._heading(question.id, question.text),
             "",
-            rf"Answer: $\displaystyle {question.answer_latex}$",
-            r"\begin{align*}",
-            question.steps_latex,
-            r"\end{align*}",
+            answer(question.answer_latex),
+            chain_rule(question.steps_latex),
         ])
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
@@ -84,14 +101,14 @@ class LatexKeyPrinter(KeyPrinter):
         forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
-            [[rf"$\partial/\partial {escape_text(n)}$", number(question.values[n]), f"{question.exact[n]:.4f}"]
+            [[rf"$\partial/\partial$\,{escape_text(n)}", number(question.values[n]), f"{question.exact[n]:.4f}"]
              for n in question.values],
         )
         parts = [self._heading(question.id, question.text), f"Forward pass ({escape_text(mode)}):", forward,
                  "Backward pass:", partials]
         if question.kinks:
             parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
-        parts += ["\\begin{align*}\n" + steps + "\n\\end{align*}" for steps in question.steps_latex.values()]
+        parts += [chain_rule(steps) for steps in question.steps_latex.values()]
         return "\n\n".join(parts)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
