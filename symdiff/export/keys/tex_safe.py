@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .base import MATH_LIMIT
 from .clean import code_point, one_line, printable
 
 ATOMS = frozenset(
@@ -219,13 +220,13 @@ def _math_unicode(math: str) -> str:
 
 def safe_math(math: str) -> bool:
     """Whether ``math`` (Unicode mapped) reads as well-formed, allow-listed math; no ``^^``, ``%`` or ``#``."""
-    return _checked(math) is not None
+    return checked_math(math) is not None
 
 
-def _checked(math: str) -> str | None:
+def checked_math(math: str) -> str | None:
     """``math`` as it goes into the key (Unicode as commands), or None when it is not safe to keep as math."""
     math = re.sub(r"\s+", " ", _math_unicode(math))
-    if not math.strip() or not math.isascii():
+    if not math.strip() or not math.isascii() or len(math) > MATH_LIMIT:
         return None
     try:
         _Reader(math).items(None)
@@ -255,7 +256,7 @@ def _paragraph(text: str) -> str:
 
 def math(latex: str, dollars: bool = False) -> str:
     """A formula as printed by a worksheet: itself in math mode if safe, else escaped text (with its ``$`` if asked)."""
-    checked = _checked(one_line(latex))
+    checked = checked_math(one_line(latex))
     if checked is not None:
         return f"${checked}$"
     shown = f"${latex}$" if dollars else latex
