@@ -80,17 +80,17 @@ def mutate(sheet: dict, rng: random.Random) -> None:
     if roll < 0.45:
         table, key = rng.choice(text_fields(sheet))
         table[key] = hostile(rng)
-    elif roll < 0.55 and question["kind"] == "choice":
+    elif roll < 0.55 and isinstance(question.get("options"), list):
         question["options"].insert(rng.randrange(len(question["options"]) + 1),
                                    {"latex": hostile(rng), "unreadable": hostile(rng)})
-    elif roll < 0.62 and question["kind"] == "forward":
+    elif roll < 0.62 and isinstance(question.get("values"), dict) and question["values"]:
         label = rng.choice(list(question["values"]))
         question["values"][hostile(rng)[:200]] = question["values"].pop(label)
     elif roll < 0.7:
         shapes = group.setdefault("context", {}).setdefault("shapes", {})
         name = rng.choice(list(shapes) or ["x"])
         shapes[name] = [rng.choice(UNICODE_DIMS)] * rng.randint(1, 2)
-    elif roll < 0.8 and question["kind"] == "choice":
+    elif roll < 0.8 and isinstance(question.get("options"), list) and question["options"]:
         question["options"][rng.randrange(len(question["options"]))] = hostile(rng)
     elif roll < 0.9:
         field = rng.choice([f for f in question if f not in ("id", "kind")] or ["text"])
