@@ -16,10 +16,11 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
+from pdflatex import compile_latex
 
 import symdiff
-from pdflatex import compile_latex
 from symdiff.cli import main
+from symdiff.worksheet.key import DeriveKey, GroupKey, Key
 
 SMALL = """
 title = "Small"
@@ -96,8 +97,8 @@ def test_markdown_key_shows_worksheet_html_and_markdown_as_text(tmp_path):
     assert [len(re.findall(r"(?<!\\)\|", line)) for line in (header, rule, row)] == [2, 2, 2], (header, row)
     assert r"a\|b" in header
     assert [line for line in key.splitlines() if line.startswith("#")] == [
-        "# &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; &lt;iframe src=x&gt;&lt;/iframe&gt; "
-        r"\[click\](javascript:alert(1)): answer key",
+        ("# &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; &lt;iframe src=x&gt;&lt;/iframe&gt; "
+         r"\[click\](javascript:alert(1)): answer key"),
         "## Q1", "## 2"]
 
 
@@ -122,22 +123,22 @@ def in_latex(option: str) -> str:
 
 # Legal worksheets whose LaTeX key did not compile: each edit to SMALL, and what the key must show instead.
 UNCOMPILABLE = {
-    "unbalanced left": (dict(text=r"'Find $\left( x$.'"), r"\texttt{\$\textbackslash{}left( x\$}"),
-    "script without argument": (dict(text=r"'Find $x^$ and $x_1_2$ and $x^2^3$.'"), r"\texttt{\$x\textasciicircum{}\$}"),
-    "command without argument": (dict(group=r"'Let $\frac$ and $\sqrt$.'"), r"\texttt{\$\textbackslash{}frac\$}"),
-    "empty math": (dict(text=r"'Find $$ here.'"), r"Find \texttt{\$\$} here."),
+    "unbalanced left": ({"text": r"'Find $\left( x$.'"}, r"\texttt{\$\textbackslash{}left( x\$}"),
+    "script without argument": ({"text": r"'Find $x^$ and $x_1_2$ and $x^2^3$.'"}, r"\texttt{\$x\textasciicircum{}\$}"),
+    "command without argument": ({"group": r"'Let $\frac$ and $\sqrt$.'"}, r"\texttt{\$\textbackslash{}frac\$}"),
+    "empty math": ({"text": r"'Find $$ here.'"}, r"Find \texttt{\$\$} here."),
     "dollar in an unreadable option": (in_latex("{ latex = 'a $ b', unreadable = \"not a formula\" }"), r"\texttt{a \$ b}"),
-    "unicode in math": (dict(text=toml_string("Find $α + а + 😀 + x\u200b + \u202ex$ and $β_1$.")),
+    "unicode in math": ({"text": toml_string("Find $α + а + 😀 + x\u200b + \u202ex$ and $β_1$.")},
                         r"$\beta _1$"),
     "unicode in an option": (in_latex('{ latex = "α + а 😀", unreadable = "ωhy" }'),
                              r"\texttt{$\alpha$ + [U+0430] [U+1F600]}"),
-    "control characters": (dict(title=toml_string("Small\x00\x07\x1b[31m\x7f"), text=toml_string("a\x0cb $x\x1b$")),
+    "control characters": ({"title": toml_string("Small\x00\x07\x1b[31m\x7f"), "text": toml_string("a\x0cb $x\x1b$")},
                            r"\section*{Small[31m: answer key}"),
-    "blank line in a title": (dict(title=toml_string("Small\n\nkey")), r"\section*{Small key: answer key}"),
-    "long line": (dict(text=toml_string("word " * 50_000 + "$" + "x+" * 30_000 + "x$")), "word word"),
-    "align outside an environment": (dict(text=r"'$a & b \\ c$ and $\begin{array}{c} x \end{array}$'"),
+    "blank line in a title": ({"title": toml_string("Small\n\nkey")}, r"\section*{Small key: answer key}"),
+    "long line": ({"text": toml_string("word " * 50_000 + "$" + "x+" * 30_000 + "x$")}, "word word"),
+    "align outside an environment": ({"text": r"'$a & b \\ c$ and $\begin{array}{c} x \end{array}$'"},
                                      r"\texttt{\$a \& b"),
-    "deep braces": (dict(text=toml_string("$" + "{" * 300 + "x" + "}" * 300 + "$")), r"\texttt{\$\{\{"),
+    "deep braces": ({"text": toml_string("$" + "{" * 300 + "x" + "}" * 300 + "$")}, r"\texttt{\$\{\{"),
 }
 
 
@@ -184,3 +185,15 @@ wrt = "A11"
     for fmt in ("latex", "markdown"):
         assert note in outputs[fmt] and "Steps: too long to print: " in outputs[fmt]
     compile_latex(outputs["latex"], tmp_path, "long")
+
+
+def test_a_long_answer_is_typeset_over_lines(tmp_path):
+    term = r"\frac{\left(A_{12} A_{23} - A_{13} A_{22}\right) e^{A_{11}}}{\left(A_{11} A_{22} - A_{12} A_{21}\right)^{3}}"
+    long = r"\left(" + " + ".join([term] * 60) + r"\right) e^{x} - " + " - ".join([term] * 20)
+    key = Key("Long", "", (GroupKey("1", "", "", (
+        DeriveKey("1.a", "", "f", long, "= f", r"\frac{\partial f}{\partial x} &= " + long + " \\\\\n &= 0"),)),))
+    latex = symdiff.print_key(key, "latex")
+    answer = latex.split(r"\begin{multline*}")[1].split(r"\end{multline*}")[0]
+    assert answer.count("\\\\\n") >= 50 and answer.count(r"\left.") == 59  # every line but the first in the bracket
+    assert max(len(line) for line in latex.splitlines()) < 400
+    compile_latex(latex, tmp_path, "long")

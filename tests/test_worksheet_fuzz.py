@@ -28,12 +28,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pdflatex import compile_latex
 
 import symdiff.worksheet.solve as solving
 from symdiff.cli import main
 from symdiff.errors import SymdiffError
-
-from pdflatex import compile_latex
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = sorted((ROOT / "worksheets").glob("*.toml"))

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, number, too_long
-from .tex_safe import break_lines, escape_text, generated, math, worksheet_text
+from .tex_safe import break_formula, break_lines, escape_text, generated, math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage[margin=2.5cm]{geometry}
 \usepackage{amsmath,amssymb,bm}
+\allowdisplaybreaks
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
 """
@@ -31,17 +32,23 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
 
 
 def answer(latex: str) -> str:
-    """``Answer: `` and the answer in display style, or the note that it is too long to print."""
+    """``Answer: `` and the answer in display style (over lines if long), or the note that it is too long to print."""
     note = too_long(latex)
-    return f"Answer: {note}." if note else rf"Answer: $\displaystyle {generated(latex)}$"
+    if note:
+        return f"Answer: {note}."
+    lines = break_formula(generated(latex))
+    if len(lines) == 1:
+        return rf"Answer: $\displaystyle {lines[0]}$"
+    return "Answer:\n\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}"
 
 
 def chain_rule(latex: str) -> str:
-    """The steps in ``align*``, or the note that they are too long to print."""
+    """The steps in ``align*``, long rows over lines, or the note that they are too long to print."""
     note = too_long(latex)
-    return f"Steps: {note}." if note else (
-        "\\begin{align*}\n" + generated(latex) + "\n\\end{align*}"
-    )
+    if note:
+        return f"Steps: {note}."
+    rows = [" \\\\\n & \\quad ".join(break_formula(row)) for row in generated(latex).split("\\\\\n")]
+    return "\\begin{align*}\n" + "\\\\\n".join(rows) + "\n\\end{align*}"
 
 
 class LatexKeyPrinter(KeyPrinter):

@@ -291,3 +291,38 @@ def break_lines(document: str, width: int = 1000) -> str:
                 start = token.start()
         out.append(line[start:])
     return "\n".join(out)
+
+
+def break_formula(latex: str, width: int = 100) -> list[str]:
+    r"""symdiff's LaTeX for a formula cut into lines of about ``width`` characters, before a ``+`` or ``-``.
+
+    A cut falls only where no brace or environment is open; ``\left``
+    groups open there are closed with ``\right.`` at the end of the line and
+    reopened with ``\left.`` on the next, so each line is balanced and the
+    lines go into ``multline*`` (or rows of ``align*``). In a row of
+    ``align*`` a cut falls only after its ``&``.
+    """
+    tokens = TOKEN.findall(latex)
+    lines: list[str] = []
+    line: list[str] = []
+    length = 0
+    opened: list[str] = []
+    aligned = "&" not in tokens
+    last = ""
+    for token in tokens:
+        if (token in ("+", "-") and length >= width and aligned and all(o == r"\left" for o in opened)
+                and (last[-1:].isalnum() or last in ("}", ")", "]", "|"))):
+            lines.append("".join(line) + r" \right." * len(opened))
+            line, length = [r"\left. " * len(opened)], 0
+        line.append(token)
+        length += len(token)
+        if token in ("{", r"\left", r"\begin"):
+            opened.append(token)
+        elif token in ("}", r"\right", r"\end") and opened:
+            opened.pop()
+        elif token == "&" and not opened:
+            aligned = True
+        if token != " ":
+            last = token
+    lines.append("".join(line))
+    return lines
