@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, number, too_long
-from .tex_safe import break_formula, break_lines, escape_text, generated, math, worksheet_text
+from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
@@ -47,8 +47,8 @@ def chain_rule(latex: str) -> str:
     note = too_long(latex)
     if note:
         return f"Steps: {note}."
-    rows = [" \\\\\n & \\quad ".join(break_formula(row)) for row in generated(latex).split("\\\\\n")]
-    return "\\begin{align*}\n" + "\\\\\n".join(rows) + "\n\\end{align*}"
+    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(latex))]
+    return "\\begin{align*}\n" + "\\\\".join(lines) + "\n\\end{align*}"
 
 
 class LatexKeyPrinter(KeyPrinter):

@@ -293,15 +293,17 @@ def break_lines(document: str, width: int = 1000) -> str:
     return "\n".join(out)
 
 
-def break_formula(latex: str, width: int = 100) -> list[str]:
-    r"""symdiff's LaTeX for a formula cut into lines of about ``width`` characters, before a ``+`` or ``-``.
+def break_formula(latex: str, width: int = 200) -> list[str]:
+    r"""symdiff's LaTeX for a formula longer than ``2*width`` characters cut into lines of about ``width``.
 
-    A cut falls only where no brace or environment is open; ``\left``
+    A cut falls before a ``+`` or ``-`` where no brace or environment is open; ``\left``
     groups open there are closed with ``\right.`` at the end of the line and
     reopened with ``\left.`` on the next, so each line is balanced and the
     lines go into ``multline*`` (or rows of ``align*``). In a row of
     ``align*`` a cut falls only after its ``&``.
     """
+    if len(latex) <= 2 * width:
+        return [latex]
     tokens = TOKEN.findall(latex)
     lines: list[str] = []
     line: list[str] = []
@@ -326,3 +328,19 @@ def break_formula(latex: str, width: int = 100) -> list[str]:
             last = token
     lines.append("".join(line))
     return lines
+
+
+def rows(latex: str) -> list[str]:
+    r"""The rows of an ``align*`` body: split at each ``\\`` outside braces and environments."""
+    out: list[str] = []
+    row: list[str] = []
+    depth = 0
+    for token in TOKEN.findall(latex):
+        if token == r"\\" and depth == 0:
+            out.append("".join(row))
+            row = []
+            continue
+        row.append(token)
+        depth += (token in ("{", r"\begin")) - (token in ("}", r"\end"))
+    out.append("".join(row))
+    return out
