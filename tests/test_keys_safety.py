@@ -199,3 +199,11 @@ def test_a_long_answer_is_typeset_over_lines(tmp_path):
     inside = [line for line in lines if r"\right) e^{x}" not in line and line.startswith(r"\left.")]
     assert len(inside) >= 20 and all(line.rstrip().endswith(r"\right.") for line in inside[:-1])
     compile_latex(latex, tmp_path, "long")
+
+
+def test_an_error_quoting_the_worksheet_sends_no_control_character(tmp_path):
+    path = tmp_path / "sheet.toml"
+    path.write_text(edit(option=toml_string("A*\x1b[31mx\x9b2J\x07")), encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2 and "option 2 does not parse" in result.output
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output), repr(result.output)
