@@ -15,12 +15,8 @@ from contextlib import contextmanager
 import click
 
 from ..errors import SymdiffError
-from ..limits import (
-    DEFAULT_TIMEOUT_SECONDS,
-    MAX_TIMEOUT_SECONDS,
-    MIN_TIMEOUT_SECONDS,
-    time_limit,
-)
+from ..export.keys.clean import printable
+from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -34,7 +30,7 @@ class _Group(click.Group):
             with terminated_as_exception(), time_limit(ctx.params.get("timeout", DEFAULT_TIMEOUT_SECONDS)):
                 return super().invoke(ctx)
         except SymdiffError as exc:
-            click.echo("symdiff: error: " + exc.render(), err=True)
+            click.echo("symdiff: error: " + printable(exc.render()), err=True)  # no control character from the input
             ctx.exit(EXIT_BAD_INPUT)
         except click.NoSuchOption as exc:
             if exc.option_name.startswith("--"):

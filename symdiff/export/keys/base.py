@@ -21,6 +21,17 @@ class KeyPrinter:
         return method(item)
 
 
+MATH_LIMIT = 20_000
+"""Longest answer or chain rule (characters of LaTeX) a LaTeX or Markdown key typesets; the JSON key has any size."""
+
+
+def too_long(latex: str) -> str | None:
+    """The note that replaces ``latex`` when it is past ``MATH_LIMIT``, else None."""
+    if len(latex) <= MATH_LIMIT:
+        return None
+    return f"too long to print: {len(latex):,} characters of LaTeX; see the JSON key"
+
+
 LARGEST_FIXED = 1e15
 """From here on (and beyond a double's range, where a key holds a string) values print in scientific notation."""
 

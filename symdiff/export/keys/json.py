@@ -1,17 +1,29 @@
-"""The answer key as JSON: a flat list of questions, options with 0-based ``correct`` indices."""
+"""The answer key as JSON: a flat list of questions, options with 0-based ``correct`` indices.
+
+Worksheet text is kept whole, but a control or bidirectional character is
+written as its ``\\u`` escape, so printing the key to a terminal cannot send
+an escape sequence.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
 from .base import KeyPrinter
+from .clean import BIDI
+
+
+UNSEEN = re.compile("[\x7f-\x9f" + "".join(sorted(BIDI)) + "]")
+"""What ``json.dumps`` leaves raw but a terminal acts on (it escapes the controls below U+0020 itself)."""
 
 
 class JsonKeyPrinter(KeyPrinter):
     def _print_Key(self, key: Key) -> str:
         questions = [self._record(q) for group in key.groups for q in group.questions]
-        return json.dumps({"title": key.title, "questions": questions}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        text = json.dumps({"title": key.title, "questions": questions}, indent=2, ensure_ascii=False, allow_nan=False)
+        return UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
     def _record(self, question) -> dict:
         kind = type(question).__name__.removesuffix("Key").lower()

@@ -1,20 +1,23 @@
 r"""The answer key as a standalone LaTeX document (compiles with ``pdflatex -no-shell-escape``).
 
 Worksheet text and options pass through ``tex_safe`` so a worksheet cannot
-run commands in the key; the answers and the chain rule (``align*``) come from
-symdiff's own printers.
+run commands in the key, and the key compiles whatever the worksheet says;
+the answers and the chain rule (``align*``) come from symdiff's own printers,
+with a name's Unicode typeset and past ``MATH_LIMIT`` characters a note in
+their place (the JSON key has them whole).
 """
 
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, fixed, number
-from .tex_safe import escape_text, math, worksheet_text
+from .base import VERDICTS, KeyPrinter, decimals, fixed, number, too_long
+from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage[margin=2.5cm]{geometry}
 \usepackage{amsmath,amssymb,bm}
+\allowdisplaybreaks
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
 """
@@ -28,7 +31,30 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def answer(latex: str) -> str:
+    """``Answer: `` and the answer in display style (over lines if long), or the note that it is too long to print."""
+    note = too_long(latex)
+    if note:
+        return f"Answer: {note}."
+    lines = break_formula(generated(latex))
+    if len(lines) == 1:
+        return rf"Answer: $\displaystyle {lines[0]}$"
+    return "Answer:\n\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}"
+
+
+def chain_rule(latex: str) -> str:
+    """The steps in ``align*``, long rows over lines, or the note that they are too long to print."""
+    note = too_long(latex)
+    if note:
+        return f"Steps: {note}."
+    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(latex))]
+    return "\\begin{align*}\n" + "\\\\".join(lines) + "\n\\end{align*}"
+
+
 class LatexKeyPrinter(KeyPrinter):
+    def doprint(self, key: Key) -> str:
+        return break_lines(super().doprint(key))
+
     def _print_Key(self, key: Key) -> str:
         body = [rf"\section*{{{escape_text(key.title)}: answer key}}"]
         if key.text:
@@ -55,7 +81,7 @@ class LatexKeyPrinter(KeyPrinter):
         return "\n".join([
             self._heading(question.id, question.text),
             "",
-            rf"Answer: $\displaystyle {question.answer_latex}$",
+            answer(question.answer_latex),
             r"\begin{enumerate}",
             *items,
             r"\end{enumerate}",
@@ -65,10 +91,8 @@ class LatexKeyPrinter(KeyPrinter):
         return "\n".join([
             self._heading(question.id, question.text),
             "",
-            rf"Answer: $\displaystyle {question.answer_latex}$",
-            r"\begin{align*}",
-            question.steps_latex,
-            r"\end{align*}",
+            answer(question.answer_latex),
+            chain_rule(question.steps_latex),
         ])
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
@@ -84,14 +108,14 @@ class LatexKeyPrinter(KeyPrinter):
         forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
-            [[rf"$\partial/\partial {escape_text(n)}$", number(question.values[n]), fixed(question.exact[n])]
+            [[rf"$\partial/\partial$\,{escape_text(n)}", number(question.values[n]), fixed(question.exact[n])]
              for n in question.values],
         )
         parts = [self._heading(question.id, question.text), f"Forward pass ({escape_text(mode)}):", forward,
                  "Backward pass:", partials]
         if question.kinks:
             parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
-        parts += ["\\begin{align*}\n" + steps + "\n\\end{align*}" for steps in question.steps_latex.values()]
+        parts += [chain_rule(steps) for steps in question.steps_latex.values()]
         return "\n\n".join(parts)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:

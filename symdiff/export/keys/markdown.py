@@ -1,9 +1,16 @@
-"""The answer key in Markdown: math in ``$...$`` as worksheets print it, tables for numbers."""
+"""The answer key in Markdown: math in ``$...$`` as worksheets print it, tables for numbers.
+
+Worksheet text goes through ``md_safe``: a key is shown on course websites,
+so no HTML or Markdown syntax from a worksheet gets through, and no control
+character reaches a terminal.
+"""
 
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, fixed, number
+from .base import VERDICTS, KeyPrinter, decimals, fixed, number, too_long
+from .clean import printable
+from .md_safe import code, escape_text, formula, inline, math, worksheet_text
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -12,68 +19,83 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def cell(text: str) -> str:
-    """Text safe inside a table cell."""
-    return text.replace("|", r"\|").replace("\n", " ")
+def cell(markdown: str) -> str:
+    """Markdown safe inside a table cell (a ``|`` even in math or code, where GFM reads ``\\|`` as ``|``)."""
+    return markdown.replace(r"\|", "|").replace("|", r"\|")
+
+
+def answer(latex: str) -> str:
+    """``Answer: `` and the answer in display math, or the note that it is too long to print."""
+    note = too_long(latex)
+    return f"Answer: {note}." if note else f"Answer: $${math(latex)}$$"
+
+
+def chain_rule(latex: str) -> str:
+    """The steps in ``aligned``, or the note that they are too long to print."""
+    note = too_long(latex)
+    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(latex) + "\n\\end{aligned}$$"
 
 
 class MarkdownKeyPrinter(KeyPrinter):
+    def doprint(self, key: Key) -> str:
+        return printable(super().doprint(key))
+
     def _print_Key(self, key: Key) -> str:
-        parts = [f"# {key.title}: answer key"]
+        parts = [f"# {escape_text(key.title)}: answer key"]
         if key.text:
-            parts.append(key.text)
+            parts.append(worksheet_text(key.text))
         parts.extend(self._print(group) for group in key.groups)
         return "\n\n".join(parts) + "\n"
 
     def _print_GroupKey(self, group: GroupKey) -> str:
-        parts = [f"## {group.title or group.id}"]
+        parts = [f"## {escape_text(group.title or group.id)}"]
         parts.extend(self._print(question) for question in group.questions)
         return "\n\n".join(parts)
 
     def _heading(self, question_id: str, text: str) -> str:
-        return f"**{question_id}** {text}".rstrip()
+        return f"**{inline(question_id)}** {worksheet_text(text)}".rstrip()
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         rows = [
-            [str(i), f"${cell(o.text)}$" if o.is_latex else f"`{cell(o.text)}`", VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict], cell(o.why)]
+            [str(i), cell(formula(o.text) if o.is_latex else code(o.text)), VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict], cell(inline(o.why))]
             for i, o in enumerate(question.options, start=1)
         ]
         return "\n\n".join([
             self._heading(question.id, question.text),
-            f"Answer: $${question.answer_latex}$$",
+            answer(question.answer_latex),
             table(["option", "as printed", "verdict", "why"], rows),
         ])
 
     def _print_DeriveKey(self, question: DeriveKey) -> str:
         return "\n\n".join([
             self._heading(question.id, question.text),
-            f"Answer: $${question.answer_latex}$$",
-            "$$\\begin{aligned}\n" + question.steps_latex + "\n\\end{aligned}$$",
+            answer(question.answer_latex),
+            chain_rule(question.steps_latex),
         ])
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
         values = [number(v) for v in question.values.values()]
-        return self._heading(question.id, question.text) + "\n\n" + table(list(question.values), [values])
+        return self._heading(question.id, question.text) + "\n\n" + table([cell(inline(label)) for label in question.values], [values])
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
         mode = "exact values" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
-        forward = table(["node", "value"], [[name, number(v)] for name, v in question.forward.items()])
+        forward = table(["node", "value"], [[cell(inline(name)), number(v)] for name, v in question.forward.items()])
         partials = table(
             ["partial", "value", "exact"],
-            [[f"∂/∂{name}", number(question.values[name]), fixed(question.exact[name])] for name in question.values],
+            [[cell(inline(f"∂/∂{name}")), number(question.values[name]), fixed(question.exact[name])] for name in question.values],
         )
         parts = [self._heading(question.id, question.text), f"Forward pass ({mode}):", forward, "Backward pass:", partials]
         if question.kinks:
-            parts.append("At a kink: " + "; ".join(question.kinks))
-        parts += ["$$\\begin{aligned}\n" + steps + "\n\\end{aligned}$$" for steps in question.steps_latex.values()]
+            parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
+        parts += [chain_rule(steps) for steps in question.steps_latex.values()]
         return "\n\n".join(parts)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
-        parts = [self._heading(question.id, question.text), f"Template: `{question.template}`"]
+        parts = [self._heading(question.id, question.text), f"Template: {code(question.template)}"]
         if not question.solutions:
             parts.append("**No valid combination**")
         for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(f"`{b}`" for b in filling) + ")" for filling in group)
-            parts.append(f"- `f = {function}`: blanks {fillings}")
+            fillings = "; ".join("(" + ", ".join(code(b) for b in filling) + ")" for filling in group)
+            parts.append(f"- {code(f'f = {function}')}: blanks {fillings}")
         parts.append(f"{question.tried} combinations tried.")
         return "\n\n".join(parts)

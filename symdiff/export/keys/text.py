@@ -1,9 +1,14 @@
-"""The answer key for a terminal: headings, options marked, aligned tables."""
+"""The answer key for a terminal: headings, options marked, aligned tables.
+
+Worksheet text is printed as written but for control characters (``clean.py``):
+an ANSI escape sequence in a worksheet never reaches the terminal.
+"""
 
 from __future__ import annotations
 
 from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number
+from .clean import printable
 
 
 def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
@@ -13,6 +18,9 @@ def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
 
 
 class TextKeyPrinter(KeyPrinter):
+    def doprint(self, key: Key) -> str:
+        return printable(super().doprint(key))
+
     def _print_Key(self, key: Key) -> str:
         title = f"{key.title}: answer key"
         parts = [title + "\n" + "=" * len(title)]
