@@ -13,10 +13,9 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from .. import limits
+from .. import limits, ops
 from ..errors import LimitError, UnsupportedError
 from ..parse import ast
-from ..parse.vocabulary import DIMENSIONED
 from .functions import SCALAR_FUNCTIONS
 from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
 from .shapes import Shape, Typing
@@ -120,10 +119,10 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
-        if node.func in DIMENSIONED:
+        if node.op.kind == "dimension":
             (arg,) = node.args
             dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(arg.value))
-            return sp.Identity(dim) if node.func == "eye" else sp.OneMatrix(dim, 1)
+            return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.func](*(self.build(arg) for arg in node.args))
 
     def power(self, node: ast.Binary, base: sp.Basic, exponent: sp.Basic) -> sp.Basic:

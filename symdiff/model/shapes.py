@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from .. import limits
 from ..errors import LimitError, ShapeError
 from ..parse import ast
-from ..parse.vocabulary import DIMENSIONED, ELEMENTWISE
 
 Dim = int | str
 Shape = tuple[()] | tuple[Dim, Dim]
@@ -175,7 +174,7 @@ class _Inference:
             node = stack.pop()
             if (
                 isinstance(node, ast.Transpose | ast.Neg)
-                or (isinstance(node, ast.Call) and len(node.args) == 1 and node.func in ELEMENTWISE)
+                or (isinstance(node, ast.Call) and node.op.kind == "entrywise" and node.op.arity == 1)
                 or (isinstance(node, ast.Binary) and node.op in "+-")
             ):
                 stack.extend(node.children())
@@ -319,7 +318,7 @@ class _Inference:
 
     def shape_Call(self, node: ast.Call) -> TermShape | _Unknown:
         rule = CALL_RULES[node.func]
-        if node.func in DIMENSIONED:
+        if node.op.kind == "dimension":
             return rule(self, node, [])
         return rule(self, node, [self.shape(arg) for arg in node.args])
 
@@ -465,7 +464,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     """Type every name of ``tree``; raise ``ShapeError`` on a conflict (hints in LaTeX if ``latex``)."""
     declared = dict(declared or {})
     dimensions = {
-        arg for node in tree.walk() if isinstance(node, ast.Call) and node.func in DIMENSIONED for arg in node.args
+        arg for node in tree.walk() if isinstance(node, ast.Call) and node.op.kind == "dimension" for arg in node.args
     }
     used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and node not in dimensions}
     bold = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.bold}

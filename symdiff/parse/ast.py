@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import Span
+from ..ops import BY_NAME, Op
 
 NO_SPAN: Span = (0, 0)
 
@@ -56,6 +57,11 @@ class Call(Node):
     func: str
     args: tuple[Node, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+
+    @property
+    def op(self) -> Op:
+        """The operation called: every stage keys its tables by it."""
+        return BY_NAME[self.func]
 
     def children(self) -> tuple[Node, ...]:
         return self.args

@@ -52,14 +52,13 @@ from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
 from . import ast
 from .plain import check_depth, check_length, literal_value, make_call
-from .vocabulary import ARITY, canonical, known_words
+from ..ops import BY_LATEX, BY_NAME
+from .vocabulary import TRANSPOSE, known_words
 
 TRANSPOSE = "transpose"
 INVERSE = "inverse"
 MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
 NORM_INDICES = frozenset({"2", "F"})
-SPELLINGS = {"sigma": "sigmoid", "ReLU": "relu"}
-"""LaTeX spellings of functions that are neither canonical names nor vocabulary aliases."""
 
 HINTS = {
     "|": r"write a norm as \|v\| and an absolute value as \lvert x \rvert",
@@ -69,23 +68,6 @@ HINTS = {
 }
 """Hints for characters and tokens that cannot stand where they were found."""
 DEFAULT_HINT = "check the braces and operators around it"
-FUNCTION_COMMANDS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "det", "max", "min"})
-"""Functions with a command of their own (\\exp); the others are written \\operatorname{relu}."""
-USAGE = {
-    "norm": r"\|v\|",
-    "sum": r"\mathbf{1}^\top v",
-    "hadamard": r"a \odot b",
-    "dot": r"\mathbf{a}^\top \mathbf{b}",
-    "transpose": r"X^\top",
-    "inv": r"X^{-1}",
-    "sqrt": r"\sqrt{x}",
-    "abs": r"\lvert x \rvert",
-    "sigmoid": r"\sigma(z)",
-    "trace": r"\operatorname{tr}(X)",
-    "eye": r"\mathbf{I}_n",
-    "ones": r"\mathbf{1}_n",
-}
-"""How LaTeX writes the functions that are not a command applied to arguments."""
 
 
 class _RefuseCommands(PostLex):
@@ -302,24 +284,21 @@ def _letter(token: Token | ast.Name) -> ast.Name:
 
 
 def usage(function: str) -> str:
-    """How LaTeX writes a canonical function of the vocabulary: ``\\max(a, b)``, ``\\|v\\|``."""
-    if function in USAGE:
-        return USAGE[function]
-    command = rf"\{function}" if function in FUNCTION_COMMANDS else rf"\operatorname{{{function}}}"
-    return command + ("(a, b)" if ARITY[function] == 2 else "(x)")
+    """How LaTeX writes a function of the vocabulary: ``\\max(a, b)``, ``\\|v\\|``."""
+    return r"X^\top" if function == TRANSPOSE else BY_NAME[function].usage
 
 
 def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
     """``make_call`` with hints in LaTeX: the shared one advises plain syntax."""
+    op = BY_LATEX.get(name)
     try:
-        return make_call(SPELLINGS.get(name, name), arguments, span, name_span)
+        return make_call(op.name if op else name, arguments, span, name_span)
     except ParseError as exc:
-        function = "transpose" if name == "transpose" else canonical(SPELLINGS.get(name, name))
-        if function is not None:
-            exc.hint = f"write {usage(function)}"
+        if op is not None or name == TRANSPOSE:
+            exc.hint = f"write {usage(op.name if op else name)}"
         else:
             close = difflib.get_close_matches(name, sorted(known_words() - {"Tr"}), n=1, cutoff=0.6)
-            function = canonical(close[0]) if close else None
+            function = BY_NAME[close[0]].name if close and close[0] in BY_NAME else None
             exc.hint = (
                 f"did you mean {function}, written {usage(function)}?"
                 if function

@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from . import ast
-from .vocabulary import ARITY, canonical, known_words
+from .vocabulary import TRANSPOSE, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 
@@ -291,23 +291,20 @@ def literal_value(token: Token | str) -> Fraction:
 
 def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
     """A call node for a known function with the right number of arguments."""
-    if name == "transpose":
-        func, arity = "transpose", 1
-    else:
-        func = canonical(name)
-        if func is None:
-            raise ParseError(
-                f"unknown function '{name}'",
-                span=name_span,
-                hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
-            )
-        arity = ARITY[func]
+    op = operation(name)
+    if op is None and name != TRANSPOSE:
+        raise ParseError(
+            f"unknown function '{name}'",
+            span=name_span,
+            hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
+        )
+    arity = op.arity if op else 1
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
         raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span)
-    if func == "transpose":
+    if op is None:
         return ast.Transpose(args[0], span=span)
-    return ast.Call(func, args, span=span)
+    return ast.Call(op.name, args, span=span)
 
 
 def make_matrix(items: list[ast.Node], span: tuple[int, int]) -> ast.Matrix:
