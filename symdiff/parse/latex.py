@@ -50,9 +50,9 @@ from lark.lark import PostLex
 
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
+from ..ops import BY_LATEX, BY_NAME
 from . import ast
 from .plain import check_depth, check_length, literal_value, make_call
-from ..ops import BY_LATEX, BY_NAME
 from .vocabulary import TRANSPOSE, known_words
 
 TRANSPOSE = "transpose"
