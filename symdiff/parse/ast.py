@@ -24,6 +24,9 @@ NO_SPAN: Span = (0, 0)
 class Node:
     """Base of all syntax nodes."""
 
+    span: Span = field(default=NO_SPAN, compare=False, kw_only=True)
+    """Where the node was written: start and end offsets in the text."""
+
     def children(self) -> tuple[Node, ...]:
         return ()
 
@@ -39,13 +42,11 @@ class Node:
 @dataclass(frozen=True)
 class Number(Node):
     value: Fraction
-    span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True)
 class Name(Node):
     id: str
-    span: Span = field(default=NO_SPAN, compare=False)
     bold: bool = field(default=False, compare=False)
     r"""Written bold in LaTeX (``\mathbf{x}``): a hint for shape inference, not part of the name."""
 
@@ -56,7 +57,6 @@ class Call(Node):
 
     func: str
     args: tuple[Node, ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     @property
     def op(self) -> Op:
@@ -70,7 +70,6 @@ class Call(Node):
 @dataclass(frozen=True)
 class Neg(Node):
     operand: Node
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.operand,)
@@ -83,7 +82,6 @@ class Binary(Node):
     op: str
     left: Node
     right: Node
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.left, self.right)
@@ -92,7 +90,6 @@ class Binary(Node):
 @dataclass(frozen=True)
 class Transpose(Node):
     operand: Node
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.operand,)
@@ -104,7 +101,6 @@ class Index(Node):
 
     base: Node
     indices: tuple[int, ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.base,)
@@ -115,7 +111,6 @@ class Matrix(Node):
     """A literal: ``[a, b]`` is a column (one row per item), ``[[a, b], [c, d]]`` by rows."""
 
     rows: tuple[tuple[Node, ...], ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return tuple(item for row in self.rows for item in row)
@@ -126,7 +121,6 @@ class Tuple(Node):
     """``(a, b)``: a tuple of quantities, as worksheets write pairs of partials."""
 
     items: tuple[Node, ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return self.items
@@ -138,7 +132,6 @@ class Definition(Node):
 
     name: str
     value: Node
-    span: Span = field(default=NO_SPAN, compare=False)
     name_span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:

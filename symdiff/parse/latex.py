@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
@@ -103,7 +104,7 @@ class _ProgramLines(_RefuseCommands):
             if (
                 previous is not None
                 and depth == 0
-                and token.line > previous.end_line
+                and (token.line or 0) > (previous.end_line or 0)
                 and str(previous) not in self.OPERATORS
                 and str(token) not in self.OPERATORS | self.CLOSERS
             ):
@@ -137,21 +138,21 @@ def parse_latex(text: str, declared: frozenset[str] | set[str] = frozenset()) ->
     ``declared`` holds the names declared as variables; it decides whether
     ``e^{x}`` is ``exp(x)`` or a power of the variable e.
     """
-    return _read(text, "formula", declared)
+    return cast(ast.Node, _read(text, "formula", declared))
 
 
 def parse_latex_definition(
     text: str, declared: frozenset[str] | set[str] = frozenset()
 ) -> tuple[str, ast.Node]:
     r"""Read ``name = formula`` (``b = \mathbf{Ax}``) into the name and the formula's tree."""
-    return _read(text, "definition", declared)
+    return cast(tuple[str, ast.Node], _read(text, "definition", declared))
 
 
 def parse_latex_program(
     text: str, declared: frozenset[str] | set[str] = frozenset()
 ) -> tuple[ast.Definition, ...]:
     r"""Read definitions separated by ``;``, ``\\`` or new lines (``b = \mathbf{Ax} \\ f = \frac{1}{2}\|b\|^2``)."""
-    return _read(text, "program", declared)
+    return cast(tuple[ast.Definition, ...], _read(text, "program", declared))
 
 
 def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
@@ -197,7 +198,7 @@ def _check_nesting(tree: ast.Node, text: str) -> None:
 
 
 def _command_error(token: Token) -> ParseError:
-    span = (token.start_pos, token.end_pos)
+    span = _token_span(token)
     if token in ("\\partial", "\\nabla"):
         return ParseError(
             f"{token} asks for a derivative; symdiff reads the function itself",
@@ -215,21 +216,21 @@ def _command_error(token: Token) -> ParseError:
 
 def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
     if isinstance(exc, UnexpectedCharacters):
-        position = exc.pos_in_stream
+        position = exc.pos_in_stream or 0
         char = text[position]
         span = (position, position + 1)
         return ParseError(f"unexpected character {char!r}", text, span, HINTS.get(char, DEFAULT_HINT))
-    token = None if isinstance(exc, UnexpectedEOF) else exc.token
+    token: Token | None = getattr(exc, "token", None)
     if token is None or token.type == "$END":
         unclosed = _unclosed_brace(text)
         if unclosed is not None:
             return ParseError("unbalanced brace: '{' is never closed", text, (unclosed, unclosed + 1), "add the '}'")
-        if start in ("definition", "program") and "EQUAL" in exc.expected:
+        if start in ("definition", "program") and "EQUAL" in getattr(exc, "expected", ()):
             hint = r"write name = formula, e.g. b = \mathbf{Ax}"
             return ParseError("a definition needs '='", text, (0, len(text)), hint)
         end = len(text.rstrip())
         return ParseError("formula ends too early", text, (end, end + 1), "an operand or a closing bracket is missing")
-    span = (token.start_pos, token.end_pos)
+    span = _token_span(token)
     if token.type == "EQUAL":
         if start == "program":
             return ParseError(
@@ -240,7 +241,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         return ParseError(
             "a definition 'name = ...' is not a formula", text, span, "give the formula alone, without 'name ='"
         )
-    if text[: token.start_pos].rstrip().endswith("\\mathit{"):
+    if text[: span[0]].rstrip().endswith("\\mathit{"):
         return ParseError(
             f"unexpected '{token}' in \\mathit{{...}}", text, span, r"\mathit{...} holds one name: a letter, then letters and digits"
         )
@@ -253,7 +254,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         )
     if token.type == "RBRACE":
         return ParseError("unbalanced brace: '}' closes nothing", text, span, "remove it or add the '{' it closes")
-    if text[: token.start_pos].rstrip().endswith("\\sigma"):
+    if text[: span[0]].rstrip().endswith("\\sigma"):
         return ParseError(
             f"unexpected '{token}' after \\sigma", text, span, r"\sigma is the sigmoid function: write \sigma(z)"
         )
@@ -276,7 +277,7 @@ def _span(meta: object) -> tuple[int, int]:
 
 
 def _token_span(token: Token) -> tuple[int, int]:
-    return (token.start_pos, token.end_pos)  # type: ignore[return-value]
+    return (token.start_pos or 0, token.end_pos or 0)
 
 
 def _letter(token: Token | ast.Name) -> ast.Name:
@@ -507,6 +508,8 @@ class _ToAst(Transformer):
             node: ast.Node = ast.Transpose(last, span=span)
         elif superscript == INVERSE:
             node = ast.Call("inv", (last,), span=span)
+        elif isinstance(superscript, str):
+            raise AssertionError(f"no superscript {superscript}")
         elif factor.kind == "name" and last == ast.Name("e") and "e" not in self.declared:
             node = ast.Call("exp", (superscript,), span=span)
         else:
