@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-quick lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -38,8 +38,17 @@ demo: $(STAMP)
 		pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error answers.tex >/dev/null && echo "wrote answers.pdf"; \
 	else echo "(pdflatex not found: answers.pdf not made; install texlive-latex-base to compile answers.tex)"; fi
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# While working: everything but the tests marked slow (properties, fuzz, compiled keys).
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check symdiff tests bench
+	$(BIN)/ruff format --check symdiff
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/derive_times.py

@@ -6,9 +6,11 @@ text). Texts are random strings over the characters formulas are made of, and
 formulas of the test corpus (plain and LaTeX) with random edits.
 """
 
+import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,14 +18,15 @@ import symdiff
 from budget import budget
 from corpus import DERIVATIVES
 from symdiff.errors import ParseError
-from symdiff.model import formula
-from symdiff.parse import parse, parse_latex
+from symdiff.model import Formula, formula
+from symdiff.parse import ast, parse, parse_latex
 
 ALPHABET = "Axyb0123.+-*/^@()[],'T_ enorm"
 LATEX_ALPHABET = "\\{}^_&|AxXy0129.+-*/()[],' \n" + "fracmathbf|leftright"
 
 SEEDS = Path(__file__).parent / "data" / "seed_latex.toml"
 PLAIN_CORPUS = sorted({expr for expr, _, _ in DERIVATIVES})
+PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 LATEX_CORPUS = sorted({entry["latex"] for entries in tomllib.loads(SEEDS.read_text()).values() for entry in entries})
 
 
@@ -46,10 +49,32 @@ def mutations(draw, corpus: list[str], alphabet: str) -> str:
     return text
 
 
+def well_formed(read: object, text: str) -> None:
+    """What a successful read returns: a tree whose nodes point inside the text, each plain name
+    spelled there as written, every letter of a LaTeX name written at its place; a formula whose
+    variables are names of that tree, each a scalar, vector or matrix."""
+    if isinstance(read, Formula):
+        names = {node.id for node in read.tree.walk() if isinstance(node, ast.Name)}
+        assert set(read.variables) <= names, (set(read.variables), names)
+        assert all(len(shape) in (0, 2) for shape in read.variables.values()), read.variables
+        return
+    assert isinstance(read, ast.Node)
+    for node in read.walk():
+        span = getattr(node, "span", ast.NO_SPAN)
+        assert 0 <= span[0] <= span[1] <= len(text), (node, span)
+        if isinstance(node, ast.Name) and span != ast.NO_SPAN:
+            written = text[span[0] : span[1]]
+            if PLAIN_NAME.fullmatch(text[span[0] : span[1]] or " "):
+                assert written == node.id, (written, node.id)
+            else:
+                assert node.id.replace("_", "")[0] in written, (written, node.id)
+
+
 def reads_or_refuses(read, text: str) -> None:
-    """``read(text)`` returns, or raises symdiff's own error, with a span inside the text if it is a parse error."""
+    """``read(text)`` returns something well formed, or raises symdiff's own error, with a span
+    inside the text if it is a parse error."""
     try:
-        read(text)
+        well_formed(read(text), text)
     except symdiff.SymdiffError as exc:
         assert exc.message and exc.render().strip()
         if isinstance(exc, ParseError):
@@ -60,7 +85,7 @@ def reads_or_refuses(read, text: str) -> None:
 @budget()
 @given(st.text(alphabet=ALPHABET, max_size=30))
 def test_random_text_parses_or_fails_cleanly(text):
-    reads_or_refuses(symdiff.parse, text)
+    reads_or_refuses(parse, text)
 
 
 @budget()
@@ -82,3 +107,12 @@ def test_mangled_latex_formulas_are_read_or_refused(text):
 def test_any_unicode_is_read_or_refused(text):
     reads_or_refuses(lambda t: formula(t, syntax="plain"), text)
     reads_or_refuses(lambda t: formula(t, syntax="latex"), text)
+
+
+def test_a_misread_name_is_not_well_formed():
+    """The check on successful reads is not vacuous: a name read from the wrong place fails it."""
+    well_formed(parse("x + y"), "x + y")
+    with pytest.raises(AssertionError):
+        well_formed(ast.Binary("+", ast.Name("x", span=(0, 1)), ast.Name("z", span=(4, 5)), span=(0, 5)), "x + y")
+    with pytest.raises(AssertionError):
+        well_formed(ast.Name("x", span=(0, 9)), "x")

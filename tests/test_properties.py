@@ -11,6 +11,8 @@ in tests/test_regressions.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -56,12 +58,13 @@ def derivatives(draw, shapes):
     return text, [wrt, wrt], shapes, seed
 
 
-def assert_derivative_matches(text: str, wrt: list[str], shapes: dict, seed: int) -> None:
-    """symdiff's derivative (by ``wrt`` in turn) against central differences of the one before it."""
+def assert_derivative_matches(text: str, wrt: list[str], shapes: dict, seed: int) -> bool:
+    """symdiff's derivative (by ``wrt`` in turn) against central differences of the one before it;
+    False if symdiff refused it as unsupported (allowed, and counted: see ``run_counted``)."""
     try:
         result = symdiff.derive(text, wrt, shapes)
     except UnsupportedError:
-        return  # a clear refusal is allowed; a wrong number is not
+        return False  # a clear refusal is allowed; a wrong number is not
     before = symdiff.derive(text, wrt[:-1], shapes) if len(wrt) > 1 else symdiff.parse(text, shapes)
     function = before.lambdify()
     values = random_values(result.formula, np.random.default_rng(seed))
@@ -80,18 +83,36 @@ def assert_derivative_matches(text: str, wrt: list[str], shapes: dict, seed: int
             reject()
         expected = (4 * half - expected) / 3
     np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-6 * scale, err_msg=f"{text} by {wrt}: {result.text}")
+    return True
 
 
-@budget()
-@given(derivatives(CONCRETE))
-def test_derivatives_in_components_match_finite_differences(problem):
-    assert_derivative_matches(*problem)
+def run_counted(strategy: st.SearchStrategy, check: Callable[..., bool], most_refused: float, share: float = 1.0) -> None:
+    """Run the property ``check`` over ``strategy``, counting the examples it refused as unsupported.
+
+    A refusal is a correct answer, but a property that refuses most of what it
+    draws tests nothing: past ``most_refused`` of the examples, the run fails.
+    """
+    tally = {True: 0, False: 0}
+
+    @budget(share)
+    @given(strategy)
+    def examples(problem):
+        tally[check(*problem)] += 1
+
+    examples()
+    total = tally[True] + tally[False]
+    assert tally[True] > 0, "no example was checked"
+    assert tally[False] <= most_refused * total, f"{tally[False]} of {total} examples refused as unsupported"
 
 
-@budget()
-@given(derivatives(SYMBOLIC))
-def test_derivatives_in_matrix_form_match_finite_differences(problem):
-    assert_derivative_matches(*problem)
+@pytest.mark.slow
+def test_derivatives_in_components_match_finite_differences():
+    run_counted(derivatives(CONCRETE), assert_derivative_matches, most_refused=0.05)
+
+
+@pytest.mark.slow
+def test_derivatives_in_matrix_form_match_finite_differences():
+    run_counted(derivatives(SYMBOLIC), assert_derivative_matches, most_refused=0.15)
 
 
 def assert_reads_back(result: symdiff.Result, syntax: str) -> None:
@@ -119,10 +140,8 @@ def assert_reads_back(result: symdiff.Result, syntax: str) -> None:
         )
 
 
-@budget(1 / 2)
-@given(st.sampled_from([CONCRETE, SYMBOLIC]).flatmap(problems), st.sampled_from(["plain", "latex"]))
-def test_printed_formulas_and_derivatives_read_back(problem, syntax):
-    text, wrt, shapes, _ = problem
+def formula_and_derivative_read_back(text: str, wrt: str, shapes: dict, syntax: str) -> bool:
+    """The formula and its derivative by ``wrt``, printed in ``syntax``, read back; False if the derivative is refused."""
     formula = symdiff.parse(text, shapes)
     # the text printer writes a zero matrix as 0, which reads back as a scalar
     assume(not formula.sympy.has(sp.ZeroMatrix))
@@ -130,9 +149,18 @@ def test_printed_formulas_and_derivatives_read_back(problem, syntax):
     try:
         derivative = symdiff.derive(text, wrt, shapes)
     except UnsupportedError:
-        return
+        return False
     assume(not derivative.sympy.has(sp.ZeroMatrix))
     assert_reads_back(derivative, syntax)
+    return True
+
+
+@pytest.mark.slow
+def test_printed_formulas_and_derivatives_read_back():
+    problem_in_syntax = st.tuples(
+        st.sampled_from([CONCRETE, SYMBOLIC]).flatmap(problems), st.sampled_from(["plain", "latex"])
+    ).map(lambda drawn: (*drawn[0][:3], drawn[1]))
+    run_counted(problem_in_syntax, formula_and_derivative_read_back, most_refused=0.1, share=1 / 2)
 
 
 @pytest.mark.parametrize(("text", "wrt", "shapes", "printed"), [

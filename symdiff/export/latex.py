@@ -24,23 +24,9 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from ..errors import SymdiffError
 from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
+from ..model.nodes import op_of
 from ..model.shapes import split_component
 from ..parse import ast, parse_latex
-
-FUNCTION_COMMANDS = {
-    "sigmoid": r"\sigma",
-    "relu": r"\operatorname{relu}",
-    "step": r"\operatorname{step}",
-    "maximum": r"\max",
-    "minimum": r"\min",
-    "sign": r"\operatorname{sign}",
-    "exp": r"\exp",
-    "log": r"\log",
-    "sin": r"\sin",
-    "cos": r"\cos",
-    "tan": r"\tan",
-    "tanh": r"\tanh",
-}
 
 
 @lru_cache(maxsize=1024)
@@ -203,7 +189,8 @@ class LatexPrinter(SympyLatexPrinter):
             self._bound = outer
 
     def _print_Function(self, expr, exp=None):
-        command = FUNCTION_COMMANDS.get(type(expr).__name__)
+        op = op_of(expr)
+        command = op.latex if op else None
         if command is None:
             return super()._print_Function(expr, exp)
         args = ", ".join(self._print(arg) for arg in expr.args)

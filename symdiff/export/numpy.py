@@ -23,8 +23,11 @@ import numpy as np
 import sympy as sp
 from sympy.printing.printer import Printer
 
+from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..model.matrices import BOUND
+from ..model.nodes import op_of
+from ..ops import Op
 
 Env = dict[sp.Basic, object]
 Compiled = Callable[[Env], object]
@@ -44,22 +47,22 @@ def _softmax(v):
     return shifted / np.sum(shifted)
 
 
-SCALAR_FUNCTIONS: dict[str, Callable] = {
-    "exp": np.exp,
-    "log": np.log,
-    "sin": np.sin,
-    "cos": np.cos,
-    "tan": np.tan,
-    "tanh": np.tanh,
-    "Abs": np.abs,
-    "sign": np.sign,
-    "sigmoid": _sigmoid,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "step": lambda z: np.where(np.asarray(z) > 0, 1.0, 0.0),
-    "maximum": np.maximum,
-    "minimum": np.minimum,
+SCALAR_FUNCTIONS: dict[Op, Callable] = {
+    ops.EXP: np.exp,
+    ops.LOG: np.log,
+    ops.SIN: np.sin,
+    ops.COS: np.cos,
+    ops.TAN: np.tan,
+    ops.TANH: np.tanh,
+    ops.ABS: np.abs,
+    ops.SIGN: np.sign,
+    ops.SIGMOID: _sigmoid,
+    ops.RELU: lambda z: np.maximum(z, 0.0),
+    ops.STEP: lambda z: np.where(np.asarray(z) > 0, 1.0, 0.0),
+    ops.MAX: np.maximum,
+    ops.MIN: np.minimum,
 }
-"""SymPy function class name -> the NumPy function computing it entrywise."""
+"""Entrywise operation -> the NumPy function computing it (``sqrt`` is a power)."""
 
 
 class NumPyCompiler(Printer):
@@ -106,7 +109,8 @@ class NumPyCompiler(Printer):
         return lambda env: np.power(np.asarray(base(env), dtype=float), exponent(env))
 
     def _print_Function(self, expr):
-        function = SCALAR_FUNCTIONS.get(type(expr).__name__)
+        op = op_of(expr)
+        function = SCALAR_FUNCTIONS.get(op) if op else None
         if function is None:
             return self.emptyPrinter(expr)
         parts = self._args(expr)

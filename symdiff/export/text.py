@@ -13,8 +13,8 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from ..model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from ..model.nodes import op_of
 
-FUNCTION_NAMES = {"maximum": "max", "minimum": "min", "Abs": "abs"}
 FUNCTION_LIKE = (
     sp.Function, Norm, SumEntries, LogSumExp, Softmax, Diag, sp.Trace, sp.Determinant,
     sp.Inverse, sp.HadamardProduct, sp.Identity, sp.OneMatrix,
@@ -119,7 +119,8 @@ class TextPrinter(StrPrinter):
         return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
 
     def _print_Function(self, expr):
-        name = FUNCTION_NAMES.get(type(expr).__name__, type(expr).__name__)
+        op = op_of(expr)
+        name = op.name if op else type(expr).__name__
         return f"{name}({self.stringify(expr.args, ', ')})"
 
     _print_Abs = _print_Function

@@ -13,12 +13,11 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from .. import limits
+from .. import limits, ops
 from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
-from ..parse.vocabulary import DIMENSIONED
-from .functions import SCALAR_FUNCTIONS
 from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
+from .nodes import SCALAR
 from .shapes import Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
@@ -144,11 +143,11 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
-        if node.func in DIMENSIONED:
+        if node.op.kind == "dimension":
             (arg,) = node.args
             dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(arg.value))
-            return sp.Identity(dim) if node.func == "eye" else sp.OneMatrix(dim, 1)
-        return CALLS[node.func](*(self.build(arg) for arg in node.args))
+            return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
+        return CALLS[node.op](*(self.build(arg) for arg in node.args))
 
     def power(self, node: ast.Binary, base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
         _check_power(base, exponent, self.text, node)
@@ -338,17 +337,17 @@ OPERATORS: dict[str, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
     "/": _div,
 }
 
-CALLS: dict[str, Callable[..., sp.Basic]] = {
-    **{name: (lambda f: lambda *args: _entrywise(f, *args))(f) for name, f in SCALAR_FUNCTIONS.items()},
-    "hadamard": _hadamard,
-    "dot": lambda a, b: _mul(a.T, b) if is_array(a) else a * b,
-    "sum": _scalar_of_array(lambda m: sum(m), SumEntries),
-    "norm": _norm,
-    "logsumexp": _scalar_of_array(lambda m: sp.log(sum(sp.exp(e) for e in m)), LogSumExp),
-    "softmax": _softmax,
-    "trace": _scalar_of_array(lambda m: m.trace(), sp.Trace),
-    "det": _square_op("determinant", "det", sp.Determinant),
-    "inv": _square_op("inverse", "inv", sp.Inverse),
-    "diag": _diag,
+CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
+    **{op: (lambda f: lambda *args: _entrywise(f, *args))(f) for op, f in SCALAR.items()},
+    ops.HADAMARD: _hadamard,
+    ops.DOT: lambda a, b: _mul(a.T, b) if is_array(a) else a * b,
+    ops.SUM: _scalar_of_array(lambda m: sum(m), SumEntries),
+    ops.NORM: _norm,
+    ops.LOGSUMEXP: _scalar_of_array(lambda m: sp.log(sum(sp.exp(e) for e in m)), LogSumExp),
+    ops.SOFTMAX: _softmax,
+    ops.TRACE: _scalar_of_array(lambda m: m.trace(), sp.Trace),
+    ops.DET: _square_op("determinant", "det", sp.Determinant),
+    ops.INV: _square_op("inverse", "inv", sp.Inverse),
+    ops.DIAG: _diag,
 }
-"""How each function of the syntax is built, keyed by canonical name."""
+"""How each operation is built from its built arguments (``eye`` and ``ones`` take dimensions: ``build_Call``)."""

@@ -105,22 +105,3 @@ class minimum(_Extremum):
     """min(a, b)."""
 
     sign = -1
-
-
-SCALAR_FUNCTIONS: dict[str, object] = {
-    "exp": sp.exp,
-    "log": sp.log,
-    "sqrt": sp.sqrt,
-    "sin": sp.sin,
-    "cos": sp.cos,
-    "tan": sp.tan,
-    "tanh": sp.tanh,
-    "abs": sp.Abs,
-    "sign": sp.sign,
-    "sigmoid": sigmoid,
-    "relu": relu,
-    "step": step,
-    "max": maximum,
-    "min": minimum,
-}
-"""Canonical syntax name -> the SymPy function applied to scalars (and entrywise)."""

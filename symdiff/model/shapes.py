@@ -19,10 +19,9 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .. import limits
+from .. import limits, ops
 from ..errors import LimitError, ShapeError
 from ..parse import ast
-from ..parse.vocabulary import DIMENSIONED, ELEMENTWISE
 
 Dim = int | str
 Shape = tuple[()] | tuple[Dim, Dim]
@@ -177,7 +176,7 @@ class _Inference:
             node = stack.pop()
             if (
                 isinstance(node, ast.Transpose | ast.Neg)
-                or (isinstance(node, ast.Call) and len(node.args) == 1 and node.func in ELEMENTWISE)
+                or (isinstance(node, ast.Call) and node.op.kind == "entrywise" and node.op.arity == 1)
                 or (isinstance(node, ast.Binary) and node.op in "+-")
             ):
                 stack.extend(node.children())
@@ -320,8 +319,8 @@ class _Inference:
         return base
 
     def shape_Call(self, node: ast.Call) -> TermShape | _Unknown:
-        rule = CALL_RULES[node.func]
-        if node.func in DIMENSIONED:
+        rule = CALL_RULES[node.op]
+        if node.op.kind == "dimension":
             return rule(self, node, [])
         return rule(self, node, [self.shape(arg) for arg in node.args])
 
@@ -374,7 +373,7 @@ def _vector_to_vector(inf: _Inference, node: ast.Call, shapes: list) -> TermShap
         return UNKNOWN
     if shape == () or inf.find(shape[1]) != 1:
         raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
-    return shape if node.func == "softmax" else (shape[0], shape[0])
+    return shape if node.op is ops.SOFTMAX else (shape[0], shape[0])
 
 
 def _dot(inf: _Inference, node: ast.Call, shapes: list) -> TermShape | _Unknown:
@@ -418,24 +417,24 @@ def _square(result: str) -> Callable:
     return rule
 
 
-CALL_RULES: dict[str, Callable] = {
-    **{name: _elementwise for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "step", "sign")},
-    "max": _binary_elementwise,
-    "min": _binary_elementwise,
-    "hadamard": _hadamard,
-    "dot": _dot,
-    "sum": _to_scalar("any"),
-    "norm": _to_scalar("any"),
-    "logsumexp": _to_scalar("vector"),
-    "softmax": _vector_to_vector,
-    "diag": _vector_to_vector,
-    "trace": _square("scalar"),
-    "det": _square("scalar"),
-    "inv": _square("matrix"),
-    "eye": lambda inf, node, shapes: (_dimension(inf, node),) * 2,
-    "ones": lambda inf, node, shapes: (_dimension(inf, node), 1),
+CALL_RULES: dict[ops.Op, Callable] = {
+    **{op: _elementwise for op in ops.OPS if op.kind == "entrywise" and op.arity == 1},
+    ops.MAX: _binary_elementwise,
+    ops.MIN: _binary_elementwise,
+    ops.HADAMARD: _hadamard,
+    ops.DOT: _dot,
+    ops.SUM: _to_scalar("any"),
+    ops.NORM: _to_scalar("any"),
+    ops.LOGSUMEXP: _to_scalar("vector"),
+    ops.SOFTMAX: _vector_to_vector,
+    ops.DIAG: _vector_to_vector,
+    ops.TRACE: _square("scalar"),
+    ops.DET: _square("scalar"),
+    ops.INV: _square("matrix"),
+    ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
+    ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),
 }
-"""Shape rule of each function, keyed by canonical name."""
+"""Shape rule of each operation."""
 
 
 def _is_matrix_name(name: str) -> bool:
@@ -467,7 +466,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     """Type every name of ``tree``; raise ``ShapeError`` on a conflict (hints in LaTeX if ``latex``)."""
     declared = dict(declared or {})
     dimensions = {
-        arg for node in tree.walk() if isinstance(node, ast.Call) and node.func in DIMENSIONED for arg in node.args
+        arg for node in tree.walk() if isinstance(node, ast.Call) and node.op.kind == "dimension" for arg in node.args
     }
     arguments = {id(arg) for arg in dimensions}  # by identity: n in eye(n) equals the name n elsewhere
     used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import Span
+from ..ops import BY_NAME, Op
 
 NO_SPAN: Span = (0, 0)
 
@@ -22,6 +23,9 @@ NO_SPAN: Span = (0, 0)
 @dataclass(frozen=True)
 class Node:
     """Base of all syntax nodes."""
+
+    span: Span = field(default=NO_SPAN, compare=False, kw_only=True)
+    """Where the node was written: start and end offsets in the text."""
 
     def children(self) -> tuple[Node, ...]:
         return ()
@@ -38,13 +42,11 @@ class Node:
 @dataclass(frozen=True)
 class Number(Node):
     value: Fraction
-    span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True)
 class Name(Node):
     id: str
-    span: Span = field(default=NO_SPAN, compare=False)
     bold: bool = field(default=False, compare=False)
     r"""Written bold in LaTeX (``\mathbf{x}``): a hint for shape inference, not part of the name."""
 
@@ -55,7 +57,11 @@ class Call(Node):
 
     func: str
     args: tuple[Node, ...]
-    span: Span = field(default=NO_SPAN, compare=False)
+
+    @property
+    def op(self) -> Op:
+        """The operation called: every stage keys its tables by it."""
+        return BY_NAME[self.func]
 
     def children(self) -> tuple[Node, ...]:
         return self.args
@@ -64,7 +70,6 @@ class Call(Node):
 @dataclass(frozen=True)
 class Neg(Node):
     operand: Node
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.operand,)
@@ -77,7 +82,6 @@ class Binary(Node):
     op: str
     left: Node
     right: Node
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.left, self.right)
@@ -86,7 +90,6 @@ class Binary(Node):
 @dataclass(frozen=True)
 class Transpose(Node):
     operand: Node
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.operand,)
@@ -98,7 +101,6 @@ class Index(Node):
 
     base: Node
     indices: tuple[int, ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return (self.base,)
@@ -109,7 +111,6 @@ class Matrix(Node):
     """A literal: ``[a, b]`` is a column (one row per item), ``[[a, b], [c, d]]`` by rows."""
 
     rows: tuple[tuple[Node, ...], ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return tuple(item for row in self.rows for item in row)
@@ -120,7 +121,6 @@ class Tuple(Node):
     """``(a, b)``: a tuple of quantities, as worksheets write pairs of partials."""
 
     items: tuple[Node, ...]
-    span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:
         return self.items
@@ -132,7 +132,6 @@ class Definition(Node):
 
     name: str
     value: Node
-    span: Span = field(default=NO_SPAN, compare=False)
     name_span: Span = field(default=NO_SPAN, compare=False)
 
     def children(self) -> tuple[Node, ...]:

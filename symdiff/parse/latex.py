@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
@@ -50,16 +51,15 @@ from lark.lark import PostLex
 
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
+from ..ops import BY_LATEX, BY_NAME
 from . import ast
 from .plain import check_depth, check_length, literal_value, make_call
-from .vocabulary import ARITY, canonical, known_words
+from .vocabulary import TRANSPOSE, known_words
 
 TRANSPOSE = "transpose"
 INVERSE = "inverse"
 MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
 NORM_INDICES = frozenset({"2", "F"})
-SPELLINGS = {"sigma": "sigmoid", "ReLU": "relu"}
-"""LaTeX spellings of functions that are neither canonical names nor vocabulary aliases."""
 
 HINTS = {
     "|": r"write a norm as \|v\| and an absolute value as \lvert x \rvert",
@@ -69,23 +69,6 @@ HINTS = {
 }
 """Hints for characters and tokens that cannot stand where they were found."""
 DEFAULT_HINT = "check the braces and operators around it"
-FUNCTION_COMMANDS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "tanh", "det", "max", "min"})
-"""Functions with a command of their own (\\exp); the others are written \\operatorname{relu}."""
-USAGE = {
-    "norm": r"\|v\|",
-    "sum": r"\mathbf{1}^\top v",
-    "hadamard": r"a \odot b",
-    "dot": r"\mathbf{a}^\top \mathbf{b}",
-    "transpose": r"X^\top",
-    "inv": r"X^{-1}",
-    "sqrt": r"\sqrt{x}",
-    "abs": r"\lvert x \rvert",
-    "sigmoid": r"\sigma(z)",
-    "trace": r"\operatorname{tr}(X)",
-    "eye": r"\mathbf{I}_n",
-    "ones": r"\mathbf{1}_n",
-}
-"""How LaTeX writes the functions that are not a command applied to arguments."""
 
 
 class _RefuseCommands(PostLex):
@@ -121,7 +104,7 @@ class _ProgramLines(_RefuseCommands):
             if (
                 previous is not None
                 and depth == 0
-                and token.line > previous.end_line
+                and (token.line or 0) > (previous.end_line or 0)
                 and str(previous) not in self.OPERATORS
                 and str(token) not in self.OPERATORS | self.CLOSERS
             ):
@@ -155,21 +138,21 @@ def parse_latex(text: str, declared: frozenset[str] | set[str] = frozenset()) ->
     ``declared`` holds the names declared as variables; it decides whether
     ``e^{x}`` is ``exp(x)`` or a power of the variable e.
     """
-    return _read(text, "formula", declared)
+    return cast(ast.Node, _read(text, "formula", declared))
 
 
 def parse_latex_definition(
     text: str, declared: frozenset[str] | set[str] = frozenset()
 ) -> tuple[str, ast.Node]:
     r"""Read ``name = formula`` (``b = \mathbf{Ax}``) into the name and the formula's tree."""
-    return _read(text, "definition", declared)
+    return cast(tuple[str, ast.Node], _read(text, "definition", declared))
 
 
 def parse_latex_program(
     text: str, declared: frozenset[str] | set[str] = frozenset()
 ) -> tuple[ast.Definition, ...]:
     r"""Read definitions separated by ``;``, ``\\`` or new lines (``b = \mathbf{Ax} \\ f = \frac{1}{2}\|b\|^2``)."""
-    return _read(text, "program", declared)
+    return cast(tuple[ast.Definition, ...], _read(text, "program", declared))
 
 
 def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
@@ -215,7 +198,7 @@ def _check_nesting(tree: ast.Node, text: str) -> None:
 
 
 def _command_error(token: Token) -> ParseError:
-    span = (token.start_pos, token.end_pos)
+    span = _token_span(token)
     if token in ("\\partial", "\\nabla"):
         return ParseError(
             f"{token} asks for a derivative; symdiff reads the function itself",
@@ -233,21 +216,21 @@ def _command_error(token: Token) -> ParseError:
 
 def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
     if isinstance(exc, UnexpectedCharacters):
-        position = exc.pos_in_stream
+        position = exc.pos_in_stream or 0
         char = text[position]
         span = (position, position + 1)
         return ParseError(f"unexpected character {char!r}", text, span, HINTS.get(char, DEFAULT_HINT))
-    token = None if isinstance(exc, UnexpectedEOF) else exc.token
+    token: Token | None = getattr(exc, "token", None)
     if token is None or token.type == "$END":
         unclosed = _unclosed_brace(text)
         if unclosed is not None:
             return ParseError("unbalanced brace: '{' is never closed", text, (unclosed, unclosed + 1), "add the '}'")
-        if start in ("definition", "program") and "EQUAL" in exc.expected:
+        if start in ("definition", "program") and "EQUAL" in getattr(exc, "expected", ()):
             hint = r"write name = formula, e.g. b = \mathbf{Ax}"
             return ParseError("a definition needs '='", text, (0, len(text)), hint)
         end = len(text.rstrip())
         return ParseError("formula ends too early", text, (end, end + 1), "an operand or a closing bracket is missing")
-    span = (token.start_pos, token.end_pos)
+    span = _token_span(token)
     if token.type == "EQUAL":
         if start == "program":
             return ParseError(
@@ -258,7 +241,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         return ParseError(
             "a definition 'name = ...' is not a formula", text, span, "give the formula alone, without 'name ='"
         )
-    if text[: token.start_pos].rstrip().endswith("\\mathit{"):
+    if text[: span[0]].rstrip().endswith("\\mathit{"):
         return ParseError(
             f"unexpected '{token}' in \\mathit{{...}}", text, span, r"\mathit{...} holds one name: a letter, then letters and digits"
         )
@@ -271,7 +254,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         )
     if token.type == "RBRACE":
         return ParseError("unbalanced brace: '}' closes nothing", text, span, "remove it or add the '{' it closes")
-    if text[: token.start_pos].rstrip().endswith("\\sigma"):
+    if text[: span[0]].rstrip().endswith("\\sigma"):
         return ParseError(
             f"unexpected '{token}' after \\sigma", text, span, r"\sigma is the sigmoid function: write \sigma(z)"
         )
@@ -294,7 +277,7 @@ def _span(meta: object) -> tuple[int, int]:
 
 
 def _token_span(token: Token) -> tuple[int, int]:
-    return (token.start_pos, token.end_pos)  # type: ignore[return-value]
+    return (token.start_pos or 0, token.end_pos or 0)
 
 
 def _letter(token: Token | ast.Name) -> ast.Name:
@@ -302,24 +285,21 @@ def _letter(token: Token | ast.Name) -> ast.Name:
 
 
 def usage(function: str) -> str:
-    """How LaTeX writes a canonical function of the vocabulary: ``\\max(a, b)``, ``\\|v\\|``."""
-    if function in USAGE:
-        return USAGE[function]
-    command = rf"\{function}" if function in FUNCTION_COMMANDS else rf"\operatorname{{{function}}}"
-    return command + ("(a, b)" if ARITY[function] == 2 else "(x)")
+    """How LaTeX writes a function of the vocabulary: ``\\max(a, b)``, ``\\|v\\|``."""
+    return r"X^\top" if function == TRANSPOSE else BY_NAME[function].usage
 
 
 def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
     """``make_call`` with hints in LaTeX: the shared one advises plain syntax."""
+    op = BY_LATEX.get(name)
     try:
-        return make_call(SPELLINGS.get(name, name), arguments, span, name_span)
+        return make_call(op.name if op else name, arguments, span, name_span)
     except ParseError as exc:
-        function = "transpose" if name == "transpose" else canonical(SPELLINGS.get(name, name))
-        if function is not None:
-            exc.hint = f"write {usage(function)}"
+        if op is not None or name == TRANSPOSE:
+            exc.hint = f"write {usage(op.name if op else name)}"
         else:
             close = difflib.get_close_matches(name, sorted(known_words() - {"Tr"}), n=1, cutoff=0.6)
-            function = canonical(close[0]) if close else None
+            function = BY_NAME[close[0]].name if close and close[0] in BY_NAME else None
             exc.hint = (
                 f"did you mean {function}, written {usage(function)}?"
                 if function
@@ -528,6 +508,8 @@ class _ToAst(Transformer):
             node: ast.Node = ast.Transpose(last, span=span)
         elif superscript == INVERSE:
             node = ast.Call("inv", (last,), span=span)
+        elif isinstance(superscript, str):
+            raise AssertionError(f"no superscript {superscript}")
         elif factor.kind == "name" and last == ast.Name("e") and "e" not in self.declared:
             node = ast.Call("exp", (superscript,), span=span)
         else:

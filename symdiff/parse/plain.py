@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -17,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from . import ast
-from .vocabulary import ARITY, canonical, known_words
+from .vocabulary import TRANSPOSE, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 
@@ -109,7 +110,8 @@ def check_depth(tree: object, text: str) -> None:
 
 def _syntax_error(text: str, exc: UnexpectedInput, start: str = "start") -> ParseError:
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream]
+        position = exc.pos_in_stream or 0
+        char = text[position]
         hint = {
             "\\": "this looks like LaTeX; pass --input latex",
             "_": "names start with a letter",
@@ -117,7 +119,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str = "start") -> Pars
         }.get(char, "operators are + - * / ^ ** @, transpose is A.T or A'")
         if char in "=;":
             hint = _definition_hint(char, start)
-        return ParseError(f"unexpected character {char!r}", text, (exc.pos_in_stream, exc.pos_in_stream + 1), hint)
+        return ParseError(f"unexpected character {char!r}", text, (position, position + 1), hint)
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         end = len(text.rstrip())
         return ParseError("formula ends too early", text, (end, end + 1), "an operand or a closing bracket is missing")
@@ -278,7 +280,7 @@ def literal_value(token: Token | str) -> Fraction:
     """The exact value of a numeric literal, refusing absurd ones before computing them."""
     text = str(token)
     mantissa, _, exponent = text.lower().partition("e")
-    span = (token.start_pos, token.end_pos) if isinstance(token, Token) else None
+    span = (token.start_pos or 0, token.end_pos or 0) if isinstance(token, Token) else None
     digits = sum(ch.isdigit() for ch in mantissa)
     if digits > limits.MAX_LITERAL_DIGITS or (exponent and abs(int(exponent)) > limits.MAX_LITERAL_DIGITS):
         raise LimitError(
@@ -291,23 +293,20 @@ def literal_value(token: Token | str) -> Fraction:
 
 def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
     """A call node for a known function with the right number of arguments."""
-    if name == "transpose":
-        func, arity = "transpose", 1
-    else:
-        func = canonical(name)
-        if func is None:
-            raise ParseError(
-                f"unknown function '{name}'",
-                span=name_span,
-                hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
-            )
-        arity = ARITY[func]
+    op = operation(name)
+    if op is None and name != TRANSPOSE:
+        raise ParseError(
+            f"unknown function '{name}'",
+            span=name_span,
+            hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
+        )
+    arity = op.arity if op else 1
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
         raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span)
-    if func == "transpose":
+    if op is None:
         return ast.Transpose(args[0], span=span)
-    return ast.Call(func, args, span=span)
+    return ast.Call(op.name, args, span=span)
 
 
 def make_matrix(items: list[ast.Node], span: tuple[int, int]) -> ast.Matrix:
@@ -317,7 +316,7 @@ def make_matrix(items: list[ast.Node], span: tuple[int, int]) -> ast.Matrix:
         return ast.Matrix(tuple((item,) for item in items), span=span)
     if not all(nested):
         raise ParseError("a matrix literal mixes rows and single entries", span=span, hint="write [[a, b], [c, d]]")
-    rows = tuple(tuple(entry for (entry,) in item.rows) for item in items)
+    rows = tuple(tuple(entry for (entry,) in cast(ast.Matrix, item).rows) for item in items)
     if len({len(row) for row in rows}) != 1:
         raise ParseError("the rows of a matrix literal differ in length", span=span)
     return ast.Matrix(rows, span=span)

@@ -1,52 +1,32 @@
-"""The functions formulas may call, shared by the plain-text and LaTeX parsers.
+"""The names formulas may use, for both parsers, read off ``symdiff.ops``.
 
-Each function has a canonical name and an arity; aliases map other spellings
-to it. What a function *means* (its shape rule, its SymPy form, its
-derivative) lives in the model and derive stages, keyed by the same names.
+An operation's spellings live on its ``Op``; this module only answers the
+questions the parsers ask of them: which operation a word names, and every
+word there is (for "did you mean" hints).
 """
 
 from __future__ import annotations
 
-ELEMENTWISE: frozenset[str] = frozenset(
-    {"exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "step", "sign"}
-)
-"""One-argument functions applied entry by entry to vectors and matrices."""
-
-ARITY: dict[str, int] = {
-    **{name: 1 for name in ELEMENTWISE},
-    "max": 2,
-    "min": 2,
-    "hadamard": 2,
-    "dot": 2,
-    "sum": 1,
-    "norm": 1,
-    "trace": 1,
-    "det": 1,
-    "inv": 1,
-    "logsumexp": 1,
-    "softmax": 1,
-    "diag": 1,
-    "eye": 1,
-    "ones": 1,
-}
-"""Canonical function name -> number of arguments."""
-
-DIMENSIONED: frozenset[str] = frozenset({"eye", "ones"})
-"""Functions whose arguments are dimensions (``eye(n)``, ``ones(n)``), not formulas."""
-
-ALIASES: dict[str, str] = {"tr": "trace", "ln": "log", "Tr": "trace"}
-"""Other spellings of canonical names (``transpose`` is a node, not a call)."""
+from ..ops import BY_NAME, Op
 
 CONSTANTS: frozenset[str] = frozenset({"pi"})
 """Names that are constants, not variables."""
 
+TRANSPOSE = "transpose"
+"""``transpose(X)`` is written like a call but is a node of its own (``X.T``)."""
+
+
+def operation(name: str) -> Op | None:
+    """The operation ``name`` spells (``ln`` -> log), None if it names none."""
+    return BY_NAME.get(name)
+
 
 def canonical(name: str) -> str | None:
     """The canonical function name for ``name``, or None if it is not a function."""
-    name = ALIASES.get(name, name)
-    return name if name in ARITY else None
+    op = operation(name)
+    return op.name if op else None
 
 
 def known_words() -> set[str]:
     """Every function spelling, for 'did you mean' hints."""
-    return set(ARITY) | set(ALIASES) | {"transpose"}
+    return set(BY_NAME) | {TRANSPOSE}

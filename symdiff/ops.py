@@ -1,0 +1,116 @@
+r"""The operations formulas may call, one ``Op`` each: the bottom of the pipeline.
+
+An operation has one identity, its ``Op``, and every stage keys its table by
+it: the parsers read its spellings from here, the model builds its node and
+its shape, derive holds its rules, export one printer method per node.
+``tests/test_ops.py`` fails when an operation lacks any of them, so adding an
+operation is one entry here plus its rules beside it (README, "Adding an
+operation").
+
+This module is data only: it imports nothing of symdiff and nothing of SymPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["entrywise", "array", "dimension"]
+"""``entrywise``: a scalar function applied entry by entry to arrays;
+``array``: a function of whole vectors or matrices (``norm``, ``det``);
+``dimension``: its arguments are dimensions, not formulas (``eye(n)``)."""
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: its names, arity and how each notation writes it."""
+
+    name: str
+    """The canonical plain spelling: ``norm(v)``."""
+    arity: int
+    kind: Kind
+    summary: str
+    """What it computes, in a few words (for ``--help``, the README and hints)."""
+    aliases: tuple[str, ...] = ()
+    """Other plain spellings read as this operation (``ln`` for ``log``)."""
+    latex: str | None = None
+    r"""The LaTeX command it is printed and read as (``\exp``, ``\sigma``), or None when LaTeX writes it otherwise."""
+    latex_aliases: tuple[str, ...] = ()
+    r"""Other command names LaTeX input may use for it (``\operatorname{ReLU}``)."""
+    latex_usage: str | None = None
+    r"""How LaTeX writes it when that is not a command applied to arguments (``\|v\|``)."""
+    numpy: str = ""
+    """The NumPy spelling of the operation, for exported code and the docs."""
+
+    @property
+    def usage(self) -> str:
+        r"""How LaTeX input writes it: ``\exp(x)``, ``\|v\|``, ``\operatorname{relu}(x)``."""
+        if self.latex_usage is not None:
+            return self.latex_usage
+        command = self.latex or rf"\operatorname{{{self.name}}}"
+        return command + ("(a, b)" if self.arity == 2 else "(x)")
+
+    def __repr__(self) -> str:
+        return f"Op({self.name})"
+
+
+def _entrywise(name: str, summary: str, numpy: str, latex: str | None = None, **more: object) -> Op:
+    return Op(name, 1, "entrywise", summary, latex=latex, numpy=numpy, **more)  # type: ignore[arg-type]
+
+
+EXP = _entrywise("exp", "e to the power x", "np.exp", r"\exp")
+LOG = _entrywise("log", "natural logarithm", "np.log", r"\log", aliases=("ln",), latex_aliases=("ln",))
+SQRT = _entrywise("sqrt", "square root", "np.sqrt", latex_usage=r"\sqrt{x}")
+SIN = _entrywise("sin", "sine", "np.sin", r"\sin")
+COS = _entrywise("cos", "cosine", "np.cos", r"\cos")
+TAN = _entrywise("tan", "tangent", "np.tan", r"\tan")
+TANH = _entrywise("tanh", "hyperbolic tangent", "np.tanh", r"\tanh")
+SIGMOID = _entrywise("sigmoid", "logistic function 1/(1 + exp(-x))", "scipy.special.expit", r"\sigma",
+                     latex_usage=r"\sigma(z)")
+RELU = _entrywise("relu", "max(x, 0)", "np.maximum(x, 0)", r"\operatorname{relu}", latex_aliases=("ReLU",))
+ABS = _entrywise("abs", "absolute value", "np.abs", latex_usage=r"\lvert x \rvert")
+STEP = _entrywise("step", "1 where x > 0, else 0 (relu's derivative)", "np.heaviside(x, 0)", r"\operatorname{step}")
+SIGN = _entrywise("sign", "-1, 0 or 1 (abs's derivative)", "np.sign", r"\operatorname{sign}")
+MAX = Op("max", 2, "entrywise", "the larger of a and b, entry by entry", latex=r"\max", numpy="np.maximum")
+MIN = Op("min", 2, "entrywise", "the smaller of a and b, entry by entry", latex=r"\min", numpy="np.minimum")
+
+HADAMARD = Op("hadamard", 2, "array", "entrywise product", latex_usage=r"a \odot b", numpy="a * b")
+DOT = Op("dot", 2, "array", "dot product of two vectors", latex_usage=r"\mathbf{a}^\top \mathbf{b}", numpy="a @ b")
+SUM = Op("sum", 1, "array", "sum of all entries", latex_usage=r"\mathbf{1}^\top v", numpy="np.sum")
+NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", latex_usage=r"\|v\|",
+          numpy="np.linalg.norm")
+TRACE = Op("trace", 1, "array", "trace of a square matrix", aliases=("tr", "Tr"), latex=r"\operatorname{tr}",
+           latex_aliases=("tr", "Tr"), latex_usage=r"\operatorname{tr}(X)", numpy="np.trace")
+DET = Op("det", 1, "array", "determinant of a square matrix", latex=r"\det", numpy="np.linalg.det")
+INV = Op("inv", 1, "array", "inverse of a square matrix", latex_usage=r"X^{-1}", numpy="np.linalg.inv")
+LOGSUMEXP = Op("logsumexp", 1, "array", "log(sum(exp(v))) of a vector, computed stably",
+               latex=r"\operatorname{logsumexp}", numpy="scipy.special.logsumexp")
+SOFTMAX = Op("softmax", 1, "array", "exp(v)/sum(exp(v)) of a vector", latex=r"\operatorname{softmax}",
+             numpy="scipy.special.softmax")
+DIAG = Op("diag", 1, "array", "the square matrix with v on its diagonal", latex=r"\operatorname{diag}",
+          numpy="np.diagflat")
+
+EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
+ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
+
+OPS: tuple[Op, ...] = (
+    EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
+    HADAMARD, DOT, SUM, NORM, TRACE, DET, INV, LOGSUMEXP, SOFTMAX, DIAG,
+    EYE, ONES,
+)  # fmt: skip
+"""Every operation, in the order the README lists them."""
+
+BY_NAME: dict[str, Op] = {spelling: op for op in OPS for spelling in (op.name, *op.aliases)}
+"""Every plain spelling (canonical names and aliases) -> its operation."""
+
+BY_LATEX: dict[str, Op] = {
+    spelling: op
+    for op in OPS
+    for spelling in (op.name, *op.aliases, *op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
+}
+r"""Every name a LaTeX command or ``\operatorname{...}`` may give an operation (``sigma``, ``ReLU``, ``ln``)."""
+
+
+def lookup(name: str) -> Op | None:
+    """The operation a plain spelling names, None if it names none."""
+    return BY_NAME.get(name)
