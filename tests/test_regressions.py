@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 from numeric import assert_matches_finite_differences, random_values
 
 import symdiff
@@ -129,3 +130,22 @@ def test_more_arrays_than_placeholders_is_computed_not_a_crash():
     formula = "sum(sin(" + " + ".join(f"hadamard(x0, x{i})" for i in range(1, 18)) + "))"
     result = assert_matches_finite_differences(formula, "x0", shapes, points=1)
     assert result.text.startswith("hadamard(x1, cos(")
+
+
+@pytest.mark.parametrize(("text", "wrt", "shapes", "printed"), [
+    # found by tests/test_ops.py: sign differentiated to SymPy's DiracDelta, which nothing can evaluate
+    ("x*sign(x)", ["x"], None, "sign(x)"),
+    ("x.T*sign(W*x)", ["x"], {"W": ("n", "n"), "x": ("n",)}, "sign(W*x)"),
+    ("abs(x1)*x2", ["x1", "x1"], {"x": (2,)}, "0"),
+])
+def test_the_derivative_of_sign_is_zero_where_it_exists(text, wrt, shapes, printed):
+    result = assert_matches_finite_differences(text, wrt, shapes)
+    assert result.text == printed
+
+
+def test_a_hessian_through_a_kink_is_a_zero_matrix_not_diag_of_a_scalar():
+    # the pullback through step(x) is G ∘ 0, which SymPy kept as a product with a scalar 0: diag(0)
+    for text in ("sum(relu(x))", "sum(abs(x))"):
+        result = symdiff.derive(text, ["x", "x"], {"x": ("n",)})
+        assert isinstance(result.sympy, sp.ZeroMatrix), result.sympy
+        np.testing.assert_array_equal(result.evaluate(x=[1.0, -2.0, 3.0]), np.zeros((3, 3)))

@@ -11,14 +11,15 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import UnsupportedError
+from ..model.functions import diff
 
 
 def derivative(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
     """∂expr/∂target where target is a symbol or an explicit matrix of symbols."""
     if not isinstance(target, sp.MatrixBase):
-        return expr.diff(target)
+        return diff(expr, target)
     if not isinstance(expr, sp.MatrixBase):
-        return target.applyfunc(lambda entry: expr.diff(entry))
+        return target.applyfunc(lambda entry: diff(expr, entry))
     if expr.shape[1] == 1 and target.shape[1] == 1:
         return sp.ImmutableMatrix(expr.jacobian(target))
     raise UnsupportedError(

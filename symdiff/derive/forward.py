@@ -15,6 +15,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..errors import UnsupportedError
+from ..model.functions import diff
 from ..model.matrices import BOUND, Diag, Elementwise, Softmax, as_scalar
 from .entrywise import entrywise
 from .matrix import gradient
@@ -106,7 +107,7 @@ def _elementwise(node: Elementwise, t: sp.Symbol) -> sp.Basic | None:
     for i, operand in enumerate(node.operands):
         d_operand = tangent(operand, t)
         if d_operand is not None:
-            parts.append(hadamard(d_operand, entrywise(node.body.diff(BOUND[i]), node.operands, node.shape)))
+            parts.append(hadamard(d_operand, entrywise(diff(node.body, BOUND[i]), node.operands, node.shape)))
     for parameter, partial in partials(node.body):
         d_parameter = tangent(parameter, t)
         if d_parameter is not None:

@@ -71,6 +71,8 @@ def jacobian(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
 
 def linear_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
     """M such that ``expr`` = M*G, for ``expr`` linear in G."""
+    if isinstance(expr, sp.ZeroMatrix):
+        return sp.ZeroMatrix(expr.shape[0], G.shape[0])
     if expr == G:
         return sp.Identity(G.shape[0])
     if isinstance(expr, sp.MatAdd | sp.Add):

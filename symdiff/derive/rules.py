@@ -19,6 +19,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import UnsupportedError
+from ..model.functions import diff
 from ..model.matrices import (
     BOUND,
     Diag,
@@ -55,6 +56,8 @@ def inner(G: sp.Basic, M: sp.Basic) -> sp.Expr:
 
 def hadamard(G: sp.Basic, M: sp.Basic) -> sp.Basic:
     """G ∘ M, with the cases that need no product written out (c*ones ∘ M = c*M)."""
+    if isinstance(G, sp.ZeroMatrix) or isinstance(M, sp.ZeroMatrix):
+        return sp.ZeroMatrix(*M.shape)
     for a, b in ((M, G), (G, M)):
         coefficient, ones = _scaled_ones(a)
         if ones is not None:
@@ -162,7 +165,7 @@ def _literal(node: sp.ImmutableMatrix, G: sp.Basic):
 
 def _elementwise(node: Elementwise, G: sp.Basic):
     for i, operand in enumerate(node.operands):
-        yield operand, lambda i=i: hadamard(G, entrywise(node.body.diff(BOUND[i]), node.operands, node.shape))
+        yield operand, lambda i=i: hadamard(G, entrywise(diff(node.body, BOUND[i]), node.operands, node.shape))
     for parameter, partial in partials(node.body):
         yield parameter, lambda partial=partial: inner(G, entrywise(partial, node.operands, node.shape))
 
@@ -189,10 +192,10 @@ def partials(expr: sp.Expr) -> Iterator[tuple[sp.Basic, sp.Expr]]:
     opaque = expr.xreplace(atoms)
     back = {dummy: atom for atom, dummy in atoms.items()}
     for atom, dummy in atoms.items():
-        yield atom, opaque.diff(dummy).xreplace(back)
+        yield atom, diff(opaque, dummy).xreplace(back)
     for symbol in opaque.free_symbols - set(back) - set(BOUND):
         if not getattr(symbol, "is_Matrix", False):
-            yield symbol, opaque.diff(symbol).xreplace(back)
+            yield symbol, diff(opaque, symbol).xreplace(back)
 
 
 def _softmax(node: Softmax, G: sp.Basic):

@@ -105,3 +105,15 @@ class minimum(_Extremum):
     """min(a, b)."""
 
     sign = -1
+
+
+def diff(expr: sp.Basic, variable: sp.Basic) -> sp.Basic:
+    """SymPy's ``diff`` with symdiff's kink convention (README, "Kinks").
+
+    Where a piecewise constant function jumps (``sign``, SymPy's ``Heaviside``)
+    SymPy differentiates to ``DiracDelta``, the derivative in the sense of
+    distributions; a gradient means the derivative where it exists, which is 0
+    there, as ``step``'s is. Every scalar derivative symdiff takes comes through here.
+    """
+    result = expr.diff(variable)
+    return result.replace(sp.DiracDelta, lambda *args: sp.S.Zero) if result.has(sp.DiracDelta) else result

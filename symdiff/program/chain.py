@@ -19,6 +19,7 @@ import sympy as sp
 from ..derive.matrix import PLACEHOLDER, gradient, linear_coefficient
 from ..derive.tidy import tidy
 from ..errors import SymdiffError, UnsupportedError
+from ..model.functions import diff
 from ..model.matrices import BOUND, Elementwise, rebind, scope
 from .graph import Graph
 
@@ -47,7 +48,7 @@ def uses(graph: Graph, expr: sp.Basic, candidates: set[sp.Basic]) -> list[sp.Bas
 def local(graph: Graph, expr: sp.Basic, upstream: sp.Basic, wrt: sp.Basic) -> sp.Basic | None:
     """What ``upstream`` at ``expr`` contributes to ``wrt``, the others held fixed, named through the nodes."""
     if graph.form == "component":
-        part = upstream * expr.diff(wrt)
+        part = upstream * diff(expr, wrt)
     else:
         part = gradient(expr, upstream, wrt)
         if part is None:
