@@ -15,6 +15,7 @@ import sympy as sp
 from .. import limits
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
+from ..model.algebra import higher_order
 from ..model.build import UNDEFINED
 from . import components, conventions, forward, matrix
 from .recognise import recognise
@@ -84,8 +85,5 @@ def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:
     if not target.is_Matrix:
         return forward.derivative(value, target)
     if target.shape[1] != 1:
-        raise SymdiffError(
-            "the derivative of a vector or matrix by a matrix is a higher-order tensor",
-            hint="differentiate a scalar, or declare concrete dims and take one component",
-        )
+        raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
     return matrix.jacobian(value, target)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import UnsupportedError
+from ..model.algebra import higher_order
 from ..model.functions import diff
 
 
@@ -22,7 +22,4 @@ def derivative(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
         return target.applyfunc(lambda entry: diff(expr, entry))
     if expr.shape[1] == 1 and target.shape[1] == 1:
         return sp.ImmutableMatrix(expr.jacobian(target))
-    raise UnsupportedError(
-        "the derivative of a vector or matrix by a matrix is a higher-order tensor",
-        hint="differentiate a scalar, or by one component (e.g. --wrt A11)",
-    )
+    raise higher_order("differentiate a scalar, or by one component (e.g. --wrt A11)")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from ..model.algebra import product
 from ..model.matrices import Diag
 
 
@@ -50,17 +51,13 @@ def _matmul(matrix: sp.MatMul) -> sp.Basic:
     if len(factors) == 1:
         return coefficient * diagonal(factors[0])
     if isinstance(factors[0], Diag):
-        return coefficient * sp.HadamardProduct(factors[0].vector, diagonal(_product(factors[1:])))
+        return coefficient * sp.HadamardProduct(factors[0].vector, diagonal(product(factors[1:])))
     if isinstance(factors[-1], Diag):
-        return coefficient * sp.HadamardProduct(diagonal(_product(factors[:-1])), factors[-1].vector)
-    left, right = _product(factors[:-1]), factors[-1]
+        return coefficient * sp.HadamardProduct(diagonal(product(factors[:-1])), factors[-1].vector)
+    left, right = product(factors[:-1]), factors[-1]
     if left.shape[1] == 1:
         return coefficient * sp.HadamardProduct(left, right.T)
     return coefficient * sp.HadamardProduct(left, right.T) * sp.OneMatrix(left.shape[1], 1)
-
-
-def _product(factors: list[sp.Basic]) -> sp.Basic:
-    return sp.MatMul(*factors).doit() if len(factors) > 1 else factors[0]
 
 
 DIAGONALS: dict[type, Callable[[sp.Basic], sp.Basic]] = {

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..errors import UnsupportedError
+from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import BOUND, Diag, Elementwise, Softmax, as_scalar
 from .entrywise import entrywise
@@ -49,19 +50,15 @@ def _total(parts: list[sp.Basic | None]) -> sp.Basic | None:
     return sp.MatAdd(*present).doit() if len(present) > 1 else present[0]
 
 
-def _product(factors: list[sp.Basic]) -> sp.Basic:
-    return sp.MatMul(*factors).doit() if len(factors) > 1 else factors[0]
-
-
 def _matmul(node: sp.MatMul, t: sp.Symbol) -> sp.Basic | None:
     coefficient, factors = node.as_coeff_matrices()
     factors = list(factors)
     d_coefficient = tangent(coefficient, t)
-    parts = [None if d_coefficient is None else d_coefficient * _product(factors)]
+    parts = [None if d_coefficient is None else d_coefficient * product(factors)]
     for i, factor in enumerate(factors):
         d_factor = tangent(factor, t)
         if d_factor is not None:
-            parts.append(coefficient * _product(factors[:i] + [d_factor] + factors[i + 1 :]))
+            parts.append(coefficient * product(factors[:i] + [d_factor] + factors[i + 1 :]))
     return _total(parts)
 
 

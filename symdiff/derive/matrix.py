@@ -13,6 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import UnsupportedError
+from ..model.algebra import higher_order
 from ..model.matrices import Diag, Elementwise, ScalarOf
 from .rules import RULES, _scalar
 
@@ -52,10 +53,7 @@ def jacobian(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
     """J[i, j] = ∂expr_i/∂target_j for a vector ``expr`` and a vector or scalar target."""
     rows, cols = expr.shape
     if cols != 1:
-        raise UnsupportedError(
-            "the derivative of a matrix is a higher-order tensor",
-            hint="differentiate a scalar (e.g. a trace or a norm) or a vector",
-        )
+        raise higher_order("differentiate a scalar (e.g. a trace or a norm) or a vector")
     if isinstance(expr, sp.MatrixBase):
         raise UnsupportedError(
             "the Jacobian of a [...] literal by a vector is not supported in matrix form",

@@ -19,6 +19,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import UnsupportedError
+from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import (
     BOUND,
@@ -82,9 +83,7 @@ def sum_entries(M: sp.Basic) -> sp.Expr:
 
 
 def _product(factors: list[sp.Basic]) -> sp.Basic | None:
-    if not factors:
-        return None
-    return sp.MatMul(*factors).doit() if len(factors) > 1 else factors[0]
+    return product(factors) if factors else None
 
 
 def _matmul(node: sp.MatMul, G: sp.Basic):

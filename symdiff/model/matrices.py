@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..errors import LimitError
+from .algebra import coefficient_and_factors
 
 BOUND = tuple(sp.Symbol(f"_t{i}", real=True) for i in range(16))
 """Placeholders for the operands of ``Elementwise`` bodies. Users cannot write
@@ -51,7 +52,7 @@ def as_scalar(matrix: sp.Basic) -> sp.Expr:
         return matrix[0, 0]
     if isinstance(matrix, sp.MatAdd):
         return sp.Add(*(as_scalar(term) for term in matrix.args))
-    coefficient, factors = _coefficient_and_factors(matrix)
+    coefficient, factors = coefficient_and_factors(matrix)
     if not factors:
         return coefficient
     product = sp.MatMul(*factors) if len(factors) > 1 else factors[0]
@@ -59,16 +60,9 @@ def as_scalar(matrix: sp.Basic) -> sp.Expr:
     if isinstance(flipped, sp.Basic) and sp.default_sort_key(flipped) < sp.default_sort_key(product):
         product = flipped
     if isinstance(product, sp.MatMul):
-        inner, rest = _coefficient_and_factors(product)
+        inner, rest = coefficient_and_factors(product)
         return coefficient * inner * ScalarOf(sp.MatMul(*rest) if len(rest) > 1 else rest[0])
     return coefficient * ScalarOf(product)
-
-
-def _coefficient_and_factors(matrix: sp.Basic) -> tuple[sp.Expr, list[sp.Basic]]:
-    if isinstance(matrix, sp.MatMul):
-        coefficient, factors = matrix.as_coeff_matrices()
-        return coefficient, list(factors)
-    return sp.S.One, [matrix]
 
 
 class Norm(_MatrixToScalar):
@@ -207,7 +201,7 @@ def elementwise(function: Callable[..., sp.Expr], *args: sp.Basic) -> sp.Basic:
 
     values = []
     for arg in args:
-        coefficient, factors = _coefficient_and_factors(arg) if isinstance(arg, sp.MatMul) else (1, [arg])
+        coefficient, factors = coefficient_and_factors(arg) if isinstance(arg, sp.MatMul) else (1, [arg])
         if len(factors) == 1 and isinstance(factors[0], Elementwise):
             inner = factors[0]
             values.append(coefficient * rebind(inner.body, {BOUND[i]: slot(op) for i, op in enumerate(inner.operands)}))

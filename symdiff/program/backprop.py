@@ -28,6 +28,7 @@ from .. import arguments
 from ..errors import EvaluationError
 from ..export.numbers import format_number, to_plain
 from ..export.numpy import compile_expr
+from ..model.algebra import entries
 from ..model.build import dim_symbol
 from ..model.functions import maximum, minimum, relu, step
 from ..model.matrices import BOUND, Elementwise, scope
@@ -156,15 +157,11 @@ def _bind_components(graph: Graph, given: Mapping[str, Value]) -> dict[sp.Basic,
             raise EvaluationError(f"{name} is a scalar, got an array")
         else:
             env[symbol] = value
-    needed = {s for name in graph.inputs for s in _entries(graph.symbols[name])}
+    needed = {s for name in graph.inputs for s in entries(graph.symbols[name])}
     missing = sorted(str(s) for s in needed - set(env))
     if missing:
         raise EvaluationError(f"missing value for {', '.join(missing)}", hint="give every input with --at")
     return env
-
-
-def _entries(symbol: sp.Basic) -> list[sp.Basic]:
-    return list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol]
 
 
 def _kinks(graph: Graph, env: Mapping[sp.Basic, object], evaluate) -> tuple[Kink, ...]:
@@ -217,7 +214,7 @@ def _component_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: 
         computed = number(expr.xreplace(env), str(symbol))
         env[symbol] = round_to(computed, rounding) if rounding is not None else computed
     kinks = _kinks(graph, env, lambda e: number(e, "a kink's argument"))
-    roots = _entries(value)
+    roots = entries(value)
     if len(roots) != 1:
         raise EvaluationError(f"the output {output} is not a scalar", hint="choose a scalar with --of, e.g. --of b1")
     upstream = backward(graph, roots[0], sp.S.One, None)

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..derive.matrix import PLACEHOLDER, gradient, linear_coefficient
 from ..derive.tidy import tidy
-from ..errors import SymdiffError, UnsupportedError
+from ..model.algebra import entries, higher_order
 from ..model.functions import diff
 from ..model.matrices import BOUND, Elementwise, rebind, scope
 from .graph import Graph
@@ -89,7 +89,7 @@ def backward(graph: Graph, value: sp.Basic, seed: sp.Basic, target: sp.Basic | N
     """
     if target is None:
         relevant = set(graph.scalar_nodes)
-        candidates = relevant | {s for name in graph.inputs for s in _entries(graph.symbols[name])}
+        candidates = relevant | {s for name in graph.inputs for s in entries(graph.symbols[name])}
     else:
         relevant = dependents(graph, target)
         candidates = relevant | {target}
@@ -106,10 +106,6 @@ def backward(graph: Graph, value: sp.Basic, seed: sp.Basic, target: sp.Basic | N
         if symbol in upstream:
             send(graph.scalar_nodes[symbol], upstream[symbol])
     return upstream
-
-
-def _entries(symbol: sp.Basic) -> list[sp.Basic]:
-    return list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol]
 
 
 def _add(a: sp.Basic, b: sp.Basic) -> sp.Basic:
@@ -137,10 +133,7 @@ def _derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
         return backward(graph, value, sp.S.One, target).get(target, _zero_like(target))
     rows, cols = value.shape
     if cols != 1 or (target.is_Matrix and target.shape[1] != 1):
-        raise SymdiffError(
-            "the derivative of a vector or matrix by a matrix is a higher-order tensor",
-            hint="differentiate a scalar, or declare concrete dims and take one component",
-        )
+        raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
     placeholder = sp.MatrixSymbol(PLACEHOLDER, rows, 1)
     pulled = backward(graph, value, placeholder, target).get(target)
     if pulled is None:
@@ -160,10 +153,7 @@ def _component_derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp
         return target.applyfunc(lambda entry: partial(value, entry))
     if value.shape[1] == 1 and target.shape[1] == 1:
         return sp.ImmutableMatrix(value.shape[0], target.shape[0], lambda i, j: partial(value[i], target[j]))
-    raise UnsupportedError(
-        "the derivative of a vector or matrix by a matrix is a higher-order tensor",
-        hint="differentiate a scalar, or by one component (e.g. --wrt A11)",
-    )
+    raise higher_order("differentiate a scalar, or by one component (e.g. --wrt A11)")
 
 
 def paths(graph: Graph, root: sp.Basic, target: sp.Basic) -> Iterator[tuple[sp.Basic, ...]]:

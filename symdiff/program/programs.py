@@ -17,10 +17,12 @@ from typing import Any, TypeVar
 import sympy as sp
 
 from .. import api, arguments, limits
+from ..derive.tidy import tidy
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..evaluate import compile_for
-from ..model import Formula, Syntax, declarations, formula as read_formula, is_latex
-from ..derive.tidy import tidy
+from ..model import Formula, Syntax, declarations, is_latex
+from ..model import formula as read_formula
+from ..model.algebra import entries
 from ..model.canonical import canonical
 from ..model.shapes import Dim, Shape, Typing
 from ..parse import ast
@@ -226,10 +228,10 @@ class Program:
         for name in keep:
             self.target(name)
         result = self.graph.expand(value, keep=frozenset(n for n in keep if n in self.graph.by_name))
-        allowed = {s for name in keep for s in _entries(self.graph.symbols[name])}
+        allowed = {s for name in keep for s in entries(self.graph.symbols[name])}
         extra = sorted(
-            {name for name, symbol in self.graph.symbols.items() if name not in keep and set(_entries(symbol)) & result.free_symbols
-             and not set(_entries(symbol)) <= allowed}
+            {name for name, symbol in self.graph.symbols.items() if name not in keep and set(entries(symbol)) & result.free_symbols
+             and not set(entries(symbol)) <= allowed}
         )
         if extra:
             raise SymdiffError(
@@ -305,10 +307,6 @@ def _nesting(text: str, parsed: tuple[ast.Definition, ...] | ast.Node) -> tuple[
             "split the program into shorter ones, using one's output as the next one's input",
         )
     return max(depth.values()), described
-
-
-def _entries(symbol: sp.Basic) -> list[sp.Basic]:
-    return list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol]
 
 
 def program(
