@@ -76,9 +76,11 @@ class Samples:
         return tuple(agree(a, o) for a, o in zip(self.answer, self.option))
 
     def first_difference(self) -> int | None:
-        """The index of the smallest point (fewest entries) where the two differ; None if they agree everywhere."""
+        """The index of the point easiest to read (entries of ordinary size, then fewest) where the two differ;
+        None if they agree everywhere."""
         differing = [i for i, agrees in enumerate(self.agreeing) if not agrees]
-        return min(differing, key=lambda i: (self.answer[i].size + self.option[i].size, i)) if differing else None
+        return min(differing, key=lambda i: (abs(np.log10(self.points[i].scale)),
+                                             self.answer[i].size + self.option[i].size, i)) if differing else None
 
     def values_of(self, expr: sp.Basic) -> tuple[Value, ...] | None:
         """``expr`` at every point, or None if it is undefined at one of them."""

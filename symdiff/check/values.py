@@ -89,6 +89,8 @@ class Point:
 
     values: dict[str, float | np.ndarray]
     env: Env
+    scale: float = 1.0
+    """The standard deviation of the random entries, for preferring points of ordinary size when reporting."""
 
     def describe(self, digits: int = 3, names: Collection[str] | None = None) -> str:
         """``A = [[0.1, -2], [1.3, 0.5]], x = [1, 2]``, rounded for reading; only ``names`` if given."""
@@ -157,4 +159,4 @@ class Space:
                 env[symbol] = matrix
             values[name] = matrix[:, 0] if shape[1] == 1 else matrix
         env.update((dim_symbol(dim), size) for dim, size in sizes.items())
-        return Point(values, env)
+        return Point(values, env, scale)

@@ -126,7 +126,7 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
 def _blanks(group: _Group, question: Blanks) -> BlanksKey:
     with _blame(group.source, question.id, "template"):
         found = search_blanks(question.template, question.candidates, question.positive, question.negative,
-                              question.variables, group.context.syntax)
+                              question.variables, group.context.syntax, timeout=None)
     return BlanksKey(
         question.id,
         question.text,
