@@ -142,9 +142,6 @@ def _check_variables(variables: Sequence[str]) -> list[str]:
             raise ParseError(f"{name!r} is not a variable name", hint="variables are names such as x1, x2 or t")
         if name in CONSTANTS:
             raise ParseError(f"{name} is a constant, not a variable", hint="call the coordinate another name, e.g. p")
-        if name.startswith("_"):
-            raise ParseError(f"{name} is the name of a blank, not a variable",
-                             hint="blanks are _1, _2, ...; call the coordinate another name, e.g. x1")
         if names.count(name) > 1:
             raise ParseError(f"the variable {name} is given {names.count(name)} times",
                              hint="each coordinate needs its own name: x1, x2, ...")

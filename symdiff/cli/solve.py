@@ -16,7 +16,9 @@ KEY_FORMATS = click.Choice(["text", "markdown", "json", "latex"])
 @click.option("--format", "fmt", type=KEY_FORMATS, default="text", show_default=True, help="Format of the key.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the key to this file (whole or not at all) instead of standard output.")
-def solve(worksheet: str, fmt: str, output: str | None) -> None:
+@click.option("--strict", is_flag=True, default=False,
+              help="A choice question with no correct option is an error (exit status 2), not a warning.")
+def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
     """Solve WORKSHEET (a .toml file) and print its answer key.
 
     \b
@@ -30,9 +32,12 @@ def solve(worksheet: str, fmt: str, output: str | None) -> None:
     from ..worksheet.write import write_atomically
 
     show = sys.stderr.isatty()
-    key = solve_file(worksheet, progress=lambda qid: click.echo(f"\rsolving {qid} ...   ", err=True, nl=False) if show else None)
+    key = solve_file(worksheet, progress=lambda qid: click.echo(f"\rsolving {qid} ...   ", err=True, nl=False) if show else None,
+                     strict=strict)
     if show:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
+    for warning in key.warnings:
+        click.echo("symdiff: warning: " + warning, err=True)
     text = print_key(key, fmt)
     if output is None:
         click.echo(text, nl=False)
