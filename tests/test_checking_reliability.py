@@ -133,9 +133,10 @@ BLANKS_SHEET = """\
 
 
 @pytest.mark.parametrize("variables, positive, message", [
-    ('["x1", "x1"]', "[2, 3]", "the variable x1 is given 2 times"),
-    ('["pi"]', "[4]", "pi is a constant"),
-    ('["x1"]', "[nan]", "not a finite number"),
+    ('["x1", "x1"]', "[2, 3]", "field 'variables': the variable x1 is given 2 times"),
+    ('["pi"]', "[4]", "field 'variables': pi is a constant"),
+    ('["x1"]', "[nan]", "field 'positive': Input should be a finite number"),
+    ('["x1"]', "[inf]", "field 'positive': Input should be a finite number"),
 ])
 def test_a_worksheet_with_ambiguous_blanks_is_an_error(tmp_path, variables, positive, message):
     path = write(tmp_path, BLANKS_SHEET.format(variables=variables, positive=positive))

@@ -132,7 +132,7 @@ def _candidate(text: str, shapes: dict[str, tuple[()]], syntax: Syntax) -> sp.Ba
     return read.expr
 
 
-def _check_variables(variables: Sequence[str]) -> list[str]:
+def check_variables(variables: Sequence[str]) -> list[str]:
     """The variables as given, if each is a name, not a constant and given once; else a ``SymdiffError``."""
     names = list(variables)
     if not names:
@@ -222,7 +222,7 @@ def blanks(
     [['max(x1, -x1) - 1', 'max(-x1, x1) - 1']]
     """
     deadline = _Deadline(timeout)
-    variables = _check_variables(variables)
+    variables = check_variables(variables)
     shaped = _Template(template, variables)
     lists = [split_candidates(c) for c in candidates]
     if len(lists) != len(shaped.blanks):

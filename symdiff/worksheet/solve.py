@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from ..check import blanks as search_blanks
 from ..check import check
+from ..check.blanks import check_variables
 from ..check.checking import OptionCheck
 from ..errors import SymdiffError
 from ..program import Program, program
@@ -144,6 +145,8 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
 
 
 def _blanks(group: _Group, question: Blanks) -> BlanksKey:
+    with _blame(group.source, question.id, "variables"):
+        check_variables(question.variables)
     with _blame(group.source, question.id, "template"):
         found = search_blanks(question.template, question.candidates, question.positive, question.negative,
                               question.variables, group.context.syntax, timeout=None)
