@@ -267,7 +267,8 @@ def nonzero(differences: Sequence[sp.Basic]) -> str | None:
 
 
 def _nonzero(difference: sp.Basic) -> str | None:
-    if not isinstance(difference, sp.Expr) or getattr(difference, "is_Matrix", False) or difference == 0:
+    if (not isinstance(difference, sp.Expr) or getattr(difference, "is_Matrix", False) or difference == 0
+            or difference.has(sp.Float)):  # a rounded coefficient's error is no proof
         return None
     free = difference.free_symbols
     if not free:
@@ -276,14 +277,14 @@ def _nonzero(difference: sp.Basic) -> str | None:
         return None
     if any(not isinstance(symbol, sp.Symbol) or symbol.is_integer for symbol in free):
         return None
-    if difference.is_polynomial(*free) and difference.has(*free):
+    if difference.is_polynomial(*free) and sp.expand(difference).has(*free):
         return f"{_shown(difference)}, a nonzero polynomial"
     return None
 
 
 def _shown(expr: sp.Expr, limit: int = 80) -> str:
     text = to_text(expr)
-    return text if len(text) <= limit else f"{text[:limit]}…"
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def below_tolerance(differences: Sequence[sp.Basic], samples: Samples) -> str | None:
