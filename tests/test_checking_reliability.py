@@ -58,6 +58,14 @@ def test_a_nonzero_difference_in_one_entry_of_a_tuple_is_named():
     assert result.options[0].why.startswith("its entry 2 minus the answer's is 1/1000000000000, a nonzero constant")
 
 
+def test_a_tiny_difference_with_symbolic_dims_is_proven_with_explicit_components():
+    assert_matches_finite_differences("0.5*norm(A*x)^2", "x")
+    result = symdiff.check("0.5*norm(A*x)^2", "x", ["A.T*A*x + 1e-12*x", "A.T*A*x"])
+    assert [o.verdict for o in result.options] == ["not equivalent", "equivalent"]
+    assert result.options[0].why.startswith("with explicit components at small sizes, its entry 1 minus the answer's "
+                                            "is x1/1000000000000, a nonzero polynomial")
+
+
 def test_a_difference_below_the_tolerance_that_is_not_proven_is_undecided():
     result = symdiff.check("x^2", "x", ["2*x + 1e-11*sin(x)"])
     option = result.options[0]

@@ -356,4 +356,4 @@ def compare(
 
 
 def _at_small_sizes(proof: str | None) -> str | None:
-    return None if proof is None else f"{proof} with explicit components at small sizes"
+    return None if proof is None else f"with explicit components at small sizes, {proof}"
