@@ -6,11 +6,18 @@ f < 0. Every combination of candidates is tried, vectorised with NumPy: all
 combinations against the first point, the survivors against the next two,
 then four, ... so most combinations are ruled out after one or two points.
 Valid combinations that are the same function (``max(x1, -x1) - 1`` and
-``max(-x1, x1) - 1``) are grouped; ``equivalence.compare`` decides that.
+``max(-x1, x1) - 1``) are grouped: first by a fingerprint, their values at
+the labelled points and at random points of several scales (all of them at
+once, vectorised as the search is), then within a fingerprint by the
+difference: zero when expanded, the same function; a nonzero constant or
+polynomial (too small for the numbers), another function. The search keeps
+to a time limit (``timeout``), also from Python.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import prod
@@ -22,14 +29,19 @@ from .. import arguments
 from ..errors import LimitError, ParseError, ShapeError, SymdiffError
 from ..export.numpy import compile_expr
 from ..export.text import to_text
+from ..limits import DEFAULT_TIMEOUT_SECONDS
 from ..model import Syntax, formula
 from ..model.build import Builder, symbol_table
 from ..model.numbers import coordinates
 from ..model.shapes import infer
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
-from .equivalence import compare
-from .values import Space
+from ..parse.vocabulary import CONSTANTS
+from .equivalence import SCALES, nonzero
+from .values import ATOL, RTOL
+
+FINGERPRINT_POINTS = 28
+"""Random points, besides the labelled ones, at which valid combinations are evaluated to group them."""
 
 MAX_COMBINATIONS = 1_000_000
 """Most combinations searched; beyond, a ``LimitError``."""
@@ -122,6 +134,48 @@ def _candidate(text: str, shapes: dict[str, tuple[()]], syntax: Syntax) -> sp.Ba
     return read.expr
 
 
+def check_variables(variables: Sequence[str]) -> list[str]:
+    """The variables as given, if each is a name, not a constant and given once; else a ``SymdiffError``."""
+    names = list(variables)
+    if not names:
+        raise SymdiffError("no variables", hint="name the variables of the points' coordinates, e.g. x1, x2")
+    for name in names:
+        if not isinstance(name, str) or read_names(name) != [name]:
+            raise ParseError(f"{name!r} is not a variable name", hint="variables are names such as x1, x2 or t")
+        if name in CONSTANTS:
+            raise ParseError(f"{name} is a constant, not a variable", hint="call the coordinate another name, e.g. p")
+        if names.count(name) > 1:
+            raise ParseError(f"the variable {name} is given {names.count(name)} times",
+                             hint="each coordinate needs its own name: x1, x2, ...")
+    return names
+
+
+def _check_points(points: np.ndarray, positive: int) -> None:
+    """Every coordinate a finite number, else a ``SymdiffError`` naming the point."""
+    for number, point in enumerate(points):
+        if not np.all(np.isfinite(point)):
+            which, index = ("positive", number) if number < positive else ("negative", number - positive)
+            coordinates = ", ".join(f"{value:g}" for value in point)
+            raise SymdiffError(f"{which} point {index + 1} is ({coordinates}): a coordinate that is not a finite "
+                               f"number", hint="give every coordinate as a finite number")
+
+
+class _Deadline:
+    """Raises ``LimitError`` when checked after ``seconds`` (0 or None: never)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        if seconds is not None and not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds >= 0):
+            raise SymdiffError(f"timeout {seconds!r} is not a number of seconds",
+                               hint="give a finite number of seconds, or 0 for no limit")
+        self.seconds = seconds or 0.0
+        self.end = time.monotonic() + self.seconds
+
+    def check(self) -> None:
+        if self.seconds and time.monotonic() > self.end:
+            raise LimitError(f"blanks gave up after {self.seconds:g} s",
+                             hint="give fewer candidates or points, or a larger timeout (0: none)")
+
+
 class _Template:
     """The template's SymPy form, with each blank a scalar symbol ``_k``."""
 
@@ -157,15 +211,20 @@ def blanks(
     negative: Sequence[Sequence[float]] = (),
     variables: Sequence[str] = ("x1", "x2"),
     syntax: Syntax = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
 ) -> BlanksResult:
     """Every way to fill the blanks of ``template`` with ``candidates`` so that f ≥ 0 at the ``positive``
     points (×) and f < 0 at the ``negative`` points (•), grouped by the function they make.
+
+    ``variables`` name the coordinates, each once. Past ``timeout`` seconds
+    (0 or None: no limit) a ``LimitError``.
 
     >>> found = blanks("max(_1, _2) - 1", ["x1, -x1", "x1, -x1"], [(2, 0), (-2, 0)], [(0, 0)])
     >>> [[c.text for c in group] for group in found.functions]
     [['max(x1, -x1) - 1', 'max(-x1, x1) - 1']]
     """
-    variables = arguments.texts(variables, "variables")
+    deadline = _Deadline(timeout)
+    variables = check_variables(arguments.texts(variables, "variables"))
     shaped = _Template(arguments.text(template, "template"), variables)
     lists = [split_candidates(c if isinstance(c, str) else arguments.texts(c, "a list of candidates"))
              for c in arguments.items(candidates, "candidates")]
@@ -182,24 +241,30 @@ def blanks(
                          len(variables), "point")
     if len(points) == 0:
         raise SymdiffError("no labelled points", hint="give points where f >= 0 (×) and/or f < 0 (•)")
+    _check_points(points, len(positive))
     labels = np.array([True] * len(positive) + [False] * len(negative))
     shapes = {name: () for name in variables}
     chosen = [[_candidate(text, shapes, syntax) for text in options] for options in lists]
     env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
     table = [np.array([np.broadcast_to(compile_expr(expr)(env), len(points)) for expr in exprs]) for exprs in chosen]
-    valid, evaluations = _search(compile_expr(shaped.expr), shaped, table, env, labels)
-    filled = [
-        Combination(tuple(options[k] for options, k in zip(lists, combo)), to_text(expr), expr)
-        for combo in valid
-        for expr in [shaped.expr.xreplace({shaped.symbols[b]: chosen[i][k]
-                                           for i, (b, k) in enumerate(zip(shaped.blanks, combo))})]
-    ]
-    space = Space(shapes, {name: shaped.symbols[name] for name in variables})
-    return BlanksResult(template, tuple(shaped.blanks), _group(filled, space), tried, evaluations, len(points))
+    compiled = compile_expr(shaped.expr)
+    valid, evaluations = _search(compiled, shaped, table, env, labels, deadline)
+    deadline.check()
+    filled = []
+    texts: dict[sp.Basic, str] = {}
+    for combo in valid:
+        expr = shaped.expr.xreplace({shaped.symbols[b]: chosen[i][k]
+                                     for i, (b, k) in enumerate(zip(shaped.blanks, combo))})
+        text = texts[expr] if expr in texts else texts.setdefault(expr, to_text(expr))
+        filled.append(Combination(tuple(options[k] for options, k in zip(lists, combo)), text, expr))
+        deadline.check()
+    prints = _fingerprints(compiled, shaped, chosen, variables, points, valid)
+    functions = _group(filled, prints, deadline)
+    return BlanksResult(template, tuple(shaped.blanks), functions, tried, evaluations, len(points))
 
 
-def _search(template, shaped: _Template, table: list[np.ndarray], env: dict, labels: np.ndarray
-            ) -> tuple[list[tuple[int, ...]], int]:
+def _search(template, shaped: _Template, table: list[np.ndarray], env: dict, labels: np.ndarray,
+            deadline: _Deadline) -> tuple[list[tuple[int, ...]], int]:
     """The combinations (candidate indices) labelling every point correctly, and the evaluations made.
 
     All combinations meet the first point; the survivors meet the next 2, 4, 8, ... points.
@@ -217,17 +282,64 @@ def _search(template, shaped: _Template, table: list[np.ndarray], env: dict, lab
         correct = np.where(labels[columns], f >= 0, f < 0)
         alive = alive[correct.all(axis=1)]
         start, batch = start + batch, batch * 2
+        deadline.check()
     return [tuple(int(k) for k in combo) for combo in alive], evaluations
 
 
-def _group(found: list[Combination], space: Space) -> tuple[tuple[Combination, ...], ...]:
-    """Valid combinations grouped by the function they make (equal symbolically or at random points)."""
+def _fingerprints(template, shaped: _Template, chosen: list[list[sp.Basic]], variables: list[str],
+                  labelled: np.ndarray, valid: list[tuple[int, ...]]) -> np.ndarray:
+    """Each valid combination's values at the labelled points and at ``FINGERPRINT_POINTS`` random points of
+    the scales ``SCALES`` (NaN where undefined), one row per combination, all evaluated at once."""
+    rng = np.random.default_rng(0)
+    scales = np.resize(np.array(SCALES), FINGERPRINT_POINTS)[:, None]
+    points = np.vstack([labelled, rng.normal(size=(FINGERPRINT_POINTS, len(variables))) * scales])
+    env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
+    if not valid:
+        return np.zeros((0, len(points)))
+    combos = np.array(valid)
+    local: dict = dict(env)
+    with np.errstate(all="ignore"):
+        for i, blank in enumerate(shaped.blanks):
+            values = np.array([np.broadcast_to(np.asarray(compile_expr(expr)(env), dtype=float), len(points))
+                               for expr in chosen[i]])
+            local[shaped.symbols[blank]] = values[combos[:, i]]
+        found = np.broadcast_to(np.asarray(template(local), dtype=float), (len(valid), len(points))).copy()
+    found[~np.isfinite(found)] = np.nan
+    return found
+
+
+def _matching(prints: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """Which rows of ``prints`` are undefined where ``row`` is and agree with it at every other point, each
+    point within ``RTOL`` of the larger value there, with the floor ``ATOL``."""
+    undefined = np.isnan(row)
+    same_domain = (np.isnan(prints) == undefined).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(prints - row) <= ATOL + RTOL * np.maximum(np.abs(prints), np.abs(row))
+    return same_domain & (close | undefined).all(axis=1)
+
+
+def _group(found: list[Combination], prints: np.ndarray, deadline: _Deadline) -> tuple[tuple[Combination, ...], ...]:
+    """Valid combinations grouped by the function they make.
+
+    Same fingerprint as a group's first combination first; then a difference
+    from it that is a nonzero constant or polynomial when expanded (too small
+    for the values to show) rules the group out.
+    """
+    firsts: list[int] = []
     groups: list[list[Combination]] = []
-    for combination in found:
-        for group in groups:
-            if compare(group[0].expr, combination.expr, space).status == "equivalent":
-                group.append(combination)
-                break
-        else:
+    for index, combination in enumerate(found):
+        candidates = np.flatnonzero(_matching(prints[firsts], prints[index])) if firsts else []
+        target = next((k for k in candidates if _same_function(groups[k][0], combination)), None)
+        if target is None:
+            firsts.append(index)
             groups.append([combination])
+        else:
+            groups[target].append(combination)
+        deadline.check()
     return tuple(tuple(group) for group in groups)
+
+
+def _same_function(first: Combination, other: Combination) -> bool:
+    """With equal fingerprints: the same function unless the expanded difference is certainly not zero."""
+    difference = sp.expand(other.expr - first.expr)
+    return difference == 0 or nonzero([difference]) is None

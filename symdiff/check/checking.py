@@ -43,6 +43,8 @@ class OptionCheck:
     point: dict[str, object] | None = None
     """A point where option and answer differ, by variable (vectors as lists)."""
     error: SymdiffError | None = field(default=None, compare=False)
+    unknown: tuple[str, ...] = ()
+    """Names the option uses that the question does not define (they are compared as free variables)."""
 
     @property
     def equivalent(self) -> bool | None:
@@ -127,15 +129,17 @@ def check_option(question: Question, text: str) -> OptionCheck:
                            "ill-formed", error=exc)
     except SymdiffError as exc:
         return OptionCheck(text, "unreadable", f"cannot read the option: {exc.message}", "unreadable", error=exc)
+    known = set(question.program.inputs) | set(question.program.intermediates)
+    unknown = tuple(sorted(set(option.variables) - known))
     expanded = question.expand(option.expr)
     verdict: Verdict = compare(
         question.answer, expanded, question.space(option), (question.function,),
         lambda: question.at_small_sizes(text),
     )
     if verdict.status == "equivalent":
-        return OptionCheck(text, "equivalent", _HOW[verdict.method])
+        return OptionCheck(text, "equivalent", _HOW[verdict.method], unknown=unknown)
     if verdict.status == "undecided":
-        return OptionCheck(text, "undecided", verdict.note or "undecided")
+        return OptionCheck(text, "undecided", verdict.note or "undecided", unknown=unknown)
     reason = explain(question, option, expanded, verdict)
     point = verdict.point.as_json() if verdict.point is not None else None
-    return OptionCheck(text, "not equivalent", reason.text, reason.kind, point)
+    return OptionCheck(text, "not equivalent", reason.text, reason.kind, point, unknown=unknown)

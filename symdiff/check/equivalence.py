@@ -2,13 +2,20 @@
 
 Three stages, in order. Shape: a scalar is never an n×d matrix. Symbolic:
 the difference simplifies to zero, entry by entry (for symbolic dims, also
-with explicit components at small sizes). Numeric, as WeBWorK, edX and the
-MITx grader do it but stricter: at least ``POINTS`` random points where the
-question, the answer and the option are all defined (other points are drawn
-again), symbolic dims at random sizes, random non-commuting matrices,
-relative tolerance 1e-8 with an absolute floor. One point where the two
-differ decides "not equivalent"; agreement needs a symbolic proof or
-``POINTS`` agreeing points. Anything less is "undecided", never a guess.
+with explicit components at small sizes); or it simplifies to a nonzero
+constant or a nonzero polynomial, which proves the two differ however small
+the difference is. Numeric, as WeBWorK, edX and the MITx grader do it but
+stricter: at least ``POINTS`` random points where the question, the answer
+and the option are all defined (other points are drawn again), drawn at
+several scales (``SCALES``, both signs) and on both sides of every kink the
+formulas have (step, relu, abs, sign, max, min), symbolic dims at random
+sizes, random non-commuting matrices, relative tolerance 1e-8 with an
+absolute floor. One point where the two differ decides "not equivalent".
+Agreement needs a symbolic proof or ``POINTS`` agreeing points at which the
+difference is also zero when evaluated to 30 digits: a difference that is
+nonzero there but below the tolerance (``2*x + 1e-11*sin(x)``) leaves the
+verdict "undecided". Anything less than agreement is "undecided", never a
+guess.
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SymdiffError
+from ..export.text import to_text
+from ..model.functions import maximum, minimum, relu, step
 from .kinds import kind_of
 from .values import Point, Space, Value, agree, compile_value
 
 Status = Literal["equivalent", "not equivalent", "undecided"]
-Method = Literal["shape", "symbolic", "components", "numeric", "none"]
-"""How it was decided; "components": zero difference with explicit components at small sizes, and numeric."""
+Method = Literal["shape", "symbolic", "components", "numeric", "difference", "none"]
+"""How it was decided; "components": zero difference with explicit components at small sizes, and numeric;
+"difference": the difference simplifies to a nonzero constant or polynomial."""
 
 POINTS = 10
 """Agreeing random points needed to call two expressions equivalent without a symbolic proof."""
@@ -35,6 +45,14 @@ MAX_DRAWS = 200
 """Random points drawn at most, counting those where something is undefined."""
 MAX_SIMPLIFY_OPS = 400
 """Differences larger than this (in SymPy operations) are left to the numeric stage."""
+SCALES = (1.0, 1e3, 1e-3, 10.0, 0.1, 100.0, 0.01)
+"""The scales of the entries of successive random points (Gaussian, so of both signs), in turn."""
+MAX_KINKS = 8
+"""Kinks beside which points are placed, at most."""
+KINK_STEP = 1e-3
+"""How far beside a kink its points are, relative to the kink's position (at least this far)."""
+PRECISE_DIGITS = 30
+"""Digits of the evaluation that looks for a difference below the tolerance."""
 
 
 @dataclass(frozen=True)
@@ -45,15 +63,24 @@ class Samples:
     answer: tuple[Value, ...]
     option: tuple[Value, ...]
     draws: int
+    kinks: int = 0
+    """How many of the points (the last ones) were placed beside kinks rather than drawn at random."""
+
+    @property
+    def random(self) -> int:
+        """How many of the points were drawn at random."""
+        return len(self.points) - self.kinks
 
     @cached_property
     def agreeing(self) -> tuple[bool, ...]:
         return tuple(agree(a, o) for a, o in zip(self.answer, self.option))
 
     def first_difference(self) -> int | None:
-        """The index of the smallest point (fewest entries) where the two differ; None if they agree everywhere."""
+        """The index of the point easiest to read (entries of ordinary size, then fewest) where the two differ;
+        None if they agree everywhere."""
         differing = [i for i, agrees in enumerate(self.agreeing) if not agrees]
-        return min(differing, key=lambda i: (self.answer[i].size + self.option[i].size, i)) if differing else None
+        return min(differing, key=lambda i: (abs(np.log10(self.points[i].scale)),
+                                             self.answer[i].size + self.option[i].size, i)) if differing else None
 
     def values_of(self, expr: sp.Basic) -> tuple[Value, ...] | None:
         """``expr`` at every point, or None if it is undefined at one of them."""
@@ -75,20 +102,91 @@ class Samples:
 def sample(
     space: Space, answer: sp.Basic, option: sp.Basic, domain: Sequence[sp.Basic] = (), seed: int = 0
 ) -> Samples:
-    """Up to ``POINTS`` points where ``answer``, ``option`` and every ``domain`` expression are defined."""
+    """Up to ``POINTS`` random points where ``answer``, ``option`` and every ``domain`` expression are defined,
+    then the points on both sides of each kink of ``answer`` and ``option`` where they are.
+
+    The k-th draw has its entries at the scale ``SCALES[k % len(SCALES)]``, so
+    differences far from the origin (``step(x - 4)``) and near it are seen.
+    """
     rng = np.random.default_rng(seed)
     value_of = [compile_value(expr) for expr in (answer, option, *domain)]
     points: list[Point] = []
     values: list[tuple[Value, Value]] = []
-    draws = 0
-    while len(points) < POINTS and draws < MAX_DRAWS:
-        draws += 1
-        point = space.draw(rng)
+
+    def keep(point: Point) -> None:
         found = [compiled(point.env) for compiled in value_of]
         if all(value is not None for value in found):
             points.append(point)
             values.append((found[0], found[1]))  # type: ignore[arg-type]
-    return Samples(tuple(points), tuple(a for a, _ in values), tuple(o for _, o in values), draws)
+
+    draws = 0
+    while len(points) < POINTS and draws < MAX_DRAWS:
+        keep(space.draw(rng, SCALES[draws % len(SCALES)]))
+        draws += 1
+    drawn = len(points)
+    for point in kink_points(space, (answer, option), rng):
+        keep(point)
+    return Samples(tuple(points), tuple(a for a, _ in values), tuple(o for _, o in values), draws,
+                   len(points) - drawn)
+
+
+KINKS: dict[type, Callable[[tuple[sp.Basic, ...]], sp.Basic]] = {
+    step: lambda args: args[0],
+    relu: lambda args: args[0],
+    sp.Abs: lambda args: args[0],
+    sp.sign: lambda args: args[0],
+    sp.Heaviside: lambda args: args[0],
+    maximum: lambda args: args[0] - args[1],
+    minimum: lambda args: args[0] - args[1],
+}
+"""Function -> where its kink is: the expression of its arguments that is zero there."""
+
+
+def kinks(exprs: Sequence[sp.Basic]) -> list[sp.Basic]:
+    """The distinct kink expressions (zero at a kink) of the functions in ``exprs``, at most ``MAX_KINKS``."""
+    found: list[sp.Basic] = []
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            where = KINKS.get(type(node))
+            if where is not None:
+                kink = where(node.args)
+                if kink.free_symbols and kink not in found:
+                    found.append(kink)
+    return found[:MAX_KINKS]
+
+
+def kink_points(space: Space, exprs: Sequence[sp.Basic], rng: np.random.Generator) -> list[Point]:
+    """For each kink linear in one scalar variable: two points, just below and just above it.
+
+    The other variables are random; the variable is set to where the kink's
+    expression is zero, moved by ``KINK_STEP`` (relative) to either side.
+    """
+    scalars = space.scalar_symbols()
+    points: list[Point] = []
+    for kink in kinks(exprs):
+        for variable in sorted(kink.free_symbols & scalars, key=str):
+            slope, rest = _linear(kink, variable)
+            if slope is None:
+                continue
+            stream = int(rng.integers(2**32))
+            base = space.draw(np.random.default_rng(stream)).env
+            a, b = compile_value(slope)(base), compile_value(rest)(base)
+            if a is None or b is None or a.size != 1 or b.size != 1 or a[0] == 0:
+                continue
+            root = float(-b[0] / a[0])
+            step_size = KINK_STEP * max(1.0, abs(root))
+            points.extend(space.draw(np.random.default_rng(stream), fixed={variable: root + side * step_size})
+                          for side in (-1, 1))
+            break
+    return points
+
+
+def _linear(expr: sp.Basic, variable: sp.Symbol) -> tuple[sp.Basic | None, sp.Basic]:
+    """``expr`` as ``slope*variable + rest`` with neither depending on ``variable``; slope None if it is not linear."""
+    slope = sp.expand(sp.diff(expr, variable))
+    if slope.has(variable) or slope == 0:
+        return None, expr
+    return slope, sp.expand(expr - slope * variable)
 
 
 @dataclass(frozen=True)
@@ -125,31 +223,90 @@ def entries(expr: sp.Basic) -> list[sp.Basic] | None:
     return [expr]
 
 
-def _is_zero(difference: sp.Basic) -> bool:
+def _simplified(difference: sp.Basic) -> sp.Basic:
+    """The difference expanded, and simplified unless it is larger than ``MAX_SIMPLIFY_OPS``."""
     if difference == 0:
-        return True
+        return sp.S.Zero
     expanded = sp.expand(difference)
-    if expanded == 0:
-        return True
-    if sp.count_ops(expanded) > MAX_SIMPLIFY_OPS:
-        return False
-    return sp.simplify(expanded) == 0
+    if expanded == 0 or sp.count_ops(expanded) > MAX_SIMPLIFY_OPS:
+        return expanded
+    return sp.simplify(expanded)
 
 
-def symbolically_equal(answer: sp.Basic, option: sp.Basic) -> bool:
-    """Whether the difference simplifies to zero: entry by entry, or as a matrix expression."""
-    if answer == option:
-        return True
+def differences(answer: sp.Basic, option: sp.Basic) -> list[sp.Basic] | None:
+    """``option - answer`` entry by entry, simplified (one entry for matrix expressions); None if not comparable."""
     if not kind_of(answer).fits(kind_of(option)):
-        return False
+        return None
     left, right = entries(answer), entries(option)
     try:
         if left is None or right is None:
-            return bool(getattr(answer, "is_Matrix", False) and getattr(option, "is_Matrix", False)
-                        and answer.shape == option.shape and _is_zero(sp.MatAdd(answer, -option).doit()))
-        return len(left) == len(right) and all(_is_zero(a - o) for a, o in zip(left, right))
+            if (getattr(answer, "is_Matrix", False) and getattr(option, "is_Matrix", False)
+                    and answer.shape == option.shape):
+                return [_simplified(sp.MatAdd(option, -answer).doit())]
+            return None
+        if len(left) != len(right):
+            return None
+        return [_simplified(o - a) for a, o in zip(left, right)]
     except (TypeError, ValueError, AttributeError, NotImplementedError, SymdiffError):
-        return False
+        return None
+
+
+def nonzero(differences: Sequence[sp.Basic]) -> str | None:
+    """Why the difference is certainly not zero: an entry is a nonzero constant or a nonzero polynomial.
+
+    A nonzero polynomial is nonzero on every open set, so at some point of
+    any domain where the two are both defined; sizes (``n``) do not count as
+    variables here, as a polynomial in them may vanish at every size used.
+    """
+    for k, difference in enumerate(differences):
+        said = _nonzero(difference)
+        if said is not None:
+            where = f"its entry {k + 1} minus the answer's" if len(differences) > 1 else "the option minus the answer"
+            return f"{where} is {said}"
+    return None
+
+
+def _nonzero(difference: sp.Basic) -> str | None:
+    if (not isinstance(difference, sp.Expr) or getattr(difference, "is_Matrix", False) or difference == 0
+            or difference.has(sp.Float)):  # a rounded coefficient's error is no proof
+        return None
+    free = difference.free_symbols
+    if not free:
+        if difference.is_zero is False and difference.is_finite:
+            return f"{_shown(difference)}, a nonzero constant"
+        return None
+    if any(not isinstance(symbol, sp.Symbol) or symbol.is_integer for symbol in free):
+        return None
+    if difference.is_polynomial(*free) and sp.expand(difference).has(*free):
+        return f"{_shown(difference)}, a nonzero polynomial"
+    return None
+
+
+def _shown(expr: sp.Expr, limit: int = 80) -> str:
+    text = to_text(expr)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def below_tolerance(differences: Sequence[sp.Basic], samples: Samples) -> str | None:
+    """Where a difference the numbers could not see is nonzero: evaluated to ``PRECISE_DIGITS`` digits at the
+    random points (SymPy's evalf tracks the accuracy, so cancellation does not pass for a difference)."""
+    for difference in differences:
+        if difference == 0 or not isinstance(difference, sp.Expr) or difference.has(sp.MatrixSymbol):
+            continue
+        if sp.count_ops(difference) > MAX_SIMPLIFY_OPS:
+            continue
+        for point in samples.points[:samples.random]:
+            at = {symbol: sp.Float(value) for symbol, value in point.env.items()
+                  if isinstance(symbol, sp.Symbol) and isinstance(value, int | float)}
+            try:
+                value = difference.evalf(PRECISE_DIGITS, subs=at)
+            except (TypeError, ValueError, ArithmeticError, AttributeError):
+                continue
+            if isinstance(value, sp.Float) and value != 0 and value._prec >= PRECISE_DIGITS:
+                return (f"they agree within the tolerance at {samples.random} random points, but they differ "
+                        f"symbolically, and by {float(value):.3g} at {point.describe()}, too little for numbers "
+                        f"to decide")
+    return None
 
 
 def compare(
@@ -170,10 +327,15 @@ def compare(
     if not answer_kind.fits(option_kind):
         return Verdict("not equivalent", "shape",
                        f"the option is {option_kind.describe()}; the answer is {answer_kind.describe()}")
-    if symbolically_equal(answer, option):
+    if answer == option:
+        return Verdict("equivalent", "symbolic")
+    found = differences(answer, option) or []
+    if found and all(d == 0 for d in found):
         return Verdict("equivalent", "symbolic")
     explicit = at_small_sizes() if at_small_sizes is not None else None
-    proven_at_small_sizes = explicit is not None and symbolically_equal(*explicit)
+    explicit_found = (differences(*explicit) or []) if explicit is not None else []
+    proven_at_small_sizes = bool(explicit_found) and all(d == 0 for d in explicit_found)
+    proof = nonzero(found) or _at_small_sizes(nonzero(explicit_found))
     try:
         samples = sample(space, answer, option, domain, seed)
     except SymdiffError as exc:
@@ -181,8 +343,17 @@ def compare(
     differing = samples.first_difference()
     if differing is not None:
         return Verdict("not equivalent", "numeric", point=samples.points[differing], samples=samples)
-    if len(samples.points) >= POINTS:
+    if proof is not None and samples.points:
+        return Verdict("not equivalent", "difference", proof, samples=samples)
+    if samples.random >= POINTS:
+        unseen = None if proven_at_small_sizes else below_tolerance(found, samples)
+        if unseen is not None:
+            return Verdict("undecided", "none", unseen, samples=samples)
         return Verdict("equivalent", "components" if proven_at_small_sizes else "numeric", samples=samples)
-    note = (f"only {len(samples.points)} of {samples.draws} random points are where both are defined; "
+    note = (f"only {samples.random} of {samples.draws} random points are where both are defined; "
             f"{POINTS} are needed")
     return Verdict("undecided", "none", note, samples=samples)
+
+
+def _at_small_sizes(proof: str | None) -> str | None:
+    return None if proof is None else f"with explicit components at small sizes, {proof}"

@@ -112,6 +112,13 @@ def wrong_shape(case: Case) -> str | None:
     return case.verdict.note if case.verdict.method == "shape" else None
 
 
+def proven_difference(case: Case) -> str | None:
+    """The difference is a nonzero constant or polynomial, too small for the numbers to see."""
+    if case.verdict.method != "difference" or case.verdict.note is None:
+        return None
+    return f"{case.verdict.note}, so it is not the answer (the difference is below the numeric tolerance)"
+
+
 def foreign_names(case: Case) -> str | None:
     """Names the question does not have: often a product written without ``*`` (``x_1b_1``) in plain syntax."""
     known = set(case.question.program.inputs) | set(case.question.program.intermediates)
@@ -282,6 +289,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("transpose", transpose_of_answer),
     ("shape", wrong_shape),
     ("foreign names", foreign_names),
+    ("difference", proven_difference),
     ("neighbour", neighbouring_question),
     ("transposed input", transposed_input),
     ("swapped", swapped_components),

@@ -90,6 +90,8 @@ class Point:
 
     values: dict[str, float | np.ndarray]
     env: Env
+    scale: float = 1.0
+    """The standard deviation of the random entries, for preferring points of ordinary size when reporting."""
 
     def describe(self, digits: int = 3, names: Collection[str] | None = None) -> str:
         """``A = [[0.1, -2], [1.3, 0.5]], x = [1, 2]``, rounded for reading; only ``names`` if given."""
@@ -119,24 +121,43 @@ class Space:
         return {name for name, symbol in self.symbols.items()
                 if symbol in free or (isinstance(symbol, sp.MatrixBase) and free & set(symbol))}
 
-    def draw(self, rng: np.random.Generator) -> Point:
-        """A random point: entries standard normal, each symbolic dim a random size in ``SIZES``."""
+    def scalar_symbols(self) -> set[sp.Basic]:
+        """The symbols that stand for one number each: scalars and the components of explicit arrays."""
+        found: set[sp.Basic] = set()
+        for symbol in self.symbols.values():
+            if isinstance(symbol, sp.MatrixBase):
+                found.update(symbol)
+            elif isinstance(symbol, sp.Symbol):
+                found.add(symbol)
+        return found
+
+    def draw(self, rng: np.random.Generator, scale: float = 1.0, fixed: Mapping[sp.Basic, float] | None = None
+             ) -> Point:
+        """A random point: entries normal with standard deviation ``scale``, each symbolic dim a random size in
+        ``SIZES``; then the scalars and components in ``fixed`` set to their values there.
+
+        The same generator state gives the same point whatever ``fixed`` holds.
+        """
+        fixed = fixed or {}
         sizes: dict[str, int] = {}
         values: dict[str, float | np.ndarray] = {}
         env: Env = {}
         for name, shape in self.variables.items():
             symbol = self.symbols[name]
             if shape == ():
-                values[name] = float(rng.normal())
+                drawn = float(rng.normal(scale=scale))
+                values[name] = float(fixed.get(symbol, drawn))
                 env[symbol] = values[name]
                 continue
             rows, cols = (d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(SIZES[0], SIZES[1] + 1)))
                           for d in shape)
-            matrix = rng.normal(size=(rows, cols))
-            values[name] = matrix[:, 0] if shape[1] == 1 else matrix
+            matrix = rng.normal(scale=scale, size=(rows, cols))
             if isinstance(symbol, sp.MatrixBase):
+                matrix = np.array([float(fixed.get(entry, value)) for entry, value in zip(symbol, matrix.ravel())]
+                                  ).reshape(rows, cols)
                 env.update(zip(symbol, (float(v) for v in matrix.ravel())))
             else:
                 env[symbol] = matrix
+            values[name] = matrix[:, 0] if shape[1] == 1 else matrix
         env.update((dim_symbol(dim), size) for dim, size in sizes.items())
-        return Point(values, env)
+        return Point(values, env, scale)

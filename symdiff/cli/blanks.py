@@ -8,6 +8,7 @@ import click
 
 from ..check.blanks import BlanksResult, read_names, read_points
 from ..check.blanks import blanks as blanks_api
+from ..limits import DEFAULT_TIMEOUT_SECONDS
 from .app import main
 
 
@@ -44,6 +45,7 @@ def blanks(template: str, candidates: tuple[str, ...], positive: tuple[str, ...]
         [point for text in positive for point in read_points(text, names)],
         [point for text in negative for point in read_points(text, names)],
         names,
+        timeout=click.get_current_context().find_root().params.get("timeout", DEFAULT_TIMEOUT_SECONDS),
     )
     click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False, allow_nan=False) if fmt == "json" else render(result))
 

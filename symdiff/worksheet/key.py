@@ -34,6 +34,8 @@ class ChoiceKey:
     answer: str
     answer_latex: str
     options: tuple[OptionVerdict, ...]
+    warning: str | None = None
+    """A note for the key's reader: no option equals the answer (a typo in the intended one?)."""
 
     @property
     def correct(self) -> tuple[int, ...]:
@@ -106,3 +108,5 @@ class Key:
     title: str
     text: str
     groups: tuple[GroupKey, ...]
+    warnings: tuple[str, ...] = ()
+    """Problems that do not stop the key, each naming file and question (printed to standard error)."""

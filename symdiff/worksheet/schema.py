@@ -95,6 +95,10 @@ class Backprop(_Question):
     of: str | None = None
 
 
+Coordinate = Annotated[float, Field(allow_inf_nan=False)]
+"""A point's coordinate: a finite number (TOML's nan and inf are refused)."""
+
+
 class Blanks(_Question):
     """Fill the blanks of a template so that it labels every point correctly."""
 
@@ -104,9 +108,9 @@ class Blanks(_Question):
     candidates: Annotated[list[Annotated[list[Formula], Field(min_length=1)]], Field(min_length=1)]
     """One list of candidate expressions per blank, in blank order."""
     variables: Annotated[list[str], Field(min_length=1)] = ["x1", "x2"]
-    positive: list[list[float]] = []
+    positive: list[list[Coordinate]] = []
     """Points labelled × (f ≥ 0), coordinates in ``variables`` order."""
-    negative: list[list[float]] = []
+    negative: list[list[Coordinate]] = []
     """Points labelled • (f < 0)."""
 
     @model_validator(mode="after")

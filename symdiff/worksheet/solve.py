@@ -2,8 +2,10 @@
 
 One solver per kind of question, in a table keyed by the question's model
 class. A question that cannot be solved (an option that does not parse, a
-name that is not defined) stops the whole key with an error naming the file,
-the question and the field: a key is written whole or not at all.
+name that is not defined, also in an option) stops the whole key with an
+error naming the file, the question and the field: a key is written whole or
+not at all. A choice question none of whose options equals the answer gets
+a warning in the key and in ``Key.warnings``; with ``strict`` it is an error.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from os import PathLike
 
 from ..check import blanks as search_blanks
 from ..check import check
+from ..check.blanks import check_variables
 from ..check.checking import OptionCheck
-from ..arguments import callable_or_none
+from ..arguments import callable_or_none, flag
 from ..errors import SymdiffError
 from ..export.numbers import to_plain
 from ..program import Program, program
@@ -36,9 +39,10 @@ def _blame(source: Source, question_id: str, field: str) -> Iterator[None]:
 class _Group:
     """A group's context, read once and shared by its questions."""
 
-    def __init__(self, group: Group, source: Source) -> None:
+    def __init__(self, group: Group, source: Source, strict: bool = False) -> None:
         self.group = group
         self.source = source
+        self.strict = strict
         self.shapes = {name: (() if dims == "scalar" else tuple(dims)) for name, dims in group.context.shapes.items()}
         self.text = "; ".join(group.context.definitions)
 
@@ -65,13 +69,30 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
     is_latex = group.context.syntax == "latex"
     verdicts = tuple(_verdict(group.source, question.id, n, option, checked, is_latex)
                      for n, (option, checked) in enumerate(zip(question.options, report.options), start=1))
-    return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts)
+    warning = None if report.correct else _no_correct_option(group, question.id, verdicts)
+    return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts, warning)
+
+
+def _no_correct_option(group: _Group, question_id: str, verdicts: tuple[OptionVerdict, ...]) -> str:
+    """The warning for a choice question without a correct option; with ``strict``, the error."""
+    undecided = sum(v.verdict == "undecided" for v in verdicts)
+    said = ("no option equals the answer" + (f" ({undecided} undecided)" if undecided else "")
+            + "; is there a typo in the intended one?")
+    if group.strict:
+        raise group.source.error(said, question_id, "options",
+                                 hint="fix the options, or solve without --strict to see each one's verdict")
+    return said
 
 
 def _verdict(source: Source, question_id: str, number: int, option: str | Unreadable, checked: OptionCheck,
              is_latex: bool) -> OptionVerdict:
     """The checker's verdict; an option that cannot be read must be marked so by the worksheet."""
     marked = isinstance(option, Unreadable)
+    if checked.unknown:
+        names = ", ".join(checked.unknown)
+        raise source.error(f"option {number} uses {names}, which the question does not define", question_id,
+                           "options", text=checked.text,
+                           hint="define it in the group's context (shapes or definitions), or fix the option")
     if checked.verdict == "unreadable" and not marked:
         assert checked.error is not None
         raise source.error(f"option {number} does not parse: " + checked.error.render().replace("\n", "\n  "),
@@ -127,9 +148,11 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
 
 
 def _blanks(group: _Group, question: Blanks) -> BlanksKey:
+    with _blame(group.source, question.id, "variables"):
+        check_variables(question.variables)
     with _blame(group.source, question.id, "template"):
         found = search_blanks(question.template, question.candidates, question.positive, question.negative,
-                              question.variables, group.context.syntax)
+                              question.variables, group.context.syntax, timeout=None)
     return BlanksKey(
         question.id,
         question.text,
@@ -154,27 +177,33 @@ SOLVERS: dict[type, Callable[[_Group, object], QuestionKey]] = {
 }
 
 
-def solve_worksheet(worksheet: Worksheet, source: Source, progress: Callable[[str], None] | None = None) -> Key:
-    """The answer key of a loaded worksheet; ``progress`` is told each question id as it starts."""
+def solve_worksheet(worksheet: Worksheet, source: Source, progress: Callable[[str], None] | None = None,
+                    strict: bool = False) -> Key:
+    """The answer key of a loaded worksheet; ``progress`` is told each question id as it starts.
+
+    ``strict``: a choice question with no correct option is an error, not a warning.
+    """
     groups = []
     for group in worksheet.groups:
-        context = _Group(group, source)
+        context = _Group(group, source, strict)
         answers = []
         for question in group.questions:
             if progress is not None:
                 progress(question.id)
             answers.append(SOLVERS[type(question)](context, question))
         groups.append(GroupKey(group.id, group.title, group.text, tuple(answers)))
-    return Key(worksheet.title, worksheet.text, tuple(groups))
+    warnings = tuple(source.error(q.warning, q.id, "options").message
+                     for g in groups for q in g.questions if isinstance(q, ChoiceKey) and q.warning)
+    return Key(worksheet.title, worksheet.text, tuple(groups), warnings)
 
 
-def solve(path: str, progress: Callable[[str], None] | None = None) -> Key:
-    """Read the worksheet at ``path`` and solve it."""
+def solve(path: str, progress: Callable[[str], None] | None = None, strict: bool = False) -> Key:
+    """Read the worksheet at ``path`` and solve it (``strict``: see ``solve_worksheet``)."""
     if not isinstance(path, str | PathLike):
         raise SymdiffError(f"path must be a file name, not {type(path).__name__}")
     worksheet, source = load(path)
     callable_or_none(progress, "progress")
-    return solve_worksheet(worksheet, source, progress)
+    return solve_worksheet(worksheet, source, progress, flag(strict, "strict"))
 
 
 __all__ = ["solve", "solve_worksheet", "SOLVERS"]

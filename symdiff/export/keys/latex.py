@@ -85,6 +85,7 @@ class LatexKeyPrinter(KeyPrinter):
             r"\begin{enumerate}",
             *items,
             r"\end{enumerate}",
+            *([rf"\textbf{{Warning:}} {escape_text(question.warning)}"] if question.warning else []),
         ])
 
     def _print_DeriveKey(self, question: DeriveKey) -> str:

@@ -64,6 +64,7 @@ class MarkdownKeyPrinter(KeyPrinter):
             self._heading(question.id, question.text),
             answer(question.answer_latex),
             table(["option", "as printed", "verdict", "why"], rows),
+            *([f"**Warning:** {question.warning}"] if question.warning else []),
         ])
 
     def _print_DeriveKey(self, question: DeriveKey) -> str:

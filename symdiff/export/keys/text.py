@@ -43,6 +43,8 @@ class TextKeyPrinter(KeyPrinter):
             verdict = VERDICTS[option.verdict]
             lines.append(f"  {mark} {index}. {option.text}")
             lines.append(f"       {verdict}: {option.why}")
+        if question.warning:
+            lines.append(f"  warning: {question.warning}")
         return "\n".join(lines)
 
     def _print_DeriveKey(self, question: DeriveKey) -> str:
