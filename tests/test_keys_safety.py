@@ -59,7 +59,7 @@ def solve(tmp_path, sheet: str, fmt: str) -> str:
     path.write_text(sheet, encoding="utf-8")
     result = CliRunner().invoke(main, ["solve", str(path), "--format", fmt])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def toml_string(text: str) -> str:

@@ -137,12 +137,12 @@ def solve_once(monkeypatch):
     solved: dict[str, object] = {}
     real = solving.solve
 
-    def cached(path, progress=None):
+    def cached(path, progress=None, strict=False):
         text = Path(path).read_bytes()
-        key = text.decode("utf-8", "replace")
+        key = text.decode("utf-8", "replace") + f"\n# strict={strict}"
         if key not in solved:
             try:
-                solved[key] = real(path, progress)
+                solved[key] = real(path, progress, strict)
             except SymdiffError as error:
                 solved[key] = error
         if isinstance(solved[key], SymdiffError):
@@ -172,15 +172,16 @@ def test_mutated_worksheets_give_one_clear_error_or_a_safe_key(tmp_path, solve_o
             if result.exit_code == 2:
                 assert result.output.startswith("symdiff: error:"), f"{where}\n{result.output}"
                 break
+            key = result.stdout  # warnings (a choice question without a correct option) go to standard error
             if fmt == "markdown":
-                outside_code = re.sub(r"(`+).*?\1", "", result.output)  # code spans are literal text
+                outside_code = re.sub(r"(`+).*?\1", "", key)  # code spans are literal text
                 assert not re.search(r"<[a-zA-Z/!?]|(?<!\\)\]\(\s*javascript:", outside_code, re.IGNORECASE), where
             if fmt == "json":
-                json.loads(result.output)
+                json.loads(key)
             if fmt == "latex":
-                assert not re.search(r"\\(input|write|def|catcode|immediate|csname)(?![a-z])", result.output), where
-                assert "^^" not in result.output, where
-                keys[where] = result.output
+                assert not re.search(r"\\(input|write|def|catcode|immediate|csname)(?![a-z])", key), where
+                assert "^^" not in key, where
+                keys[where] = key
         outcomes[result.exit_code] += 1
     assert outcomes[0] >= COUNT // 4, f"too few worksheets were legal to test the keys: {outcomes}"
     compile_all(keys, tmp_path)
