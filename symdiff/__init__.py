@@ -19,7 +19,7 @@ from .errors import (
     UnsupportedError,
     WorksheetError,
 )
-from .export.keys import print_key
+from .worksheet.keys import print_key
 from .worksheet.solve import solve
 
 __all__ = [

@@ -150,16 +150,6 @@ def check_variables(variables: Sequence[str]) -> list[str]:
     return names
 
 
-def _check_points(points: np.ndarray, positive: int) -> None:
-    """Every coordinate a finite number, else a ``SymdiffError`` naming the point."""
-    for number, point in enumerate(points):
-        if not np.all(np.isfinite(point)):
-            which, index = ("positive", number) if number < positive else ("negative", number - positive)
-            coordinates = ", ".join(f"{value:g}" for value in point)
-            raise SymdiffError(f"{which} point {index + 1} is ({coordinates}): a coordinate that is not a finite "
-                               f"number", hint="give every coordinate as a finite number")
-
-
 class _Deadline:
     """Raises ``LimitError`` when checked after ``seconds`` (0 or None: never)."""
 
@@ -237,11 +227,10 @@ def blanks(
     if tried > MAX_COMBINATIONS:
         raise LimitError(f"{tried} combinations to search; the limit is {MAX_COMBINATIONS}",
                          hint="give fewer candidates per blank")
-    points = coordinates([*arguments.items(positive, "positive"), *arguments.items(negative, "negative")],
-                         len(variables), "point")
+    points = np.vstack([coordinates(arguments.items(positive, "positive"), len(variables), "positive point"),
+                        coordinates(arguments.items(negative, "negative"), len(variables), "negative point")])
     if len(points) == 0:
         raise SymdiffError("no labelled points", hint="give points where f >= 0 (×) and/or f < 0 (•)")
-    _check_points(points, len(positive))
     labels = np.array([True] * len(positive) + [False] * len(negative))
     shapes = {name: () for name in variables}
     chosen = [[_candidate(text, shapes, syntax) for text in options] for options in lists]

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import click
 
 from ..errors import SymdiffError
-from ..export.keys.clean import printable
+from ..worksheet.keys.clean import printable
 from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
 
 EXIT_BAD_INPUT = 2

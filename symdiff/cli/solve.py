@@ -28,7 +28,7 @@ def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
       symdiff solve worksheets/backprop.toml
       symdiff solve worksheets/backprop.toml --format latex -o answers.tex
     """
-    from ..export.keys import print_key
+    from ..worksheet.keys import print_key
     from ..worksheet.solve import solve as solve_file
     from ..worksheet.write import check_target, write_atomically
 

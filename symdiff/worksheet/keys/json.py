@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
+from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
 from .base import KeyPrinter
 from .clean import BIDI
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...arguments import instance
 from ...errors import SymdiffError
-from ...worksheet.key import Key
+from ..key import Key
 from .base import KeyPrinter
 from .json import JsonKeyPrinter
 from .latex import LatexKeyPrinter

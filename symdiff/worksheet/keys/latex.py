@@ -9,7 +9,7 @@ their place (the JSON key has them whole).
 
 from __future__ import annotations
 
-from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
+from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number, too_long
 from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
 

@@ -6,7 +6,7 @@ an ANSI escape sequence in a worksheet never reaches the terminal.
 
 from __future__ import annotations
 
-from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
+from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number
 from .clean import printable
 

@@ -7,7 +7,7 @@ character reaches a terminal.
 
 from __future__ import annotations
 
-from ...worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
+from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number, too_long
 from .clean import printable
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...worksheet.key import GroupKey, Key, QuestionKey
-from ..numbers import format_number
+from ..key import GroupKey, Key, QuestionKey
+from ...export.numbers import format_number
 
 
 VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "undecided", "unreadable": "unreadable"}
