@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .. import arguments
-from ..api import Result
+from ..result import Result
 from ..errors import ShapeError, SymdiffError
 from ..model import Syntax
 from .equivalence import POINTS, Verdict, compare

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from ..api import Result, wrt_steps
+from ..result import Result, wrt_steps
 from ..errors import SymdiffError
 from ..model import Formula, Syntax
 from ..model.shapes import Dim, Shape

@@ -102,7 +102,7 @@ def derive_program(
 ) -> bool:
     """Print the derivative of a program; False for a bare formula without program options (derive's own path).
 
-    ``conventions`` holds derive's --layout and --symmetric, which apply to one formula only (not yet to programs).
+    ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula.
     """
     if (at is not None or rounding is not None) and not steps:
         raise SymdiffError("--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
@@ -111,17 +111,16 @@ def derive_program(
     program = Program(text, shapes, syntax, of)
     if program.output is None and not (expand or in_terms_of or steps):
         return False
-    given = [f"--{name}" for name, value in conventions.items() if value]
-    if given:
-        raise SymdiffError(f"{' and '.join(given)}: only for one formula, not yet for a program of definitions",
-                           hint="write the formula without named intermediates (or drop the option)")
     if steps:
+        if conventions["symmetric"]:
+            raise SymdiffError("--symmetric: not with --steps, which derives by one variable and not with its mirror",
+                               hint="drop --steps for the derivative with X declared symmetric")
         if len(wrt) != 1:
             raise SymdiffError("--steps derives once", hint="give one --wrt (a comma list is fine: --wrt a,b)")
         click.echo(render_steps(program.steps(wrt[0], at, rounding), fmt))
         return True
     keep = [name.strip() for name in in_terms_of.split(",")] if in_terms_of else None
-    result = program.derive(wrt, expand=expand, in_terms_of=keep)
+    result = program.derive(wrt, expand=expand, in_terms_of=keep, **conventions)
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":

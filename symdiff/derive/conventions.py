@@ -31,6 +31,7 @@ import sympy as sp
 
 from ..errors import ShapeError, SymdiffError, did_you_mean
 from ..model import Formula, Syntax, formula
+from ..model.shapes import Shape
 from .tidy import product, tidy
 
 Layout = Literal["numerator", "denominator"]
@@ -69,13 +70,20 @@ def symmetric_names(formula: Formula, names: Iterable[str]) -> frozenset[str]:
 
 def square_symmetric(parsed: Formula, symmetric: Iterable[str], shapes: Mapping | None, syntax: Syntax) -> Formula:
     """The formula read again with each undeclared symmetric matrix declared square, if inference left it n×d."""
+    declared = squared(parsed.variables, symmetric, shapes)
+    return formula(parsed.text, declared, syntax) if declared is not None else parsed
+
+
+def squared(variables: Mapping[str, Shape], symmetric: Iterable[str], shapes: Mapping | None) -> dict | None:
+    """The declarations ``shapes`` with each undeclared symmetric matrix of ``variables`` declared square where
+    inference left it n×d (to read the input again with); None when none is."""
     declared = dict(shapes or {})
     extra = {}
     for name in symmetric:
-        shape = parsed.variables.get(name)
+        shape = variables.get(name)
         if name not in declared and shape and shape[1] != 1 and shape[0] != shape[1]:
             extra[name] = (shape[0], shape[0])
-    return formula(parsed.text, {**declared, **extra}, syntax) if extra else parsed
+    return {**declared, **extra} if extra else None
 
 
 def impose_symmetry(formula: Formula, value: sp.Basic, symmetric: frozenset[str]) -> sp.Basic:
