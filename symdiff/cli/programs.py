@@ -18,6 +18,7 @@ import click
 from ..errors import LimitError, SymdiffError
 from ..files import read_limited
 from ..limits import MAX_FORMULA_FILE_BYTES, MAX_INPUT_CHARS
+from ..model import Syntax
 from ..program import Program
 from ..program.steps import Derivation
 
@@ -63,12 +64,14 @@ with them (``/etc/passwd``, a config file) is refused by its size, never quoted.
 
 def of_option(function: Callable) -> Callable:
     return click.option("--of", "of", metavar="NAME",
-                        help="Output to differentiate: a defined name or a component of one (default: the last definition).")(function)
+                        help="Output to differentiate: a defined name or a component of one "
+                             "(default: the last definition).")(function)
 
 
 def values_options(function: Callable) -> Callable:
     function = click.option("--round", "rounding", type=click.IntRange(0, 12), metavar="N",
-                            help="Round each forward value to N decimals before it is used downstream (default: exact).")(function)
+                            help="Round each forward value to N decimals before it is used downstream "
+                                 "(default: exact).")(function)
     return click.option("--at", "at", metavar="VALUES",
                         help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).')(function)
 
@@ -90,14 +93,15 @@ def render_steps(derivations: list[Derivation], fmt: str) -> str:
         return "\n".join(d.render_latex() for d in derivations)
     if fmt == "json":
         return json.dumps(
-            [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()} for d in derivations],
+            [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()}
+             for d in derivations],
             indent=2, allow_nan=False,
         )
     return "\n\n".join(d.render_text() for d in derivations)
 
 
 def derive_program(
-    text: str, wrt: tuple[str, ...], shapes: dict, syntax: str, fmt: str, conventions: dict, *, of: str | None,
+    text: str, wrt: tuple[str, ...], shapes: dict, syntax: Syntax, fmt: str, conventions: dict, *, of: str | None,
     expand: bool, in_terms_of: str | None, steps: bool, at: str | None, rounding: int | None,
 ) -> bool:
     """Print the derivative of a program; False for a bare formula without program options (derive's own path).
@@ -105,7 +109,8 @@ def derive_program(
     ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula.
     """
     if (at is not None or rounding is not None) and not steps:
-        raise SymdiffError("--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
+        raise SymdiffError("--at and --round go with --steps",
+                           hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
     if expand and in_terms_of:
         raise SymdiffError("give --expand or --in-terms-of, not both")
     program = Program(text, shapes, syntax, of)

@@ -105,7 +105,8 @@ def _check_constants(result: sp.Basic, name: str) -> None:
     largest = max((limits.largest_constant(number, 0) for number in result.atoms(sp.Rational)), default=0)
     if largest > limits.MAX_MAGNITUDE_DIGITS:
         raise LimitError(
-            f"number too large: the derivative by {name} has a constant of more than {limits.MAX_MAGNITUDE_DIGITS} digits",
+            f"number too large: the derivative by {name} has a constant of more than "
+            f"{limits.MAX_MAGNITUDE_DIGITS} digits",
             hint="use smaller constants",
         )
 

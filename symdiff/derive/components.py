@@ -15,7 +15,6 @@ import sympy as sp
 from ..model.algebra import higher_order
 from ..model.functions import diff
 
-
 Partial = Callable[[sp.Basic, sp.Basic], sp.Basic]
 """(scalar, entry) -> ∂scalar/∂entry: ``diff``, or a program's chain rule through its graph."""
 
@@ -23,7 +22,9 @@ Partial = Callable[[sp.Basic, sp.Basic], sp.Basic]
 def derivative(expr: sp.Basic, target: sp.Basic, partial: Partial = diff) -> sp.Basic:
     """∂expr/∂target where target is a symbol or an explicit matrix of symbols."""
     if not isinstance(target, sp.MatrixBase):
-        return expr.applyfunc(lambda entry: partial(entry, target)) if isinstance(expr, sp.MatrixBase) else partial(expr, target)
+        if isinstance(expr, sp.MatrixBase):
+            return expr.applyfunc(lambda entry: partial(entry, target))
+        return partial(expr, target)
     if not isinstance(expr, sp.MatrixBase):
         return target.applyfunc(lambda entry: partial(expr, entry))
     if expr.shape[1] == 1 and target.shape[1] == 1:

@@ -120,14 +120,17 @@ def symmetric_gradient(formula: Formula, gradient: sp.Basic, symmetric: frozense
     return tidy(product(sp.Rational(1, 2), [sp.MatAdd(gradient, transposed).doit(deep=False)]))
 
 
-def arrange(formula: Formula, before: sp.Basic, value: sp.Basic, names: Sequence[str], layout: Layout | None) -> sp.Basic:
+def arrange(
+    formula: Formula, before: sp.Basic, value: sp.Basic, names: Sequence[str], layout: Layout | None
+) -> sp.Basic:
     """``value`` = ∂before/∂names in the requested layout (several names: a tuple of partials)."""
     if layout is None:
         return value
     if len(names) > 1:
-        return sp.Tuple(*(arrange(formula, before, part, (name,), layout) for part, name in zip(value, names)))
+        parts = zip(value, names, strict=True)
+        return sp.Tuple(*(arrange(formula, before, part, (name,), layout) for part, name in parts))
     if isinstance(value, sp.Tuple):
-        return sp.Tuple(*(arrange(formula, b, v, names, layout) for b, v in zip(before, value)))
+        return sp.Tuple(*(arrange(formula, b, v, names, layout) for b, v in zip(before, value, strict=True)))
     if not getattr(value, "is_Matrix", False):
         return value
     by_array = bool(getattr(formula.symbols[names[0]], "is_Matrix", False))

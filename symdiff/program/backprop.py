@@ -128,7 +128,8 @@ def _finite(value: object, what: str) -> object:
         raise EvaluationError(
             f"{what} is infinite here: undefined at these values, or beyond ±1.8e308, the range of the doubles "
             "matrix form computes with",
-            hint="check the values given with --at; with the shapes as numbers (--shape) component form computes exactly",
+            hint="check the values given with --at; "
+            "with the shapes as numbers (--shape) component form computes exactly",
         )
     return value
 
@@ -208,7 +209,7 @@ class _Exact(_Pass):
         if isinstance(symbol, sp.MatrixBase):
             if not isinstance(value, sp.MatrixBase) or value.shape != symbol.shape:
                 raise EvaluationError(f"{name} is {symbol.shape[0]}×{symbol.shape[1]}; give [...] of that shape")
-            self.env.update(zip(symbol, value))
+            self.env.update(zip(symbol, value, strict=False))
         elif isinstance(value, sp.MatrixBase):
             raise EvaluationError(f"{name} is a scalar, got an array")
         else:
@@ -243,16 +244,16 @@ class _Floating(_Pass):
         array = np.array(value.tolist(), dtype=float) if isinstance(value, sp.MatrixBase) else np.array(float(value))
         if (shape == ()) != (array.ndim == 0):
             raise EvaluationError(f"{name} is a {'scalar' if shape == () else 'array'}; its value is not")
-        for dim, size in zip(shape, array.shape):
+        for dim, size in zip(shape, array.shape, strict=False):
             expected = self.env.setdefault(dim_symbol(dim), size)
             if expected != size:
                 raise EvaluationError(f"{name} has a dimension {dim} of {size}, but {dim} is {expected} elsewhere")
         self.env[symbol] = array if array.ndim else float(array)
 
-    def evaluate(self, expr: sp.Basic) -> object:
+    def evaluate(self, expr: sp.Basic) -> Any:
         """``expr`` at the values, rounded if asked (NumPy's warnings left out: ``_finite`` says what is wrong)."""
         with np.errstate(all="ignore"):
-            result = compile_expr(expr)(self.env)
+            result: Any = compile_expr(expr)(self.env)
         return np.round(result, self.rounding) if self.rounding is not None else result
 
     def compute(self, expr: sp.Basic, what: str) -> object:
@@ -268,7 +269,7 @@ class _Floating(_Pass):
         return _array_kinks(self.graph, self.evaluate)
 
 
-def _array_kinks(graph: Graph, evaluate) -> tuple[Kink, ...]:
+def _array_kinks(graph: Graph, evaluate: Callable[[sp.Basic], Any]) -> tuple[Kink, ...]:
     """Kinks in matrix form: scalar calls evaluated at a tie, and every entry of an entrywise call at one."""
     found = []
     for node in graph.nodes:
@@ -281,11 +282,12 @@ def _array_kinks(graph: Graph, evaluate) -> tuple[Kink, ...]:
             if any(operand.free_symbols & set(BOUND) for operand in entrywise.operands):
                 continue  # nested in another body: its operands are that body's placeholders
             operands = [np.asarray(evaluate(operand), dtype=float) for operand in entrywise.operands]
-            bound = dict(zip(BOUND, operands))
-            for call in (n for n in scope(entrywise.body) if isinstance(n, tuple(KINKS))):
-                args = [np.broadcast_to(compile_expr(arg)(bound), operands[0].shape) for arg in call.args]
+            bound = dict(zip(BOUND, operands, strict=False))
+            for call in (n for n in scope(entrywise.body) if type(n) in KINKS):
+                values: list[Any] = [compile_expr(arg)(bound) for arg in call.args]
+                args = [np.broadcast_to(value, operands[0].shape) for value in values]
                 ties = args[0] == args[1] if len(args) == 2 else args[0] == 0
-                for index in zip(*np.nonzero(ties)):
+                for index in zip(*np.nonzero(ties), strict=False):
                     where = f"{node.name}[{', '.join(str(i + 1) for i in index[: 1 if ties.shape[1:] == (1,) else 2])}]"
                     found.append(Kink(node.name, KINKS[type(call)], _note(type(call), where)))
     return tuple(found)
@@ -312,11 +314,12 @@ def run_backprop(
     if graph.form == "component":
         roots = entries(value)
         if len(roots) != 1:
-            raise EvaluationError(f"the output {output} is not a scalar", hint="choose a scalar with --of, e.g. --of b1")
+            raise EvaluationError(f"the output {output} is not a scalar",
+                                  hint="choose a scalar with --of, e.g. --of b1")
         return _Exact(graph, rounding).run(roots[0], output, given, wrt)
     if getattr(value, "is_Matrix", False):
         raise EvaluationError(f"the output {output} is not a scalar", hint="backprop differentiates a scalar output")
     return _Floating(graph, rounding).run(value, output, given, wrt)
 
 
-__all__ = ["Backprop", "Kink", "run_backprop", "format_value", "round_to"]
+__all__ = ["Backprop", "Kink", "format_value", "round_to", "run_backprop"]

@@ -147,4 +147,4 @@ def paths(graph: Graph, root: sp.Basic, target: sp.Basic) -> Iterator[tuple[sp.B
             yield path
             continue
         following = uses(graph, graph.scalar_nodes[path[-1]], relevant)
-        stack.extend(path + (step,) for step in reversed(following))
+        stack.extend((*path, step) for step in reversed(following))

@@ -104,7 +104,7 @@ class Program:
 
     def __init__(self, text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None):
         self.text = arguments.text(text, "text")
-        self.syntax = arguments.syntax(syntax)  # type: ignore[assignment]
+        self.syntax: Syntax = arguments.syntax(syntax)  # type: ignore[assignment]
         of = arguments.name_or_none(of, "of")
         self._shapes, self._of = shapes, of
         declared = declarations(arguments.shapes(shapes))  # type: ignore[arg-type]
@@ -254,8 +254,8 @@ class Program:
         result = self.graph.expand(value, keep=frozenset(n for n in keep if n in self.graph.by_name))
         allowed = {s for name in keep for s in entries(self.graph.symbols[name])}
         extra = sorted(
-            {name for name, symbol in self.graph.symbols.items() if name not in keep and set(entries(symbol)) & result.free_symbols
-             and not set(entries(symbol)) <= allowed}
+            {name for name, symbol in self.graph.symbols.items()
+             if name not in keep and set(entries(symbol)) & result.free_symbols and not set(entries(symbol)) <= allowed}
         )
         if extra:
             raise SymdiffError(
@@ -265,12 +265,14 @@ class Program:
         return result
 
     # --- numbers and derivations -------------------------------------------------
-    def _definitions_needed(self, what: str) -> None:
-        if self._bare is not None:
+    def _definitions_needed(self, what: str) -> str:
+        """The output's name; an error for a bare formula, whose parts have no names."""
+        if self.output is None:
             raise SymdiffError(
                 f"{what} follows named intermediates, and this is one formula",
                 hint="name its parts, e.g. b = A*x; f = 0.5*norm(b)**2",
             )
+        return self.output
 
     @_deep
     def backprop(
@@ -281,21 +283,21 @@ class Program:
         ``wrt`` names the partials wanted (default: every input); ``round=N``
         rounds each forward value to N decimals before it is used downstream.
         """
-        self._definitions_needed("backprop")
+        output = self._definitions_needed("backprop")
         names = list(self.graph.inputs) if wrt is None else [n for step in wrt_steps(wrt) for n in step]
-        return run_backprop(self.graph, self.value, self.output, at, names, round)
+        return run_backprop(self.graph, self.value, output, at, names, round)
 
     @_deep
     def steps(
         self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
     ) -> list[Derivation]:
         """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given."""
-        self._definitions_needed("--steps")
+        output = self._definitions_needed("--steps")
         names = [n for step in wrt_steps(wrt) for n in step]
         for name in names:
             self.target(name)
-        numbers = None if at is None else run_backprop(self.graph, self.value, self.output, at, names, round)
-        return [derivation(self.graph, self.value, self.output, name, numbers) for name in names]
+        numbers = None if at is None else run_backprop(self.graph, self.value, output, at, names, round)
+        return [derivation(self.graph, self.value, output, name, numbers) for name in names]
 
     def __repr__(self) -> str:
         return f"Program({self.text!r}, output={self.output!r})"
@@ -320,11 +322,11 @@ def _nesting(text: str, parsed: tuple[ast.Definition, ...] | ast.Node) -> tuple[
         depth[definition.name], chain[definition.name] = deepest, longest + 1
     name = max(chain, key=chain.__getitem__)
     described = f"the program (a chain of {chain[name]} definitions ending in {name}, nested {depth[name]} deep)"
-    deepest = max(depth, key=depth.__getitem__)
-    if depth[deepest] > limits.MAX_PROGRAM_DEPTH:
-        definition = next(d for d in parsed if d.name == deepest)
+    worst = max(depth, key=depth.__getitem__)
+    if depth[worst] > limits.MAX_PROGRAM_DEPTH:
+        definition = next(d for d in parsed if d.name == worst)
         raise LimitError(
-            f"{deepest} is a chain of {chain[deepest]} definitions that nest {depth[deepest]} levels deep "
+            f"{worst} is a chain of {chain[worst]} definitions that nest {depth[worst]} levels deep "
             f"when substituted into each other; the limit is {limits.MAX_PROGRAM_DEPTH}",
             text,
             definition.span,
