@@ -5,6 +5,10 @@ value, holding its own inputs fixed) is accumulated from the nodes that use
 it, then handed on to what its definition uses: a vector-Jacobian product
 (``derive.matrix.gradient``) in matrix form, upstream times SymPy's scalar
 partial in component form. Only nodes that depend on the target take part.
+``derivative`` is the plain rule ``derive.differentiate`` takes for a program:
+derive's Jacobian (``matrix.jacobian``) and component arrangement
+(``components.derivative``), fed by this backward pass instead of by the
+formula's own, so refusals, layouts and symmetric matrices are derive's.
 Local derivatives are re-expressed through the nodes' names, so the local
 derivative of s1 = sigmoid(a*r1) by a reads r1*s1*(1 - s1), as worksheets
 write it.
