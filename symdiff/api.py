@@ -1,85 +1,24 @@
-"""The Python API: ``symdiff.derive`` and the ``Result`` it returns.
+"""The Python API: ``symdiff.derive`` and ``symdiff.parse``, returning a ``Result``.
 
-This module only wires the stages together (model -> derive -> evaluate /
-export); it holds no calculus and no printing of its own.
+This module only wires the stages together (model -> derive -> ``Result``,
+re-exported here with ``shape_of`` and ``wrt_steps`` from ``result.py``); it
+holds no calculus and no printing of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
-
-import sympy as sp
+from collections.abc import Iterable, Mapping, Sequence
 
 from . import arguments
-from .derive import differentiate
-from .derive.conventions import Layout, arrange, check_layout, square_symmetric, symmetric_names
-from .errors import SymdiffError
-from .evaluate import ArrayLike, compile_for
-from .export.latex import to_latex
-from .export.text import to_text
+from .derive import derivative
+from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .model import Formula, Syntax, formula
 from .model.shapes import Dim
+from .result import Result, shape_of, wrt_steps
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]
 
-
-@dataclass(frozen=True)
-class Result:
-    """A derivative (or a formula) with its printed forms and its numbers."""
-
-    formula: Formula
-    wrt: tuple[str, ...]
-    sympy: sp.Basic
-
-    @cached_property
-    def text(self) -> str:
-        """The result in symdiff's plain syntax (it parses back)."""
-        return to_text(self.sympy)
-
-    @cached_property
-    def latex(self) -> str:
-        """The result in LaTeX, as worksheets print it."""
-        components = set(self.formula.symbols) - set(self.formula.variables)
-        return to_latex(self.sympy, self.formula.variables, components)
-
-    @property
-    def shape(self) -> tuple[Dim, ...]:
-        """() for a scalar, (d,) for a column vector, (rows, cols) otherwise."""
-        return shape_of(self.sympy)
-
-    def evaluate(self, **values: ArrayLike) -> object:
-        """The value at the given arrays (vectors 1-D), as NumPy.
-
-        Values are numbers, lists or NumPy arrays of numbers, or text read by
-        symdiff's grammar (``x="1/3"``), never by Python (``model.numbers``).
-        """
-        return self.lambdify()(**values)
-
-    @cached_property
-    def _compiled(self) -> Callable[..., object]:
-        return compile_for(self.formula, self.sympy)
-
-    def lambdify(self) -> Callable[..., object]:
-        """A callable compiled once, taking the same keyword arguments as ``evaluate``."""
-        return self._compiled
-
-    def _repr_latex_(self) -> str:
-        return f"${self.latex}$"
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def shape_of(expr: sp.Basic) -> tuple[Dim, ...]:
-    """The user-facing shape of a SymPy value."""
-    if isinstance(expr, sp.Tuple):
-        raise SymdiffError("a tuple has no single shape")
-    if not getattr(expr, "is_Matrix", False):
-        return ()
-    dims = tuple(int(d) if isinstance(d, int | sp.Integer) else str(d) for d in expr.shape)
-    return (dims[0],) if dims[1] == 1 else dims
+__all__ = ["Result", "derive", "parse", "parse_latex", "shape_of", "wrt_steps"]
 
 
 def derive(
@@ -111,21 +50,8 @@ def derive(
     steps = wrt_steps(wrt)
     parsed = square_symmetric(parsed, symmetric, shapes, syntax)
     declared = symmetric_names(parsed, symmetric)
-    value = parsed.expr
-    for step in steps:
-        parts = [differentiate(parsed, value, name, declared) for name in step]
-        before, value = value, parts[0] if len(parts) == 1 else sp.Tuple(*parts)
-    value = arrange(parsed, before, value, steps[-1], layout)
+    value = derivative(parsed, parsed.expr, steps, declared, layout)
     return Result(parsed, tuple(",".join(step) for step in steps), value)
-
-
-def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    """What to differentiate by, in turn: ``"x"`` once; ``"A11, A12"`` the tuple of those partials;
-    ``["x", "x"]`` by x, then again by x (a Hessian)."""
-    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in arguments.names(wrt, "wrt"))
-    if not steps or not all(all(step) for step in steps):
-        raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
-    return steps
 
 
 def parse(expr: str, shapes: ShapeSpec | None = None, *, syntax: Syntax = "auto") -> Result:

@@ -109,17 +109,24 @@ def assert_matches_symmetric_finite_differences(
         if wrt not in symmetric:
             expected = numeric_derivative(function, values, result.formula, wrt)
         else:
-            point = values[wrt]
-            expected = np.zeros_like(point)
-            for i, j in np.ndindex(point.shape):
-                if i > j:
-                    continue
-                direction = np.zeros_like(point)
-                direction[i, j] = direction[j, i] = 1.0
-                up = function(**{**values, wrt: point + STEP * direction})
-                down = function(**{**values, wrt: point - STEP * direction})
-                rate = (up - down) / (2 * STEP)
-                expected[i, j] = expected[j, i] = rate if i == j else rate / 2
+            expected = symmetric_numeric_gradient(function, values, wrt)
         actual = np.asarray(result.evaluate(**values), dtype=float)
         np.testing.assert_allclose(actual, expected.reshape(actual.shape), rtol=1e-5, atol=1e-6)
     return result
+
+
+def symmetric_numeric_gradient(function, values: dict[str, object], wrt: str) -> np.ndarray:
+    """sym(G) by central differences at a symmetric point: along E_ij + E_ji (i ≠ j) f changes at the
+    rate 2*sym(G)_ij, along E_ii at the rate sym(G)_ii."""
+    point = values[wrt]
+    expected = np.zeros_like(point)
+    for i, j in np.ndindex(point.shape):
+        if i > j:
+            continue
+        direction = np.zeros_like(point)
+        direction[i, j] = direction[j, i] = 1.0
+        up = function(**{**values, wrt: point + STEP * direction})
+        down = function(**{**values, wrt: point - STEP * direction})
+        rate = (up - down) / (2 * STEP)
+        expected[i, j] = expected[j, i] = rate if i == j else rate / 2
+    return expected

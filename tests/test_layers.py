@@ -22,6 +22,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("derive",),
     ("evaluate",),
     ("export",),
+    ("result",),
     ("program",),
     ("check",),
     ("worksheet",),

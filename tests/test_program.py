@@ -152,17 +152,6 @@ def test_unknown_output_and_missing_file():
     assert out.exit_code == 2 and "also depends on A" in out.output
 
 
-def test_conventions_of_one_formula_are_refused_for_programs_rather_than_ignored():
-    from click.testing import CliRunner
-
-    from symdiff.cli import main
-
-    for option in (["--layout", "numerator"], ["--symmetric", "A"]):
-        result = CliRunner().invoke(main, ["derive", "b = A*x; f = 0.5*norm(b)**2", "--wrt", "A", *option])
-        assert result.exit_code == 2
-        assert f"{option[0]}: only for one formula" in result.output
-
-
 @pytest.mark.parametrize("text, wrt, expected", [
     ("z = W*x; L = 0 - y.T*log(softmax(z))", "W", "(sum(y)*softmax(z) - y)*x.T"),
     ("g = x.T*S*x", "x", "(S + S.T)*x"),

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .. import arguments
-from ..api import Result
 from ..errors import ShapeError, SymdiffError
 from ..model import Syntax
+from ..result import Result
 from .equivalence import POINTS, Verdict, compare
 from .explain import explain
 from .question import Question, ShapeSpec

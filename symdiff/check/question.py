@@ -15,11 +15,11 @@ from functools import cached_property
 
 import sympy as sp
 
-from ..api import Result, wrt_steps
 from ..errors import SymdiffError
 from ..model import Formula, Syntax
 from ..model.shapes import Dim, Shape
 from ..program import Program, program
+from ..result import Result, wrt_steps
 from .values import Space
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]

@@ -6,14 +6,17 @@ import json
 
 import click
 
-from .app import FORMATS, shapes_option, main
+from ..derive.conventions import Layout
+from ..model import Syntax
+from .app import FORMATS, main, shapes_option
 from .programs import derive_program, program_derive_options, read_source
 
 
 @main.command()
 @click.argument("formula")
 @click.option("--wrt", "wrt", multiple=True, required=True, metavar="NAME",
-              help="Variable or component to differentiate by; repeat to differentiate again (--wrt x --wrt x: Hessian); "
+              help="Variable or component to differentiate by; repeat to differentiate again "
+                   "(--wrt x --wrt x: Hessian); "
                    "A11,A12 gives the tuple of those partials.")
 @click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS",
               help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
@@ -28,8 +31,8 @@ from .programs import derive_program, program_derive_options, read_source
               help="Declare the square matrix X symmetric: X.T is X, the gradient by X is (G + G.T)/2, "
                    "and X12 is X21 (--wrt X12 moves both).")
 @program_derive_options
-def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str, syntax: str,
-           layout: str | None, symmetric: tuple[str, ...], **program) -> None:
+def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str, syntax: Syntax,
+           layout: Layout | None, symmetric: tuple[str, ...], **program) -> None:
     """Differentiate FORMULA: a formula, a program of definitions, or @FILE.
 
     \b

@@ -18,6 +18,7 @@ import click
 from ..errors import LimitError, SymdiffError
 from ..files import read_limited
 from ..limits import MAX_FORMULA_FILE_BYTES, MAX_INPUT_CHARS
+from ..model import Syntax
 from ..program import Program
 from ..program.steps import Derivation
 
@@ -63,12 +64,14 @@ with them (``/etc/passwd``, a config file) is refused by its size, never quoted.
 
 def of_option(function: Callable) -> Callable:
     return click.option("--of", "of", metavar="NAME",
-                        help="Output to differentiate: a defined name or a component of one (default: the last definition).")(function)
+                        help="Output to differentiate: a defined name or a component of one "
+                             "(default: the last definition).")(function)
 
 
 def values_options(function: Callable) -> Callable:
     function = click.option("--round", "rounding", type=click.IntRange(0, 12), metavar="N",
-                            help="Round each forward value to N decimals before it is used downstream (default: exact).")(function)
+                            help="Round each forward value to N decimals before it is used downstream "
+                                 "(default: exact).")(function)
     return click.option("--at", "at", metavar="VALUES",
                         help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).')(function)
 
@@ -90,38 +93,39 @@ def render_steps(derivations: list[Derivation], fmt: str) -> str:
         return "\n".join(d.render_latex() for d in derivations)
     if fmt == "json":
         return json.dumps(
-            [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()} for d in derivations],
+            [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()}
+             for d in derivations],
             indent=2, allow_nan=False,
         )
     return "\n\n".join(d.render_text() for d in derivations)
 
 
 def derive_program(
-    text: str, wrt: tuple[str, ...], shapes: dict, syntax: str, fmt: str, conventions: dict, *, of: str | None,
+    text: str, wrt: tuple[str, ...], shapes: dict, syntax: Syntax, fmt: str, conventions: dict, *, of: str | None,
     expand: bool, in_terms_of: str | None, steps: bool, at: str | None, rounding: int | None,
 ) -> bool:
     """Print the derivative of a program; False for a bare formula without program options (derive's own path).
 
-    ``conventions`` holds derive's --layout and --symmetric, which apply to one formula only (not yet to programs).
+    ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula.
     """
     if (at is not None or rounding is not None) and not steps:
-        raise SymdiffError("--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
+        raise SymdiffError("--at and --round go with --steps",
+                           hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
     if expand and in_terms_of:
         raise SymdiffError("give --expand or --in-terms-of, not both")
     program = Program(text, shapes, syntax, of)
     if program.output is None and not (expand or in_terms_of or steps):
         return False
-    given = [f"--{name}" for name, value in conventions.items() if value]
-    if given:
-        raise SymdiffError(f"{' and '.join(given)}: only for one formula, not yet for a program of definitions",
-                           hint="write the formula without named intermediates (or drop the option)")
     if steps:
+        if conventions["symmetric"]:
+            raise SymdiffError("--symmetric: not with --steps, which derives by one variable and not with its mirror",
+                               hint="drop --steps for the derivative with X declared symmetric")
         if len(wrt) != 1:
             raise SymdiffError("--steps derives once", hint="give one --wrt (a comma list is fine: --wrt a,b)")
         click.echo(render_steps(program.steps(wrt[0], at, rounding), fmt))
         return True
     keep = [name.strip() for name in in_terms_of.split(",")] if in_terms_of else None
-    result = program.derive(wrt, expand=expand, in_terms_of=keep)
+    result = program.derive(wrt, expand=expand, in_terms_of=keep, **conventions)
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":

@@ -10,12 +10,13 @@ symmetric matrices, are in ``conventions.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import sympy as sp
 
 from .. import limits
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
-from ..model.algebra import higher_order
 from ..model.build import UNDEFINED
 from . import components, conventions, forward, matrix
 from .recognise import recognise
@@ -38,7 +39,21 @@ def target_of(formula: Formula, name: str) -> sp.Basic:
     )
 
 
-def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: frozenset[str] = frozenset()) -> sp.Basic:
+Rule = Callable[[sp.Basic, sp.Basic], sp.Basic]
+"""The plain derivative of a value by a target object, before the conventions: a formula's own
+(``plain``) or, for a program, the chain rule through its graph (``program.chain``)."""
+
+
+def plain(formula: Formula) -> Rule:
+    """A formula's own rule: SymPy's scalar calculus on entries, or our reverse-mode rules and ``tidy``."""
+    if formula.form == "component":
+        return components.derivative
+    return lambda value, target: tidy(_matrix_form(recognise(value), target))
+
+
+def differentiate(
+    formula: Formula, value: sp.Basic, name: str, symmetric: frozenset[str] = frozenset(), rule: Rule | None = None
+) -> sp.Basic:
     """∂value/∂name, where ``value`` is the formula or a derivative of it.
 
     ``symmetric`` names matrices declared symmetric (checked by
@@ -46,17 +61,16 @@ def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: froze
     themselves, and the gradient by one of them is the symmetric gradient;
     an off-diagonal entry of one (``X12``) is one variable with its mirror
     (``X21``), so the partial by it is the sum of the two partials.
+    ``rule`` takes the plain derivative (default: ``plain(formula)``).
     """
     target = target_of(formula, name)
+    rule = rule or plain(formula)
     if isinstance(value, sp.Tuple):
-        return sp.Tuple(*(differentiate(formula, item, name, symmetric) for item in value))
-    if formula.form == "component":
-        result = components.derivative(value, target)
-        mirror = conventions.mirror_entry(formula, target, symmetric)
-        if mirror is not None:
-            result = result + components.derivative(value, mirror)
-    else:
-        result = tidy(_matrix_form(recognise(value), target))
+        return sp.Tuple(*(differentiate(formula, item, name, symmetric, rule) for item in value))
+    result = rule(value, target)
+    mirror = conventions.mirror_entry(formula, target, symmetric)
+    if mirror is not None:
+        result = result + rule(value, mirror)
     result = conventions.impose_symmetry(formula, result, symmetric)
     if name in symmetric and not getattr(value, "is_Matrix", False):
         result = conventions.symmetric_gradient(formula, result, symmetric)
@@ -69,12 +83,30 @@ def differentiate(formula: Formula, value: sp.Basic, name: str, symmetric: froze
     return result
 
 
+def derivative(
+    formula: Formula,
+    value: sp.Basic,
+    steps: Sequence[Sequence[str]],
+    symmetric: frozenset[str] = frozenset(),
+    layout: conventions.Layout | None = None,
+    rule: Rule | None = None,
+) -> sp.Basic:
+    """``value`` differentiated by each step in turn (a step of several names: the tuple of those partials),
+    the last one arranged in ``layout``."""
+    before = value
+    for step in steps:
+        parts = [differentiate(formula, value, name, symmetric, rule) for name in step]
+        before, value = value, parts[0] if len(parts) == 1 else sp.Tuple(*parts)
+    return conventions.arrange(formula, before, value, steps[-1], layout)
+
+
 def _check_constants(result: sp.Basic, name: str) -> None:
     """Differentiating multiplies constants (exp(c*x) twice gives c²): refuse one beyond the limit."""
     largest = max((limits.largest_constant(number, 0) for number in result.atoms(sp.Rational)), default=0)
     if largest > limits.MAX_MAGNITUDE_DIGITS:
         raise LimitError(
-            f"number too large: the derivative by {name} has a constant of more than {limits.MAX_MAGNITUDE_DIGITS} digits",
+            f"number too large: the derivative by {name} has a constant of more than "
+            f"{limits.MAX_MAGNITUDE_DIGITS} digits",
             hint="use smaller constants",
         )
 
@@ -84,6 +116,4 @@ def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:
         return matrix.scalar_derivative(value, target)
     if not target.is_Matrix:
         return forward.derivative(value, target)
-    if target.shape[1] != 1:
-        raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
     return matrix.jacobian(value, target)

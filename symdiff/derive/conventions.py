@@ -31,6 +31,7 @@ import sympy as sp
 
 from ..errors import ShapeError, SymdiffError, did_you_mean
 from ..model import Formula, Syntax, formula
+from ..model.shapes import Shape
 from .tidy import product, tidy
 
 Layout = Literal["numerator", "denominator"]
@@ -69,13 +70,20 @@ def symmetric_names(formula: Formula, names: Iterable[str]) -> frozenset[str]:
 
 def square_symmetric(parsed: Formula, symmetric: Iterable[str], shapes: Mapping | None, syntax: Syntax) -> Formula:
     """The formula read again with each undeclared symmetric matrix declared square, if inference left it n×d."""
+    declared = squared(parsed.variables, symmetric, shapes)
+    return formula(parsed.text, declared, syntax) if declared is not None else parsed
+
+
+def squared(variables: Mapping[str, Shape], symmetric: Iterable[str], shapes: Mapping | None) -> dict | None:
+    """The declarations ``shapes`` with each undeclared symmetric matrix of ``variables`` declared square where
+    inference left it n×d (to read the input again with); None when none is."""
     declared = dict(shapes or {})
     extra = {}
     for name in symmetric:
-        shape = parsed.variables.get(name)
+        shape = variables.get(name)
         if name not in declared and shape and shape[1] != 1 and shape[0] != shape[1]:
             extra[name] = (shape[0], shape[0])
-    return formula(parsed.text, {**declared, **extra}, syntax) if extra else parsed
+    return {**declared, **extra} if extra else None
 
 
 def impose_symmetry(formula: Formula, value: sp.Basic, symmetric: frozenset[str]) -> sp.Basic:
@@ -112,14 +120,17 @@ def symmetric_gradient(formula: Formula, gradient: sp.Basic, symmetric: frozense
     return tidy(product(sp.Rational(1, 2), [sp.MatAdd(gradient, transposed).doit(deep=False)]))
 
 
-def arrange(formula: Formula, before: sp.Basic, value: sp.Basic, names: Sequence[str], layout: Layout | None) -> sp.Basic:
+def arrange(
+    formula: Formula, before: sp.Basic, value: sp.Basic, names: Sequence[str], layout: Layout | None
+) -> sp.Basic:
     """``value`` = ∂before/∂names in the requested layout (several names: a tuple of partials)."""
     if layout is None:
         return value
     if len(names) > 1:
-        return sp.Tuple(*(arrange(formula, before, part, (name,), layout) for part, name in zip(value, names)))
+        parts = zip(value, names, strict=True)
+        return sp.Tuple(*(arrange(formula, before, part, (name,), layout) for part, name in parts))
     if isinstance(value, sp.Tuple):
-        return sp.Tuple(*(arrange(formula, b, v, names, layout) for b, v in zip(before, value)))
+        return sp.Tuple(*(arrange(formula, b, v, names, layout) for b, v in zip(before, value, strict=True)))
     if not getattr(value, "is_Matrix", False):
         return value
     by_array = bool(getattr(formula.symbols[names[0]], "is_Matrix", False))

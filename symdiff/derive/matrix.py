@@ -10,6 +10,8 @@ writes it as M G so J = Mᵀ. Anything the rules do not cover is an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from ..errors import UnsupportedError
@@ -41,16 +43,26 @@ def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic |
     return total
 
 
-def scalar_derivative(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
+Pullback = Callable[[sp.Basic, sp.Basic, sp.Basic], "sp.Basic | None"]
+"""(expr, upstream, target) -> what ``upstream`` at ``expr`` contributes to ``target``: ``gradient``, or
+a program's backward pass through its graph, which names the intermediates."""
+
+
+def scalar_derivative(expr: sp.Basic, target: sp.Basic, pullback: Pullback = gradient) -> sp.Basic:
     """The gradient of a scalar expression, in the shape of ``target``."""
-    result = gradient(expr, sp.S.One, target)
+    result = pullback(expr, sp.S.One, target)
     if result is None:
         return sp.ZeroMatrix(*target.shape) if target.is_Matrix else sp.S.Zero
     return result
 
 
-def jacobian(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
-    """J[i, j] = ∂expr_i/∂target_j for a vector ``expr`` and a vector or scalar target."""
+def jacobian(expr: sp.Basic, target: sp.Basic, pullback: Pullback = gradient) -> sp.Basic:
+    """J[i, j] = ∂expr_i/∂target_j for a vector ``expr`` and a vector or scalar target.
+
+    Read off the pullback of a placeholder cotangent G: it is Jᵀ G, so J = Mᵀ for ``linear_coefficient`` M.
+    """
+    if getattr(target, "is_Matrix", False) and target.shape[1] != 1:
+        raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
     rows, cols = expr.shape
     if cols != 1:
         raise higher_order("differentiate a scalar (e.g. a trace or a norm) or a vector")
@@ -60,7 +72,7 @@ def jacobian(expr: sp.Basic, target: sp.Basic) -> sp.Basic:
             hint="declare concrete dims (e.g. --shape x=2) for components, or differentiate a scalar of it",
         )
     placeholder = sp.MatrixSymbol(PLACEHOLDER, rows, 1)
-    pulled = gradient(expr, placeholder, target)
+    pulled = pullback(expr, placeholder, target)
     if pulled is None:
         width = target.shape[0] if target.is_Matrix else 1
         return sp.ZeroMatrix(rows, width)

@@ -18,8 +18,9 @@ such a point is reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -127,57 +128,148 @@ def _finite(value: object, what: str) -> object:
         raise EvaluationError(
             f"{what} is infinite here: undefined at these values, or beyond ±1.8e308, the range of the doubles "
             "matrix form computes with",
-            hint="check the values given with --at; with the shapes as numbers (--shape) component form computes exactly",
+            hint="check the values given with --at; "
+            "with the shapes as numbers (--shape) component form computes exactly",
         )
     return value
 
 
-def _all_finite(values: dict[str, object], prefix: str) -> dict[str, object]:
-    """``values`` if each is finite (see ``_finite``), named ``prefix`` + its name in the error."""
-    for name, value in values.items():
-        _finite(value, prefix + name)
-    return values
-
-
-# --- component form: exact ------------------------------------------------------
-def _bind_components(graph: Graph, given: Mapping[str, Value]) -> dict[sp.Basic, sp.Expr]:
-    env: dict[sp.Basic, sp.Expr] = {}
+def _bind(graph: Graph, given: Mapping[str, Value], put: Callable[[str, sp.Basic, Value], None]) -> None:
+    """Hand each given input to ``put`` (name, symbol, value); an error for a name the program computes or
+    does not have, and for an input (or entry of one) left without a value."""
     known = sorted(graph.inputs)
+    bound: set[sp.Basic] = set()
     for name, value in given.items():
         symbol = graph.symbols.get(name)
         if name in graph.by_name or symbol in graph.owner:
             raise EvaluationError(f"{name} is computed by the program", hint="give values for its inputs only")
         if symbol is None:
             raise unknown_name(name, known)
+        put(name, symbol, value)
+        bound.update(entries(symbol))
+    needed = {s for name in graph.inputs for s in entries(graph.symbols[name])}
+    missing = sorted(str(s) for s in needed - bound)
+    if missing:
+        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="give every input with --at")
+
+
+class _Pass:
+    """A forward and a backward pass: the traversal, binding and report both forms share.
+
+    What differs is the numbers: ``_Exact`` (component form, SymPy) and ``_Floating`` (matrix form, NumPy)
+    bind a value, compute an expression, report a symbol's value and find the kinks their own way.
+    """
+
+    def __init__(self, graph: Graph, rounding: int | None) -> None:
+        self.graph, self.rounding = graph, rounding
+        self.env: dict[sp.Basic, Any] = {}
+
+    def put(self, name: str, symbol: sp.Basic, value: Value) -> None:
+        raise NotImplementedError
+
+    def compute(self, expr: sp.Basic, what: str) -> object:
+        """The value of a node's definition, rounded if asked, or an error naming ``what``."""
+        raise NotImplementedError
+
+    def gradient(self, expr: sp.Basic | None, symbol: sp.Basic, what: str) -> object:
+        """The value of an upstream gradient (None: zero in ``symbol``'s shape), or an error naming ``what``."""
+        raise NotImplementedError
+
+    def kinks(self) -> tuple[Kink, ...]:
+        raise NotImplementedError
+
+    def shaped(self, symbol: sp.Basic, value: Callable[[sp.Basic], object]) -> object:
+        """``value`` of ``symbol``: entry by entry for an explicit array."""
+        return symbol.applyfunc(value) if isinstance(symbol, sp.MatrixBase) else value(symbol)
+
+    def run(self, root: sp.Basic, output: str, given: Mapping[str, Value], wrt: Sequence[str]) -> Backprop:
+        graph, env = self.graph, self.env
+        _bind(graph, given, self.put)
+        for symbol, expr in graph.scalar_nodes.items():
+            env[symbol] = self.compute(expr, str(symbol))
+        kinks = self.kinks()
+        upstream = backward(graph, root, sp.S.One, None)
+
+        def value(symbol: sp.Basic) -> object:
+            return self.shaped(symbol, env.__getitem__)
+
+        def gradient(symbol: sp.Basic) -> object:
+            return self.shaped(symbol, lambda s: self.gradient(upstream.get(s), s, f"∂{output}/∂{s}"))
+
+        inputs = {name: value(graph.symbols[name]) for name in graph.inputs}
+        forward = {node.name: value(node.symbol) for node in graph.nodes}
+        gradients = {name: gradient(graph.symbols[name]) for name in wrt}
+        nodes_up = {node.name: gradient(node.symbol) for node in graph.nodes}
+        return Backprop(output, self.rounding, inputs, forward, gradients, nodes_up, kinks, env)
+
+
+# --- component form: exact ------------------------------------------------------
+class _Exact(_Pass):
+    def put(self, name: str, symbol: sp.Basic, value: Value) -> None:
         if isinstance(symbol, sp.MatrixBase):
             if not isinstance(value, sp.MatrixBase) or value.shape != symbol.shape:
                 raise EvaluationError(f"{name} is {symbol.shape[0]}×{symbol.shape[1]}; give [...] of that shape")
-            env.update(zip(symbol, value))
+            self.env.update(zip(symbol, value, strict=False))
         elif isinstance(value, sp.MatrixBase):
             raise EvaluationError(f"{name} is a scalar, got an array")
         else:
-            env[symbol] = value
-    needed = {s for name in graph.inputs for s in entries(graph.symbols[name])}
-    missing = sorted(str(s) for s in needed - set(env))
-    if missing:
-        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="give every input with --at")
-    return env
+            self.env[symbol] = value
+
+    def compute(self, expr: sp.Basic, what: str) -> object:
+        computed = number(expr.xreplace(self.env), what)
+        return round_to(computed, self.rounding) if self.rounding is not None else computed
+
+    def gradient(self, expr: sp.Basic | None, symbol: sp.Basic, what: str) -> object:
+        return number(sp.S.Zero if expr is None else expr.xreplace(self.env), what)
+
+    def kinks(self) -> tuple[Kink, ...]:
+        found = []
+        for symbol, expr in self.graph.scalar_nodes.items():
+            for call in expr.atoms(*KINKS):
+                if isinstance(expr, Elementwise):
+                    continue
+                args = [number(arg.xreplace(self.env), "a kink's argument") for arg in call.args]
+                tie = args[0] == args[1] if len(args) == 2 else args[0] == 0
+                if tie:
+                    found.append(Kink(self.graph.owner[symbol], KINKS[type(call)], _note(type(call), str(symbol))))
+        return tuple(found)
 
 
-def _kinks(graph: Graph, env: Mapping[sp.Basic, object], evaluate) -> tuple[Kink, ...]:
-    found = []
-    for symbol, expr in graph.scalar_nodes.items():
-        for call in expr.atoms(*KINKS):
-            if isinstance(expr, Elementwise):
-                continue
-            args = [evaluate(arg.xreplace(env)) for arg in call.args]
-            tie = args[0] == args[1] if len(args) == 2 else args[0] == 0
-            if tie:
-                found.append(Kink(graph.owner[symbol], KINKS[type(call)], _note(type(call), str(symbol))))
-    return tuple(found)
+# --- matrix form: NumPy ------------------------------------------------------------
+class _Floating(_Pass):
+    def put(self, name: str, symbol: sp.Basic, value: Value) -> None:
+        if name not in self.graph.inputs:
+            raise unknown_name(name, sorted(self.graph.inputs))
+        shape = self.graph.inputs[name]
+        array = np.array(value.tolist(), dtype=float) if isinstance(value, sp.MatrixBase) else np.array(float(value))
+        if (shape == ()) != (array.ndim == 0):
+            raise EvaluationError(f"{name} is a {'scalar' if shape == () else 'array'}; its value is not")
+        for dim, size in zip(shape, array.shape, strict=False):
+            expected = self.env.setdefault(dim_symbol(dim), size)
+            if expected != size:
+                raise EvaluationError(f"{name} has a dimension {dim} of {size}, but {dim} is {expected} elsewhere")
+        self.env[symbol] = array if array.ndim else float(array)
+
+    def evaluate(self, expr: sp.Basic) -> Any:
+        """``expr`` at the values, rounded if asked (NumPy's warnings left out: ``_finite`` says what is wrong)."""
+        with np.errstate(all="ignore"):
+            result: Any = compile_expr(expr)(self.env)
+        return np.round(result, self.rounding) if self.rounding is not None else result
+
+    def compute(self, expr: sp.Basic, what: str) -> object:
+        return _finite(self.evaluate(expr), what)
+
+    def gradient(self, expr: sp.Basic | None, symbol: sp.Basic, what: str) -> object:
+        if expr is None:
+            return np.zeros(np.shape(self.env[symbol]))
+        with np.errstate(all="ignore"):
+            return _finite(compile_expr(expr)(self.env), what)
+
+    def kinks(self) -> tuple[Kink, ...]:
+        return _array_kinks(self.graph, self.evaluate)
 
 
-def _array_kinks(graph: Graph, evaluate) -> tuple[Kink, ...]:
+def _array_kinks(graph: Graph, evaluate: Callable[[sp.Basic], Any]) -> tuple[Kink, ...]:
     """Kinks in matrix form: scalar calls evaluated at a tie, and every entry of an entrywise call at one."""
     found = []
     for node in graph.nodes:
@@ -190,11 +282,12 @@ def _array_kinks(graph: Graph, evaluate) -> tuple[Kink, ...]:
             if any(operand.free_symbols & set(BOUND) for operand in entrywise.operands):
                 continue  # nested in another body: its operands are that body's placeholders
             operands = [np.asarray(evaluate(operand), dtype=float) for operand in entrywise.operands]
-            bound = dict(zip(BOUND, operands))
-            for call in (n for n in scope(entrywise.body) if isinstance(n, tuple(KINKS))):
-                args = [np.broadcast_to(compile_expr(arg)(bound), operands[0].shape) for arg in call.args]
+            bound = dict(zip(BOUND, operands, strict=False))
+            for call in (n for n in scope(entrywise.body) if type(n) in KINKS):
+                values: list[Any] = [compile_expr(arg)(bound) for arg in call.args]
+                args = [np.broadcast_to(value, operands[0].shape) for value in values]
                 ties = args[0] == args[1] if len(args) == 2 else args[0] == 0
-                for index in zip(*np.nonzero(ties)):
+                for index in zip(*np.nonzero(ties), strict=False):
                     where = f"{node.name}[{', '.join(str(i + 1) for i in index[: 1 if ties.shape[1:] == (1,) else 2])}]"
                     found.append(Kink(node.name, KINKS[type(call)], _note(type(call), where)))
     return tuple(found)
@@ -208,75 +301,6 @@ def _note(function: type, where: str) -> str:
     return f"{where}: argument 0; abs'(0) = sign(0) = 0"
 
 
-def _component_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Sequence[str], rounding):
-    env = _bind_components(graph, given)
-    for symbol, expr in graph.scalar_nodes.items():
-        computed = number(expr.xreplace(env), str(symbol))
-        env[symbol] = round_to(computed, rounding) if rounding is not None else computed
-    kinks = _kinks(graph, env, lambda e: number(e, "a kink's argument"))
-    roots = entries(value)
-    if len(roots) != 1:
-        raise EvaluationError(f"the output {output} is not a scalar", hint="choose a scalar with --of, e.g. --of b1")
-    upstream = backward(graph, roots[0], sp.S.One, None)
-
-    def at(symbol: sp.Basic) -> sp.Expr:
-        return number(upstream.get(symbol, sp.S.Zero).xreplace(env), f"∂{output}/∂{symbol}")
-
-    def shaped(symbol: sp.Basic) -> object:
-        return symbol.applyfunc(at) if isinstance(symbol, sp.MatrixBase) else at(symbol)
-
-    def value_of(symbol: sp.Basic) -> object:
-        return symbol.applyfunc(lambda s: env[s]) if isinstance(symbol, sp.MatrixBase) else env[symbol]
-
-    forward = {node.name: value_of(node.symbol) for node in graph.nodes}
-    given_values = {name: value_of(graph.symbols[name]) for name in graph.inputs}
-    gradients = {name: shaped(graph.symbols[name]) for name in wrt}
-    nodes_up = {node.name: shaped(node.symbol) for node in graph.nodes}
-    return Backprop(output, rounding, given_values, forward, gradients, nodes_up, kinks, env)
-
-
-# --- matrix form: NumPy ------------------------------------------------------------
-def _matrix_backprop(graph: Graph, value: sp.Basic, output: str, given, wrt: Sequence[str], rounding):
-    env: dict[sp.Basic, object] = {}
-    known = sorted(graph.inputs)
-    for name, val in given.items():
-        if name not in graph.inputs:
-            raise unknown_name(name, known)
-        shape = graph.inputs[name]
-        array = np.array(val.tolist(), dtype=float) if isinstance(val, sp.MatrixBase) else np.array(float(val))
-        if (shape == ()) != (array.ndim == 0):
-            raise EvaluationError(f"{name} is a {'scalar' if shape == () else 'array'}; its value is not")
-        for dim, size in zip(shape, array.shape):
-            expected = env.setdefault(dim_symbol(dim), size)
-            if expected != size:
-                raise EvaluationError(f"{name} has a dimension {dim} of {size}, but {dim} is {expected} elsewhere")
-        env[graph.symbols[name]] = array if array.ndim else float(array)
-    missing = sorted(set(graph.inputs) - set(given))
-    if missing:
-        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="give every input with --at")
-    inputs = {name: env[graph.symbols[name]] for name in graph.inputs}
-
-    def evaluate(expr: sp.Basic) -> object:
-        with np.errstate(all="ignore"):
-            result = compile_expr(expr)(env)
-        return np.round(result, rounding) if rounding is not None else result
-
-    for symbol, expr in graph.scalar_nodes.items():
-        env[symbol] = _finite(evaluate(expr), str(symbol))
-    upstream = backward(graph, value, sp.S.One, None)
-
-    def raw(symbol: sp.Basic) -> object:
-        if symbol not in upstream:
-            return np.zeros(np.shape(env[symbol]))
-        with np.errstate(all="ignore"):
-            return _finite(compile_expr(upstream[symbol])(env), f"∂{output}/∂{symbol}")
-
-    forward = _all_finite({node.name: env[node.symbol] for node in graph.nodes}, "")
-    gradients = _all_finite({name: raw(graph.symbols[name]) for name in wrt}, f"∂{output}/∂")
-    nodes_up = _all_finite({node.name: raw(node.symbol) for node in graph.nodes}, f"∂{output}/∂")
-    return Backprop(output, rounding, inputs, forward, gradients, nodes_up, _array_kinks(graph, evaluate), env)
-
-
 def run_backprop(
     graph: Graph, value: sp.Basic, output: str, at: str | Mapping[str, object], wrt: Sequence[str], rounding: int | None
 ) -> Backprop:
@@ -288,10 +312,14 @@ def run_backprop(
         if name not in graph.symbols:
             raise unknown_name(name, sorted(graph.inputs) + [n.name for n in graph.nodes])
     if graph.form == "component":
-        return _component_backprop(graph, value, output, given, wrt, rounding)
+        roots = entries(value)
+        if len(roots) != 1:
+            raise EvaluationError(f"the output {output} is not a scalar",
+                                  hint="choose a scalar with --of, e.g. --of b1")
+        return _Exact(graph, rounding).run(roots[0], output, given, wrt)
     if getattr(value, "is_Matrix", False):
         raise EvaluationError(f"the output {output} is not a scalar", hint="backprop differentiates a scalar output")
-    return _matrix_backprop(graph, value, output, given, wrt, rounding)
+    return _Floating(graph, rounding).run(value, output, given, wrt)
 
 
-__all__ = ["Backprop", "Kink", "run_backprop", "format_value", "round_to"]
+__all__ = ["Backprop", "Kink", "format_value", "round_to", "run_backprop"]

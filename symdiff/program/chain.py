@@ -5,6 +5,10 @@ value, holding its own inputs fixed) is accumulated from the nodes that use
 it, then handed on to what its definition uses: a vector-Jacobian product
 (``derive.matrix.gradient``) in matrix form, upstream times SymPy's scalar
 partial in component form. Only nodes that depend on the target take part.
+``derivative`` is the plain rule ``derive.differentiate`` takes for a program:
+derive's Jacobian (``matrix.jacobian``) and component arrangement
+(``components.derivative``), fed by this backward pass instead of by the
+formula's own, so refusals, layouts and symmetric matrices are derive's.
 Local derivatives are re-expressed through the nodes' names, so the local
 derivative of s1 = sigmoid(a*r1) by a reads r1*s1*(1 - s1), as worksheets
 write it.
@@ -13,12 +17,14 @@ write it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import sympy as sp
 
-from ..derive.matrix import PLACEHOLDER, gradient, linear_coefficient
+from ..derive import components, matrix
+from ..derive.matrix import gradient
 from ..derive.tidy import tidy
-from ..model.algebra import entries, higher_order
+from ..model.algebra import entries
 from ..model.functions import diff
 from ..model.matrices import BOUND, Elementwise, rebind, scope
 from .graph import Graph
@@ -113,47 +119,24 @@ def _add(a: sp.Basic, b: sp.Basic) -> sp.Basic:
     return total.doit(deep=False) if isinstance(total, sp.MatAdd) else total
 
 
-def _zero_like(target: sp.Basic) -> sp.Basic:
-    return sp.ZeroMatrix(*target.shape) if getattr(target, "is_Matrix", False) else sp.S.Zero
-
-
 def derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
-    """∂value/∂target through the graph: a gradient in the target's shape, or a Jacobian."""
-    if graph.form == "component" or isinstance(value, sp.Tuple):
-        return _derivative(graph, value, target)
-    return tidy(_derivative(graph, value, target))
-
-
-def _derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
-    if isinstance(value, sp.Tuple):
-        return sp.Tuple(*(derivative(graph, item, target) for item in value))
+    """∂value/∂target through the graph, arranged as ``derive`` arranges a formula's (a gradient in the
+    target's shape, or a Jacobian): the plain rule ``derive.differentiate`` takes for a program."""
     if graph.form == "component":
-        return _component_derivative(graph, value, target)
+        return components.derivative(value, target, partial(_partial, graph))
     if not getattr(value, "is_Matrix", False):
-        return backward(graph, value, sp.S.One, target).get(target, _zero_like(target))
-    rows, cols = value.shape
-    if cols != 1 or (target.is_Matrix and target.shape[1] != 1):
-        raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
-    placeholder = sp.MatrixSymbol(PLACEHOLDER, rows, 1)
-    pulled = backward(graph, value, placeholder, target).get(target)
-    if pulled is None:
-        return sp.ZeroMatrix(rows, target.shape[0] if target.is_Matrix else 1)
-    return linear_coefficient(pulled, placeholder).T
+        return tidy(matrix.scalar_derivative(value, target, partial(_pullback, graph)))
+    return tidy(matrix.jacobian(value, target, partial(_pullback, graph)))
 
 
-def _component_derivative(graph: Graph, value: sp.Basic, target: sp.Basic) -> sp.Basic:
-    def partial(scalar: sp.Basic, entry: sp.Basic) -> sp.Basic:
-        return backward(graph, scalar, sp.S.One, entry).get(entry, sp.S.Zero)
+def _partial(graph: Graph, scalar: sp.Basic, entry: sp.Basic) -> sp.Basic:
+    """∂scalar/∂entry through the graph (component form)."""
+    return backward(graph, scalar, sp.S.One, entry).get(entry, sp.S.Zero)
 
-    if not isinstance(target, sp.MatrixBase):
-        if isinstance(value, sp.MatrixBase):
-            return value.applyfunc(lambda entry: partial(entry, target))
-        return partial(value, target)
-    if not isinstance(value, sp.MatrixBase):
-        return target.applyfunc(lambda entry: partial(value, entry))
-    if value.shape[1] == 1 and target.shape[1] == 1:
-        return sp.ImmutableMatrix(value.shape[0], target.shape[0], lambda i, j: partial(value[i], target[j]))
-    raise higher_order("differentiate a scalar, or by one component (e.g. --wrt A11)")
+
+def _pullback(graph: Graph, value: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic | None:
+    """What ``upstream`` at ``value`` contributes to ``target`` through the graph; None if nothing."""
+    return backward(graph, value, upstream, target).get(target)
 
 
 def paths(graph: Graph, root: sp.Basic, target: sp.Basic) -> Iterator[tuple[sp.Basic, ...]]:
@@ -168,4 +151,4 @@ def paths(graph: Graph, root: sp.Basic, target: sp.Basic) -> Iterator[tuple[sp.B
             yield path
             continue
         following = uses(graph, graph.scalar_nodes[path[-1]], relevant)
-        stack.extend(path + (step,) for step in reversed(following))
+        stack.extend((*path, step) for step in reversed(following))

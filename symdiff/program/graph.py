@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import sympy as sp
 
@@ -68,7 +69,7 @@ class Graph:
         found: dict[sp.Basic, sp.Basic] = {}
         for node in self.nodes:
             if isinstance(node.symbol, sp.MatrixBase):
-                found.update(zip(node.symbol, node.expr))
+                found.update(zip(node.symbol, node.expr, strict=False))
             else:
                 found[node.symbol] = node.expr
         return found
@@ -76,7 +77,7 @@ class Graph:
     @cached_property
     def owner(self) -> dict[sp.Basic, str]:
         """Each intermediate symbol (component symbols too) -> the name of its node."""
-        owners = {}
+        owners: dict[sp.Basic, str] = {}
         for node in self.nodes:
             entries = list(node.symbol) if isinstance(node.symbol, sp.MatrixBase) else [node.symbol]
             owners.update((entry, node.name) for entry in entries)
@@ -131,7 +132,7 @@ def build_graph(
             raise ShapeError(
                 f"{definition.name} is defined as a tuple", text, definition.value.span, "define one quantity per name"
             )
-        result = typing.result
+        result = cast(Shape, typing.result)  # one shape: a tuple is refused above
         if definition.name in declared and declared[definition.name] != result:
             raise ShapeError(
                 f"{definition.name} is declared a {describe(declared[definition.name])} "

@@ -8,15 +8,17 @@ in terms of the intermediates unless asked to expand them away.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from functools import cached_property, wraps
+from functools import cached_property, partial, wraps
 from typing import Any, TypeVar
 
 import sympy as sp
 
-from .. import api, arguments, limits
+from .. import arguments, limits
+from ..derive import derivative as derive_in_turn
+from ..derive.conventions import Layout, check_layout, squared, symmetric_names
 from ..derive.tidy import tidy
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..evaluate import compile_for
@@ -26,6 +28,7 @@ from ..model.algebra import entries
 from ..model.canonical import canonical
 from ..model.shapes import Dim, Shape, Typing
 from ..parse import ast
+from ..result import Result, wrt_steps
 from .backprop import Backprop, run_backprop
 from .chain import derivative
 from .graph import Graph, build_graph
@@ -50,7 +53,7 @@ def _deep(method: Method) -> Method:
 
 
 @dataclass(frozen=True)
-class ProgramResult(api.Result):
+class ProgramResult(Result):
     """A derivative through a program: printed with inputs before intermediates.
 
     ``evaluate`` takes the program's inputs only: the intermediates it is
@@ -101,8 +104,9 @@ class Program:
 
     def __init__(self, text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None):
         self.text = arguments.text(text, "text")
-        self.syntax = arguments.syntax(syntax)  # type: ignore[assignment]
+        self.syntax: Syntax = arguments.syntax(syntax)  # type: ignore[assignment]
         of = arguments.name_or_none(of, "of")
+        self._shapes, self._of = shapes, of
         declared = declarations(arguments.shapes(shapes))  # type: ignore[arg-type]
         parsed = read_program(text, syntax, frozenset(declared))
         self.depth, self.described = _nesting(text, parsed)
@@ -199,20 +203,41 @@ class Program:
 
     @_deep
     def derive(
-        self, wrt: str | Sequence[str], expand: bool = False, in_terms_of: Sequence[str] | None = None
-    ) -> api.Result:
+        self,
+        wrt: str | Sequence[str],
+        expand: bool = False,
+        in_terms_of: Sequence[str] | None = None,
+        *,
+        layout: Layout | None = None,
+        symmetric: Iterable[str] = (),
+    ) -> Result:
         """∂output/∂wrt by the chain rule through the graph, in terms of the intermediates.
 
         ``expand`` writes it in terms of the inputs only; ``in_terms_of`` keeps
-        the named intermediates and substitutes the others.
+        the named intermediates and substitutes the others. ``layout`` and
+        ``symmetric`` are the conventions of ``symdiff.derive`` (``derive.conventions``),
+        applied as to one formula: the program's inputs may be declared symmetric.
         """
+        steps = wrt_steps(wrt)
+        symmetric = arguments.names(symmetric, "symmetric")
+        check_layout(arguments.name_or_none(layout, "layout"))
+        for name in symmetric:
+            if name in self.graph.by_name:
+                raise SymdiffError(f"'{name}' is declared symmetric but is computed by the program",
+                                   hint="declare inputs symmetric; an intermediate is what its definition makes it")
+        shapes = squared(self.graph.inputs, symmetric, self._shapes)
+        if shapes is not None:  # a symmetric matrix inferred n×d: read again with it square, as for one formula
+            return Program(self.text, shapes, self.syntax, self._of).derive(
+                wrt, expand, in_terms_of, layout=layout, symmetric=symmetric)
+        names = tuple(",".join(step) for step in steps)
         if self._bare is not None:
-            return api.derive(self._bare, wrt)
-        steps = api.wrt_steps(wrt)
-        value = self.value
+            declared = symmetric_names(self._bare, symmetric)
+            return Result(self._bare, names, derive_in_turn(self._bare, self._bare.expr, steps, declared, layout))
         for step in steps:
-            parts = [derivative(self.graph, value, self.target(name)) for name in step]
-            value = parts[0] if len(parts) == 1 else sp.Tuple(*parts)
+            for name in step:
+                self.target(name)
+        declared = symmetric_names(self.expanded, symmetric)
+        value = derive_in_turn(self.expanded, self.value, steps, declared, layout, partial(derivative, self.graph))
         full = self.graph.expand(value)
         if self.form == "matrix" and not isinstance(full, sp.Tuple):
             full = tidy(full)
@@ -220,7 +245,6 @@ class Program:
             value = full
         elif in_terms_of is not None:
             value = self._in_terms_of(value, in_terms_of)
-        names = tuple(",".join(step) for step in steps)
         return ProgramResult(self.expanded, names, value, frozenset(self.graph.owner), full, self.depth, self.described)
 
     def _in_terms_of(self, value: sp.Basic, names: Sequence[str]) -> sp.Basic:
@@ -230,8 +254,8 @@ class Program:
         result = self.graph.expand(value, keep=frozenset(n for n in keep if n in self.graph.by_name))
         allowed = {s for name in keep for s in entries(self.graph.symbols[name])}
         extra = sorted(
-            {name for name, symbol in self.graph.symbols.items() if name not in keep and set(entries(symbol)) & result.free_symbols
-             and not set(entries(symbol)) <= allowed}
+            {name for name, symbol in self.graph.symbols.items()
+             if name not in keep and set(entries(symbol)) & result.free_symbols and not set(entries(symbol)) <= allowed}
         )
         if extra:
             raise SymdiffError(
@@ -241,12 +265,14 @@ class Program:
         return result
 
     # --- numbers and derivations -------------------------------------------------
-    def _definitions_needed(self, what: str) -> None:
-        if self._bare is not None:
+    def _definitions_needed(self, what: str) -> str:
+        """The output's name; an error for a bare formula, whose parts have no names."""
+        if self.output is None:
             raise SymdiffError(
                 f"{what} follows named intermediates, and this is one formula",
                 hint="name its parts, e.g. b = A*x; f = 0.5*norm(b)**2",
             )
+        return self.output
 
     @_deep
     def backprop(
@@ -257,21 +283,21 @@ class Program:
         ``wrt`` names the partials wanted (default: every input); ``round=N``
         rounds each forward value to N decimals before it is used downstream.
         """
-        self._definitions_needed("backprop")
-        names = list(self.graph.inputs) if wrt is None else [n for step in api.wrt_steps(wrt) for n in step]
-        return run_backprop(self.graph, self.value, self.output, at, names, round)
+        output = self._definitions_needed("backprop")
+        names = list(self.graph.inputs) if wrt is None else [n for step in wrt_steps(wrt) for n in step]
+        return run_backprop(self.graph, self.value, output, at, names, round)
 
     @_deep
     def steps(
         self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
     ) -> list[Derivation]:
         """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given."""
-        self._definitions_needed("--steps")
-        names = [n for step in api.wrt_steps(wrt) for n in step]
+        output = self._definitions_needed("--steps")
+        names = [n for step in wrt_steps(wrt) for n in step]
         for name in names:
             self.target(name)
-        numbers = None if at is None else run_backprop(self.graph, self.value, self.output, at, names, round)
-        return [derivation(self.graph, self.value, self.output, name, numbers) for name in names]
+        numbers = None if at is None else run_backprop(self.graph, self.value, output, at, names, round)
+        return [derivation(self.graph, self.value, output, name, numbers) for name in names]
 
     def __repr__(self) -> str:
         return f"Program({self.text!r}, output={self.output!r})"
@@ -296,11 +322,11 @@ def _nesting(text: str, parsed: tuple[ast.Definition, ...] | ast.Node) -> tuple[
         depth[definition.name], chain[definition.name] = deepest, longest + 1
     name = max(chain, key=chain.__getitem__)
     described = f"the program (a chain of {chain[name]} definitions ending in {name}, nested {depth[name]} deep)"
-    deepest = max(depth, key=depth.__getitem__)
-    if depth[deepest] > limits.MAX_PROGRAM_DEPTH:
-        definition = next(d for d in parsed if d.name == deepest)
+    worst = max(depth, key=depth.__getitem__)
+    if depth[worst] > limits.MAX_PROGRAM_DEPTH:
+        definition = next(d for d in parsed if d.name == worst)
         raise LimitError(
-            f"{deepest} is a chain of {chain[deepest]} definitions that nest {depth[deepest]} levels deep "
+            f"{worst} is a chain of {chain[worst]} definitions that nest {depth[worst]} levels deep "
             f"when substituted into each other; the limit is {limits.MAX_PROGRAM_DEPTH}",
             text,
             definition.span,

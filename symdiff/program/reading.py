@@ -20,10 +20,7 @@ Definitions = tuple[ast.Definition, ...]
 def read_program(text: str, syntax: Syntax = "auto", declared: frozenset[str] = frozenset()) -> Definitions | ast.Node:
     """The definitions of ``text`` in order, or the syntax tree of a bare formula."""
     try:
-        if is_latex(text, syntax):
-            parsed = _read_latex(text, declared)
-        else:
-            parsed = parse_program(text)
+        parsed = _read_latex(text, declared) if is_latex(text, syntax) else parse_program(text)
         if isinstance(parsed, tuple):
             _check_order(parsed, text)
     except SymdiffError as exc:
@@ -56,9 +53,8 @@ def _check_order(definitions: Definitions, text: str) -> None:
             if not isinstance(node, ast.Name) or node.id not in defined_at:
                 continue
             if node.id == definition.name:
-                raise ParseError(
-                    f"{node.id} is defined in terms of itself", text, node.span, "a program has no loops; use a new name"
-                )
+                raise ParseError(f"{node.id} is defined in terms of itself", text, node.span,
+                                 "a program has no loops; use a new name")
             if defined_at[node.id] > index:
                 raise ParseError(
                     f"{node.id} is used before its definition",

@@ -58,7 +58,9 @@ def _partial(top: str, bottom: str, latex_top: str, latex_bottom: str) -> Line:
     return Line(f"∂{top}/∂{bottom}", rf"\frac{{\partial {latex_top}}}{{\partial {latex_bottom}}}")
 
 
-def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, numbers: Backprop | None = None) -> Derivation:
+def derivation(
+    graph: Graph, value: sp.Basic, output: str, variable: str, numbers: Backprop | None = None
+) -> Derivation:
     """The derivation of ∂output/∂variable through ``graph``; with ``numbers``, the values substituted."""
     target = graph.symbols[variable]
     if isinstance(target, sp.MatrixBase) or isinstance(value, sp.MatrixBase):
@@ -70,8 +72,7 @@ def derivation(graph: Graph, value: sp.Basic, output: str, variable: str, number
     names = _Names(intermediates)
     lhs = _partial(output, variable, names.latex(value), names.latex(target))
     if graph.form == "matrix":
-        lines = _matrix_lines(graph, value, target, names)
-        return Derivation(output, variable, lhs, _without_repeats(lhs, lines))
+        return Derivation(output, variable, lhs, _without_repeats(lhs, _matrix_lines(graph, value, target, names)))
     found = list(paths(graph, value, target))
     if not found:
         return Derivation(output, variable, lhs, (Line(f"0    ({output} does not depend on {variable})", "0"),))
@@ -141,7 +142,8 @@ def _sum_of_products(
 
     shapes = exprs or [[None] * len(factors) for factors in terms]
     products = [
-        [bracket(f, e) for f, e in zip(factors, es)] if len(factors) > 1 else factors for factors, es in zip(terms, shapes)
+        [bracket(f, e) for f, e in zip(factors, es, strict=False)] if len(factors) > 1 else factors
+        for factors, es in zip(terms, shapes, strict=False)
     ]
     return Line(
         " + ".join(times.join(f.text for f in factors) for factors in products),

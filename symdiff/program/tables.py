@@ -38,11 +38,15 @@ def _mode_line(result: Backprop) -> str:
 def render_text(result: Backprop) -> str:
     width = max(len(name) for name in [*result.forward, *result.gradients, *result.inputs]) + 4
     out = [_mode_line(result), "", "forward"]
+
+    def partial(name: str) -> str:
+        return f"∂{result.output}/∂{name}"
+
     out += [f"  {name:<{width}} = {format_value(value)}" for name, value in result.forward.items()]
     out += ["", f"backward (upstream gradient ∂{result.output}/∂node)"]
-    out += [f"  {'∂' + result.output + '/∂' + name:<{width + 4}} = {format_value(v)}" for name, v in result.upstream.items()]
+    out += [f"  {partial(name):<{width + 4}} = {format_value(v)}" for name, v in result.upstream.items()]
     out += ["", "gradients"]
-    out += [f"  {'∂' + result.output + '/∂' + name:<{width + 4}} = {format_value(v)}" for name, v in result.gradients.items()]
+    out += [f"  {partial(name):<{width + 4}} = {format_value(v)}" for name, v in result.gradients.items()]
     out += ["", "kinks: " + ("none" if not result.kinks else "")]
     out += [f"  {kink.note}" for kink in result.kinks]
     return "\n".join(out).replace("kinks: \n", "kinks:\n")

@@ -10,6 +10,7 @@ functions of numbers), built by the model's own builder. Values are exact:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeAlias
 
 import sympy as sp
 
@@ -17,7 +18,7 @@ from ..errors import EvaluationError, SymdiffError, did_you_mean
 from ..model.numbers import constant, exact
 from ..parse.plain import parse_bindings
 
-Value = sp.Basic
+Value: TypeAlias = sp.Basic
 """An exact SymPy number, or an explicit matrix of them."""
 
 

@@ -1,0 +1,88 @@
+"""``Result``: a derivative (or a formula) with its printed forms and its numbers.
+
+What ``symdiff.derive`` and ``Program.derive`` return, below both: the
+printers and the evaluator are the stages it draws on, and ``api``,
+``program`` and ``check`` build and read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from . import arguments
+from .errors import SymdiffError
+from .evaluate import ArrayLike, compile_for
+from .export.latex import to_latex
+from .export.text import to_text
+from .model import Formula
+from .model.shapes import Dim
+
+
+@dataclass(frozen=True)
+class Result:
+    """A derivative (or a formula) with its printed forms and its numbers."""
+
+    formula: Formula
+    wrt: tuple[str, ...]
+    sympy: sp.Basic
+
+    @cached_property
+    def text(self) -> str:
+        """The result in symdiff's plain syntax (it parses back)."""
+        return to_text(self.sympy)
+
+    @cached_property
+    def latex(self) -> str:
+        """The result in LaTeX, as worksheets print it."""
+        components = set(self.formula.symbols) - set(self.formula.variables)
+        return to_latex(self.sympy, self.formula.variables, components)
+
+    @property
+    def shape(self) -> tuple[Dim, ...]:
+        """() for a scalar, (d,) for a column vector, (rows, cols) otherwise."""
+        return shape_of(self.sympy)
+
+    def evaluate(self, **values: ArrayLike) -> object:
+        """The value at the given arrays (vectors 1-D), as NumPy.
+
+        Values are numbers, lists or NumPy arrays of numbers, or text read by
+        symdiff's grammar (``x="1/3"``), never by Python (``model.numbers``).
+        """
+        return self.lambdify()(**values)
+
+    @cached_property
+    def _compiled(self) -> Callable[..., object]:
+        return compile_for(self.formula, self.sympy)
+
+    def lambdify(self) -> Callable[..., object]:
+        """A callable compiled once, taking the same keyword arguments as ``evaluate``."""
+        return self._compiled
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex}$"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def shape_of(expr: sp.Basic) -> tuple[Dim, ...]:
+    """The user-facing shape of a SymPy value."""
+    if isinstance(expr, sp.Tuple):
+        raise SymdiffError("a tuple has no single shape")
+    if not getattr(expr, "is_Matrix", False):
+        return ()
+    dims = tuple(int(d) if isinstance(d, int | sp.Integer) else str(d) for d in expr.shape)
+    return (dims[0],) if dims[1] == 1 else dims
+
+
+def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """What to differentiate by, in turn: ``"x"`` once; ``"A11, A12"`` the tuple of those partials;
+    ``["x", "x"]`` by x, then again by x (a Hessian)."""
+    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in arguments.names(wrt, "wrt"))
+    if not steps or not all(all(step) for step in steps):
+        raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
+    return steps
