@@ -16,7 +16,7 @@ import pytest
 import symdiff
 
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("ops", "errors", "limits"),
+    ("ops", "errors", "limits", "arguments", "files"),
     ("parse",),
     ("model",),
     ("derive",),
