@@ -19,9 +19,9 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("ops", "errors", "limits", "arguments", "files"),
     ("parse",),
     ("model",),
+    ("export",),
     ("derive",),
     ("evaluate",),
-    ("export",),
     ("result",),
     ("program",),
     ("check",),
@@ -29,7 +29,9 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("cli", "__main__"),
 )
-"""Bottom first. ``symdiff/__init__.py`` re-exports the API and is the top."""
+"""Bottom first. ``symdiff/__init__.py`` re-exports the API and is the top. The printers (``export``)
+print model expressions and need nothing else, so they sit right above the model: derive's tidy pass
+chooses among equal forms the one that prints shortest."""
 
 PACKAGE = Path(symdiff.__file__).parent
 

@@ -18,8 +18,8 @@ import symdiff
 from symdiff import ops
 from symdiff.derive.forward import TANGENTS
 from symdiff.derive.rules import RULES
+from symdiff.evaluate.numpy import SCALAR_FUNCTIONS, NumPyCompiler
 from symdiff.export.latex import LatexPrinter
-from symdiff.export.numpy import SCALAR_FUNCTIONS, NumPyCompiler
 from symdiff.export.text import TextPrinter
 from symdiff.model.build import CALLS
 from symdiff.model.nodes import ARRAY, COMPOSED, SCALAR, op_of

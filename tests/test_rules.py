@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symdiff.derive.rules import RULES
-from symdiff.export.numpy import compile_expr
+from symdiff.evaluate.numpy import compile_expr
 from symdiff.model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
 
 N = 3

@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 from symdiff.derive.tidy import tidy
-from symdiff.export.numpy import compile_expr
+from symdiff.evaluate.numpy import compile_expr
 from symdiff.export.text import to_text
 from symdiff.model.matrices import elementwise
 

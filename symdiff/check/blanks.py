@@ -27,7 +27,7 @@ import sympy as sp
 
 from .. import arguments
 from ..errors import LimitError, ParseError, ShapeError, SymdiffError
-from ..export.numpy import compile_expr
+from ..evaluate.numpy import compile_expr
 from ..export.text import to_text
 from ..limits import DEFAULT_TIMEOUT_SECONDS
 from ..model import Syntax, formula

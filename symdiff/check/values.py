@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import EvaluationError
-from ..export.numpy import Env, NumPyCompiler
+from ..evaluate.numpy import Env, NumPyCompiler
 from ..model.build import dim_symbol
 from ..model.shapes import Shape
 

@@ -27,8 +27,8 @@ import sympy as sp
 
 from .. import arguments
 from ..errors import EvaluationError
+from ..evaluate.numpy import compile_expr
 from ..export.numbers import format_number, to_plain
-from ..export.numpy import compile_expr
 from ..model.algebra import entries
 from ..model.build import dim_symbol
 from ..model.functions import maximum, minimum, relu, step

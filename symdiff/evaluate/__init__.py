@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-from .errors import EvaluationError
-from .export.numpy import compile_expr
-from .model import Formula
-from .model.build import dim_symbol
-from .model.numbers import floats
+from ..errors import EvaluationError
+from ..model import Formula
+from ..model.build import dim_symbol
+from ..model.numbers import floats
+from .numpy import compile_expr
 
 ArrayLike = float | int | np.ndarray | list
 
