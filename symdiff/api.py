@@ -20,7 +20,7 @@ from .evaluate import ArrayLike, compile_for
 from .export.latex import to_latex
 from .export.text import to_text
 from .model import Formula, Syntax, formula
-from .model.shapes import Dim
+from .model.types import Dim
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]
 

@@ -23,7 +23,7 @@ from symdiff.export.numpy import SCALAR_FUNCTIONS, NumPyCompiler
 from symdiff.export.text import TextPrinter
 from symdiff.model.build import CALLS
 from symdiff.model.nodes import ARRAY, COMPOSED, SCALAR, op_of
-from symdiff.model.shapes import CALL_RULES
+from symdiff.model.shape_rules import CALL_RULES
 from symdiff.ops import OPS, Op
 from symdiff.parse import parse, parse_latex
 
@@ -94,7 +94,7 @@ def test_spellings_are_unique_and_read():
 def test_every_stage_has_a_rule_for_it(op: Op):
     missing = []
     if op not in CALL_RULES:
-        missing.append("a shape rule (model/shapes.py CALL_RULES)")
+        missing.append("a shape rule (model/shape_rules.py CALL_RULES)")
     if op.kind != "dimension" and op not in CALLS:
         missing.append("a builder (model/build.py CALLS)")
     if op not in SCALAR and op not in ARRAY and op not in COMPOSED:

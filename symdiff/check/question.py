@@ -18,7 +18,7 @@ import sympy as sp
 from ..api import Result, wrt_steps
 from ..errors import SymdiffError
 from ..model import Formula, Syntax
-from ..model.shapes import Dim, Shape
+from ..model.types import Dim, Shape
 from ..program import Program, program
 from .values import Space
 

@@ -18,7 +18,7 @@ from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
 from .nodes import SCALAR
-from .shapes import Shape, Typing
+from .types import Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""

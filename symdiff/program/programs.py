@@ -24,7 +24,7 @@ from ..model import Formula, Syntax, declarations, is_latex
 from ..model import formula as read_formula
 from ..model.algebra import entries
 from ..model.canonical import canonical
-from ..model.shapes import Dim, Shape, Typing
+from ..model.types import Dim, Shape, Typing
 from ..parse import ast
 from .backprop import Backprop, run_backprop
 from .chain import derivative
