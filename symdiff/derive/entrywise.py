@@ -17,7 +17,8 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.functions import sigmoid
-from ..model.matrices import BOUND, Elementwise, opaque, rebind
+from ..model.nodes import BOUND, Elementwise
+from ..model.walk import opaque, rebind
 
 Slot = Callable[[sp.Basic], sp.Symbol]
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from ..model.matrices import BOUND, Elementwise, LogSumExp, Softmax, SumEntries, rebind, scope
+from ..model.nodes import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
+from ..model.walk import rebind, scope
 from .entrywise import entrywise
 
 

@@ -21,17 +21,8 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
-from ..model.matrices import (
-    BOUND,
-    Diag,
-    Elementwise,
-    LogSumExp,
-    Norm,
-    ScalarOf,
-    Softmax,
-    SumEntries,
-    as_scalar,
-)
+from ..model.matrices import as_scalar
+from ..model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
 from .diagonal import diagonal
 from .entrywise import entrywise
 

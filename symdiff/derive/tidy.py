@@ -26,7 +26,7 @@ from functools import reduce
 import sympy as sp
 
 from ..export.text import to_text
-from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
+from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries
 from .entrywise import entrywise, fuse, simplify_body
 from .rules import sum_entries
 

@@ -16,8 +16,8 @@ import sympy as sp
 from .. import limits, ops
 from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
-from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
-from .nodes import SCALAR
+from .matrices import as_scalar, elementwise
+from .nodes import SCALAR, Diag, LogSumExp, Norm, Softmax, SumEntries
 from .types import Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
