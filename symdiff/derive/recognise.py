@@ -15,20 +15,13 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.nodes import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
-from ..model.walk import rebind, scope
+from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
 
 
 def recognise(expr: sp.Basic) -> sp.Basic:
     """``expr`` with logsumexp and softmax written as such, bottom-up."""
-    if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(recognise)
-    if not expr.args or isinstance(expr, sp.MatrixSymbol):
-        return expr
-    args = tuple(recognise(arg) for arg in expr.args)
-    node = expr if args == expr.args else expr.func(*args)
-    rule = RECOGNISERS.get(type(node))
-    return rule(node) if rule is not None else node
+    return rewrite(expr, by_type(RECOGNISERS), whole)
 
 
 def _exp_sum_of(expr: sp.Basic) -> sp.Basic | None:
@@ -87,16 +80,19 @@ def _merge_pairs(expr: sp.Basic, pairs: dict[tuple[sp.Basic, sp.Basic], sp.Symbo
 
     Only the body's own scope is rewritten: an entrywise function inside a
     norm in the body has placeholders of its own (``rebind``)."""
-    if not expr.args or getattr(expr, "is_Matrix", False):
-        return expr
-    args = [_merge_pairs(arg, pairs) for arg in expr.args]
-    if isinstance(expr, sp.Mul):
+
+    def merged(node: sp.Basic, args: tuple[sp.Basic, ...]) -> sp.Basic:
+        if not isinstance(node, sp.Mul):
+            return rebuilt(node, args)
+        factors = list(args)
         for (exp, power), slot in pairs.items():
-            if exp in args and power in args:
-                args.remove(exp)
-                args.remove(power)
-                args.append(slot)
-    return expr if args == list(expr.args) else expr.func(*args)
+            if exp in factors and power in factors:
+                factors.remove(exp)
+                factors.remove(power)
+                factors.append(slot)
+        return rebuilt(node, tuple(factors))
+
+    return rewrite(expr, rebuild=merged)
 
 
 def _hadamard_power(node: sp.HadamardPower) -> sp.Basic:

@@ -62,6 +62,11 @@ def scope(body: sp.Basic) -> Iterator[sp.Basic]:
     return nodes(body, in_scope)
 
 
+def rebuilt(expr: sp.Basic, args: tuple[sp.Basic, ...]) -> sp.Basic:
+    """``expr`` with ``args``; ``expr`` itself when they are its own."""
+    return expr if args == expr.args else expr.func(*args)
+
+
 def replace(expr: sp.Basic, replacement: Callable[[sp.Basic], sp.Basic | None], enter: Enter = in_scope) -> sp.Basic:
     """``expr`` with every outermost node that ``replacement`` maps (not None) replaced, at once."""
     new = replacement(expr)
@@ -69,8 +74,7 @@ def replace(expr: sp.Basic, replacement: Callable[[sp.Basic], sp.Basic | None], 
         return new
     if not expr.args or not enter(expr):
         return expr
-    args = tuple(replace(arg, replacement, enter) for arg in expr.args)
-    return expr if args == expr.args else expr.func(*args)
+    return rebuilt(expr, tuple(replace(arg, replacement, enter) for arg in expr.args))
 
 
 def rebind(body: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic:
@@ -102,9 +106,14 @@ def opaque(body: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
     return replace(body, hide), {symbol: node for node, symbol in hidden.items()}
 
 
-def rebuilt(expr: sp.Basic, args: tuple[sp.Basic, ...]) -> sp.Basic:
-    """``expr`` with ``args``; ``expr`` itself when they are its own."""
-    return expr if args == expr.args else expr.func(*args)
+def by_type(table: Mapping[type, Callable[[sp.Basic], sp.Basic]]) -> Callable[[sp.Basic], sp.Basic]:
+    """A ``rewrite`` rule from a table of rules keyed by node type; other nodes stay as they are."""
+
+    def rule(node: sp.Basic) -> sp.Basic:
+        method = table.get(type(node))
+        return method(node) if method is not None else node
+
+    return rule
 
 
 def rewrite(
