@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from ..model.matrices import Placeholders
 from ..model.nodes import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
 from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
@@ -46,33 +47,28 @@ def _log_softmax(node: sp.Basic) -> sp.Basic:
     """log(softmax(v)_i) inside an entrywise body becomes v_i - logsumexp(v)."""
     if not isinstance(node, Elementwise):
         return node
-    operands = list(node.operands)
+    slot = Placeholders(node.operands)
     replacements = {}
     for i, operand in enumerate(node.operands):
         if isinstance(operand, Softmax) and sp.log(BOUND[i]) in set(scope(node.body)):
-            if operand.vector not in operands:
-                operands.append(operand.vector)
-            slot = BOUND[operands.index(operand.vector)]
-            replacements[sp.log(BOUND[i])] = slot - LogSumExp(operand.vector)
+            replacements[sp.log(BOUND[i])] = slot(operand.vector) - LogSumExp(operand.vector)
     if not replacements:
         return node
-    return entrywise(rebind(node.body, replacements), operands, node.shape)
+    return entrywise(rebind(node.body, replacements), slot.operands, node.shape)
 
 
 def _softmax(node: Elementwise) -> sp.Basic:
     """exp(v_i)/sum(exp(v)) inside an entrywise body becomes softmax(v)_i."""
-    operands = list(node.operands)
+    slot = Placeholders(node.operands)
     pairs = {}
     powers = sorted({power for power in scope(node.body) if isinstance(power, sp.Pow)}, key=sp.default_sort_key)
     for power in powers:
         vector = _exp_sum_of(power.base) if power.exp == -1 else None
-        if vector is not None and vector in operands and vector.shape[1] == 1:
-            slot = BOUND[operands.index(vector)]
-            operands.append(Softmax(vector))
-            pairs[(sp.exp(slot), power)] = BOUND[len(operands) - 1]
+        if vector is not None and vector in slot.operands and vector.shape[1] == 1:
+            pairs[(sp.exp(slot(vector)), power)] = slot(Softmax(vector))
     if not pairs:
         return node
-    return entrywise(_merge_pairs(node.body, pairs), operands, node.shape)
+    return entrywise(_merge_pairs(node.body, pairs), slot.operands, node.shape)
 
 
 def _merge_pairs(expr: sp.Basic, pairs: dict[tuple[sp.Basic, sp.Basic], sp.Symbol]) -> sp.Basic:

@@ -14,7 +14,7 @@ import sympy as sp
 from ..errors import LimitError
 from .algebra import coefficient_and_factors
 from .nodes import BOUND, Elementwise, ScalarOf
-from .walk import rebind
+from .walk import is_array, rebind
 
 
 def as_scalar(matrix: sp.Basic) -> sp.Expr:
@@ -40,33 +40,46 @@ def as_scalar(matrix: sp.Basic) -> sp.Expr:
     return coefficient * ScalarOf(product)
 
 
+class Placeholders:
+    """The operands of an entrywise body being built, each distinct array with its placeholder.
+
+    Calling it with an array gives that array's placeholder, the next free one
+    the first time (``BOUND[0]``, ``BOUND[1]``, ...); past ``BOUND`` it is a
+    ``LimitError``.
+    """
+
+    def __init__(self, operands: tuple[sp.Basic, ...] = ()) -> None:
+        self.operands: list[sp.Basic] = list(operands)
+
+    def __call__(self, operand: sp.Basic) -> sp.Symbol:
+        if operand not in self.operands:
+            if len(self.operands) == len(BOUND):
+                raise LimitError(
+                    f"more than {len(BOUND)} different arrays in one entrywise function",
+                    hint="name parts of the formula, or split it",
+                )
+            self.operands.append(operand)
+        return BOUND[self.operands.index(operand)]
+
+
 def elementwise(function: Callable[..., sp.Expr], *args: sp.Basic) -> sp.Basic:
     """Apply ``function`` entry by entry, fusing nested entrywise functions into one body.
 
     Scalar arguments pass into the body as they are; array arguments become
     operands (an array given twice is one operand).
     """
-    operands: list[sp.Basic] = []
-
-    def slot(operand: sp.Basic) -> sp.Symbol:
-        if operand not in operands:
-            if len(operands) == len(BOUND):
-                raise LimitError(f"more than {len(BOUND)} different arrays in one entrywise function",
-                                 hint="name parts of the formula, or split it")
-            operands.append(operand)
-        return BOUND[operands.index(operand)]
-
+    slot = Placeholders()
     values = []
     for arg in args:
         coefficient, factors = coefficient_and_factors(arg) if isinstance(arg, sp.MatMul) else (1, [arg])
         if len(factors) == 1 and isinstance(factors[0], Elementwise):
             inner = factors[0]
             values.append(coefficient * rebind(inner.body, {BOUND[i]: slot(op) for i, op in enumerate(inner.operands)}))
-        elif getattr(arg, "is_Matrix", False):
+        elif is_array(arg):
             values.append(slot(arg))
         else:
             values.append(arg)
     body = function(*values)
     if body in BOUND:
-        return operands[BOUND.index(body)]
-    return Elementwise(body, tuple(operands))
+        return slot.operands[BOUND.index(body)]
+    return Elementwise(body, tuple(slot.operands))
