@@ -140,8 +140,9 @@ def test_forward_mode_through_the_pipeline(op: Op):
 def _reads_back(result: symdiff.Result, shapes) -> None:
     """The printed result, as text and as LaTeX, reads back to the same numbers."""
     values = random_values(result.formula, np.random.default_rng(1))
-    values = {name: value for name, value in values.items() if name in symdiff.parse(result.text, shapes).formula.variables}
-    expected = result.evaluate(**{name: value for name, value in random_values(result.formula, np.random.default_rng(1)).items()})
+    variables = symdiff.parse(result.text, shapes).formula.variables
+    values = {name: value for name, value in values.items() if name in variables}
+    expected = result.evaluate(**random_values(result.formula, np.random.default_rng(1)))
     for printed in (result.text, result.latex):
         again = symdiff.parse(printed, shapes)
         np.testing.assert_allclose(again.evaluate(**values), expected, rtol=1e-9, atol=1e-12)

@@ -12,7 +12,7 @@ on the entries, so the value never changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 
@@ -43,7 +43,7 @@ def simplify_body(expr: Elementwise) -> sp.Basic:
     return entrywise(_simplest(expr.body), list(expr.operands), expr.shape)
 
 
-def entrywise(body: sp.Expr, operands: list[sp.Basic], shape: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
+def entrywise(body: sp.Expr, operands: Sequence[sp.Basic], shape: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
     """The array whose entries are ``body``, keeping only the operands the body uses."""
     used = [i for i in range(len(operands)) if BOUND[i] in body.free_symbols]
     body = rebind(body, {BOUND[i]: BOUND[k] for k, i in enumerate(used)})

@@ -1,7 +1,8 @@
 """Named functions recognised in a formula before it is differentiated.
 
 ``log(sum(exp(v)))`` is ``logsumexp(v)``, ``exp(v)/sum(exp(v))`` is
-``softmax(v)`` and ``log(softmax(v))`` is ``v - logsumexp(v)``: the same values, but their derivatives read as a textbook
+``softmax(v)`` and ``log(softmax(v))`` is ``v - logsumexp(v)``: the same
+values, but their derivatives read as a textbook
 prints them (∇ logsumexp = softmax, and the softmax Jacobian
 ``diag(softmax(v)) - softmax(v)*softmax(v).T``) instead of quotients of
 exponentials. SymPy's ``HadamardPower`` becomes the entrywise power it is.

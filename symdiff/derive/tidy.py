@@ -167,9 +167,9 @@ def common_factor(coefficients: list[sp.Expr]) -> sp.Expr:
         powers.append(exponents)
     common = _common_number(numbers)
     for base in set.intersection(*(set(p) for p in powers)):
-        exponents = [p[base] for p in powers]
-        if all(e.is_Rational and e > 0 for e in exponents) or all(e.is_Rational and e < 0 for e in exponents):
-            common *= base ** min(exponents)
+        of_base = [p[base] for p in powers]
+        if all(e.is_Rational and e > 0 for e in of_base) or all(e.is_Rational and e < 0 for e in of_base):
+            common *= base ** min(of_base)
     return common
 
 
@@ -253,7 +253,12 @@ def through_ones(coefficient: sp.Expr, factors: list[sp.Basic]) -> tuple[sp.Expr
         if isinstance(previous, sp.OneMatrix) and previous.shape[0] == 1 and factor.shape[1] == 1:
             out.pop()
             coefficient *= sum_entries(factor)
-        elif previous is not None and previous.shape[0] == 1 and isinstance(factor, sp.OneMatrix) and factor.shape[1] == 1:
+        elif (
+            previous is not None
+            and previous.shape[0] == 1
+            and isinstance(factor, sp.OneMatrix)
+            and factor.shape[1] == 1
+        ):
             out.pop()
             coefficient *= sum_entries(tidy(previous.T))
         else:

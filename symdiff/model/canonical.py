@@ -31,7 +31,9 @@ def _logistic_argument(node: sp.Basic) -> sp.Expr | None:
 
 def canonical(expr: sp.Basic) -> sp.Basic:
     """``expr`` with every 1/(1 + exp(-z)) written as sigmoid(z), inside arrays too."""
-    return expr.replace(lambda node: _logistic_argument(node) is not None, lambda node: sigmoid(_logistic_argument(node)))
+    return expr.replace(
+        lambda node: _logistic_argument(node) is not None, lambda node: sigmoid(_logistic_argument(node))
+    )
 
 
 __all__ = ["canonical"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import limits
 from ..errors import LimitError, ShapeError
@@ -94,7 +95,8 @@ class Inference:
         return (self.fresh(), 1)
 
     # --- shape rules -------------------------------------------------------
-    def shape(self, node: ast.Node) -> TermShape | Unknown | tuple:
+    def shape(self, node: ast.Node) -> Any:
+        """``node``'s ``TermShape``, or ``UNKNOWN`` while its names are not all typed."""
         method = getattr(self, "shape_" + type(node).__name__)
         return method(node)
 
@@ -133,15 +135,15 @@ class Inference:
         shape = self.shape(node.base)
         if shape is UNKNOWN or shape == ():
             raise self.conflict(node, "only a vector or matrix can be indexed", "declare its shape, e.g. --shape x=2")
-        dims = tuple(self.find(d) for d in shape)
-        if not all(isinstance(d, int) for d in dims):
+        rows, cols = (self.find(d) for d in shape)
+        if not (isinstance(rows, int) and isinstance(cols, int)):
             raise self.conflict(node, "components need concrete dims", "declare them, e.g. --shape A=2,2")
-        wanted = 1 if dims[1] == 1 else 2
+        wanted = 1 if cols == 1 else 2
         indices = node.indices if len(node.indices) == 2 or wanted == 1 else None
-        if indices is None or (len(indices) == 2 and dims[1] == 1 and indices[1] != 1):
+        if indices is None or (len(indices) == 2 and cols == 1 and indices[1] != 1):
             raise self.conflict(node, f"{describe(shape, self.find)} takes {wanted} index(es)")
         full = indices if len(indices) == 2 else (indices[0], 1)
-        if full[0] > dims[0] or full[1] > dims[1]:
+        if full[0] > rows or full[1] > cols:
             raise self.conflict(node, f"index out of range for a {describe(shape, self.find)}", "indices start at 1")
         return ()
 
@@ -184,7 +186,7 @@ class Inference:
             return UNKNOWN
         if left == () or right == ():
             return right if left == () else left
-        if not all(self.unify(a, b) for a, b in zip(left, right)):
+        if not all(self.unify(a, b) for a, b in zip(left, right, strict=True)):
             raise self.conflict(
                 node,
                 f"cannot {verb} {self.show(left_node, left)} and {self.show(right_node, right)}",
@@ -192,7 +194,7 @@ class Inference:
             )
         return left
 
-    def matmul(self, node: ast.Node, left: TermShape, right: TermShape) -> TermShape:
+    def matmul(self, node: ast.Node, left: tuple[Term, Term], right: tuple[Term, Term]) -> TermShape:
         left_node, right_node = node.children()
         if not self.unify(left[1], right[0]):
             raise self.conflict(
@@ -256,7 +258,9 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
         arg for node in tree.walk() if isinstance(node, ast.Call) and node.op.kind == "dimension" for arg in node.args
     }
     arguments = {id(arg) for arg in dimensions}  # by identity: n in eye(n) equals the name n elsewhere
-    used = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments}
+    used = {
+        node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments
+    }
     bold = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.bold}
     inf = Inference(text, latex)
     for name in sorted(used | set(declared)):
@@ -269,7 +273,8 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     results = inf.run(tree)
 
     taken = used | set(declared) | {d for s in declared.values() for d in s if isinstance(d, str)}
-    letters = (letter for letter in itertools.chain(DIM_LETTERS, (f"n{i}" for i in itertools.count(1))) if letter not in taken)
+    candidates = itertools.chain(DIM_LETTERS, (f"n{i}" for i in itertools.count(1)))
+    letters = (letter for letter in candidates if letter not in taken)
     names: dict[Var, str] = {}
 
     def final(term: Term) -> Dim:
@@ -280,7 +285,10 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
             return names[term]
         return term
 
-    shapes = {name: tuple(final(d) for d in shape) for name, shape in inf.names.items()}  # type: ignore[union-attr]
+    def finished(shape: TermShape | None) -> Shape:
+        return (final(shape[0]), final(shape[1])) if shape else ()
+
+    shapes = {name: finished(shape) for name, shape in inf.names.items()}
     sizes = _sizes(tree, text, shapes, declared, {arg.id for arg in dimensions if isinstance(arg, ast.Name)})
     for name in sizes:
         del shapes[name]
@@ -288,12 +296,13 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     for name in components:
         shapes.pop(name, None)
     for name, shape in shapes.items():
-        if shape and all(isinstance(d, int) for d in shape) and shape[0] * shape[1] > limits.MAX_COMPONENTS:
+        rows, cols = shape or (0, 0)
+        if isinstance(rows, int) and isinstance(cols, int) and rows * cols > limits.MAX_COMPONENTS:
             raise LimitError(
-                f"{name} has {shape[0] * shape[1]} entries; component form allows at most {limits.MAX_COMPONENTS}",
+                f"{name} has {rows * cols} entries; component form allows at most {limits.MAX_COMPONENTS}",
                 hint="use symbolic dims (e.g. --shape A=n,d) for the matrix form",
             )
-    result_shapes = tuple(tuple(final(d) for d in shape) for shape in results)
+    result_shapes = tuple(finished(shape) for shape in results)
     if isinstance(tree, ast.Tuple):
         return Typing(shapes, components, result_shapes, is_tuple=True, sizes=sizes)
     return Typing(shapes, components, result_shapes[0], sizes=sizes)

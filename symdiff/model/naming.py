@@ -51,7 +51,7 @@ def names_component(name: str, declared: Mapping[str, Shape]) -> bool:
     """True if ``name`` looks like an entry of a declared name with concrete dims."""
     split = split_component(name)
     shape = declared.get(split[0]) if split else None
-    return bool(shape) and all(isinstance(d, int) for d in shape)
+    return bool(shape) and all(isinstance(d, int) for d in shape or ())
 
 
 def component_names(
@@ -64,10 +64,9 @@ def component_names(
         if split is None or shapes.get(name) != ():
             continue
         base, index = split
-        shape = shapes.get(base)
-        if not shape or not all(isinstance(d, int) for d in shape):
+        rows, cols = shapes.get(base) or (None, None)
+        if not (isinstance(rows, int) and isinstance(cols, int)):
             continue
-        rows, cols = shape
         if cols == 1 and len(index) == 1:
             position = (index[0], 1)
         elif len(index) == 2:

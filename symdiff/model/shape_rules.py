@@ -52,7 +52,7 @@ def _vector_to_vector(inf: Inference, node: ast.Call, shapes: list) -> TermShape
 
 
 def _dot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
-    for arg, shape in zip(node.args, shapes):
+    for arg, shape in zip(node.args, shapes, strict=True):
         if shape is UNKNOWN:
             inf.assign(arg, inf.vector())
     if UNKNOWN in shapes:

@@ -81,7 +81,7 @@ def normalize_declaration(name: str, dims: tuple[Dim, ...]) -> Shape:
     raise ShapeError(f"{name} has {len(dims)} dimensions; symdiff handles scalars, vectors and matrices")
 
 
-def describe(shape: TermShape | Shape, resolve: Callable[[Term], Term] = lambda t: t) -> str:
+def describe(shape: tuple[Term, ...], resolve: Callable[[Term], Term] = lambda t: t) -> str:
     """``scalar``, ``vector of length d``, ``n×d matrix``, as error messages say it."""
     if shape == ():
         return "scalar"
