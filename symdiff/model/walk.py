@@ -8,14 +8,17 @@ stand for. So each walker says which nodes it enters:
 - ``in_scope`` (the default): a body's own scope, where arrays are visited
   but not entered. Renaming placeholders (``rebind``), hiding the scalars of
   arrays from SymPy's scalar algebra (``opaque``), finding the parameters of
-  a scalar expression (``derive.rules.partials``) and merging factors of a
-  body (``derive.recognise``) need it: inside an array, a ``_t0`` is another
+  a scalar expression (``derive.rules.partials``, which also stops at the
+  scalars of arrays it takes as parameters), merging factors of a body
+  (``derive.recognise``) and counting the leaves of a body
+  (``derive.tidy.leaves``) need it: inside an array, a ``_t0`` is another
   variable.
 - ``whole``: the whole expression, arrays and their bodies included, but not
   a named array (``MatrixSymbol``, ``Identity``, ``OneMatrix``,
   ``ZeroMatrix``), whose arguments are only its name and dims. Passes that
   rewrite every node of a result (``derive.tidy``, ``derive.recognise``)
-  need it.
+  need it; ``derive.tidy.leaves`` counts through it, but an entrywise
+  function counts its body's leaves itself.
 
 ``nodes`` visits, ``replace`` substitutes top-down (outermost match first,
 like ``xreplace``) and ``rewrite`` rebuilds bottom-up.
@@ -50,7 +53,8 @@ def whole(node: sp.Basic) -> bool:
 
 
 def nodes(expr: sp.Basic, enter: Enter = in_scope) -> Iterator[sp.Basic]:
-    """Every node of ``expr``, parents first, left to right; a node's arguments only if ``enter(node)``."""
+    """Every node of ``expr``, parents first, left to right; a node's arguments only if ``enter(node)``
+    (``in_scope``, ``whole``, or a narrower scope: see the module docstring)."""
     yield expr
     if enter(expr):
         for arg in expr.args:
@@ -124,6 +128,8 @@ def rewrite(
 ) -> sp.Basic:
     """``expr`` rewritten bottom-up: each entered node is rebuilt from its rewritten arguments, then ``rule``
     rewrites it. Leaves and nodes not entered stay as they are; an explicit matrix is rewritten entry by entry.
+    ``enter`` is the scope (module docstring): ``whole`` for ``tidy`` and ``recognise``, ``in_scope`` for
+    rewriting a body alone.
     """
     if not expr.args or not enter(expr):
         return expr
