@@ -16,7 +16,7 @@ from collections.abc import Callable
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
-from symdiff.model.matrices import (
+from symdiff.model.nodes import (
     BOUND,
     Diag,
     Elementwise,

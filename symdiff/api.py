@@ -13,7 +13,7 @@ from . import arguments
 from .derive import derivative
 from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .model import Formula, Syntax, formula
-from .model.shapes import Dim
+from .model.types import Dim
 from .result import Result, shape_of, wrt_steps
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]

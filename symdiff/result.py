@@ -19,7 +19,7 @@ from .evaluate import ArrayLike, compile_for
 from .export.latex import to_latex
 from .export.text import to_text
 from .model import Formula
-from .model.shapes import Dim
+from .model.types import Dim
 
 
 @dataclass(frozen=True)

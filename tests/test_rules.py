@@ -17,7 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symdiff.derive.rules import RULES
 from symdiff.evaluate.numpy import compile_expr
-from symdiff.model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from symdiff.model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
 
 N = 3
 X, Y = sp.MatrixSymbol("X", N, N), sp.MatrixSymbol("Y", N, N)

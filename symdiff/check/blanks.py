@@ -33,7 +33,7 @@ from ..limits import DEFAULT_TIMEOUT_SECONDS
 from ..model import Syntax, formula
 from ..model.build import Builder, symbol_table
 from ..model.numbers import coordinates
-from ..model.shapes import infer
+from ..model.inference import infer
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
 from ..parse.vocabulary import CONSTANTS

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..model.shapes import Dim, describe
+from ..model.types import Dim, describe
 
 
 def _dim(value: int | sp.Basic) -> Dim:

@@ -17,7 +17,7 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..model import Formula, Syntax
-from ..model.shapes import Dim, Shape
+from ..model.types import Dim, Shape
 from ..program import Program, program
 from ..result import Result, wrt_steps
 from .values import Space

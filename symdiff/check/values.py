@@ -19,7 +19,7 @@ import sympy as sp
 from ..errors import EvaluationError
 from ..evaluate.numpy import Env, NumPyCompiler
 from ..model.build import dim_symbol
-from ..model.shapes import Shape
+from ..model.types import Shape
 
 RTOL = 1e-8
 """Relative tolerance of a numeric comparison, against the larger of the two values."""

@@ -31,7 +31,7 @@ import sympy as sp
 
 from ..errors import ShapeError, SymdiffError, did_you_mean
 from ..model import Formula, Syntax, formula
-from ..model.shapes import Shape
+from ..model.types import Shape
 from .tidy import product, tidy
 
 Layout = Literal["numerator", "denominator"]

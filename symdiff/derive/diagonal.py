@@ -15,7 +15,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.algebra import product
-from ..model.matrices import Diag
+from ..model.nodes import Diag
 
 
 def diagonal(matrix: sp.Basic) -> sp.Basic:

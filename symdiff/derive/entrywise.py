@@ -12,12 +12,16 @@ on the entries, so the value never changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 
+from ..errors import LimitError
+from ..model.canonical import canonical
 from ..model.functions import sigmoid
-from ..model.matrices import BOUND, Elementwise, opaque, rebind
+from ..model.matrices import Placeholders
+from ..model.nodes import BOUND, Elementwise
+from ..model.walk import opaque, rebind
 
 Slot = Callable[[sp.Basic], sp.Symbol]
 
@@ -26,24 +30,12 @@ def fuse(expr: sp.Basic) -> sp.Basic | None:
     """``expr`` (a sum or entrywise product) as one entrywise function; None if nothing to fuse."""
     if not _has_entrywise(expr):
         return None
-    operands: list[sp.Basic] = []
-
-    def slot(operand: sp.Basic) -> sp.Symbol:
-        if operand not in operands:
-            if len(operands) == len(BOUND):
-                raise _TooMany
-            operands.append(operand)
-        return BOUND[operands.index(operand)]
-
+    slot = Placeholders()
     try:
         body = _body(expr, slot)
-    except _TooMany:
+    except LimitError:
         return None  # more arrays than placeholders: left unfused, as it is
-    return entrywise(_simplest(body), operands, expr.shape)
-
-
-class _TooMany(Exception):
-    """More distinct arrays than ``BOUND`` has placeholders."""
+    return entrywise(_simplest(body), slot.operands, expr.shape)
 
 
 def simplify_body(expr: Elementwise) -> sp.Basic:
@@ -51,7 +43,7 @@ def simplify_body(expr: Elementwise) -> sp.Basic:
     return entrywise(_simplest(expr.body), list(expr.operands), expr.shape)
 
 
-def entrywise(body: sp.Expr, operands: list[sp.Basic], shape: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
+def entrywise(body: sp.Expr, operands: Sequence[sp.Basic], shape: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
     """The array whose entries are ``body``, keeping only the operands the body uses."""
     used = [i for i in range(len(operands)) if BOUND[i] in body.free_symbols]
     body = rebind(body, {BOUND[i]: BOUND[k] for k, i in enumerate(used)})
@@ -80,22 +72,8 @@ def _simplest(body: sp.Expr) -> sp.Expr:
 
 
 def _sigmoids(body: sp.Expr) -> sp.Expr:
-    """1/(1 + exp(u)) is sigmoid(-u), and exp(u)*sigmoid(-u) is sigmoid(u): logistic losses."""
-    body = body.replace(_is_logistic, lambda power: sigmoid(-_exponent(power.base)))
-    return body.replace(_has_pair, _merge_pair)
-
-
-def _exponent(total: sp.Add) -> sp.Expr:
-    """u, for total = 1 + exp(u)."""
-    return next(term for term in total.args if isinstance(term, sp.exp)).args[0]
-
-
-def _is_logistic(expr: sp.Basic) -> bool:
-    """Whether expr is 1/(1 + exp(u))."""
-    if not (isinstance(expr, sp.Pow) and expr.exp == -1 and isinstance(expr.base, sp.Add)):
-        return False
-    terms = expr.base.args
-    return len(terms) == 2 and sp.S.One in terms and any(isinstance(term, sp.exp) for term in terms)
+    """1/(1 + exp(u)) is sigmoid(-u) (``canonical``), and exp(u)*sigmoid(-u) is sigmoid(u): logistic losses."""
+    return canonical(body).replace(_has_pair, _merge_pair)
 
 
 def _pairs(product: sp.Mul) -> list[tuple[sp.Basic, sp.Basic]]:

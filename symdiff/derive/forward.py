@@ -17,7 +17,8 @@ import sympy as sp
 from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
-from ..model.matrices import BOUND, Diag, Elementwise, Softmax, as_scalar
+from ..model.matrices import as_scalar
+from ..model.nodes import BOUND, Diag, Elementwise, Softmax
 from .entrywise import entrywise
 from .matrix import gradient
 from .rules import hadamard, partials

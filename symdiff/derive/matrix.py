@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..errors import UnsupportedError
 from ..model.algebra import higher_order
-from ..model.matrices import Diag, Elementwise, ScalarOf
+from ..model.nodes import Diag, Elementwise, ScalarOf
 from .rules import RULES, _scalar
 
 PLACEHOLDER = "_G"

@@ -1,7 +1,8 @@
 """Named functions recognised in a formula before it is differentiated.
 
 ``log(sum(exp(v)))`` is ``logsumexp(v)``, ``exp(v)/sum(exp(v))`` is
-``softmax(v)`` and ``log(softmax(v))`` is ``v - logsumexp(v)``: the same values, but their derivatives read as a textbook
+``softmax(v)`` and ``log(softmax(v))`` is ``v - logsumexp(v)``: the same
+values, but their derivatives read as a textbook
 prints them (∇ logsumexp = softmax, and the softmax Jacobian
 ``diag(softmax(v)) - softmax(v)*softmax(v).T``) instead of quotients of
 exponentials. SymPy's ``HadamardPower`` becomes the entrywise power it is.
@@ -14,20 +15,15 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from ..model.matrices import BOUND, Elementwise, LogSumExp, Softmax, SumEntries, rebind, scope
+from ..model.matrices import Placeholders
+from ..model.nodes import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
+from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
 
 
 def recognise(expr: sp.Basic) -> sp.Basic:
     """``expr`` with logsumexp and softmax written as such, bottom-up."""
-    if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(recognise)
-    if not expr.args or isinstance(expr, sp.MatrixSymbol):
-        return expr
-    args = tuple(recognise(arg) for arg in expr.args)
-    node = expr if args == expr.args else expr.func(*args)
-    rule = RECOGNISERS.get(type(node))
-    return rule(node) if rule is not None else node
+    return rewrite(expr, by_type(RECOGNISERS), whole)
 
 
 def _exp_sum_of(expr: sp.Basic) -> sp.Basic | None:
@@ -52,33 +48,28 @@ def _log_softmax(node: sp.Basic) -> sp.Basic:
     """log(softmax(v)_i) inside an entrywise body becomes v_i - logsumexp(v)."""
     if not isinstance(node, Elementwise):
         return node
-    operands = list(node.operands)
+    slot = Placeholders(node.operands)
     replacements = {}
     for i, operand in enumerate(node.operands):
         if isinstance(operand, Softmax) and sp.log(BOUND[i]) in set(scope(node.body)):
-            if operand.vector not in operands:
-                operands.append(operand.vector)
-            slot = BOUND[operands.index(operand.vector)]
-            replacements[sp.log(BOUND[i])] = slot - LogSumExp(operand.vector)
+            replacements[sp.log(BOUND[i])] = slot(operand.vector) - LogSumExp(operand.vector)
     if not replacements:
         return node
-    return entrywise(rebind(node.body, replacements), operands, node.shape)
+    return entrywise(rebind(node.body, replacements), slot.operands, node.shape)
 
 
 def _softmax(node: Elementwise) -> sp.Basic:
     """exp(v_i)/sum(exp(v)) inside an entrywise body becomes softmax(v)_i."""
-    operands = list(node.operands)
+    slot = Placeholders(node.operands)
     pairs = {}
     powers = sorted({power for power in scope(node.body) if isinstance(power, sp.Pow)}, key=sp.default_sort_key)
     for power in powers:
         vector = _exp_sum_of(power.base) if power.exp == -1 else None
-        if vector is not None and vector in operands and vector.shape[1] == 1:
-            slot = BOUND[operands.index(vector)]
-            operands.append(Softmax(vector))
-            pairs[(sp.exp(slot), power)] = BOUND[len(operands) - 1]
+        if vector is not None and vector in slot.operands and vector.shape[1] == 1:
+            pairs[(sp.exp(slot(vector)), power)] = slot(Softmax(vector))
     if not pairs:
         return node
-    return entrywise(_merge_pairs(node.body, pairs), operands, node.shape)
+    return entrywise(_merge_pairs(node.body, pairs), slot.operands, node.shape)
 
 
 def _merge_pairs(expr: sp.Basic, pairs: dict[tuple[sp.Basic, sp.Basic], sp.Symbol]) -> sp.Basic:
@@ -86,16 +77,19 @@ def _merge_pairs(expr: sp.Basic, pairs: dict[tuple[sp.Basic, sp.Basic], sp.Symbo
 
     Only the body's own scope is rewritten: an entrywise function inside a
     norm in the body has placeholders of its own (``rebind``)."""
-    if not expr.args or getattr(expr, "is_Matrix", False):
-        return expr
-    args = [_merge_pairs(arg, pairs) for arg in expr.args]
-    if isinstance(expr, sp.Mul):
+
+    def merged(node: sp.Basic, args: tuple[sp.Basic, ...]) -> sp.Basic:
+        if not isinstance(node, sp.Mul):
+            return rebuilt(node, args)
+        factors = list(args)
         for (exp, power), slot in pairs.items():
-            if exp in args and power in args:
-                args.remove(exp)
-                args.remove(power)
-                args.append(slot)
-    return expr if args == list(expr.args) else expr.func(*args)
+            if exp in factors and power in factors:
+                factors.remove(exp)
+                factors.remove(power)
+                factors.append(slot)
+        return rebuilt(node, tuple(factors))
+
+    return rewrite(expr, rebuild=merged)
 
 
 def _hadamard_power(node: sp.HadamardPower) -> sp.Basic:

@@ -21,17 +21,9 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
-from ..model.matrices import (
-    BOUND,
-    Diag,
-    Elementwise,
-    LogSumExp,
-    Norm,
-    ScalarOf,
-    Softmax,
-    SumEntries,
-    as_scalar,
-)
+from ..model.matrices import as_scalar
+from ..model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from ..model.walk import in_scope, is_array, nodes
 from .diagonal import diagonal
 from .entrywise import entrywise
 
@@ -180,20 +172,14 @@ def partials(expr: sp.Expr) -> Iterator[tuple[sp.Basic, sp.Expr]]:
     Parameters are free symbols and the outermost scalar functions of
     matrices (``norm(A*x)``), which SymPy's ``diff`` sees as opaque symbols.
     """
-    atoms = {}
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, SCALAR_ATOMS):
-            atoms[node] = sp.Dummy(real=True)
-        elif not getattr(node, "is_Matrix", False):
-            stack.extend(node.args)
+    found = nodes(expr, lambda node: in_scope(node) and not isinstance(node, SCALAR_ATOMS))
+    atoms = {node: sp.Dummy(real=True) for node in found if isinstance(node, SCALAR_ATOMS)}
     opaque = expr.xreplace(atoms)
     back = {dummy: atom for atom, dummy in atoms.items()}
     for atom, dummy in atoms.items():
         yield atom, diff(opaque, dummy).xreplace(back)
     for symbol in opaque.free_symbols - set(back) - set(BOUND):
-        if not getattr(symbol, "is_Matrix", False):
+        if not is_array(symbol):
             yield symbol, diff(opaque, symbol).xreplace(back)
 
 

@@ -26,7 +26,8 @@ from functools import reduce
 import sympy as sp
 
 from ..export.text import to_text
-from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
+from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries
+from ..model.walk import by_type, is_array, nodes, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise, fuse, simplify_body
 from .rules import sum_entries
 
@@ -36,14 +37,7 @@ MAX_GROUPED_TERMS = 12
 
 def tidy(expr: sp.Basic) -> sp.Basic:
     """``expr`` rewritten to a shorter equal form, bottom-up."""
-    if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(tidy)
-    if not expr.args or isinstance(expr, sp.MatrixSymbol | sp.Identity | sp.OneMatrix | sp.ZeroMatrix):
-        return expr
-    args = tuple(tidy(arg) for arg in expr.args)
-    node = REBUILD.get(type(expr), _rebuild)(expr, args)
-    rule = TIDY.get(type(node))
-    return rule(node) if rule is not None else node
+    return rewrite(expr, by_type(TIDY), whole, lambda node, args: REBUILD.get(type(node), rebuilt)(node, args))
 
 
 def shorter(candidates: list[sp.Basic]) -> sp.Basic:
@@ -53,29 +47,24 @@ def shorter(candidates: list[sp.Basic]) -> sp.Basic:
 
 def leaves(expr: sp.Basic) -> int:
     """How many names and numbers the printed expression has (an entrywise body counts its operands)."""
-    if isinstance(expr, Elementwise):
-        bound = dict(zip(BOUND, expr.operands))
-        return sum(leaves(bound[s]) if s in bound else leaves(s) for s in _leaf_nodes(expr.body))
-    if expr is sp.S.NegativeOne:  # a sign is not a leaf: x - a has two
+    return sum(_leaf_count(node) for node in nodes(expr, _counted_through))
+
+
+def _counted_through(node: sp.Basic) -> bool:
+    return whole(node) and not isinstance(node, Elementwise)
+
+
+def _leaf_count(node: sp.Basic) -> int:
+    if isinstance(node, Elementwise):
+        bound = dict(zip(BOUND, node.operands, strict=False))
+        body_leaves = (leaf for leaf in scope(node.body) if not leaf.args or is_array(leaf))
+        return sum(leaves(bound[leaf]) if leaf in bound else leaves(leaf) for leaf in body_leaves)
+    if node is sp.S.NegativeOne:  # a sign is not a leaf: x - a has two
         return 0
-    if not expr.args or isinstance(expr, sp.MatrixSymbol | sp.Identity | sp.OneMatrix | sp.ZeroMatrix):
-        return 1
-    return sum(leaves(arg) for arg in expr.args)
-
-
-def _leaf_nodes(expr: sp.Basic) -> list[sp.Basic]:
-    if not expr.args or isinstance(expr, sp.MatrixSymbol):
-        return [expr]
-    if isinstance(expr, Elementwise | sp.MatrixBase) or getattr(expr, "is_Matrix", False):
-        return [expr]
-    return [leaf for arg in expr.args for leaf in _leaf_nodes(arg)]
+    return 1 if not _counted_through(node) or not node.args else 0
 
 
 # --- rebuilding a node from tidied arguments ---------------------------------
-def _rebuild(expr: sp.Basic, args: tuple[sp.Basic, ...]) -> sp.Basic:
-    return expr if args == expr.args else expr.func(*args)
-
-
 def product(coefficient: sp.Expr, factors: list[sp.Basic]) -> sp.Basic:
     """coefficient * F1 * F2 ... as one flat ``MatMul``, without SymPy distributing 2*(A + B)."""
     flat: list[sp.Basic] = []
@@ -178,9 +167,9 @@ def common_factor(coefficients: list[sp.Expr]) -> sp.Expr:
         powers.append(exponents)
     common = _common_number(numbers)
     for base in set.intersection(*(set(p) for p in powers)):
-        exponents = [p[base] for p in powers]
-        if all(e.is_Rational and e > 0 for e in exponents) or all(e.is_Rational and e < 0 for e in exponents):
-            common *= base ** min(exponents)
+        of_base = [p[base] for p in powers]
+        if all(e.is_Rational and e > 0 for e in of_base) or all(e.is_Rational and e < 0 for e in of_base):
+            common *= base ** min(of_base)
     return common
 
 
@@ -264,7 +253,12 @@ def through_ones(coefficient: sp.Expr, factors: list[sp.Basic]) -> tuple[sp.Expr
         if isinstance(previous, sp.OneMatrix) and previous.shape[0] == 1 and factor.shape[1] == 1:
             out.pop()
             coefficient *= sum_entries(factor)
-        elif previous is not None and previous.shape[0] == 1 and isinstance(factor, sp.OneMatrix) and factor.shape[1] == 1:
+        elif (
+            previous is not None
+            and previous.shape[0] == 1
+            and isinstance(factor, sp.OneMatrix)
+            and factor.shape[1] == 1
+        ):
             out.pop()
             coefficient *= sum_entries(tidy(previous.T))
         else:

@@ -25,8 +25,7 @@ from sympy.printing.printer import Printer
 
 from .. import ops
 from ..errors import EvaluationError, UnsupportedError
-from ..model.matrices import BOUND
-from ..model.nodes import op_of
+from ..model.nodes import BOUND, op_of
 from ..ops import Op
 
 Env = dict[sp.Basic, object]

@@ -23,9 +23,8 @@ from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from ..errors import SymdiffError
-from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
-from ..model.nodes import op_of
-from ..model.shapes import split_component
+from ..model.naming import split_component
+from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries, op_of
 from ..parse import ast, parse_latex
 
 

@@ -12,8 +12,7 @@ from sympy.core.mul import _keep_coeff
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from ..model.matrices import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
-from ..model.nodes import op_of
+from ..model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries, op_of
 
 FUNCTION_LIKE = (
     sp.Function, Norm, SumEntries, LogSumExp, Softmax, Diag, sp.Trace, sp.Determinant,

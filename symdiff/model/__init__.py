@@ -16,7 +16,8 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
 from .build import Builder, symbol_table
-from .shapes import Dim, Shape, Typing, infer, normalize_declaration
+from .inference import infer
+from .types import Dim, Shape, Typing, normalize_declaration
 
 Form = Literal["matrix", "component"]
 Syntax = Literal["auto", "plain", "latex"]

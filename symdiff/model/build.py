@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
+from typing import cast
 
 import sympy as sp
 
 from .. import limits, ops
 from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
-from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
-from .nodes import SCALAR
-from .shapes import Shape, Typing
+from .matrices import as_scalar, elementwise
+from .nodes import SCALAR, Diag, LogSumExp, Norm, Softmax, SumEntries
+from .types import Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
@@ -43,9 +45,8 @@ def dim_symbol(dim: int | str) -> sp.Expr:
 
 def component_name(base: str, row: int, col: int, shape: Shape) -> str:
     """``A11``, ``x2``; ``A_10_1`` or ``W1_1_2`` where digits alone would be ambiguous."""
-    rows, cols = shape
-    indices = (row + 1,) if cols == 1 else (row + 1, col + 1)
-    if max(rows, cols) < 10 and not base[-1].isdigit():
+    indices = (row + 1,) if shape[1:] == (1,) else (row + 1, col + 1)
+    if all(isinstance(d, int) and d < 10 for d in shape) and not base[-1].isdigit():
         return base + "".join(map(str, indices))
     return base + "".join(f"_{i}" for i in indices)
 
@@ -54,12 +55,12 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
     """Each variable name -> its SymPy object in this formula's form."""
     table: dict[str, sp.Basic] = {}
     for name, shape in typing.shapes.items():
-        if shape == ():
+        if not shape:
             table[name] = scalar_symbol(name)
         elif typing.concrete:
             rows, cols = shape
             table[name] = sp.ImmutableMatrix(
-                rows, cols, lambda i, j: scalar_symbol(component_name(name, i, j, shape))
+                rows, cols, lambda i, j, name=name, shape=shape: scalar_symbol(component_name(name, i, j, shape))
             )
             table.update((entry.name, entry) for entry in table[name])
         else:
@@ -145,7 +146,7 @@ class Builder:
     def build_Call(self, node: ast.Call) -> sp.Basic:
         if node.op.kind == "dimension":
             (arg,) = node.args
-            dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(arg.value))
+            dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
 
@@ -338,7 +339,7 @@ OPERATORS: dict[str, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
 }
 
 CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
-    **{op: (lambda f: lambda *args: _entrywise(f, *args))(f) for op, f in SCALAR.items()},
+    **{op: partial(_entrywise, f) for op, f in SCALAR.items()},
     ops.HADAMARD: _hadamard,
     ops.DOT: lambda a, b: _mul(a.T, b) if is_array(a) else a * b,
     ops.SUM: _scalar_of_array(lambda m: sum(m), SumEntries),

@@ -4,7 +4,9 @@ Worksheets write the logistic function out, ``s1 = 1/(1 + exp(-a*r1))``; the
 derivative then reads ``a*exp(-a*r1)/(1 + exp(-a*r1))**2`` where the
 worksheet's hint says g(z)(1 - g(z)). Rewriting it as ``sigmoid(a*r1)`` gives
 the derivative in that form, and lets a program name it (``s1*(1 - s1)``).
-The rewrite is exact: 1/(1 + exp(-z)) is sigmoid(z) by definition.
+The rewrite is exact: 1/(1 + exp(-z)) is sigmoid(z) by definition. This is
+the one recogniser of the logistic function: ``derive.entrywise`` names the
+sigmoids of an entrywise body with it too.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ def _logistic_argument(node: sp.Basic) -> sp.Expr | None:
 
 def canonical(expr: sp.Basic) -> sp.Basic:
     """``expr`` with every 1/(1 + exp(-z)) written as sigmoid(z), inside arrays too."""
-    return expr.replace(lambda node: _logistic_argument(node) is not None, lambda node: sigmoid(_logistic_argument(node)))
+    return expr.replace(
+        lambda node: _logistic_argument(node) is not None, lambda node: sigmoid(_logistic_argument(node))
+    )
 
 
 __all__ = ["canonical"]

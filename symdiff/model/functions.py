@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import ops
+
 
 class sigmoid(sp.Function):
     """The logistic function 1/(1 + exp(-z))."""
+
+    op = ops.SIGMOID
 
     nargs = 1
     is_real = True
@@ -41,6 +45,8 @@ class sigmoid(sp.Function):
 class step(sp.Function):
     """1 for z > 0, else 0: the derivative of relu, with step(0) = 0."""
 
+    op = ops.STEP
+
     nargs = 1
     is_real = True
 
@@ -57,6 +63,8 @@ class step(sp.Function):
 
 class relu(sp.Function):
     """max(z, 0)."""
+
+    op = ops.RELU
 
     nargs = 1
     is_real = True
@@ -98,11 +106,15 @@ class _Extremum(sp.Function):
 class maximum(_Extremum):
     """max(a, b)."""
 
+    op = ops.MAX
+
     sign = 1
 
 
 class minimum(_Extremum):
     """min(a, b)."""
+
+    op = ops.MIN
 
     sign = -1
 

@@ -32,7 +32,8 @@ from ..export.numbers import format_number, to_plain
 from ..model.algebra import entries
 from ..model.build import dim_symbol
 from ..model.functions import maximum, minimum, relu, step
-from ..model.matrices import BOUND, Elementwise, scope
+from ..model.nodes import BOUND, Elementwise
+from ..model.walk import scope
 from .chain import backward
 from .graph import Graph
 from .values import Value, as_values, unknown_name

@@ -26,7 +26,8 @@ from ..derive.matrix import gradient
 from ..derive.tidy import tidy
 from ..model.algebra import entries
 from ..model.functions import diff
-from ..model.matrices import BOUND, Elementwise, rebind, scope
+from ..model.nodes import BOUND, Elementwise
+from ..model.walk import rebind, scope
 from .graph import Graph
 
 MAX_PATHS = 16

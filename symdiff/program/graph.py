@@ -20,7 +20,8 @@ from ..derive.recognise import recognise
 from ..errors import ParseError, ShapeError, SymdiffError
 from ..model.build import Builder, is_array, symbol_table
 from ..model.canonical import canonical
-from ..model.shapes import Shape, Typing, describe, infer
+from ..model.inference import infer
+from ..model.types import Shape, Typing, describe
 from ..parse import ast
 
 

@@ -26,7 +26,7 @@ from ..model import Formula, Syntax, declarations, is_latex
 from ..model import formula as read_formula
 from ..model.algebra import entries
 from ..model.canonical import canonical
-from ..model.shapes import Dim, Shape, Typing
+from ..model.types import Dim, Shape, Typing
 from ..parse import ast
 from ..result import Result, wrt_steps
 from .backprop import Backprop, run_backprop

@@ -1,0 +1,112 @@
+"""Shape rules by operation: how each call maps its arguments' shapes to its own.
+
+A rule takes the inference, the call and its arguments' shapes (``UNKNOWN``
+where a name is not typed yet); it may type bare names (``inf.assign``), and
+raises a conflict naming the operands when the shapes do not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .. import limits, ops
+from ..parse import ast
+from .types import UNKNOWN, Dim, TermShape, Unknown
+
+if TYPE_CHECKING:
+    from .inference import Inference
+
+
+def _elementwise(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    return shapes[0]
+
+
+def _binary_elementwise(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    return inf.broadcast(node, shapes[0], shapes[1], f"take {node.func} of")
+
+
+def _to_scalar(kind: str) -> Callable:
+    """``sum``, ``norm``, ``logsumexp``: an array (a bare unknown name: a vector) to a scalar."""
+
+    def rule(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+        (shape,) = shapes
+        if shape is UNKNOWN:
+            inf.assign(node.args[0], inf.vector())
+            return UNKNOWN
+        if kind == "vector" and shape != () and inf.find(shape[1]) != 1:
+            raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
+        return ()
+
+    return rule
+
+
+def _vector_to_vector(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    (shape,) = shapes
+    if shape is UNKNOWN:
+        inf.assign(node.args[0], inf.vector())
+        return UNKNOWN
+    if shape == () or inf.find(shape[1]) != 1:
+        raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
+    return shape if node.op is ops.SOFTMAX else (shape[0], shape[0])
+
+
+def _dot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    for arg, shape in zip(node.args, shapes, strict=True):
+        if shape is UNKNOWN:
+            inf.assign(arg, inf.vector())
+    if UNKNOWN in shapes:
+        return UNKNOWN
+    if any(s == () or inf.find(s[1]) != 1 for s in shapes):
+        raise inf.conflict(node, "dot takes two vectors", f"for matrices use {inf.spell('inner product of matrices')}")
+    inf.broadcast(node, shapes[0], shapes[1], "take the dot product of")
+    return ()
+
+
+def _hadamard(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    for arg, other in ((node.args[0], shapes[1]), (node.args[1], shapes[0])):
+        if other not in (UNKNOWN, ()):
+            inf.assign(arg, other)
+    return inf.broadcast(node, shapes[0], shapes[1], "take the entrywise product of")
+
+
+def _dimension(inf: Inference, node: ast.Call) -> Dim:
+    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``."""
+    (arg,) = node.args
+    if isinstance(arg, ast.Name):
+        return arg.id
+    if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:
+        return int(arg.value)
+    raise inf.conflict(arg, f"{node.func} takes a dimension: a name such as n, or a positive integer")
+
+
+def _square(result: str) -> Callable:
+    def rule(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+        (shape,) = shapes
+        if shape is UNKNOWN:
+            return UNKNOWN
+        if shape == () or not inf.unify(shape[0], shape[1]):
+            raise inf.conflict(node, f"{node.func} needs a square matrix, not {inf.show(node.args[0], shape)}")
+        return () if result == "scalar" else shape
+
+    return rule
+
+
+CALL_RULES: dict[ops.Op, Callable] = {
+    **{op: _elementwise for op in ops.OPS if op.kind == "entrywise" and op.arity == 1},
+    ops.MAX: _binary_elementwise,
+    ops.MIN: _binary_elementwise,
+    ops.HADAMARD: _hadamard,
+    ops.DOT: _dot,
+    ops.SUM: _to_scalar("any"),
+    ops.NORM: _to_scalar("any"),
+    ops.LOGSUMEXP: _to_scalar("vector"),
+    ops.SOFTMAX: _vector_to_vector,
+    ops.DIAG: _vector_to_vector,
+    ops.TRACE: _square("scalar"),
+    ops.DET: _square("scalar"),
+    ops.INV: _square("matrix"),
+    ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
+    ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),
+}
+"""Shape rule of each operation."""
