@@ -27,6 +27,7 @@ CASES = {
     "factor": ("0.5*norm(A*x)^2", "x", "2*A.T*A*x", None, None, "off by a constant factor: 2 times the answer"),
     "some components": ("x1^2*x2", "x1, x2", "(2*x1*x2, x2)", None, None, "only its 1st component is right"),
     "some points": ("relu(x)", "x", "1", None, None, "it equals the answer only at some points"),
+    "difference": ("x^2", "x", "2*x + 1e-11", None, None, "the option minus the answer is 1/100000000000"),
     "differs": ("x^2", "x", "sin(x)", None, None, "it differs from the answer at x = "),
 }
 
