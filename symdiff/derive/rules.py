@@ -25,6 +25,7 @@ from ..model.matrices import (
     BOUND,
     Diag,
     Elementwise,
+    LogDet,
     LogSumExp,
     Norm,
     ScalarOf,
@@ -225,6 +226,10 @@ def _determinant(node: sp.Determinant, g: sp.Basic):
     yield node.arg, lambda: g * node * sp.Inverse(node.arg).T
 
 
+def _logdet(node: LogDet, g: sp.Basic):
+    yield node.matrix, lambda: g * sp.Inverse(node.matrix).T
+
+
 RULES: dict[type, Rule] = {
     sp.MatMul: _matmul,
     sp.MatAdd: _matadd,
@@ -242,9 +247,12 @@ RULES: dict[type, Rule] = {
     LogSumExp: _logsumexp,
     sp.Trace: _trace,
     sp.Determinant: _determinant,
+    LogDet: _logdet,
     MatrixElement: _element,
 }
 """Reverse-mode rule of each matrix-form node type."""
 
-SCALAR_ATOMS: tuple[type, ...] = (ScalarOf, Norm, SumEntries, LogSumExp, sp.Trace, sp.Determinant, MatrixElement)
+SCALAR_ATOMS: tuple[type, ...] = (
+    ScalarOf, Norm, SumEntries, LogSumExp, sp.Trace, sp.Determinant, LogDet, MatrixElement,
+)  # fmt: skip
 """Scalar-valued nodes of matrix arguments: opaque to SymPy's scalar ``diff``."""

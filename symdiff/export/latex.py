@@ -182,7 +182,7 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
         text = super()._print_Call(expr)
         return f"{text}^{{{exp}}}" if exp is not None else text
 
-    _print_LogSumExp = _print_Softmax = _print_Diag = _print_Trace = _print_Determinant = _print_Call
+    _print_LogSumExp = _print_Softmax = _print_Diag = _print_Trace = _print_Determinant = _print_LogDet = _print_Call
 
     def _print_Function(self, expr, exp=None):
         op = op_of(expr)

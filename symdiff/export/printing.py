@@ -73,7 +73,7 @@ class ArrayPrinting(Printer):
         return self._call(op, ", ".join(self._print(arg) for arg in expr.args))
 
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
-    _print_Trace = _print_Determinant = _print_Call
+    _print_Trace = _print_Determinant = _print_LogDet = _print_Call
 
     # --- nodes printed alike ----------------------------------------------------------
     def _print_ScalarOf(self, expr) -> str:

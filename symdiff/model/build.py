@@ -16,7 +16,7 @@ import sympy as sp
 from .. import limits, ops
 from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
-from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
+from .matrices import Diag, LogDet, LogSumExp, Norm, Softmax, SumEntries, as_scalar, elementwise
 from .nodes import SCALAR
 from .shapes import Shape, Typing
 
@@ -317,6 +317,15 @@ def _square_op(what: str, method: str, node_type: Callable) -> Callable:
     return build
 
 
+def _logdet(value: sp.Basic) -> sp.Basic:
+    """log of the determinant of a concrete matrix's entries; the node (evaluated stably) of a matrix expression."""
+    determinant = CALLS[ops.DET](value)
+    if determinant == 0:
+        raise UnsupportedError("logdet of this matrix is undefined: its determinant is 0",
+                               hint="logdet needs a matrix whose determinant is positive")
+    return LogDet(value) if isinstance(determinant, sp.Determinant) else sp.log(determinant)
+
+
 def _hadamard(a: sp.Basic, b: sp.Basic) -> sp.Basic:
     if not (is_array(a) and is_array(b)):
         return a * b
@@ -347,6 +356,7 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.SOFTMAX: _softmax,
     ops.TRACE: _scalar_of_array(lambda m: m.trace(), sp.Trace),
     ops.DET: _square_op("determinant", "det", sp.Determinant),
+    ops.LOGDET: _logdet,
     ops.INV: _square_op("inverse", "inv", sp.Inverse),
     ops.DIAG: _diag,
 }

@@ -79,6 +79,10 @@ class LogSumExp(_MatrixToScalar):
     """log(sum(exp(v))) of a vector, computed stably when evaluated."""
 
 
+class LogDet(_MatrixToScalar):
+    """log(det(X)) of a square matrix, computed stably when evaluated (``slogdet``)."""
+
+
 class _VectorToMatrix(MatrixExpr):
     """Base of matrix-valued functions of one vector."""
 

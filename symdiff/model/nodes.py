@@ -15,7 +15,7 @@ import sympy as sp
 from .. import ops
 from ..ops import Op
 from .functions import maximum, minimum, relu, sigmoid, step
-from .matrices import Diag, LogSumExp, Norm, Softmax, SumEntries
+from .matrices import Diag, LogDet, LogSumExp, Norm, Softmax, SumEntries
 
 SCALAR: dict[Op, type[sp.Function]] = {
     ops.EXP: sp.exp,
@@ -41,6 +41,7 @@ ARRAY: dict[Op, type[sp.Basic]] = {
     ops.NORM: Norm,
     ops.TRACE: sp.Trace,
     ops.DET: sp.Determinant,
+    ops.LOGDET: LogDet,
     ops.INV: sp.Inverse,
     ops.LOGSUMEXP: LogSumExp,
     ops.SOFTMAX: Softmax,
