@@ -108,7 +108,8 @@ BY_NAME: dict[str, Op] = {spelling: op for op in OPS for spelling in (op.name, *
 BY_LATEX: dict[str, Op] = {
     spelling: op
     for op in OPS
-    for spelling in (op.name, *op.aliases, *op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
+    for spelling in (op.name, *op.aliases, *op.latex_aliases,
+                     *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
 }
 r"""Every name a LaTeX command or ``\operatorname{...}`` may give an operation (``sigma``, ``ReLU``, ``ln``)."""
 

@@ -77,7 +77,7 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
         self._times = " "
         """What stands between two factors that read unambiguously side by side."""
         self._in_norm = False
-        """Inside \\| ... \\| a bare \\| after an operand closes the norm, so a norm there is \\left\\| ... \\right\\|."""
+        """Inside \\| ... \\| a bare \\| after an operand closes the norm: a norm there is \\left\\| ... \\right\\|."""
 
     # --- precedence: what needs parentheses ----------------------------------
     def _precedence(self, item: sp.Basic) -> int:
@@ -95,7 +95,8 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def parenthesize(self, item, level, is_neg=False, strict=False):
         item = self._bound.get(item, item)
         precedence = self._precedence(item)
-        if isinstance(item, ScalarOf) or (is_neg and strict) or precedence < level or (not strict and precedence <= level):
+        bracketed = isinstance(item, ScalarOf) or (is_neg and strict)
+        if bracketed or precedence < level or (not strict and precedence <= level):
             return r"\left(" + self._print(item) + r"\right)"
         return self._print(item)
 
@@ -219,7 +220,8 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
             return sign + self._product(parts)
         # \mathbf{1}^\top \mathbf{z} before more factors would leave where the sum ends unclear
         strict = not isinstance(coefficient, SumEntries)
-        return sign + self._product([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts])
+        return sign + self._product([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)),
+                                     *parts])
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -145,16 +146,17 @@ class NumPyCompiler(Printer):
         return log
 
     # --- sums of exponentials, shifted by their peak ------------------------------
-    def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[object, object]]:
+    def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[np.ndarray, np.ndarray]]:
         """``sum c_i*exp(b_i)`` as (sum c_i*exp(b_i - peak), peak), peak the largest finite b_i."""
-        terms = [(self._print(coefficient), self._print(exponent)) for coefficient, exponent in map(_split_exp, expr.args)]
+        terms = [(self._print(coefficient), self._print(exponent))
+                 for coefficient, exponent in map(_split_exp, expr.args)]
 
         def scaled(env: Env):
             exponents = [np.asarray(exponent(env), dtype=float) for _, exponent in terms]
-            peak = functools.reduce(np.maximum, exponents)
-            peak = np.where(np.isfinite(peak), peak, 0.0)
-            total = functools.reduce(operator.add, (c(env) * np.exp(b - peak) for (c, _), b in zip(terms, exponents)))
-            return total, peak
+            largest = functools.reduce(np.maximum, exponents)
+            peak = np.where(np.isfinite(largest), largest, 0.0)
+            scaled_terms = (np.asarray(c(env)) * np.exp(b - peak) for (c, _), b in zip(terms, exponents, strict=True))
+            return functools.reduce(operator.add, scaled_terms), peak
 
         return scaled
 
@@ -165,8 +167,8 @@ class NumPyCompiler(Printer):
         sums = [(self._scaled_sum(f.base), float(f.exp)) for f in factors if _is_power_of_exp_sum(f)]
 
         def product(env: Env):
-            value = functools.reduce(operator.mul, (p(env) for p in plain), 1.0)
-            scale = functools.reduce(operator.add, (e(env) for e in exponents), 0.0)
+            value: Any = functools.reduce(operator.mul, (p(env) for p in plain), 1.0)
+            scale: Any = functools.reduce(operator.add, (e(env) for e in exponents), 0.0)
             for scaled, power in sums:
                 total, peak = scaled(env)
                 value = value * np.power(total, power)
@@ -282,7 +284,7 @@ class NumPyCompiler(Printer):
 
         def run(env: Env):
             values = [op(env) for op in operands]
-            inner = {**env, **dict(zip(slots, values))}
+            inner = {**env, **dict(zip(slots, values, strict=True))}
             return np.broadcast_to(body(inner), np.shape(values[0])) * 1.0
 
         return run

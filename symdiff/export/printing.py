@@ -33,7 +33,7 @@ class ArrayPrinting(Printer):
     def _within(self, node: Elementwise, method, *args):
         """``method(*args)`` with the placeholders of ``node`` bound to its operands (inner scopes shadow outer)."""
         outer = self._bound
-        self._bound = {**outer, **dict(zip(BOUND, node.operands))}
+        self._bound = {**outer, **dict(zip(BOUND, node.operands, strict=False))}  # BOUND holds more than used
         try:
             return method(*args)
         finally:
