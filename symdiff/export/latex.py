@@ -22,6 +22,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
+from .. import ops
 from ..errors import SymdiffError
 from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
 from ..model.nodes import op_of
@@ -248,25 +249,27 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
         return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"])
 
     def _print_Identity(self, expr):
-        if "I" in self._names:  # \mathbf{I}_n would be the variable I_n
-            return self._sized("eye", expr.rows)
-        return self._sized("I", expr.rows)
+        # \mathbf{I}_n would be the variable I_n when I is a name
+        return self._sized(None if "I" in self._names else "I", ops.EYE, expr.rows)
 
     def _print_OneMatrix(self, expr):
-        rows, cols = expr.shape
-        return self._sized("1", rows) + ("" if cols == 1 else " " + self._sized("1", cols) + r"^\top")
+        return self._sized_matrix("1", *expr.shape)
 
     def _print_ZeroMatrix(self, expr):
-        rows, cols = expr.shape
-        return self._sized("0", rows) + ("" if cols == 1 else " " + self._sized("1", cols) + r"^\top")
+        return self._sized_matrix("0", *expr.shape)
 
-    def _sized(self, symbol: str, dim: sp.Expr) -> str:
-        r"""\mathbf{I}_{n}, \mathbf{1}_{3}; a dimension the subscript cannot hold (n_1) as eye(n_1), ones(n_1)."""
+    def _sized_matrix(self, symbol: str, rows: sp.Expr, cols: sp.Expr) -> str:
+        r"""A vector of ones or zeros, \mathbf{1}_{n}; a matrix as that vector times \mathbf{1}_{m}^\top."""
+        vector = self._sized(symbol, ops.ONES, rows)
+        return vector if cols == 1 else f"{vector} {self._sized('1', ops.ONES, cols)}^\\top"
+
+    def _sized(self, symbol: str | None, op: Op, dim: sp.Expr) -> str:
+        r"""\mathbf{I}_{n}, \mathbf{1}_{3}; without a symbol, or with a dimension the subscript cannot hold (n_1),
+        the call of ``op``: eye(n_1), ones(n_1), and 0 ones(n_1) for the zero vector."""
         text = str(dim)
-        function = {"I": "eye", "1": "ones", "0": "ones"}.get(symbol, symbol)
-        if text.isalnum() and function != symbol:
+        if symbol is not None and text.isalnum():
             return rf"\mathbf{{{symbol}}}_{{{text}}}"
-        call = rf"\operatorname{{{function}}}\left({self._print(dim)}\right)"
+        call = rf"\operatorname{{{op.name}}}\left({self._print(dim)}\right)"
         return "0 " + call if symbol == "0" else call
 
     def _print_Tuple(self, expr):
