@@ -91,6 +91,15 @@ def test_a_determinant_that_is_not_positive_is_an_error(matrix, what):
             symdiff.parse(formula, SQUARE).evaluate(X=matrix)
 
 
+@pytest.mark.parametrize(
+    ("formula", "why"),
+    [("logdet(0*X)", "the matrix is zero"), ("logdet(u*v.T)", "outer product"), ("logdet([[a, a], [a, a]])", "")],
+)
+def test_a_determinant_that_is_0_by_construction_is_refused(formula, why):
+    with pytest.raises(symdiff.SymdiffError, match=f"logdet of this matrix is undefined: its determinant is 0.*{why}"):
+        symdiff.parse(formula, {**SQUARE, "u": (3,), "v": (3,)})
+
+
 def test_logdet_needs_a_square_matrix():
     with pytest.raises(symdiff.SymdiffError, match="logdet needs a square matrix"):
         symdiff.parse("logdet(x)", SQUARE)

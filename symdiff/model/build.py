@@ -318,10 +318,12 @@ def _square_op(what: str, method: str, node_type: Callable) -> Callable:
 
 
 def _logdet(value: sp.Basic) -> sp.Basic:
-    """log of the determinant of a concrete matrix's entries; the node (evaluated stably) of a matrix expression."""
-    determinant = CALLS[ops.DET](value)
+    """log of the determinant of a concrete matrix, in its entries; the node (evaluated stably) of an expression."""
+    singular = rank_deficiency(value) if not is_explicit(value) else None
+    determinant = CALLS[ops.DET](value) if singular is None else sp.S.Zero
     if determinant == 0:
-        raise UnsupportedError("logdet of this matrix is undefined: its determinant is 0",
+        why = f" ({singular})" if singular else ""
+        raise UnsupportedError(f"logdet of this matrix is undefined: its determinant is 0{why}",
                                hint="logdet needs a matrix whose determinant is positive")
     return LogDet(value) if isinstance(determinant, sp.Determinant) else sp.log(determinant)
 
