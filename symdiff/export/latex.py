@@ -179,18 +179,13 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def _call(self, op: Op, args: str) -> str:
         return rf"{op.latex}\left({args}\right)"
 
-    def _print_Call(self, expr, exp=None):
-        """A call of an operation LaTeX writes as a command: \\det\\left(X\\right), with SymPy's ``exp`` after it."""
-        text = super()._print_Call(expr)
-        return f"{text}^{{{exp}}}" if exp is not None else text
-
-    _print_LogSumExp = _print_Softmax = _print_Diag = _print_Trace = _print_Determinant = _print_LogDet = _print_Call
-
     def _print_Function(self, expr, exp=None):
+        """A function LaTeX writes as a command, \\sigma\\left(z\\right), and the power SymPy hands a function."""
         op = op_of(expr)
         if op is None or op.latex is None:
             return super()._print_Function(expr, exp)
-        return self._print_Call(expr, exp)
+        text = self._print_Call(expr)
+        return f"{text}^{{{exp}}}" if exp is not None else text
 
     _print_log = _print_Function
 
