@@ -72,6 +72,7 @@ class ArrayPrinting(Printer):
         assert op is not None, f"{type(expr)} names no operation"
         return self._call(op, ", ".join(self._print(arg) for arg in expr.args))
 
+    # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
 
