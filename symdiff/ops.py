@@ -82,6 +82,8 @@ NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", 
 TRACE = Op("trace", 1, "array", "trace of a square matrix", aliases=("tr", "Tr"), latex=r"\operatorname{tr}",
            latex_aliases=("tr", "Tr"), latex_usage=r"\operatorname{tr}(X)", numpy="np.trace")
 DET = Op("det", 1, "array", "determinant of a square matrix", latex=r"\det", numpy="np.linalg.det")
+LOGDET = Op("logdet", 1, "array", "log(det(X)) of a square matrix, computed stably", latex=r"\operatorname{logdet}",
+            numpy="np.linalg.slogdet")
 INV = Op("inv", 1, "array", "inverse of a square matrix", latex_usage=r"X^{-1}", numpy="np.linalg.inv")
 LOGSUMEXP = Op("logsumexp", 1, "array", "log(sum(exp(v))) of a vector, computed stably",
                latex=r"\operatorname{logsumexp}", numpy="scipy.special.logsumexp")
@@ -95,7 +97,7 @@ ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{
 
 OPS: tuple[Op, ...] = (
     EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
-    HADAMARD, DOT, SUM, NORM, TRACE, DET, INV, LOGSUMEXP, SOFTMAX, DIAG,
+    HADAMARD, DOT, SUM, NORM, TRACE, DET, LOGDET, INV, LOGSUMEXP, SOFTMAX, DIAG,
     EYE, ONES,
 )  # fmt: skip
 """Every operation, in the order the README lists them."""
@@ -106,7 +108,8 @@ BY_NAME: dict[str, Op] = {spelling: op for op in OPS for spelling in (op.name, *
 BY_LATEX: dict[str, Op] = {
     spelling: op
     for op in OPS
-    for spelling in (op.name, *op.aliases, *op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
+    for spelling in (op.name, *op.aliases, *op.latex_aliases,
+                     *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
 }
 r"""Every name a LaTeX command or ``\operatorname{...}`` may give an operation (``sigma``, ``ReLU``, ``ln``)."""
 

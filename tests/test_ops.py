@@ -51,6 +51,7 @@ REVERSE: dict[Op, tuple[str, str]] = {
     ops.NORM: ("norm(W*x)", "W"),
     ops.TRACE: ("trace(W*W)", "W"),
     ops.DET: ("det(W)", "W"),
+    ops.LOGDET: ("logdet(W*W.T + eye(n))", "W"),
     ops.INV: ("x.T*inv(W)*x", "W"),
     ops.LOGSUMEXP: ("logsumexp(W*x)", "W"),
     ops.SOFTMAX: ("x.T*softmax(W*x)", "W"),

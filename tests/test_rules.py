@@ -17,7 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symdiff.derive.rules import RULES
 from symdiff.evaluate.numpy import compile_expr
-from symdiff.model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from symdiff.model.nodes import BOUND, Diag, Elementwise, LogDet, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
 
 N = 3
 X, Y = sp.MatrixSymbol("X", N, N), sp.MatrixSymbol("Y", N, N)
@@ -42,6 +42,7 @@ NODES: dict[type, sp.Basic] = {
     LogSumExp: LogSumExp(x),
     sp.Trace: sp.Trace(X),
     sp.Determinant: sp.Determinant(X),
+    LogDet: LogDet(X),
     MatrixElement: X[1, 2],
 }
 """One node of each type that has a rule."""

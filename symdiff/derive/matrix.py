@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..errors import UnsupportedError
 from ..model.algebra import higher_order
-from ..model.nodes import Diag, Elementwise, ScalarOf
+from ..model.nodes import Diag, Elementwise, ScalarOf, op_of
 from .rules import RULES, _scalar
 
 PLACEHOLDER = "_G"
@@ -138,11 +138,10 @@ def _row_coefficient(scalar: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
 
 
 def _name(expr: sp.Basic) -> str:
-    names = {
-        Elementwise: "an entrywise function",
-        Diag: "diag",
-        sp.MatPow: "a matrix power",
-        sp.ImmutableMatrix: "a matrix literal",
-    }
+    """What a message calls ``expr``: its operation's name (``diag``), else a description of the node."""
+    op = op_of(expr)
+    if op is not None:
+        return op.name
+    names = {Elementwise: "an entrywise function", sp.MatPow: "a matrix power", sp.ImmutableMatrix: "a matrix literal"}
     return names.get(type(expr), type(expr).__name__)
 

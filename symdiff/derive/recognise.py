@@ -1,8 +1,8 @@
 """Named functions recognised in a formula before it is differentiated.
 
 ``log(sum(exp(v)))`` is ``logsumexp(v)``, ``exp(v)/sum(exp(v))`` is
-``softmax(v)`` and ``log(softmax(v))`` is ``v - logsumexp(v)``: the same
-values, but their derivatives read as a textbook
+``softmax(v)``, ``log(softmax(v))`` is ``v - logsumexp(v)`` and ``log(det(X))``
+is ``logdet(X)``: the same values, but their derivatives read as a textbook
 prints them (∇ logsumexp = softmax, and the softmax Jacobian
 ``diag(softmax(v)) - softmax(v)*softmax(v).T``) instead of quotients of
 exponentials. SymPy's ``HadamardPower`` becomes the entrywise power it is.
@@ -16,13 +16,13 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.matrices import Placeholders
-from ..model.nodes import BOUND, Elementwise, LogSumExp, Softmax, SumEntries
+from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, Softmax, SumEntries
 from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
 
 
 def recognise(expr: sp.Basic) -> sp.Basic:
-    """``expr`` with logsumexp and softmax written as such, bottom-up."""
+    """``expr`` with logsumexp, softmax and logdet written as such, bottom-up."""
     return rewrite(expr, by_type(RECOGNISERS), whole)
 
 
@@ -36,7 +36,10 @@ def _exp_sum_of(expr: sp.Basic) -> sp.Basic | None:
 
 
 def _log(node: sp.log) -> sp.Basic:
-    vector = _exp_sum_of(node.args[0])
+    (arg,) = node.args
+    if isinstance(arg, sp.Determinant):  # log(det(X)) is logdet(X), evaluated without overflow
+        return LogDet(arg.arg)
+    vector = _exp_sum_of(arg)
     return node if vector is None or vector.shape[1] != 1 else LogSumExp(vector)
 
 

@@ -22,7 +22,7 @@ from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import as_scalar
-from ..model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from ..model.nodes import BOUND, Diag, Elementwise, LogDet, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
 from ..model.walk import in_scope, is_array, nodes
 from .diagonal import diagonal
 from .entrywise import entrywise
@@ -211,6 +211,10 @@ def _determinant(node: sp.Determinant, g: sp.Basic):
     yield node.arg, lambda: g * node * sp.Inverse(node.arg).T
 
 
+def _logdet(node: LogDet, g: sp.Basic):
+    yield node.matrix, lambda: g * sp.Inverse(node.matrix).T
+
+
 RULES: dict[type, Rule] = {
     sp.MatMul: _matmul,
     sp.MatAdd: _matadd,
@@ -228,9 +232,12 @@ RULES: dict[type, Rule] = {
     LogSumExp: _logsumexp,
     sp.Trace: _trace,
     sp.Determinant: _determinant,
+    LogDet: _logdet,
     MatrixElement: _element,
 }
 """Reverse-mode rule of each matrix-form node type."""
 
-SCALAR_ATOMS: tuple[type, ...] = (ScalarOf, Norm, SumEntries, LogSumExp, sp.Trace, sp.Determinant, MatrixElement)
+SCALAR_ATOMS: tuple[type, ...] = (
+    ScalarOf, Norm, SumEntries, LogSumExp, sp.Trace, sp.Determinant, LogDet, MatrixElement,
+)  # fmt: skip
 """Scalar-valued nodes of matrix arguments: opaque to SymPy's scalar ``diff``."""

@@ -4,7 +4,7 @@ Users pass arrays by variable name, as NumPy users hold them (vectors 1-D);
 this module converts them with ``model.numbers.floats`` (numbers only; text
 through symdiff's grammar, never Python), checks them against the formula's shapes, binds symbolic dims
 from them, and returns NumPy values (vectors 1-D again, scalars as floats).
-The expression is compiled once by ``export.numpy``.
+The expression is compiled once by ``evaluate.numpy``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,10 @@ Sums of exponentials are evaluated shifted by their largest exponent, as
 ``logsumexp`` and ``softmax`` are: component form writes them out
 (``log(exp(x1) + exp(x2))``, ``exp(x1)/(exp(x1) + exp(x2))``), and at
 x = [1000, 1000] the plain evaluation overflows to inf/inf = NaN where the
-value is 0.5. The inverse of a singular matrix is an ``EvaluationError``.
+value is 0.5. ``log(det(X))`` is ``slogdet``'s, as ``logdet`` is: the
+determinant of a 1000×1000 matrix overflows. The inverse of a singular
+matrix, and the log of a determinant that is not positive, are an
+``EvaluationError``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -39,6 +43,16 @@ def _sigmoid(z):
 def _logsumexp(v):
     peak = np.max(v)
     return float(peak + np.log(np.sum(np.exp(v - peak))))
+
+
+def _logdet(matrix: sp.Basic, value: object) -> float:
+    """log(det(value)) from ``slogdet``: finite where det itself under- or overflows (a 1000×1000 matrix)."""
+    sign, log_magnitude = np.linalg.slogdet(np.asarray(value, dtype=float))
+    if sign <= 0:
+        name = str(matrix) if len(str(matrix)) <= 40 else "the matrix"
+        raise EvaluationError(f"the determinant of {name} is {'0' if sign == 0 else 'negative'} at these values: "
+                              "its log is undefined", hint="logdet needs a matrix whose determinant is positive")
+    return float(log_magnitude)
 
 
 def _softmax(v):
@@ -118,6 +132,8 @@ class NumPyCompiler(Printer):
     _print_Abs = _print_Function
 
     def _print_log(self, expr):
+        if isinstance(expr.args[0], sp.Determinant):  # log(det(X)) as logdet(X), without overflow
+            return self._print_LogDet(expr.args[0])
         if not _has_exp_term(expr.args[0]):
             return self._print_Function(expr)
         scaled = self._scaled_sum(expr.args[0])
@@ -129,16 +145,17 @@ class NumPyCompiler(Printer):
         return log
 
     # --- sums of exponentials, shifted by their peak ------------------------------
-    def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[object, object]]:
+    def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[np.ndarray, np.ndarray]]:
         """``sum c_i*exp(b_i)`` as (sum c_i*exp(b_i - peak), peak), peak the largest finite b_i."""
-        terms = [(self._print(coefficient), self._print(exponent)) for coefficient, exponent in map(_split_exp, expr.args)]
+        terms = [(self._print(coefficient), self._print(exponent))
+                 for coefficient, exponent in map(_split_exp, expr.args)]
 
         def scaled(env: Env):
             exponents = [np.asarray(exponent(env), dtype=float) for _, exponent in terms]
-            peak = functools.reduce(np.maximum, exponents)
-            peak = np.where(np.isfinite(peak), peak, 0.0)
-            total = functools.reduce(operator.add, (c(env) * np.exp(b - peak) for (c, _), b in zip(terms, exponents)))
-            return total, peak
+            largest = functools.reduce(np.maximum, exponents)
+            peak = np.where(np.isfinite(largest), largest, 0.0)
+            scaled_terms = (np.asarray(c(env)) * np.exp(b - peak) for (c, _), b in zip(terms, exponents, strict=True))
+            return functools.reduce(operator.add, scaled_terms), peak
 
         return scaled
 
@@ -149,8 +166,8 @@ class NumPyCompiler(Printer):
         sums = [(self._scaled_sum(f.base), float(f.exp)) for f in factors if _is_power_of_exp_sum(f)]
 
         def product(env: Env):
-            value = functools.reduce(operator.mul, (p(env) for p in plain), 1.0)
-            scale = functools.reduce(operator.add, (e(env) for e in exponents), 0.0)
+            value: Any = functools.reduce(operator.mul, (p(env) for p in plain), 1.0)
+            scale: Any = functools.reduce(operator.add, (e(env) for e in exponents), 0.0)
             for scaled, power in sums:
                 total, peak = scaled(env)
                 value = value * np.power(total, power)
@@ -204,6 +221,12 @@ class NumPyCompiler(Printer):
     def _print_Determinant(self, expr):
         arg = self._print(expr.arg)
         return lambda env: float(np.linalg.det(arg(env)))
+
+    def _print_LogDet(self, expr):
+        """``LogDet(X)``, or ``log(det(X))`` read before recognition: both have the matrix as their one argument."""
+        matrix = expr.args[0]
+        arg = self._print(matrix)
+        return lambda env: _logdet(matrix, arg(env))
 
     def _dims(self, expr) -> list[Compiled]:
         return [self._print(d) for d in expr.shape]
@@ -260,7 +283,7 @@ class NumPyCompiler(Printer):
 
         def run(env: Env):
             values = [op(env) for op in operands]
-            inner = {**env, **dict(zip(slots, values))}
+            inner = {**env, **dict(zip(slots, values, strict=True))}
             return np.broadcast_to(body(inner), np.shape(values[0])) * 1.0
 
         return run

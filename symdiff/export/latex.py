@@ -22,10 +22,13 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
+from .. import ops
 from ..errors import SymdiffError
 from ..model.naming import split_component
 from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries, op_of
+from ..ops import Op
 from ..parse import ast, parse_latex
+from .printing import ArrayPrinting
 
 
 @lru_cache(maxsize=1024)
@@ -62,12 +65,11 @@ _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
 """A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""
 
 
-class LatexPrinter(SympyLatexPrinter):
+class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     """SymPy expression -> LaTeX in worksheet notation."""
 
     def __init__(self, names: Collection[str] = (), components: Collection[str] = ()) -> None:
         super().__init__({"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None})
-        self._bound: dict[sp.Symbol, sp.Basic] = {}
         self._names = frozenset(names)
         """Every name in the formula: e^{z} and \\mathbf{I}_n are not written when e or I is one."""
         self._components = frozenset(components)
@@ -75,18 +77,13 @@ class LatexPrinter(SympyLatexPrinter):
         self._times = " "
         """What stands between two factors that read unambiguously side by side."""
         self._in_norm = False
-        """Inside \\| ... \\| a bare \\| after an operand closes the norm, so a norm there is \\left\\| ... \\right\\|."""
+        """Inside \\| ... \\| a bare \\| after an operand closes the norm: a norm there is \\left\\| ... \\right\\|."""
 
     # --- precedence: what needs parentheses ----------------------------------
     def _precedence(self, item: sp.Basic) -> int:
         item = self._bound.get(item, item)
         if isinstance(item, Elementwise):  # with its operands bound, so x^2 of a matrix is seen as x ⊙ x
-            outer = self._bound
-            self._bound = {**outer, **dict(zip(BOUND, item.operands))}
-            try:
-                return self._precedence(item.body)
-            finally:
-                self._bound = outer
+            return self._within(item, self._precedence, item.body)
         if isinstance(item, SumEntries | sp.HadamardProduct | sp.HadamardPower) or self._is_hadamard_power(item):
             return PRECEDENCE["Mul"]
         if isinstance(item, sp.OneMatrix | sp.ZeroMatrix) and item.shape[1] != 1:
@@ -98,11 +95,12 @@ class LatexPrinter(SympyLatexPrinter):
     def parenthesize(self, item, level, is_neg=False, strict=False):
         item = self._bound.get(item, item)
         precedence = self._precedence(item)
-        if isinstance(item, ScalarOf) or (is_neg and strict) or precedence < level or (not strict and precedence <= level):
+        bracketed = isinstance(item, ScalarOf) or (is_neg and strict)
+        if bracketed or precedence < level or (not strict and precedence <= level):
             return r"\left(" + self._print(item) + r"\right)"
         return self._print(item)
 
-    def _juxtapose(self, factors: list[tuple[sp.Basic, str]]) -> str:
+    def _product(self, factors: list[tuple[sp.Basic, str]]) -> str:
         r"""Factors side by side, with \cdot where juxtaposition would misread.
 
         After a name before a parenthesis (``x(...)`` would apply a function x), and
@@ -126,15 +124,13 @@ class LatexPrinter(SympyLatexPrinter):
             return self._ends_with_name(factor.as_ordered_factors()[-1])
         return factor is not None and (factor.is_Symbol or factor is sp.pi)
 
-    def _is_array(self, expr: sp.Basic) -> bool:
-        return any(symbol in self._bound for symbol in expr.free_symbols)
+    def _over(self, numerator: str, denominator: str) -> str:
+        return rf"\frac{{{numerator}}}{{{denominator}}}"
 
     def _is_hadamard_power(self, expr: sp.Basic) -> bool:
         """Entrywise integer powers of full matrices print as \\odot (a power would be the matrix power)."""
-        if not (isinstance(expr, sp.Pow) and self._is_array(expr.base) and expr.exp.is_Integer and expr.exp > 1):
-            return False
-        operands = [self._bound[s] for s in expr.base.free_symbols if s in self._bound]
-        return any(operand.shape[0] != 1 and operand.shape[1] != 1 for operand in operands)
+        return (isinstance(expr, sp.Pow) and self._is_array(expr.base) and expr.exp.is_Integer and expr.exp > 1
+                and self._of_full_matrix(expr.base))
 
     # --- scalars ---------------------------------------------------------------
     def _print_Symbol(self, expr, style="plain"):
@@ -151,21 +147,21 @@ class LatexPrinter(SympyLatexPrinter):
             return "- " + self.parenthesize(-expr, PRECEDENCE["Mul"], strict=True)
         numerator, denominator = sp.fraction(expr, exact=True)
         if denominator != 1:
-            return rf"\frac{{{self._print(numerator)}}}{{{self._print(denominator)}}}"
+            return self._over(self._print(numerator), self._print(denominator))
         factors = expr.as_ordered_factors()
         arrays = [f for f in factors if self._is_array(f)]
         if len(arrays) < 2:
-            return self._juxtapose([(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors])
+            return self._product([(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors])
         hadamard = r" \odot ".join(self.parenthesize(f, PRECEDENCE["Mul"]) for f in arrays)
         scalars = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors if not self._is_array(f)]
-        return self._juxtapose([*scalars, (expr, rf"\left({hadamard}\right)")]) if scalars else hadamard
+        return self._product([*scalars, (expr, rf"\left({hadamard}\right)")]) if scalars else hadamard
 
     def _print_Pow(self, expr):
         base, exponent = expr.args
         if self._is_hadamard_power(expr):
             return r" \odot ".join([self.parenthesize(base, PRECEDENCE["Mul"])] * int(exponent))
         if exponent.is_negative:
-            return rf"\frac{{1}}{{{self._print(sp.Pow(base, -exponent))}}}"
+            return self._over("1", self._print(sp.Pow(base, -exponent)))
         if isinstance(base, sp.Symbol) and base.name == "e":  # e^{z} would be exp(z)
             return rf"\left(e\right)^{{{self._print(exponent)}}}"
         return super()._print_Pow(expr)
@@ -179,21 +175,15 @@ class LatexPrinter(SympyLatexPrinter):
     def _print_Exp1(self, expr):
         return r"\exp\left(1\right)" if "e" in self._names else "e^{1}"
 
-    def _print_Elementwise(self, expr: Elementwise) -> str:
-        outer = self._bound
-        self._bound = {**outer, **dict(zip(BOUND, expr.operands))}
-        try:
-            return self._print(expr.body)
-        finally:
-            self._bound = outer
+    def _call(self, op: Op, args: str) -> str:
+        return rf"{op.latex}\left({args}\right)"
 
     def _print_Function(self, expr, exp=None):
+        """A function LaTeX writes as a command, \\sigma\\left(z\\right), and the power SymPy hands a function."""
         op = op_of(expr)
-        command = op.latex if op else None
-        if command is None:
+        if op is None or op.latex is None:
             return super()._print_Function(expr, exp)
-        args = ", ".join(self._print(arg) for arg in expr.args)
-        text = rf"{command}\left({args}\right)"
+        text = self._print_Call(expr)
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     _print_log = _print_Function
@@ -222,10 +212,11 @@ class LatexPrinter(SympyLatexPrinter):
         if coefficient.could_extract_minus_sign():  # -b \cdot (...), not - b (...) read as b(...)
             sign, coefficient = "-", -coefficient
         if coefficient == 1:
-            return sign + self._juxtapose(parts)
+            return sign + self._product(parts)
         # \mathbf{1}^\top \mathbf{z} before more factors would leave where the sum ends unclear
         strict = not isinstance(coefficient, SumEntries)
-        return sign + self._juxtapose([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts])
+        return sign + self._product([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)),
+                                     *parts])
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(
@@ -233,20 +224,11 @@ class LatexPrinter(SympyLatexPrinter):
             for arg in expr.args
         )
 
-    def _print_HadamardPower(self, expr):
-        base, exponent = expr.args
-        if exponent.is_Integer and exponent > 1:
-            return self._print_HadamardProduct(sp.HadamardProduct(*[base] * int(exponent), evaluate=False))
-        return self._print(Elementwise(BOUND[0] ** exponent, (base,)))
-
     def _is_odot_chain(self, item: sp.Basic) -> bool:
         """An entrywise product of arrays alone: inside another, it needs no parentheses."""
         if isinstance(item, Elementwise) and isinstance(item.body, sp.Mul):
             return all(factor.free_symbols & set(BOUND) for factor in item.body.args)
         return False
-
-    def _print_ScalarOf(self, expr):
-        return self._print(expr.matrix)
 
     def _print_Norm(self, expr, exp=None):
         outer, self._in_norm = self._in_norm, True
@@ -260,42 +242,28 @@ class LatexPrinter(SympyLatexPrinter):
     def _print_SumEntries(self, expr):
         return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"])
 
-    def _print_LogSumExp(self, expr):
-        return rf"\operatorname{{logsumexp}}\left({self._print(expr.matrix)}\right)"
-
-    def _print_Softmax(self, expr):
-        return rf"\operatorname{{softmax}}\left({self._print(expr.vector)}\right)"
-
-    def _print_Diag(self, expr):
-        return rf"\operatorname{{diag}}\left({self._print(expr.vector)}\right)"
-
-    def _print_Trace(self, expr):
-        return rf"\operatorname{{tr}}\left({self._print(expr.arg)}\right)"
-
-    def _print_Determinant(self, expr, exp=None):
-        text = rf"\det\left({self._print(expr.arg)}\right)"
-        return f"{text}^{{{exp}}}" if exp is not None else text
-
     def _print_Identity(self, expr):
-        if "I" in self._names:  # \mathbf{I}_n would be the variable I_n
-            return self._sized("eye", expr.rows)
-        return self._sized("I", expr.rows)
+        # \mathbf{I}_n would be the variable I_n when I is a name
+        return self._sized(None if "I" in self._names else "I", ops.EYE, expr.rows)
 
     def _print_OneMatrix(self, expr):
-        rows, cols = expr.shape
-        return self._sized("1", rows) + ("" if cols == 1 else " " + self._sized("1", cols) + r"^\top")
+        return self._sized_matrix("1", *expr.shape)
 
     def _print_ZeroMatrix(self, expr):
-        rows, cols = expr.shape
-        return self._sized("0", rows) + ("" if cols == 1 else " " + self._sized("1", cols) + r"^\top")
+        return self._sized_matrix("0", *expr.shape)
 
-    def _sized(self, symbol: str, dim: sp.Expr) -> str:
-        r"""\mathbf{I}_{n}, \mathbf{1}_{3}; a dimension the subscript cannot hold (n_1) as eye(n_1), ones(n_1)."""
+    def _sized_matrix(self, symbol: str, rows: sp.Expr, cols: sp.Expr) -> str:
+        r"""A vector of ones or zeros, \mathbf{1}_{n}; a matrix as that vector times \mathbf{1}_{m}^\top."""
+        vector = self._sized(symbol, ops.ONES, rows)
+        return vector if cols == 1 else f"{vector} {self._sized('1', ops.ONES, cols)}^\\top"
+
+    def _sized(self, symbol: str | None, op: Op, dim: sp.Expr) -> str:
+        r"""\mathbf{I}_{n}, \mathbf{1}_{3}; without a symbol, or with a dimension the subscript cannot hold (n_1),
+        the call of ``op``: eye(n_1), ones(n_1), and 0 ones(n_1) for the zero vector."""
         text = str(dim)
-        function = {"I": "eye", "1": "ones", "0": "ones"}.get(symbol, symbol)
-        if text.isalnum() and function != symbol:
+        if symbol is not None and text.isalnum():
             return rf"\mathbf{{{symbol}}}_{{{text}}}"
-        call = rf"\operatorname{{{function}}}\left({self._print(dim)}\right)"
+        call = rf"\operatorname{{{op.name}}}\left({self._print(dim)}\right)"
         return "0 " + call if symbol == "0" else call
 
     def _print_Tuple(self, expr):

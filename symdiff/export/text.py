@@ -12,21 +12,13 @@ from sympy.core.mul import _keep_coeff
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from ..model.nodes import BOUND, Diag, Elementwise, LogSumExp, Norm, ScalarOf, Softmax, SumEntries, op_of
-
-FUNCTION_LIKE = (
-    sp.Function, Norm, SumEntries, LogSumExp, Softmax, Diag, sp.Trace, sp.Determinant,
-    sp.Inverse, sp.HadamardProduct, sp.Identity, sp.OneMatrix,
-)
-"""Nodes printed as ``name(args)``: they never need parentheses."""
+from ..model.nodes import BOUND, Elementwise, ScalarOf, op_of
+from ..ops import Op
+from .printing import ArrayPrinting
 
 
-class TextPrinter(StrPrinter):
+class TextPrinter(ArrayPrinting, StrPrinter):
     """SymPy expression -> symdiff's plain syntax."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._bound: dict[sp.Symbol, sp.Basic] = {}
 
     # --- precedence: what needs parentheses ----------------------------------
     def _precedence(self, item: sp.Basic) -> int:
@@ -36,7 +28,7 @@ class TextPrinter(StrPrinter):
             return precedence(item.body)
         if isinstance(item, sp.OneMatrix) and 1 not in item.shape:
             return PRECEDENCE["Mul"]
-        if isinstance(item, FUNCTION_LIKE):
+        if isinstance(item, sp.Function) or op_of(item) is not None:  # printed name(args)
             return PRECEDENCE["Func"]
         return precedence(item)
 
@@ -51,17 +43,6 @@ class TextPrinter(StrPrinter):
         if expr in self._bound:
             return self._print(self._bound[expr])
         return expr.name
-
-    def _print_Elementwise(self, expr: Elementwise) -> str:
-        outer = self._bound
-        self._bound = {**outer, **dict(zip(BOUND, expr.operands))}
-        try:
-            return self._print(expr.body)
-        finally:
-            self._bound = outer
-
-    def _is_array(self, expr: sp.Basic) -> bool:
-        return any(symbol in self._bound for symbol in expr.free_symbols)
 
     def _print_Mul(self, expr):
         arrays = [f for f in expr.args if self._is_array(f)]
@@ -90,19 +71,13 @@ class TextPrinter(StrPrinter):
         if exponent.is_negative:
             denominator = base if exponent == -1 else base**-exponent
             return "1/" + self.parenthesize(denominator, PRECEDENCE["Mul"], strict=True)
-        if self._is_array(base) and exponent.is_Integer and self._is_square_operand(base):
+        if self._is_array(base) and exponent.is_Integer and self._of_full_matrix(base):
             product = self._print(base)
             for _ in range(int(exponent) - 1):
                 product = f"hadamard({product}, {self._print(base)})"
             return product
         return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + "^" + self.parenthesize(
             exponent, PRECEDENCE["Pow"], strict=True
-        )
-
-    def _is_square_operand(self, base: sp.Basic) -> bool:
-        """Entrywise powers of full matrices print as hadamard (``^`` would be the matrix power)."""
-        return any(
-            self._bound[s].shape[0] != 1 and self._bound[s].shape[1] != 1 for s in base.free_symbols if s in self._bound
         )
 
     def _as_ordered_terms(self, expr, order=None):
@@ -117,10 +92,17 @@ class TextPrinter(StrPrinter):
     def _print_Rational(self, expr):
         return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
 
+    def _call(self, op: Op, args: str) -> str:
+        return f"{op.name}({args})"
+
+    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
+        return "*".join(text for _, text in parts)
+
+    def _over(self, numerator: str, denominator: str) -> str:
+        return f"{numerator}/{denominator}"
+
     def _print_Function(self, expr):
-        op = op_of(expr)
-        name = op.name if op else type(expr).__name__
-        return f"{name}({self.stringify(expr.args, ', ')})"
+        return self._print_Call(expr) if op_of(expr) else super()._print_Function(expr)
 
     _print_Abs = _print_Function
 
@@ -190,36 +172,6 @@ class TextPrinter(StrPrinter):
         for arg in args[1:]:
             product = f"hadamard({product}, {self._print(arg)})"
         return product
-
-    def _print_HadamardPower(self, expr):
-        base, exponent = expr.args
-        if exponent.is_Integer and exponent > 1:
-            return self._print_HadamardProduct(sp.HadamardProduct(*[base] * int(exponent), evaluate=False))
-        return self._print(Elementwise(BOUND[0] ** exponent, (base,)))
-
-    def _print_ScalarOf(self, expr):
-        return self._print(expr.matrix)
-
-    def _print_Norm(self, expr):
-        return f"norm({self._print(expr.matrix)})"
-
-    def _print_SumEntries(self, expr):
-        return f"sum({self._print(expr.matrix)})"
-
-    def _print_LogSumExp(self, expr):
-        return f"logsumexp({self._print(expr.matrix)})"
-
-    def _print_Softmax(self, expr):
-        return f"softmax({self._print(expr.vector)})"
-
-    def _print_Diag(self, expr):
-        return f"diag({self._print(expr.vector)})"
-
-    def _print_Trace(self, expr):
-        return f"trace({self._print(expr.arg)})"
-
-    def _print_Determinant(self, expr):
-        return f"det({self._print(expr.arg)})"
 
     def _print_Identity(self, expr):
         return f"eye({self._print(expr.rows)})"

@@ -19,7 +19,7 @@ from .. import limits, ops
 from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogSumExp, Norm, Softmax, SumEntries
+from .nodes import SCALAR, Diag, LogDet, LogSumExp, Norm, Softmax, SumEntries
 from .types import Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
@@ -318,6 +318,17 @@ def _square_op(what: str, method: str, node_type: Callable) -> Callable:
     return build
 
 
+def _logdet(value: sp.Basic) -> sp.Basic:
+    """log of the determinant of a concrete matrix, in its entries; the node (evaluated stably) of an expression."""
+    singular = rank_deficiency(value) if not is_explicit(value) else None
+    determinant = CALLS[ops.DET](value) if singular is None else sp.S.Zero
+    if determinant == 0:
+        why = f" ({singular})" if singular else ""
+        raise UnsupportedError(f"logdet of this matrix is undefined: its determinant is 0{why}",
+                               hint="logdet needs a matrix whose determinant is positive")
+    return LogDet(value) if isinstance(determinant, sp.Determinant) else sp.log(determinant)
+
+
 def _hadamard(a: sp.Basic, b: sp.Basic) -> sp.Basic:
     if not (is_array(a) and is_array(b)):
         return a * b
@@ -348,6 +359,7 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.SOFTMAX: _softmax,
     ops.TRACE: _scalar_of_array(lambda m: m.trace(), sp.Trace),
     ops.DET: _square_op("determinant", "det", sp.Determinant),
+    ops.LOGDET: _logdet,
     ops.INV: _square_op("inverse", "inv", sp.Inverse),
     ops.DIAG: _diag,
 }

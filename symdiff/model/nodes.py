@@ -67,6 +67,12 @@ class LogSumExp(_MatrixToScalar):
     op = ops.LOGSUMEXP
 
 
+class LogDet(_MatrixToScalar):
+    """log(det(X)) of a square matrix, computed stably when evaluated (``slogdet``)."""
+
+    op = ops.LOGDET
+
+
 class _VectorToMatrix(MatrixExpr):
     """Base of matrix-valued functions of one vector."""
 
@@ -154,6 +160,7 @@ ARRAY: dict[Op, type[sp.Basic]] = {
     ops.NORM: Norm,
     ops.TRACE: sp.Trace,
     ops.DET: sp.Determinant,
+    ops.LOGDET: LogDet,
     ops.INV: sp.Inverse,
     ops.LOGSUMEXP: LogSumExp,
     ops.SOFTMAX: Softmax,

@@ -105,6 +105,7 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.DIAG: _vector_to_vector,
     ops.TRACE: _square("scalar"),
     ops.DET: _square("scalar"),
+    ops.LOGDET: _square("scalar"),
     ops.INV: _square("matrix"),
     ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
     ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),

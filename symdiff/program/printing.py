@@ -14,10 +14,11 @@ import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
 from ..export.latex import LatexPrinter
+from ..export.printing import ArrayPrinting
 from ..export.text import TextPrinter
 
 
-class _ProgramOrder:
+class _ProgramOrder(ArrayPrinting):
     """Mixin: factors of a scalar product ordered inputs, then intermediates.
 
     Only products without denominators are reordered; their coefficient keeps
@@ -35,11 +36,12 @@ class _ProgramOrder:
             return super()._print_Mul(expr)  # type: ignore[misc]
         numerator, denominator = sp.fraction(coefficient)
         sign = "-" if numerator < 0 else ""
-        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in ranked]  # type: ignore[attr-defined]
+        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in ranked]
         if abs(numerator) != 1:
-            parts.insert(0, (abs(numerator), self._print(abs(numerator))))  # type: ignore[attr-defined]
+            parts.insert(0, (abs(numerator), self._print(abs(numerator))))
         product = self._product(parts)
-        return sign + (product if denominator == 1 else self._over(product, self._print(denominator)))  # type: ignore[attr-defined]
+        return sign + (product if denominator == 1 else self._over(product, self._print(denominator)))
+
 
 class ProgramTextPrinter(_ProgramOrder, TextPrinter):
     """symdiff's plain syntax; ``shown`` prints chosen symbols as given numbers."""
@@ -48,12 +50,6 @@ class ProgramTextPrinter(_ProgramOrder, TextPrinter):
         super().__init__()
         self.intermediates = intermediates
         self.shown = shown or {}
-
-    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
-        return "*".join(text for _, text in parts)
-
-    def _over(self, numerator: str, denominator: str) -> str:
-        return f"{numerator}/{denominator}"
 
     def _print_Symbol(self, expr):
         if expr in self.shown:
@@ -72,12 +68,6 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
         self.shown = shown or {}
         if self.shown:  # numbers side by side would run together: 2 0.9 reads 20.9
             self._times = r" \cdot "
-
-    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
-        return self._juxtapose(parts)
-
-    def _over(self, numerator: str, denominator: str) -> str:
-        return rf"\frac{{{numerator}}}{{{denominator}}}"
 
     def _print_Symbol(self, expr, style="plain"):
         if expr in self.shown:

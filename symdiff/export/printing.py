@@ -1,0 +1,87 @@
+"""What the text and LaTeX printers do alike, written once.
+
+Both print an ``Elementwise`` by printing its body with each placeholder
+(``_t0``) standing for its operand, so both keep the scope of the bound
+placeholders; both then ask the same questions of a factor (is it an array,
+is its power entrywise), print a call of an operation from its ``Op``
+(``op_of``) rather than from a class name, and print the nodes that need no
+notation of their own alike. ``TextPrinter`` and ``LatexPrinter`` each add
+one ``_print_<Node>`` per node type where their notations differ; SymPy's
+printer finds a method along the node's class hierarchy, so a method here
+serves a node in both until a printer overrides it.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.printer import Printer
+
+from ..model.nodes import BOUND, Elementwise
+from ..model.nodes import op_of
+from ..ops import Op
+
+
+class ArrayPrinting(Printer):
+    """Base of the text and LaTeX printers: bound placeholders, operation calls, products."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bound: dict[sp.Symbol, sp.Basic] = {}
+        """Each placeholder of the ``Elementwise`` bodies being printed -> the operand it stands for."""
+
+    # --- the scope of bound placeholders -------------------------------------
+    def _within(self, node: Elementwise, method, *args):
+        """``method(*args)`` with the placeholders of ``node`` bound to its operands (inner scopes shadow outer)."""
+        outer = self._bound
+        self._bound = {**outer, **dict(zip(BOUND, node.operands, strict=False))}  # BOUND holds more than used
+        try:
+            return method(*args)
+        finally:
+            self._bound = outer
+
+    def _print_Elementwise(self, expr: Elementwise) -> str:
+        return self._within(expr, self._print, expr.body)
+
+    def _is_array(self, expr: sp.Basic) -> bool:
+        """Whether a factor of a body varies entry by entry (holds a bound placeholder)."""
+        return any(symbol in self._bound for symbol in expr.free_symbols)
+
+    def _of_full_matrix(self, base: sp.Basic) -> bool:
+        """Whether ``base`` holds an operand with more than one row and column: its integer
+        power is then entrywise, an entrywise product (``^`` would be the matrix power)."""
+        operands = [self._bound[s] for s in base.free_symbols if s in self._bound]
+        return any(operand.shape[0] != 1 and operand.shape[1] != 1 for operand in operands)
+
+    # --- products, as each notation writes them --------------------------------
+    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
+        """Printed factors (each with its expression) written as one product."""
+        raise NotImplementedError
+
+    def _over(self, numerator: str, denominator: str) -> str:
+        """A printed numerator over a printed denominator."""
+        raise NotImplementedError
+
+    # --- operations, keyed by their Op --------------------------------------------
+    def _call(self, op: Op, args: str) -> str:
+        """``op`` applied to printed, comma-separated ``args``."""
+        raise NotImplementedError
+
+    def _print_Call(self, expr: sp.Basic) -> str:
+        """A node that is an application of an operation, printed as that operation's call."""
+        op = op_of(expr)
+        assert op is not None, f"{type(expr)} names no operation"
+        return self._call(op, ", ".join(self._print(arg) for arg in expr.args))
+
+    # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
+    _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
+    _print_Trace = _print_Determinant = _print_LogDet = _print_Call
+
+    # --- nodes printed alike ----------------------------------------------------------
+    def _print_ScalarOf(self, expr) -> str:
+        return self._print(expr.matrix)
+
+    def _print_HadamardPower(self, expr) -> str:
+        base, exponent = expr.args
+        if exponent.is_Integer and exponent > 1:
+            return self._print(sp.HadamardProduct(*[base] * int(exponent), evaluate=False))
+        return self._print(Elementwise(BOUND[0] ** exponent, (base,)))
