@@ -13,7 +13,8 @@ into one of:
   ``hand`` judgement says a refusal is right, "rightly refused";
 * misread: read, but as something other than its meaning (or read where the
   corpus says no reading is right);
-* crashed: anything but a symdiff error.
+* crashed: anything but a symdiff error;
+* unjudged: read, where the corpus states neither a meaning nor a judgement.
 
 Not a test: the project's tests must not need ``../shared``. Run it with
 ``python bench/notation.py [--corpus PATH] [--verbose]``.
@@ -37,7 +38,7 @@ from symdiff.parse import parse, parse_latex
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "notation-corpus" / "latex_corpus.toml"
 POINTS = 3
-OUTCOMES = ("read as meant", "rightly refused", "refused", "misread", "crashed")
+OUTCOMES = ("read as meant", "rightly refused", "refused", "misread", "crashed", "unjudged")
 
 
 def kind(shape: tuple) -> str:
@@ -93,7 +94,7 @@ def judge(entry: dict) -> tuple[str, str]:
     except Exception:  # noqa: BLE001 - a crash is what is being counted
         return "crashed", traceback.format_exc().strip().splitlines()[-1]
     if meaning_text is None:
-        return "misread", f"read although no reading is right ({hand})"
+        return ("misread", f"read although no reading is right ({hand})") if hand else ("unjudged", "")
     try:
         if parse_latex(latex) == parse(meaning_text):
             return "read as meant", ""
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         tally[outcome] += 1
         if outcome == "refused":
             reasons[detail] += 1
-        if args.verbose or outcome not in ("read as meant", "rightly refused"):
+        if args.verbose or outcome not in ("read as meant", "rightly refused", "unjudged"):
             print(f"{outcome:15} {entry['id']:28} {entry['latex']}")
             if detail:
                 print(f"{'':15} {'':28} {detail}")
@@ -129,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     for outcome in OUTCOMES:
         print(f"{outcome:15} {tally[outcome]:4}  {100 * tally[outcome] / total:5.1f}%")
     right = tally["read as meant"] + tally["rightly refused"]
-    print(f"{'correct':15} {right:4}  {100 * right / total:5.1f}%  (read as meant or rightly refused) of {total}")
+    judged = total - tally["unjudged"]
+    print(f"{'correct':15} {right:4}  {100 * right / judged:5.1f}%  (read as meant or rightly refused) of {judged} judged")
     if reasons:
         print("\nrefusals by message:")
         for reason, count in reasons.most_common():

@@ -13,6 +13,11 @@ CONSTANTS: frozenset[str] = frozenset({"pi"})
 """Names that are constants, not variables."""
 
 TRANSPOSE = "transpose"
+
+DECORATIONS: dict[str, str] = {
+    "hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar", "overline": "bar", "vec": "",
+}
+r"""LaTeX accents -> the suffix of the name they make: ``\hat{y}`` is the name yhat, ``\vec{x}`` the (bold) name x."""
 """``transpose(X)`` is written like a call but is a node of its own (``X.T``)."""
 
 
