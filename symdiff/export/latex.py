@@ -26,6 +26,10 @@ from ..model.matrices import BOUND, Elementwise, ScalarOf, SumEntries
 from ..model.nodes import op_of
 from ..model.shapes import split_component
 from ..parse import ast, parse_latex
+from ..parse.vocabulary import DECORATIONS
+
+ACCENTS = tuple(sorted({suffix for suffix in DECORATIONS.values() if suffix}))
+r"""Suffixes of names written with an accent: yhat is \hat{y}, xbar \bar{x}."""
 
 
 @lru_cache(maxsize=1024)
@@ -45,6 +49,10 @@ def _stem(name: str, bold: bool) -> str:
         return rf"\mathbf{{{name}}}" if bold else name
     if name.isalpha() and _is_greek(name):
         return rf"\boldsymbol{{\{name}}}" if bold else "\\" + name
+    for accent in ACCENTS:  # yhat is \hat{y}, as it was written
+        base = name.removesuffix(accent)
+        if base != name and (len(base) == 1 or base.isalpha() and _is_greek(base)):
+            return rf"\{accent}{{{_stem(base, bold)}}}"
     escaped = name.replace("_", r"\_")
     italic = rf"\mathit{{{escaped}}}"
     return rf"\boldsymbol{{{italic}}}" if bold else italic

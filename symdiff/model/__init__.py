@@ -16,7 +16,8 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
 from .build import Builder, symbol_table
-from .shapes import Dim, Shape, Typing, infer, normalize_declaration
+from .shapes import Dim, Shape, Typing, normalize_declaration
+from .typography import infer_typeset
 
 Form = Literal["matrix", "component"]
 Syntax = Literal["auto", "plain", "latex"]
@@ -65,7 +66,7 @@ def formula(
     try:
         declared = declarations(shapes)
         tree = read(text, syntax, frozenset(declared))
-        typing = infer(tree, text, declared, latex=is_latex(text, syntax))
+        typing = infer_typeset(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
         expr = Builder(text, symbols).build(tree)
     except SymdiffError as exc:

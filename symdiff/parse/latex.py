@@ -54,13 +54,14 @@ from ..errors import LimitError, ParseError, SymdiffError
 from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
 from . import ast
 from .plain import check_depth, check_length, literal_value, make_call
-from .vocabulary import DECORATIONS, TRANSPOSE, known_words, operation
+from .vocabulary import DECORATIONS, GREEK_CAPITALS, TRANSPOSE, known_words, operation
 
 INVERSE = "inverse"
 INVERSE_TRANSPOSE = "inverse transpose"
 PRIME = "prime"
 r"""x' and x^\prime: a transpose after a name, a derivative after a function (refused)."""
-GREEK_CAPITALS = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"})
+MATRIX_FUNCTIONS = frozenset({"exp", "log", "sqrt", "sin", "cos"})
+r"""Functions that texts apply to a matrix as matrix functions (e^{\mathbf{X}} is the matrix exponential)."""
 MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
 NORM_INDICES = frozenset({"2", "F", "1"})
 
@@ -327,7 +328,7 @@ def _written_as_matrix(node: ast.Node) -> bool:
     if isinstance(node, ast.Name):
         stem = node.id.split("_")[0]
         letters = stem.rstrip("0123456789")
-        greek = letters in GREEK_CAPITALS
+        greek = letters in GREEK_CAPITALS  # \Sigma, as the shape rules read it
         return stem[:1].isupper() and (node.bold or len(letters) == 1 or greek)
     if isinstance(node, ast.Transpose):
         return _written_as_matrix(node.operand)
@@ -577,8 +578,7 @@ class _ToAst(Transformer):
                         hint=rf"write the function as {usage(op.name)}, a product as {' '.join(word)}",
                     )
                 )
-            single = letter is not None and len(self._source(letter)) == 1
-            run = [letter] if single else []
+            run = [letter] if letter is not None and len(self._source(letter)) == 1 else []
 
     def _check_juxtaposition(self, previous: _Factor, factor: _Factor, divided: bool) -> None:
         """Refuse f(x) for a letter f, and anything juxtaposed after \\log x or a divisor."""
@@ -722,7 +722,7 @@ class _ToAst(Transformer):
         elif isinstance(superscript, str):
             raise AssertionError(f"no superscript {superscript}")
         elif factor.kind == "name" and last == ast.Name("e") and "e" not in self.declared:
-            node = ast.Call("exp", (superscript,), span=span)
+            node = self._entrywise(ast.Call("exp", (superscript,), span=span), last.span)
         else:
             node = ast.Binary("^", last, superscript, span=span)
         kind = ("primed" if superscript == PRIME else "other") if factor.kind == "name" else factor.kind
@@ -855,7 +855,8 @@ class _ToAst(Transformer):
         return _Factor((ast.Binary("/", numerator, denominator, span=_span(meta)),), "other")
 
     def sqrt(self, meta, children):
-        return _Factor((ast.Call("sqrt", (children[0],), span=_span(meta)),), "other")
+        node = ast.Call("sqrt", (children[0],), span=_span(meta))
+        return _Factor((self._entrywise(node, (meta.start_pos, meta.start_pos + 5)),), "other")
 
     def argument(self, meta, children):
         (child,) = children
@@ -865,13 +866,24 @@ class _ToAst(Transformer):
 
     def call(self, meta, children):
         (name, name_span), *power, arguments = children
-        node = _call(name, arguments, _span(meta), name_span)
+        node = self._entrywise(_call(name, arguments, _span(meta), name_span), name_span)
         return _Factor((self._powered(node, power, name_span),), "other")
 
     def prefix(self, meta, children):
         (name, name_span), *power, operand = children
-        node = _call(name, (self._operand(operand),), _span(meta), name_span)
+        node = self._entrywise(_call(name, (self._operand(operand),), _span(meta), name_span), name_span)
         return _Factor((self._powered(node, power, name_span),), "prefix")
+
+    def _entrywise(self, node: ast.Node, name_span: tuple[int, int]) -> ast.Node:
+        r"""Refuse ``\exp(\mathbf{X})``, ``\sin\mathbf{X}``: texts mean the matrix function, symdiff's is entrywise."""
+        if isinstance(node, ast.Call) and node.func in MATRIX_FUNCTIONS and _written_as_matrix(node.args[0]):
+            written = self.text[name_span[0] : name_span[1]]
+            raise ParseError(
+                f"{written} of a matrix: the matrix function or entry by entry?",
+                span=node.span,
+                hint=f"symdiff reads {written} entry by entry; to mean that, write it in plain syntax, {node.func}(X)",
+            )
+        return node
 
     def _powered(self, node: ast.Node, power: list, name_span: tuple[int, int]) -> ast.Node:
         r"""``\tanh^2(x)`` is tanh(x)^2; ``\tanh^{-1}``, ``\tanh^\prime`` are refused (an inverse, a derivative)."""

@@ -14,6 +14,9 @@ CONSTANTS: frozenset[str] = frozenset({"pi"})
 
 TRANSPOSE = "transpose"
 
+GREEK_CAPITALS = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"})
+r"""Capital Greek letters (\Sigma): in LaTeX, matrices by their spelling, like a capital Latin letter."""
+
 DECORATIONS: dict[str, str] = {
     "hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar", "overline": "bar", "vec": "",
 }
