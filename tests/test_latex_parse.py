@@ -163,7 +163,7 @@ NEVER_GUESS = [
     (r"x^23", "3", "number 3 written after a factor"),
     (r"\mathbf{1} + x", r"\mathbf{1}", r"\mathbf{1} is not read here"),
     (r"\mathbf{0}", r"\mathbf{0}", r"\mathbf{0} is not read here"),
-    (r"W^{(1)} x", "{(1)}", "a superscript in parentheses"),
+    (r"W^{(l-1)} x", "{(l-1)}", "a superscript in parentheses is a label"),
     (r"\|x\|_3", "3", "the norm with index 3 is not read"),
     (r"(a+b)_1", "1", "a subscript here is not read"),
     (r"x^{\mathsf{H}}", "H", "superscript H is not read"),

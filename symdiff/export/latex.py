@@ -35,6 +35,9 @@ r"""Suffixes of names written with an accent: yhat is \hat{y}, xbar \bar{x}."""
 @lru_cache(maxsize=1024)
 def latex_name(name: str, bold: bool = False) -> str:
     r"""A variable's name as LaTeX that reads back as that name: x, \beta_{0}, \mathit{lam}, \mathbf{x}_{1}."""
+    named, _, label = name.partition("__")
+    if label.isalnum() and named:  # W__1 is W^{(1)}, as it was written
+        return f"{latex_name(named, bold)}^{{({label})}}"
     stem, _, index = name.partition("_")
     parts = index.split("_")
     if not (index and all(part.isalnum() for part in parts)):
@@ -205,12 +208,17 @@ class LatexPrinter(SympyLatexPrinter):
         return f"{self._print(parent)}_{{{index}}}"
 
     def _print_Transpose(self, expr):
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + r"^\top"
+        return self._script_base(expr.arg) + r"^\top"
 
     def _print_Inverse(self, expr):
         if isinstance(expr.arg, sp.Transpose):
             return rf"\left({self._print(sp.Inverse(expr.arg.arg))}\right)^\top"
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "^{-1}"
+        return self._script_base(expr.arg) + "^{-1}"
+
+    def _script_base(self, arg: sp.Basic) -> str:
+        r"""What a superscript goes on; a labelled name, W^{(1)}, in braces: {W^{(1)}}^\top."""
+        text = self.parenthesize(arg, PRECEDENCE["Pow"])
+        return f"{{{text}}}" if isinstance(arg, sp.MatrixSymbol) and "^" in text else text
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()

@@ -57,6 +57,8 @@ from .plain import check_depth, check_length, literal_value, make_call
 from .vocabulary import DECORATIONS, GREEK_CAPITALS, TRANSPOSE, known_words, operation
 
 INVERSE = "inverse"
+LABEL = "__"
+r"""Joins a name and its label: W^{(1)} is the name W__1, a^{[l]}_j is a_j__l (printed back as W^{(1)})."""
 INVERSE_TRANSPOSE = "inverse transpose"
 PRIME = "prime"
 r"""x' and x^\prime: a transpose after a name, a derivative after a function (refused)."""
@@ -366,6 +368,14 @@ def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], nam
                 else r"symdiff knows \exp, \log, \sqrt, \sigma, \max, \det, \operatorname{relu}, \operatorname{tr}, ... (see README)"
             )
         raise
+
+
+@dataclass(frozen=True)
+class _Label:
+    r"""The label of ``W^{(1)}``: part of the name (W__1), never a power."""
+
+    text: str
+    span: tuple[int, int]
 
 
 _SCRIPTED = {ast.Binary: "left", ast.Transpose: "operand"}
@@ -710,9 +720,18 @@ class _ToAst(Transformer):
             return _Factor((one_norm,), "other")
         return factor
 
-    def _superscripted(self, factor: _Factor, superscript: ast.Node | str, end: int) -> _Factor:
+    def _superscripted(self, factor: _Factor, superscript: ast.Node | str | _Label, end: int) -> _Factor:
         last = factor.nodes[-1]
         span = (last.span[0], end)
+        if isinstance(superscript, _Label):
+            if factor.kind not in ("name", "bold") or not isinstance(last, ast.Name) or "__" in last.id:
+                raise ParseError(
+                    "a label in parentheses belongs to a name, as in W^{(1)}",
+                    span=superscript.span,
+                    hint="for a power write it without parentheses",
+                )
+            named = ast.Name(f"{last.id}{LABEL}{superscript.text}", span=span, bold=last.bold)
+            return replace(factor, nodes=(*factor.nodes[:-1], named))
         if superscript in (TRANSPOSE, PRIME):
             node: ast.Node = ast.Transpose(last, span=span)
         elif superscript == INVERSE:
@@ -765,11 +784,7 @@ class _ToAst(Transformer):
         if child == TRANSPOSE:
             return child
         if any(child is group for group in self.parenthesized):
-            raise ParseError(
-                "a superscript in parentheses, like W^{(1)}, is a label, not a power",
-                span=_span(meta),
-                hint="write the label as a subscript, W_1, and a power without parentheses",
-            )
+            return self._label(child, _span(meta))
         if child == ast.Name("T"):
             return TRANSPOSE
         if child == ast.Neg(ast.Number(Fraction(1))):
@@ -777,6 +792,18 @@ class _ToAst(Transformer):
         if child == ast.Neg(ast.Name("T")):
             return INVERSE_TRANSPOSE
         return child
+
+    def _label(self, node: ast.Node, span: tuple[int, int]) -> _Label:
+        r"""``W^{(1)}``, ``a^{[l]}``, ``x^{(i)}``: a label of one number or one name, part of the name."""
+        if isinstance(node, ast.Number) and node.value.denominator == 1 and node.value >= 0:
+            return _Label(str(node.value), span)
+        if isinstance(node, ast.Name) and node.id.isalnum():
+            return _Label(node.id, span)
+        raise ParseError(
+            "a superscript in parentheses is a label, and a label here is one number or one letter",
+            span=span,
+            hint=r"write W^{(1)} or a^{[l]}; for a power write it without parentheses",
+        )
 
     def transpose(self, meta, children):
         return TRANSPOSE
