@@ -15,6 +15,7 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
+from ..parse.macros import expand_macros
 from .build import Builder, symbol_table
 from .shapes import Dim, Shape, Typing, normalize_declaration
 from .typography import infer_typeset
@@ -66,6 +67,8 @@ def formula(
     try:
         declared = declarations(shapes)
         tree = read(text, syntax, frozenset(declared))
+        if is_latex(text, syntax):  # later errors point into the formula its macros expand to
+            text = expand_macros(text)
         typing = infer_typeset(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
         expr = Builder(text, symbols).build(tree)

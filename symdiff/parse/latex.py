@@ -38,7 +38,7 @@ The tree shapes it chooses:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -53,6 +53,7 @@ from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
 from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
 from . import ast
+from .macros import expand_macros
 from .plain import check_depth, check_length, literal_value, make_call
 from .vocabulary import DECORATIONS, GREEK_CAPITALS, TRANSPOSE, known_words, operation
 
@@ -80,6 +81,9 @@ REFUSED_COMMANDS: dict[str, tuple[str, str]] = {
         "the pseudo-inverse is not supported",
         r"for A of full column rank write \left(\mathbf{A}^\top \mathbf{A}\right)^{-1} \mathbf{A}^\top",
     ),
+    "\\newcommand": ("a macro is defined at the start of the formula", r"put \newcommand{\x}{\mathbf{x}} first"),
+    "\\renewcommand": ("a macro is defined at the start of the formula", r"put \renewcommand{\x}{\mathbf{x}} first"),
+    "\\DeclareMathOperator": ("an operator is declared at the start of the formula", r"put \DeclareMathOperator{\tr}{tr} first"),
     "\\partial": ("\\partial asks for a derivative; symdiff reads the function itself", ""),
     "\\nabla": ("\\nabla asks for a derivative; symdiff reads the function itself", ""),
 }
@@ -165,27 +169,46 @@ def _keywords() -> frozenset[str]:
     return frozenset(str(t.pattern.value) for t in _parser().terminals if t.pattern.type == "str")
 
 
-def parse_latex(text: str, declared: frozenset[str] | set[str] = frozenset()) -> ast.Node:
-    """Read one LaTeX formula; raise ``ParseError`` or ``LimitError``.
+def parse_latex(
+    text: str, declared: frozenset[str] | set[str] = frozenset(), macros: Mapping[str, str] | None = None
+) -> ast.Node:
+    r"""Read one LaTeX formula; raise ``ParseError`` or ``LimitError``.
 
     ``declared`` holds the names declared as variables; it decides whether
-    ``e^{x}`` is ``exp(x)`` or a power of the variable e.
+    ``e^{x}`` is ``exp(x)`` or a power of the variable e. ``macros`` maps
+    commands to their bodies (``{"\\x": "\\mathbf{x}"}``), as definitions
+    at the start of ``text`` (``\newcommand{\x}{\mathbf{x}}``) do.
     """
-    return cast(ast.Node, _read(text, "formula", declared))
+    return cast(ast.Node, _read_expanded(text, "formula", declared, macros))
 
 
 def parse_latex_definition(
-    text: str, declared: frozenset[str] | set[str] = frozenset()
+    text: str, declared: frozenset[str] | set[str] = frozenset(), macros: Mapping[str, str] | None = None
 ) -> tuple[str, ast.Node]:
     r"""Read ``name = formula`` (``b = \mathbf{Ax}``) into the name and the formula's tree."""
-    return cast(tuple[str, ast.Node], _read(text, "definition", declared))
+    return cast(tuple[str, ast.Node], _read_expanded(text, "definition", declared, macros))
 
 
 def parse_latex_program(
-    text: str, declared: frozenset[str] | set[str] = frozenset()
+    text: str, declared: frozenset[str] | set[str] = frozenset(), macros: Mapping[str, str] | None = None
 ) -> tuple[ast.Definition, ...]:
     r"""Read definitions separated by ``;``, ``\\`` or new lines (``b = \mathbf{Ax} \\ f = \frac{1}{2}\|b\|^2``)."""
-    return cast(tuple[ast.Definition, ...], _read(text, "program", declared))
+    return cast(tuple[ast.Definition, ...], _read_expanded(text, "program", declared, macros))
+
+
+def _read_expanded(
+    text: str, start: str, declared: frozenset[str] | set[str], macros: Mapping[str, str] | None
+) -> ast.Node | tuple[str, ast.Node]:
+    """``_read`` after expanding macros; an error in the expansion is shown in it, and says so."""
+    check_length(text)
+    expanded = expand_macros(text, macros)
+    if expanded == text:
+        return _read(text, start, declared)
+    try:
+        return _read(expanded, start, declared)
+    except SymdiffError as exc:
+        exc.hint = f"{exc.hint or DEFAULT_HINT} (shown with its macros expanded)"
+        raise
 
 
 def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
