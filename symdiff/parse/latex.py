@@ -200,7 +200,7 @@ def _read_expanded(
     text: str, start: str, declared: frozenset[str] | set[str], macros: Mapping[str, str] | None
 ) -> ast.Node | tuple[str, ast.Node]:
     """``_read`` after expanding macros; an error in the expansion is shown in it, and says so."""
-    check_length(text)
+    _check_length(text)
     expanded = expand_macros(text, macros)
     if expanded == text:
         return _read(text, start, declared)
@@ -211,12 +211,16 @@ def _read_expanded(
         raise
 
 
-def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
+def _check_length(text: str) -> None:
     try:
         check_length(text)
     except ParseError as exc:
         exc.hint = r"write a formula such as \frac{1}{2}\|\mathbf{Ax}\|^2"
         raise
+
+
+def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
+    _check_length(text)
     try:
         tree = _parser(start == "program").parse(text, start=start)
     except UnexpectedInput as exc:
