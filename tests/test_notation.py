@@ -83,6 +83,9 @@ READINGS = [
     (r"a \cdot b", "a*b"),
     # a capital letter, then a space, then parentheses: a product
     (r"(\mathbf{u} - \mathbf{v})^\top M (\mathbf{u} - \mathbf{v})", "(u - v).T*M*(u - v)"),
+    # the ones vector on both sides of a matrix sums it
+    (r"\mathbf{1}^\top \mathbf{M} \mathbf{1}", "sum(M)"),
+    (r"\mathbf{1}^\top (\mathbf{P} \circ \mathbf{Q}) \mathbf{1}", "sum(hadamard(P, Q))"),
     # document macros
     (r"\newcommand{\w}{\mathbf{w}} \w^\top\w", "w.T*w"),
     (r"\newcommand{\ip}[2]{#1^\top #2}\renewcommand\v{\mathbf{v}} \ip{\v}{\mathbf{M}\v}", "v.T*M*v"),
@@ -154,6 +157,9 @@ REFUSED = [
     (r"\newcommand{\w}{#2} \w", r"\newcommand{\w}{#2}", r"uses #2 but \w takes 0", "[2]"),
     (r"\sqtr{t}", r"\sqtr", r"unknown LaTeX command \sqtr", r"did you mean \sqrt?"),
     (r"W^{(l+1)}", "{(l+1)}", "a label here is one number or one letter", "W^{(1)}"),
+    (r"\mathbf{W}\mathbf{h}_{t-1}", "-", "a subscript with '-'", r"\mathit{hprev}"),
+    (r"\mathbf{1}^\top \mathbf{u} \mathbf{1}", r"\mathbf{1}", r"\mathbf{1} is not read here", r"\mathbf{1}_n"),
+    (r"\mathbf{1}^\top \mathbf{1}", r"\mathbf{1}", r"\mathbf{1} is not read here", r"\mathbf{1}_n"),
 ]
 
 
@@ -210,6 +216,15 @@ def test_a_name_plain_where_arrays_are_bold_and_used_as_an_array_is_asked_about(
     assert declared.text == "2*M.T*(M*q - y)"
 
 
+def test_a_name_written_as_a_matrix_is_never_made_a_column():
+    latex = r"\tanh(\mathbf{X}\mathbf{W} + \mathbf{b})"
+    with pytest.raises(ShapeError) as caught:
+        symdiff.parse(latex)
+    assert "W is written as a matrix (bold, capital), but the formula makes it a column" in caught.value.message
+    assert caught.value.text[slice(*caught.value.span)] == r"\mathbf{W}"
+    assert symdiff.parse(latex, {"W": ("d",)}).text == "tanh(X*W + b)"
+
+
 def test_the_cross_product_and_the_spectral_norm_are_never_guessed():
     for latex in (r"\mathbf{a} \times \mathbf{b}", r"\|\mathbf{M}\|_2"):
         result = run("derive", latex, "--wrt", "a" if "times" in latex else "M")
@@ -264,3 +279,13 @@ def test_the_documented_logistic_example_in_symdiffs_spelling():
 def test_latex_without_backslashes_on_the_command_line():
     result = run("derive", "ln(t^2 + 1)", "--wrt", "t", "--input", "latex")
     assert (result.exit_code, result.output) == (0, "2*t/(t^2 + 1)\n")
+
+
+def test_macros_on_the_command_line():
+    result = run("derive", r"\frac{1}{2}\|\A\x\|^2", "--wrt", "x", "--macro", r"\x=\mathbf{x}", "--macro", r"\A=\mathbf{A}")
+    assert (result.exit_code, result.output) == (0, "A.T*A*x\n")
+    with_arguments = run("derive", r"\ip{\x}{\x}", "--wrt", "x", "--macro", r"\x=\mathbf{x}", "--macro", r"\ip=#1^\top #2")
+    assert (with_arguments.exit_code, with_arguments.output) == (0, "2*x\n")
+    bad = run("derive", r"\x", "--wrt", "x", "--macro", r"x=\mathbf{x}")
+    assert bad.exit_code == 2
+    assert r"a macro is \NAME=BODY" in bad.output

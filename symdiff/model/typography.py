@@ -7,7 +7,8 @@ b is a scalar added to every entry, although usage alone would make it a
 vector. Once a formula writes any name bold, every name written plain is read
 as a scalar, unless it is declared, or spelled as a matrix and used as one
 (``\mathbf{x}^\top A \mathbf{x}``), or the formula cannot be read with it a
-scalar (the typography is then not the formula's, and usage decides).
+scalar (the typography is then not the formula's, and usage decides). A name
+written as a matrix (bold, capital) is never made a column by usage.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .shapes import Shape, Typing, infer
 
 def infer_typeset(tree: ast.Node, text: str, declared: Mapping[str, Shape], latex: bool) -> Typing:
     """``infer``, then, in LaTeX with bold names, plain names read as scalars where the formula allows it."""
-    typing = infer(tree, text, declared, latex=latex)
+    typing = _checked(infer(tree, text, declared, latex=latex), tree, text, declared)
     names = [node for node in tree.walk() if isinstance(node, ast.Name)]
     if not latex or not any(node.bold for node in names):
         return typing
@@ -34,13 +35,29 @@ def infer_typeset(tree: ast.Node, text: str, declared: Mapping[str, Shape], late
     if not plain:
         return typing
     try:
-        typeset = infer(tree, text, {**declared, **plain}, latex=latex)
+        typeset = _checked(infer(tree, text, {**declared, **plain}, latex=latex), tree, text, declared)
     except ShapeError:
         return typing
     for name, shape in typing.shapes.items():
         if _used_as_matrix(name, shape) and not _used_as_matrix(name, typeset.shapes[name]):
             raise _two_readings(tree, text, min(plain), typing.shapes, name)
     return typeset
+
+
+def _checked(typing: Typing, tree: ast.Node, text: str, declared: Mapping[str, Shape]) -> Typing:
+    r"""Refuse a reading that makes a name written as a matrix (\mathbf{W}: bold, capital) a column."""
+    for node in tree.walk():
+        if not (isinstance(node, ast.Name) and node.bold and node.id[0].isupper() and node.id not in declared):
+            continue
+        shape = typing.shapes.get(node.id)
+        if shape and shape[1] == 1:
+            raise ShapeError(
+                f"{node.id} is written as a matrix (bold, capital), but the formula makes it a column",
+                text,
+                node.span,
+                f"if it is a vector, declare it: --shape {node.id}={shape[0]}; check the products around it",
+            )
+    return typing
 
 
 def _used_as_matrix(name: str, shape: Shape) -> bool:

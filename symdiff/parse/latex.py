@@ -38,6 +38,7 @@ The tree shapes it chooses:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -306,6 +307,13 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         return ParseError(
             f"unexpected '{token}' in \\mathit{{...}}", text, span, r"\mathit{...} holds one name: a letter, then letters and digits"
         )
+    if str(token) in "+-" and re.search(r"_\{[A-Za-z0-9,]*$", text[: span[0]]):
+        return ParseError(
+            f"a subscript with '{token}' (like h_{{t-1}}) is not read",
+            text,
+            span,
+            r"subscripts name variables: write the step as a name of its own, h_{p} or \mathit{hprev}",
+        )
     if token.type in ("NUMBER", "DIGIT"):
         return ParseError(
             f"number {token} written after a factor",
@@ -363,6 +371,8 @@ def _written_as_matrix(node: ast.Node) -> bool:
         return _written_as_matrix(node.operand)
     if isinstance(node, ast.Call) and node.func == "inv":
         return _written_as_matrix(node.args[0])
+    if isinstance(node, ast.Call) and node.func == "hadamard":
+        return all(_written_as_matrix(arg) for arg in node.args)
     if isinstance(node, ast.Binary) and node.op in ("*", "@", "+", "-"):
         return _written_as_matrix(node.left) and _written_as_matrix(node.right)
     return False
@@ -488,7 +498,7 @@ class _ToAst(Transformer):
         return _Odot(_token_span(children[0]))
 
     def product(self, meta, children):
-        children = self._function_words(children)
+        children = self._ones_sandwich(self._function_words(children))
         if any(isinstance(child, _Odot) for child in children):
             return self._hadamard(children)
         result: ast.Node | None = None
@@ -596,6 +606,27 @@ class _ToAst(Transformer):
             node = node.left if isinstance(node, ast.Binary) else node.operand if isinstance(node, ast.Transpose) else node.args[0]
         return node, scripts
 
+    def _ones_sandwich(self, children: list) -> list:
+        r"""``\mathbf{1}^\top \mathbf{X} \mathbf{1}`` of a matrix written as one is sum(X); a lone \mathbf{1} is refused."""
+        result: list = []
+        for child in children:
+            if not (isinstance(child, _Factor) and child.kind == "ones"):
+                result.append(child)
+                continue
+            before = result[-1] if result else None
+            summed = before.nodes[0] if isinstance(before, _Factor) and before.kind == "prefix" else None
+            if not (isinstance(summed, ast.Call) and summed.func == "sum" and _written_as_matrix(summed.args[0])):
+                raise self._lone_ones(child.nodes[0].span)
+            result[-1] = _Factor((replace(summed, span=(summed.span[0], child.nodes[0].span[1])),), "other")
+        return result
+
+    def _lone_ones(self, span: tuple[int, int]) -> ParseError:
+        return ParseError(
+            r"\mathbf{1} is not read here",
+            span=span,
+            hint=r"\mathbf{1}^\top \mathbf{X} \mathbf{1} is the sum of a matrix; the ones vector is \mathbf{1}_n",
+        )
+
     def _spelled_without_parentheses(self, children: list) -> None:
         """Refuse ``sin x`` typed without a backslash: the function, or the product s i n x?"""
         run: list[ast.Node] = []
@@ -661,6 +692,8 @@ class _ToAst(Transformer):
         )
 
     def _operand(self, factor: _Factor) -> ast.Node:
+        if factor.kind == "ones":
+            raise self._lone_ones(factor.nodes[0].span)
         if len(factor.nodes) > 1:
             raise self._ambiguous(factor.nodes[1], "part of the argument")
         return factor.nodes[0]
@@ -882,6 +915,8 @@ class _ToAst(Transformer):
 
     def ones(self, meta, children):
         digit, superscript, operand = children
+        if digit == "1" and superscript is None:  # the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1}
+            return _Factor((ast.Number(Fraction(1), span=_span(meta)),), "ones")
         if digit != "1" or superscript != TRANSPOSE:
             raise ParseError(
                 f"\\mathbf{{{digit}}} is not read here",

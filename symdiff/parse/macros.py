@@ -15,7 +15,7 @@ run: those are refused by the reader.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .. import limits
@@ -55,6 +55,24 @@ def expand_macros(text: str, given: Mapping[str, str] | None = None) -> str:
     if not macros:
         return text
     return _expand(text[start:], macros, text)
+
+
+def definitions(specs: Iterable[str]) -> str:
+    r"""``\x=\mathbf{x}`` (as ``--macro`` takes it) -> ``\newcommand{\x}{\mathbf{x}}``, to go before a formula."""
+    found = []
+    for spec in specs:
+        name, equals, body = spec.partition("=")
+        name = name.strip()
+        depth = 0
+        for char in body:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth < 0:
+                break
+        if not equals or not re.fullmatch(r"\\[A-Za-z]+", name) or depth != 0:
+            raise ParseError(f"a macro is \\NAME=BODY with balanced braces, not {spec!r}", hint=r"--macro '\x=\mathbf{x}'")
+        arity = _arity_of(body)
+        found.append(rf"\newcommand{{{name}}}" + (f"[{arity}]" if arity else "") + f"{{{body}}}")
+    return "".join(found)
 
 
 def _arity_of(body: str) -> int:
