@@ -93,7 +93,7 @@ def judge(entry: dict) -> tuple[str, str]:
         if meaning_text is None:
             return ("rightly refused" if hand else "unjudged"), first
         return "refused", first
-    except Exception:  # noqa: BLE001 - a crash is what is being counted
+    except Exception:
         return "crashed", traceback.format_exc().strip().splitlines()[-1]
     if meaning_text is None and "label" in hand and _labels_as_names(read):
         return "read as meant", "labels read as parts of names (issue 14), not powers"
@@ -104,7 +104,7 @@ def judge(entry: dict) -> tuple[str, str]:
             return "read as meant", ""
         meant = formula(meaning_text, entry.get("shapes"), "plain")
         why = same_values(read, meant, seed=len(latex))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "crashed", "comparing: " + traceback.format_exc().strip().splitlines()[-1]
     return ("misread", why) if why else ("read as meant", "")
 
@@ -141,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{outcome:15} {tally[outcome]:4}  {100 * tally[outcome] / total:5.1f}%")
     right = tally["read as meant"] + tally["rightly refused"]
     judged = total - tally["unjudged"]
-    print(f"{'correct':15} {right:4}  {100 * right / judged:5.1f}%  (read as meant or rightly refused) of {judged} judged")
+    print(
+        f"{'correct':15} {right:4}  {100 * right / judged:5.1f}%  (read as meant or rightly refused) of {judged} judged"
+    )
     if reasons:
         print("\nrefusals by message:")
         for reason, count in reasons.most_common():

@@ -77,7 +77,8 @@ MIN = Op("min", 2, "entrywise", "the smaller of a and b, entry by entry", latex=
 HADAMARD = Op("hadamard", 2, "array", "entrywise product", latex_usage=r"a \odot b", numpy="a * b")
 DOT = Op("dot", 2, "array", "dot product of two vectors", latex_usage=r"\mathbf{a}^\top \mathbf{b}", numpy="a @ b")
 SUM = Op("sum", 1, "array", "sum of all entries", latex_usage=r"\mathbf{1}^\top v", numpy="np.sum")
-NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", aliases=("norm2",), latex_usage=r"\|v\|",
+NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", aliases=("norm2",),
+          latex_usage=r"\|v\|",
           numpy="np.linalg.norm")
 TRACE = Op("trace", 1, "array", "trace of a square matrix", aliases=("tr", "Tr"), latex=r"\operatorname{tr}",
            latex_aliases=("tr", "Tr", "trace", "Trace"), latex_usage=r"\operatorname{tr}(X)", numpy="np.trace")
@@ -106,7 +107,9 @@ BY_NAME: dict[str, Op] = {spelling: op for op in OPS for spelling in (op.name, *
 BY_LATEX: dict[str, Op] = {
     spelling: op
     for op in OPS
-    for spelling in (op.name, *op.aliases, *op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
+    for spelling in (
+        op.name, *op.aliases, *op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else [])
+    )
 }
 r"""Every name a LaTeX command or ``\operatorname{...}`` may give an operation (``sigma``, ``ReLU``, ``ln``)."""
 

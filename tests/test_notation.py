@@ -103,28 +103,34 @@ def test_macros_given_to_the_reader():
     assert parse_latex(r"\quadform{\x}{\mathbf{Q}}", macros=macros) == parse("x.T*Q*x")
 
 
-@pytest.mark.parametrize(("latex", "wrt"), [
-    (r"\frac{1}{2}\|\hat{\mathbf{y}} - \mathbf{t}\|^2", "yhat"),
-    (r"\frac{1}{2}\|\mathbf{V}^{(2)}\mathbf{h}^{[1]} - \mathbf{t}\|^2", "V__2"),
-    (r"\frac{1}{2}\|\mathbf{V}^{(2)}\mathbf{h}^{[1]} - \mathbf{t}\|^2", "h__1"),
-    (r"\log|\mathbf{S}| + \mathbf{u}^\top\mathbf{S}^{-\top}\mathbf{u}", "S"),
-    (r"\|\mathbf{M}\mathbf{u} - \mathbf{v}\|_1", "u"),
-    (r"\|\mathbf{M}\|_\mathrm{F}^2", "M"),
-    (r"\tanh^2(s) + \sin^2 s", "s"),
-    (r"\operatorname{Tr}\left[\mathbf{P}^\mathsf{T}\mathbf{Q}\mathbf{P}\right]", "P"),
-    (r"\mathbf{u} \cdot \mathbf{v} + c", "v"),
-    (r"\mathbf{1}^\top \left((\mathbf{u} \circ \mathbf{v}) \oslash \mathbf{w}\right)", "w"),
-    (r"\newcommand{\w}{\mathbf{w}} \frac{1}{2}\|\mathbf{M}\w\|^2 + \frac{(t - \mu)^2}{2\sigma^2}", "w"),
-    (r"\frac{(t - \mu)^2}{2\sigma^2}", "sigma"),
-])
+@pytest.mark.parametrize(
+    ("latex", "wrt"),
+    [
+        (r"\frac{1}{2}\|\hat{\mathbf{y}} - \mathbf{t}\|^2", "yhat"),
+        (r"\frac{1}{2}\|\mathbf{V}^{(2)}\mathbf{h}^{[1]} - \mathbf{t}\|^2", "V__2"),
+        (r"\frac{1}{2}\|\mathbf{V}^{(2)}\mathbf{h}^{[1]} - \mathbf{t}\|^2", "h__1"),
+        (r"\log|\mathbf{S}| + \mathbf{u}^\top\mathbf{S}^{-\top}\mathbf{u}", "S"),
+        (r"\|\mathbf{M}\mathbf{u} - \mathbf{v}\|_1", "u"),
+        (r"\|\mathbf{M}\|_\mathrm{F}^2", "M"),
+        (r"\tanh^2(s) + \sin^2 s", "s"),
+        (r"\operatorname{Tr}\left[\mathbf{P}^\mathsf{T}\mathbf{Q}\mathbf{P}\right]", "P"),
+        (r"\mathbf{u} \cdot \mathbf{v} + c", "v"),
+        (r"\mathbf{1}^\top \left((\mathbf{u} \circ \mathbf{v}) \oslash \mathbf{w}\right)", "w"),
+        (r"\newcommand{\w}{\mathbf{w}} \frac{1}{2}\|\mathbf{M}\w\|^2 + \frac{(t - \mu)^2}{2\sigma^2}", "w"),
+        (r"\frac{(t - \mu)^2}{2\sigma^2}", "sigma"),
+    ],
+)
 def test_derivatives_of_course_notation_match_finite_differences(latex, wrt):
     assert_matches_finite_differences(latex, wrt, positive=True)
 
 
-@pytest.mark.parametrize(("latex", "plain"), [
-    (r"\frac{1}{2}\|\hat{\mathbf{y}} - \mathbf{t}\|^2", "yhat - t"),
-    (r"\frac{1}{2}\|\mathbf{V}^{(2)}\mathbf{h}^{[1]} - \mathbf{t}\|^2", "(V__2*h__1 - t)*h__1.T"),
-])
+@pytest.mark.parametrize(
+    ("latex", "plain"),
+    [
+        (r"\frac{1}{2}\|\hat{\mathbf{y}} - \mathbf{t}\|^2", "yhat - t"),
+        (r"\frac{1}{2}\|\mathbf{V}^{(2)}\mathbf{h}^{[1]} - \mathbf{t}\|^2", "(V__2*h__1 - t)*h__1.T"),
+    ],
+)
 def test_decorated_and_labelled_names_print_back_as_written(latex, plain):
     wrt = "yhat" if "hat" in latex else "V__2"
     result = symdiff.derive(latex, wrt)
@@ -193,12 +199,15 @@ def test_a_self_expanding_macro_is_bounded():
 # --- never misread ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("latex", "scalar", "wrt"), [
-    (r"\frac{1}{2}\|\mathbf{M}\mathbf{u} + b\|^2", "b", "b"),
-    (r"\frac{G}{3}\mathbf{u}^\top \mathbf{M}^{-1}\mathbf{u}", "G", "u"),
-    (r"\mathbf{1}^\top(\mathbf{u} + z)", "z", "z"),
-    (r"\mathbf{u} \cdot \mathbf{v} + c", "c", "u"),
-])
+@pytest.mark.parametrize(
+    ("latex", "scalar", "wrt"),
+    [
+        (r"\frac{1}{2}\|\mathbf{M}\mathbf{u} + b\|^2", "b", "b"),
+        (r"\frac{G}{3}\mathbf{u}^\top \mathbf{M}^{-1}\mathbf{u}", "G", "u"),
+        (r"\mathbf{1}^\top(\mathbf{u} + z)", "z", "z"),
+        (r"\mathbf{u} \cdot \mathbf{v} + c", "c", "u"),
+    ],
+)
 def test_in_bold_formulas_a_plain_name_is_a_scalar(latex, scalar, wrt):
     result = assert_matches_finite_differences(latex, wrt, positive=True)
     assert result.formula.variables[scalar] == ()
@@ -259,11 +268,14 @@ def test_matrixcalculus_org_syntax_reads_as_symdiffs_own(typed, spelled, wrt):
     assert_matches_finite_differences(typed, wrt, positive=True)
 
 
-@pytest.mark.parametrize(("typed", "at", "hint"), [
-    ("sum(log(exp(-y.*(X*w)) + vector(1)))", "vector", "added to every entry"),
-    ("matrix(2) + X", "matrix", "c*ones(n)*ones(d).T"),
-    ("eye*x", "eye", "eye(n)"),
-])
+@pytest.mark.parametrize(
+    ("typed", "at", "hint"),
+    [
+        ("sum(log(exp(-y.*(X*w)) + vector(1)))", "vector", "added to every entry"),
+        ("matrix(2) + X", "matrix", "c*ones(n)*ones(d).T"),
+        ("eye*x", "eye", "eye(n)"),
+    ],
+)
 def test_matrixcalculus_org_arrays_of_inferred_size_are_refused_with_what_to_write(typed, at, hint):
     result = run("derive", typed, "--wrt", "x")
     assert result.exit_code == 2
@@ -282,9 +294,13 @@ def test_latex_without_backslashes_on_the_command_line():
 
 
 def test_macros_on_the_command_line():
-    result = run("derive", r"\frac{1}{2}\|\A\x\|^2", "--wrt", "x", "--macro", r"\x=\mathbf{x}", "--macro", r"\A=\mathbf{A}")
+    result = run(
+        "derive", r"\frac{1}{2}\|\A\x\|^2", "--wrt", "x", "--macro", r"\x=\mathbf{x}", "--macro", r"\A=\mathbf{A}"
+    )
     assert (result.exit_code, result.output) == (0, "A.T*A*x\n")
-    with_arguments = run("derive", r"\ip{\x}{\x}", "--wrt", "x", "--macro", r"\x=\mathbf{x}", "--macro", r"\ip=#1^\top #2")
+    with_arguments = run(
+        "derive", r"\ip{\x}{\x}", "--wrt", "x", "--macro", r"\x=\mathbf{x}", "--macro", r"\ip=#1^\top #2"
+    )
     assert (with_arguments.exit_code, with_arguments.output) == (0, "2*x\n")
     bad = run("derive", r"\x", "--wrt", "x", "--macro", r"x=\mathbf{x}")
     assert bad.exit_code == 2

@@ -54,7 +54,7 @@ def _stem(name: str, bold: bool) -> str:
         return rf"\boldsymbol{{\{name}}}" if bold else "\\" + name
     for accent in ACCENTS:  # yhat is \hat{y}, as it was written
         base = name.removesuffix(accent)
-        if base != name and (len(base) == 1 or base.isalpha() and _is_greek(base)):
+        if base != name and (len(base) == 1 or (base.isalpha() and _is_greek(base))):
             return rf"\{accent}{{{_stem(base, bold)}}}"
     escaped = name.replace("_", r"\_")
     italic = rf"\mathit{{{escaped}}}"

@@ -77,4 +77,4 @@ def formula(
     return Formula(text, tree, typing, symbols, expr)
 
 
-__all__ = ["Form", "Syntax", "Formula", "formula", "declarations", "is_latex", "read"]
+__all__ = ["Form", "Formula", "Syntax", "declarations", "formula", "is_latex", "read"]

@@ -68,7 +68,8 @@ def _used_as_matrix(name: str, shape: Shape) -> bool:
 def _two_readings(tree: ast.Node, text: str, plain: str, shapes: Mapping[str, Shape], matrix: str) -> ShapeError:
     """Typography makes ``plain`` a scalar, which makes the capital ``matrix`` a column: ask which is meant."""
     where = next(node.span for node in tree.walk() if isinstance(node, ast.Name) and node.id == plain)
-    dims = ",".join(str(d) for d in (shapes[plain][:1] if shapes[plain][1] == 1 else shapes[plain]))
+    shape = shapes[plain]
+    dims = ",".join(str(d) for d in (shape[:1] if len(shape) == 2 and shape[1] == 1 else shape))
     return ShapeError(
         f"two readings: {plain}, not bold, a scalar (and {matrix} then a column), or {plain} an array "
         f"and {matrix} a matrix",

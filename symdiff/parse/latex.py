@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import cast
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
 from lark.lark import PostLex
 
 from .. import limits
@@ -84,7 +84,10 @@ REFUSED_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "\\newcommand": ("a macro is defined at the start of the formula", r"put \newcommand{\x}{\mathbf{x}} first"),
     "\\renewcommand": ("a macro is defined at the start of the formula", r"put \renewcommand{\x}{\mathbf{x}} first"),
-    "\\DeclareMathOperator": ("an operator is declared at the start of the formula", r"put \DeclareMathOperator{\tr}{tr} first"),
+    "\\DeclareMathOperator": (
+        "an operator is declared at the start of the formula",
+        r"put \DeclareMathOperator{\tr}{tr} first",
+    ),
     "\\partial": ("\\partial asks for a derivative; symdiff reads the function itself", ""),
     "\\nabla": ("\\nabla asks for a derivative; symdiff reads the function itself", ""),
 }
@@ -133,7 +136,30 @@ class _ProgramLines(_RefuseCommands):
     OPENERS = frozenset({"(", "[", "{", "\\left", "\\begin", "\\lVert", "\\lvert"})
     CLOSERS = frozenset({")", "]", "}", "\\right", "\\end", "\\rVert", "\\rvert"})
     OPERATORS = frozenset(
-        {"+", "-", "*", "/", "=", "^", "_", "&", ";", "\\\\", "\\cdot", "\\times", "\\div", "\\odot", "\\circ", "\\oslash", "$", "$$", "\\[", "\\(", "\\]", "\\)"}
+        {
+            "+",
+            "-",
+            "*",
+            "/",
+            "=",
+            "^",
+            "_",
+            "&",
+            ";",
+            "\\\\",
+            "\\cdot",
+            "\\times",
+            "\\div",
+            "\\odot",
+            "\\circ",
+            "\\oslash",
+            "$",
+            "$$",
+            "\\[",
+            "\\(",
+            "\\]",
+            "\\)",
+        }
     )
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
@@ -295,9 +321,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
     span = _token_span(token)
     if token.type == "EQUAL":
         if start == "program":
-            return ParseError(
-                "a definition has one '='", text, span, r"end each definition with a new line, ';' or \\"
-            )
+            return ParseError("a definition has one '='", text, span, r"end each definition with a new line, ';' or \\")
         if start == "definition":
             return ParseError("a definition has one '='", text, span, "split a chain a = b = c into separate formulas")
         return ParseError(
@@ -305,7 +329,10 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         )
     if text[: span[0]].rstrip().endswith("\\mathit{"):
         return ParseError(
-            f"unexpected '{token}' in \\mathit{{...}}", text, span, r"\mathit{...} holds one name: a letter, then letters and digits"
+            f"unexpected '{token}' in \\mathit{{...}}",
+            text,
+            span,
+            r"\mathit{...} holds one name: a letter, then letters and digits",
         )
     if str(token) in "+-" and re.search(r"_\{[A-Za-z0-9,]*$", text[: span[0]]):
         return ParseError(
@@ -402,7 +429,8 @@ def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], nam
             exc.hint = (
                 f"did you mean {function}, written {usage(function)}?"
                 if function
-                else r"symdiff knows \exp, \log, \sqrt, \sigma, \max, \det, \operatorname{relu}, \operatorname{tr}, ... (see README)"
+                else r"symdiff knows \exp, \log, \sqrt, \sigma, \max, \det, \operatorname{relu}, \operatorname{tr}, ..."
+                r" (see README)"
             )
         raise
 
@@ -517,16 +545,22 @@ class _ToAst(Transformer):
             for node in child.nodes:
                 if result is None:
                     result = node
-                elif operator in ("\\cdot", "\\times") and _written_as_vector(previous.nodes[-1]) and _written_as_vector(node):
+                elif (
+                    operator in ("\\cdot", "\\times")
+                    and _written_as_vector(previous.nodes[-1])
+                    and _written_as_vector(node)
+                ):
                     result = self._vector_product(result, previous.nodes[-1], node, operator)
                 else:
-                    result = ast.Binary(_PRODUCTS.get(operator, operator or "*"), result, node, span=(result.span[0], node.span[1]))
+                    result = ast.Binary(
+                        _PRODUCTS.get(operator, operator or "*"), result, node, span=(result.span[0], node.span[1])
+                    )
                 operator = None
             previous = child
         return result
 
     def _vector_product(self, result: ast.Node, left: ast.Node, right: ast.Node, operator: str) -> ast.Node:
-        r"""``\mathbf{w} \cdot \mathbf{x}`` is the dot product; ``\times`` between vectors (a cross product) is refused."""
+        r"""``\mathbf{w} \cdot \mathbf{x}`` is the dot product; ``\times`` between vectors (cross) is refused."""
         span = (left.span[0], right.span[1])
         if operator == "\\times":
             raise ParseError(
@@ -554,7 +588,8 @@ class _ToAst(Transformer):
                 ParseError(
                     r"ambiguous: \odot beside another product",
                     span=odots[0].span,
-                    hint=r"put each operand of \odot in parentheses: \left(\mathbf{A}\mathbf{x}\right) \odot \mathbf{b}",
+                    hint=r"put each operand of \odot in parentheses: "
+                    r"\left(\mathbf{A}\mathbf{x}\right) \odot \mathbf{b}",
                 )
             )
             return children[0].nodes[0]
@@ -603,11 +638,17 @@ class _ToAst(Transformer):
             if not isinstance(node, ast.Binary | ast.Transpose | ast.Call):
                 break
             scripts.insert(0, node)
-            node = node.left if isinstance(node, ast.Binary) else node.operand if isinstance(node, ast.Transpose) else node.args[0]
+            node = (
+                node.left
+                if isinstance(node, ast.Binary)
+                else node.operand
+                if isinstance(node, ast.Transpose)
+                else node.args[0]
+            )
         return node, scripts
 
     def _ones_sandwich(self, children: list) -> list:
-        r"""``\mathbf{1}^\top \mathbf{X} \mathbf{1}`` of a matrix written as one is sum(X); a lone \mathbf{1} is refused."""
+        r"""``\mathbf{1}^\top \mathbf{X} \mathbf{1}`` of a matrix written as one is sum(X); a lone one is refused."""
         result: list = []
         for child in children:
             if not (isinstance(child, _Factor) and child.kind == "ones"):
@@ -632,7 +673,7 @@ class _ToAst(Transformer):
         run: list[ast.Node] = []
         for child in [*children, None]:
             letter = child.nodes[0] if isinstance(child, _Factor) and child.kind == "name" else None
-            adjacent = not run or letter is not None and run[-1].span[1] == letter.span[0]
+            adjacent = not run or (letter is not None and run[-1].span[1] == letter.span[0])
             if letter is not None and len(self._source(letter)) == 1 and adjacent:
                 run.append(letter)
                 continue
@@ -678,7 +719,7 @@ class _ToAst(Transformer):
             self.refused.append(self._ambiguous(factor.nodes[0], f"part of {self._source(previous.nodes[-1])}"))
 
     def _spaced_matrix(self, previous: _Factor, factor: _Factor) -> bool:
-        r"""``C (a - b)``: a capital letter, a matrix by the shape rules, then a space, multiplies; ``C(a)`` is refused."""
+        r"""``C (a - b)``: a capital letter (a matrix by the shape rules), a space: a product; ``C(a)`` is refused."""
         name = previous.nodes[-1]
         written = self._source(name)
         gap = self.text[name.span[1] : factor.nodes[0].span[0]]
@@ -731,7 +772,9 @@ class _ToAst(Transformer):
     def inverse_transpose(self, meta, children):
         (child,) = children
         if isinstance(child, tuple) and child[0] != "T":
-            raise ParseError(f"superscript -{child[0]} is not read", span=child[1], hint=r"an inverse transpose is ^{-\top}")
+            raise ParseError(
+                f"superscript -{child[0]} is not read", span=child[1], hint=r"an inverse transpose is ^{-\top}"
+            )
         return INVERSE_TRANSPOSE
 
     def pseudo_inverse(self, meta, children):
@@ -812,7 +855,9 @@ class _ToAst(Transformer):
         if index.isdigit():
             return ast.Number(Fraction(int(index)), span=span)
         if "_" in index:
-            raise ParseError("one dimension is read here", span=span, hint=r"write \mathbf{I}_n for the n by n identity")
+            raise ParseError(
+                "one dimension is read here", span=span, hint=r"write \mathbf{I}_n for the n by n identity"
+            )
         return ast.Name(index, span=span)
 
     def subscript(self, meta, children):
@@ -994,7 +1039,9 @@ class _ToAst(Transformer):
 
     def _derivative(self, span: tuple[int, int]) -> ParseError:
         written = self.text[span[0] : span[1]].rstrip("'")
-        return ParseError(f"{written}' is a derivative; symdiff reads the function itself", span=span, hint=DERIVATIVE_HINT)
+        return ParseError(
+            f"{written}' is a derivative; symdiff reads the function itself", span=span, hint=DERIVATIVE_HINT
+        )
 
     def derivative(self, meta, children):
         (_, name_span), *_ = children

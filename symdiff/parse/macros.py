@@ -49,7 +49,9 @@ def expand_macros(text: str, given: Mapping[str, str] | None = None) -> str:
     while True:
         position = _skip_space(text, start)
         definer = next((d for d in DEFINERS if text.startswith(d, position)), None)
-        if definer is None or (definer.endswith("command") and text[position + len(definer) : position + len(definer) + 1].isalpha()):
+        if definer is None or (
+            definer.endswith("command") and text[position + len(definer) : position + len(definer) + 1].isalpha()
+        ):
             break
         start = _definition(text, position, definer, macros)
     if not macros:
@@ -69,7 +71,9 @@ def definitions(specs: Iterable[str]) -> str:
             if depth < 0:
                 break
         if not equals or not re.fullmatch(r"\\[A-Za-z]+", name) or depth != 0:
-            raise ParseError(f"a macro is \\NAME=BODY with balanced braces, not {spec!r}", hint=r"--macro '\x=\mathbf{x}'")
+            raise ParseError(
+                f"a macro is \\NAME=BODY with balanced braces, not {spec!r}", hint=r"--macro '\x=\mathbf{x}'"
+            )
         arity = _arity_of(body)
         found.append(rf"\newcommand{{{name}}}" + (f"[{arity}]" if arity else "") + f"{{{body}}}")
     return "".join(found)
@@ -99,14 +103,20 @@ def _definition(text: str, position: int, definer: str, macros: dict[str, Macro]
         close = text.find("]", after)
         count = text[after + 1 : close] if close > 0 else ""
         if not (count.isdigit() and 0 <= int(count) <= 9):
-            raise ParseError("the number of arguments is 0 to 9", text, (after, max(close + 1, after + 1)), DEFINITION_HINT)
+            raise ParseError(
+                "the number of arguments is 0 to 9", text, (after, max(close + 1, after + 1)), DEFINITION_HINT
+            )
         arity, at = int(count), close + 1
     body, end = _argument(text, at, (position, at))
     if definer.startswith("\\DeclareMathOperator"):
         body = rf"\operatorname{{{body.strip()}}}"
     if _arity_of(body) > arity:
-        raise ParseError(f"the body of {name} uses #{_arity_of(body)} but {name} takes {arity}", text, (position, end),
-                         DEFINITION_HINT)
+        raise ParseError(
+            f"the body of {name} uses #{_arity_of(body)} but {name} takes {arity}",
+            text,
+            (position, end),
+            DEFINITION_HINT,
+        )
     macros[name] = Macro(arity, body)
     return end
 
@@ -126,6 +136,11 @@ def _argument(text: str, position: int, span: tuple[int, int]) -> tuple[str, int
     command = COMMAND.match(text, position)
     end = command.end() if command else position + 1
     return text[position:end], end
+
+
+def _substitute(body: str, arguments: list[str]) -> str:
+    """The body with ``#k`` replaced by the k-th argument."""
+    return re.sub(r"#([1-9])", lambda match: arguments[int(match.group(1)) - 1], body)
 
 
 def _expand(text: str, macros: Mapping[str, Macro], original: str) -> str:
@@ -148,7 +163,7 @@ def _expand(text: str, macros: Mapping[str, Macro], original: str) -> str:
         for _ in range(macro.arity):
             argument, at = _argument(text, at, match.span())
             arguments.append(argument)
-        body = re.sub(r"#([1-9])", lambda m: arguments[int(m.group(1)) - 1], macro.body)
+        body = _substitute(macro.body, arguments)
         # Tokens are substituted as TeX substitutes them: \x^2 with \x = \mathbf{x} is \mathbf{x}^2.
         text = text[: match.start()] + body + text[at:]
         if len(text) > limits.MAX_INPUT_CHARS:

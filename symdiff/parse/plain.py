@@ -29,7 +29,11 @@ MAX_ENTRYWISE_POWER = 16
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("plain.lark")).read_text()
     return Lark(
-        grammar, parser="lalr", start=["start", "program", "bindings", "template", "formulas"], propagate_positions=True, maybe_placeholders=True
+        grammar,
+        parser="lalr",
+        start=["start", "program", "bindings", "template", "formulas"],
+        propagate_positions=True,
+        maybe_placeholders=True,
     )
 
 
@@ -291,8 +295,11 @@ class _ToAst(Transformer):
 
     def blank(self, meta, children):
         if not self.blanks:
-            raise ParseError(f"a blank {children[0]} outside a template", span=_span(meta),
-                             hint="blanks _1, _2, ... are for templates (symdiff blanks); names start with a letter")
+            raise ParseError(
+                f"a blank {children[0]} outside a template",
+                span=_span(meta),
+                hint="blanks _1, _2, ... are for templates (symdiff blanks); names start with a letter",
+            )
         return ast.Name(str(children[0]), span=_span(meta))
 
     def template(self, meta, children):
@@ -315,7 +322,8 @@ def literal_value(token: Token | str) -> Fraction:
         raise LimitError(
             f"number {text[:20]}{'...' if len(text) > 20 else ''} is too large",
             span=span,
-            hint=f"numbers may have at most {limits.MAX_LITERAL_DIGITS} digits and exponents up to e{limits.MAX_LITERAL_DIGITS}",
+            hint=f"numbers may have at most {limits.MAX_LITERAL_DIGITS} digits "
+            f"and exponents up to e{limits.MAX_LITERAL_DIGITS}",
         )
     return Fraction(text)
 

@@ -21,7 +21,13 @@ GREEK_CAPITALS = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Si
 r"""Capital Greek letters (\Sigma): in LaTeX, matrices by their spelling, like a capital Latin letter."""
 
 DECORATIONS: dict[str, str] = {
-    "hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar", "overline": "bar", "vec": "",
+    "hat": "hat",
+    "widehat": "hat",
+    "tilde": "tilde",
+    "widetilde": "tilde",
+    "bar": "bar",
+    "overline": "bar",
+    "vec": "",
 }
 r"""LaTeX accents -> the suffix of the name they make: ``\hat{y}`` is the name yhat, ``\vec{x}`` the (bold) name x."""
 """``transpose(X)`` is written like a call but is a node of its own (``X.T``)."""
