@@ -64,6 +64,7 @@ READINGS = [
     (r"\ln\det\mathbf{S}", "log(det(S))"),
     (r"\log\det(\mathbf{S})", "log(det(S))"),
     (r"\exp t", "exp(t)"),
+    (r"\operatorname{exp}(\mathbf{M}) + \operatorname{sin}(\mathbf{M})", "exp(M) + sin(M)"),
     # function names typed without a backslash
     (r"ln(t^2 + 1)", "log(t^2 + 1)"),
     (r"cos(t)^2 + sin(t^2)", "cos(t)^2 + sin(t^2)"),
@@ -149,8 +150,8 @@ REFUSED = [
     (r"\tanh^\prime(z)", r"\tanh", "is a derivative", "ask for its derivative"),
     (r"g'(z)", "g'", "is a derivative", "ask for its derivative"),
     (r"\sigma^2(z)", r"\sigma^2", r"the variable \sigma, scripted", r"\sigma(z)^2"),
-    (r"\exp(\mathbf{M})", r"\exp(\mathbf{M})", "the matrix function or entry by entry?", "exp(X)"),
-    (r"e^{\mathbf{M}}", r"e^{\mathbf{M}}", "the matrix function or entry by entry?", "exp(X)"),
+    (r"\exp(\mathbf{M})", r"\exp(\mathbf{M})", "the matrix function or entry by entry?", r"\operatorname{exp}"),
+    (r"e^{\mathbf{M}}", r"e^{\mathbf{M}}", "the matrix function or entry by entry?", r"\operatorname{exp}"),
     (r"|\mathbf{u}|", r"|\mathbf{u}|", "|v| of a vector", r"\|\mathbf{v}\|"),
     (r"\|\mathbf{M}\|_2", "2", "spectral norm", r"\|\mathbf{X}\|_F"),
     (r"\|\mathbf{u}\|_\infty", r"\infty", "unknown LaTeX command", ""),

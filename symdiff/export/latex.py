@@ -129,6 +129,11 @@ class LatexPrinter(SympyLatexPrinter):
     def _is_array(self, expr: sp.Basic) -> bool:
         return any(symbol in self._bound for symbol in expr.free_symbols)
 
+    def _of_a_matrix(self, expr: sp.Basic) -> bool:
+        """Whether an entrywise function applies to a full matrix (not a vector)."""
+        operands = [self._bound[s] for s in expr.free_symbols if s in self._bound]
+        return any(operand.shape[0] != 1 and operand.shape[1] != 1 for operand in operands)
+
     def _is_hadamard_power(self, expr: sp.Basic) -> bool:
         """Entrywise integer powers of full matrices print as \\odot (a power would be the matrix power)."""
         if not (isinstance(expr, sp.Pow) and self._is_array(expr.base) and expr.exp.is_Integer and expr.exp > 1):
@@ -168,10 +173,12 @@ class LatexPrinter(SympyLatexPrinter):
             return rf"\frac{{1}}{{{self._print(sp.Pow(base, -exponent))}}}"
         if isinstance(base, sp.Symbol) and base.name == "e":  # e^{z} would be exp(z)
             return rf"\left(e\right)^{{{self._print(exponent)}}}"
+        if exponent == sp.S.Half and self._of_a_matrix(base):  # \sqrt{\mathbf{X}} would be the matrix root
+            return rf"\operatorname{{sqrt}}\left({self._print(base)}\right)"
         return super()._print_Pow(expr)
 
     def _print_ExpBase(self, expr, exp=None):
-        if "e" in self._names:
+        if "e" in self._names or self._of_a_matrix(expr):
             return self._print_Function(expr, exp)
         text = rf"e^{{{self._print(expr.args[0])}}}"
         return rf"\left({text}\right)^{{{exp}}}" if exp is not None else text
@@ -190,6 +197,8 @@ class LatexPrinter(SympyLatexPrinter):
     def _print_Function(self, expr, exp=None):
         op = op_of(expr)
         command = op.latex if op else None
+        if op and self._of_a_matrix(expr):  # \exp(\mathbf{X}) would be the matrix exponential
+            command = rf"\operatorname{{{op.name}}}"
         if command is None:
             return super()._print_Function(expr, exp)
         args = ", ".join(self._print(arg) for arg in expr.args)

@@ -1010,12 +1010,13 @@ class _ToAst(Transformer):
 
     def _entrywise(self, node: ast.Node, name_span: tuple[int, int]) -> ast.Node:
         r"""Refuse ``\exp(\mathbf{X})``, ``\sin\mathbf{X}``: texts mean the matrix function, symdiff's is entrywise."""
-        if isinstance(node, ast.Call) and node.func in MATRIX_FUNCTIONS and _written_as_matrix(node.args[0]):
-            written = self.text[name_span[0] : name_span[1]]
+        written = self.text[name_span[0] : name_span[1]]
+        command = written.startswith("\\") or written == "e"  # \operatorname{exp}(X) says entrywise
+        if command and isinstance(node, ast.Call) and node.func in MATRIX_FUNCTIONS and _written_as_matrix(node.args[0]):
             raise ParseError(
                 f"{written} of a matrix: the matrix function or entry by entry?",
                 span=node.span,
-                hint=f"symdiff reads {written} entry by entry; to mean that, write it in plain syntax, {node.func}(X)",
+                hint=rf"for entry by entry write \operatorname{{{node.func}}}(\mathbf{{X}}); matrix functions are not read",
             )
         return node
 
