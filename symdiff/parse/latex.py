@@ -1012,11 +1012,13 @@ class _ToAst(Transformer):
         r"""Refuse ``\exp(\mathbf{X})``, ``\sin\mathbf{X}``: texts mean the matrix function, symdiff's is entrywise."""
         written = self.text[name_span[0] : name_span[1]]
         command = written.startswith("\\") or written == "e"  # \operatorname{exp}(X) says entrywise
-        if command and isinstance(node, ast.Call) and node.func in MATRIX_FUNCTIONS and _written_as_matrix(node.args[0]):
+        matrix_function = isinstance(node, ast.Call) and node.func in MATRIX_FUNCTIONS
+        if command and matrix_function and _written_as_matrix(cast(ast.Call, node).args[0]):
             raise ParseError(
                 f"{written} of a matrix: the matrix function or entry by entry?",
                 span=node.span,
-                hint=rf"for entry by entry write \operatorname{{{node.func}}}(\mathbf{{X}}); matrix functions are not read",
+                hint=rf"for entry by entry write \operatorname{{{cast(ast.Call, node).func}}}(\mathbf{{X}}); "
+                "matrix functions are not read",
             )
         return node
 
