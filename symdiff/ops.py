@@ -67,7 +67,7 @@ TAN = _entrywise("tan", "tangent", "np.tan", r"\tan")
 TANH = _entrywise("tanh", "hyperbolic tangent", "np.tanh", r"\tanh")
 SIGMOID = _entrywise("sigmoid", "logistic function 1/(1 + exp(-x))", "scipy.special.expit", r"\sigma",
                      latex_usage=r"\sigma(z)")
-RELU = _entrywise("relu", "max(x, 0)", "np.maximum(x, 0)", r"\operatorname{relu}", latex_aliases=("ReLU",))
+RELU = _entrywise("relu", "max(x, 0)", "np.maximum(x, 0)", r"\operatorname{relu}", latex_aliases=("ReLU", "Relu"))
 ABS = _entrywise("abs", "absolute value", "np.abs", latex_usage=r"\lvert x \rvert")
 STEP = _entrywise("step", "1 where x > 0, else 0 (relu's derivative)", "np.heaviside(x, 0)", r"\operatorname{step}")
 SIGN = _entrywise("sign", "-1, 0 or 1 (abs's derivative)", "np.sign", r"\operatorname{sign}")
@@ -77,10 +77,11 @@ MIN = Op("min", 2, "entrywise", "the smaller of a and b, entry by entry", latex=
 HADAMARD = Op("hadamard", 2, "array", "entrywise product", latex_usage=r"a \odot b", numpy="a * b")
 DOT = Op("dot", 2, "array", "dot product of two vectors", latex_usage=r"\mathbf{a}^\top \mathbf{b}", numpy="a @ b")
 SUM = Op("sum", 1, "array", "sum of all entries", latex_usage=r"\mathbf{1}^\top v", numpy="np.sum")
-NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", latex_usage=r"\|v\|",
+NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", aliases=("norm2",),
+          latex_usage=r"\|v\|",
           numpy="np.linalg.norm")
 TRACE = Op("trace", 1, "array", "trace of a square matrix", aliases=("tr", "Tr"), latex=r"\operatorname{tr}",
-           latex_aliases=("tr", "Tr"), latex_usage=r"\operatorname{tr}(X)", numpy="np.trace")
+           latex_aliases=("tr", "Tr", "trace", "Trace"), latex_usage=r"\operatorname{tr}(X)", numpy="np.trace")
 DET = Op("det", 1, "array", "determinant of a square matrix", latex=r"\det", numpy="np.linalg.det")
 LOGDET = Op("logdet", 1, "array", "log(det(X)) of a square matrix, computed stably", latex=r"\operatorname{logdet}",
             numpy="np.linalg.slogdet")
@@ -112,6 +113,13 @@ BY_LATEX: dict[str, Op] = {
                      *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
 }
 r"""Every name a LaTeX command or ``\operatorname{...}`` may give an operation (``sigma``, ``ReLU``, ``ln``)."""
+
+LATEX_COMMANDS: dict[str, Op] = {
+    spelling: op
+    for op in OPS
+    for spelling in (*op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
+}
+r"""The command names LaTeX input may write an operation as without ``\operatorname`` (``\tr``, ``\Tr``, ``\ReLU``)."""
 
 
 def lookup(name: str) -> Op | None:

@@ -38,13 +38,13 @@ def test_input_option_forces_the_syntax():
 
 
 def test_latex_error_has_its_caret_under_the_latex():
-    latex = r"\frac{1}{2}\|\mathbf{A}\mathbf{x}\|^2 + \hat{y}"
+    latex = r"\frac{1}{2}\|\mathbf{A}\mathbf{x}\|^2 + \check{y}"
     result = run("derive", latex, "--wrt", "x")
     assert result.exit_code == 2
     assert result.output.splitlines()[:3] == [
-        r"symdiff: error: unknown LaTeX command \hat",
+        r"symdiff: error: unknown LaTeX command \check",
         "  " + latex,
-        "  " + " " * latex.index(r"\hat") + "^^^^",
+        "  " + " " * latex.index(r"\check") + "^^^^^^",
     ]
     assert "Traceback" not in result.output
 

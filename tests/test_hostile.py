@@ -175,7 +175,7 @@ def test_success_exits_with_status_0():
     (lambda: symdiff.parse("x + * y"), symdiff.ParseError, "*"),
     (lambda: symdiff.parse(""), symdiff.ParseError, ""),
     (lambda: symdiff.parse_latex(r"\input{x}"), symdiff.ParseError, r"\input"),
-    (lambda: symdiff.parse_latex(r"\frac{1}{2} \hat{x}"), symdiff.ParseError, r"\hat"),
+    (lambda: symdiff.parse_latex(r"\frac{1}{2} \check{x}"), symdiff.ParseError, r"\check"),
     (lambda: symdiff.parse("A*x + y", {"A": ("n", "d"), "x": ("d",), "y": ("m",)}), symdiff.ShapeError, "A*x + y"),
     (lambda: symdiff.parse("x**(10**10**10)"), symdiff.LimitError, "10**10**10"),
     (lambda: symdiff.parse("(" * 200 + "x" + ")" * 200), symdiff.LimitError, limits.MAX_DEPTH),

@@ -30,9 +30,11 @@ from .programs import derive_program, program_derive_options, read_source
 @click.option("--symmetric", "symmetric", multiple=True, metavar="X",
               help="Declare the square matrix X symmetric: X.T is X, the gradient by X is (G + G.T)/2, "
                    "and X12 is X21 (--wrt X12 moves both).")
+@click.option("--macro", "macros", multiple=True, metavar="\\NAME=BODY",
+              help="A LaTeX shorthand the formula uses, as \\newcommand defines it: --macro '\\x=\\mathbf{x}'.")
 @program_derive_options
 def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str, syntax: Syntax,
-           layout: Layout | None, symmetric: tuple[str, ...], **program) -> None:
+           layout: Layout | None, symmetric: tuple[str, ...], macros: tuple[str, ...] = (), **program) -> None:
     """Differentiate FORMULA: a formula, a program of definitions, or @FILE.
 
     \b
@@ -48,13 +50,15 @@ def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt
       ... --expand                                          ->  A*x*x.T
     """
     from ..api import derive as derive_api
+    from ..parse.macros import definitions
 
     shapes = shapes_option(shape_specs)
     formula = read_source(formula)
+    text = definitions(macros) + formula  # expanded by the LaTeX reader, as \newcommand lines first would be
     conventions = {"layout": layout, "symmetric": symmetric}
-    if derive_program(formula, wrt, shapes, syntax, fmt, conventions, **program):
+    if derive_program(text, wrt, shapes, syntax, fmt, conventions, **program):
         return
-    result = derive_api(formula, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
+    result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":

@@ -29,11 +29,18 @@ from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries, op_of
 from ..ops import Op
 from ..parse import ast, parse_latex
 from .printing import ArrayPrinting
+from ..parse.vocabulary import DECORATIONS
+
+ACCENTS = tuple(sorted({suffix for suffix in DECORATIONS.values() if suffix}))
+r"""Suffixes of names written with an accent: yhat is \hat{y}, xbar \bar{x}."""
 
 
 @lru_cache(maxsize=1024)
 def latex_name(name: str, bold: bool = False) -> str:
     r"""A variable's name as LaTeX that reads back as that name: x, \beta_{0}, \mathit{lam}, \mathbf{x}_{1}."""
+    named, _, label = name.partition("__")
+    if label.isalnum() and named:  # W__1 is W^{(1)}, as it was written
+        return f"{latex_name(named, bold)}^{{({label})}}"
     stem, _, index = name.partition("_")
     parts = index.split("_")
     if not (index and all(part.isalnum() for part in parts)):
@@ -48,6 +55,10 @@ def _stem(name: str, bold: bool) -> str:
         return rf"\mathbf{{{name}}}" if bold else name
     if name.isalpha() and _is_greek(name):
         return rf"\boldsymbol{{\{name}}}" if bold else "\\" + name
+    for accent in ACCENTS:  # yhat is \hat{y}, as it was written
+        base = name.removesuffix(accent)
+        if base != name and (len(base) == 1 or (base.isalpha() and _is_greek(base))):
+            return rf"\{accent}{{{_stem(base, bold)}}}"
     escaped = name.replace("_", r"\_")
     italic = rf"\mathit{{{escaped}}}"
     return rf"\boldsymbol{{{italic}}}" if bold else italic
@@ -127,6 +138,11 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def _over(self, numerator: str, denominator: str) -> str:
         return rf"\frac{{{numerator}}}{{{denominator}}}"
 
+    def _of_a_matrix(self, expr: sp.Basic) -> bool:
+        """Whether an entrywise function applies to a full matrix (not a vector)."""
+        operands = [self._bound[s] for s in expr.free_symbols if s in self._bound]
+        return any(operand.shape[0] != 1 and operand.shape[1] != 1 for operand in operands)
+
     def _is_hadamard_power(self, expr: sp.Basic) -> bool:
         """Entrywise integer powers of full matrices print as \\odot (a power would be the matrix power)."""
         return (isinstance(expr, sp.Pow) and self._is_array(expr.base) and expr.exp.is_Integer and expr.exp > 1
@@ -164,10 +180,12 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
             return self._over("1", self._print(sp.Pow(base, -exponent)))
         if isinstance(base, sp.Symbol) and base.name == "e":  # e^{z} would be exp(z)
             return rf"\left(e\right)^{{{self._print(exponent)}}}"
+        if exponent == sp.S.Half and self._of_a_matrix(base):  # \sqrt{\mathbf{X}} would be the matrix root
+            return rf"\operatorname{{sqrt}}\left({self._print(base)}\right)"
         return super()._print_Pow(expr)
 
     def _print_ExpBase(self, expr, exp=None):
-        if "e" in self._names:
+        if "e" in self._names or self._of_a_matrix(expr):
             return self._print_Function(expr, exp)
         text = rf"e^{{{self._print(expr.args[0])}}}"
         return rf"\left({text}\right)^{{{exp}}}" if exp is not None else text
@@ -178,12 +196,17 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def _call(self, op: Op, args: str) -> str:
         return rf"{op.latex}\left({args}\right)"
 
+    def _entrywise_call(self, op: Op, args: str) -> str:
+        r"""``\exp(\mathbf{X})`` would be the matrix exponential: of a matrix, the entrywise function is named."""
+        return rf"\operatorname{{{op.name}}}\left({args}\right)"
+
     def _print_Function(self, expr, exp=None):
         """A function LaTeX writes as a command, \\sigma\\left(z\\right), and the power SymPy hands a function."""
         op = op_of(expr)
-        if op is None or op.latex is None:
+        if op is None or (op.latex is None and not self._of_a_matrix(expr)):
             return super()._print_Function(expr, exp)
-        text = self._print_Call(expr)
+        args = ", ".join(self._print(arg) for arg in expr.args)
+        text = self._entrywise_call(op, args) if self._of_a_matrix(expr) else self._call(op, args)
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     _print_log = _print_Function
@@ -198,12 +221,17 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
         return f"{self._print(parent)}_{{{index}}}"
 
     def _print_Transpose(self, expr):
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + r"^\top"
+        return self._script_base(expr.arg) + r"^\top"
 
     def _print_Inverse(self, expr):
         if isinstance(expr.arg, sp.Transpose):
             return rf"\left({self._print(sp.Inverse(expr.arg.arg))}\right)^\top"
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "^{-1}"
+        return self._script_base(expr.arg) + "^{-1}"
+
+    def _script_base(self, arg: sp.Basic) -> str:
+        r"""What a superscript goes on; a labelled name, W^{(1)}, in braces: {W^{(1)}}^\top."""
+        text = self.parenthesize(arg, PRECEDENCE["Pow"])
+        return f"{{{text}}}" if isinstance(arg, sp.MatrixSymbol) and "^" in text else text
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()

@@ -15,9 +15,11 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
+from ..parse.macros import expand_macros
 from .build import Builder, symbol_table
 from .inference import infer
 from .types import Dim, Shape, Typing, normalize_declaration
+from .typography import infer_typeset
 
 Form = Literal["matrix", "component"]
 Syntax = Literal["auto", "plain", "latex"]
@@ -66,7 +68,9 @@ def formula(
     try:
         declared = declarations(shapes)
         tree = read(text, syntax, frozenset(declared))
-        typing = infer(tree, text, declared, latex=is_latex(text, syntax))
+        if is_latex(text, syntax):  # later errors point into the formula its macros expand to
+            text = expand_macros(text)
+        typing = infer_typeset(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
         expr = Builder(text, symbols, typing.sizes).build(tree)
     except SymdiffError as exc:
@@ -74,4 +78,4 @@ def formula(
     return Formula(text, tree, typing, symbols, expr)
 
 
-__all__ = ["Form", "Syntax", "Formula", "formula", "declarations", "is_latex", "read"]
+__all__ = ["Form", "Formula", "Syntax", "declarations", "formula", "is_latex", "read"]

@@ -83,7 +83,9 @@ def _dimension(inf: Inference, node: ast.Call) -> Dim:
 def _square(result: str) -> Callable:
     def rule(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
         (shape,) = shapes
-        if shape is UNKNOWN:
+        if shape is UNKNOWN:  # det(S), inv(S): a bare unknown name is a square matrix
+            size = inf.fresh()
+            inf.assign(node.args[0], (size, size))
             return UNKNOWN
         if shape == () or not inf.unify(shape[0], shape[1]):
             raise inf.conflict(node, f"{node.func} needs a square matrix, not {inf.show(node.args[0], shape)}")

@@ -38,7 +38,8 @@ The tree shapes it chooses:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -46,20 +47,57 @@ from pathlib import Path
 from typing import cast
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
 from lark.lark import PostLex
 
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
-from ..ops import BY_LATEX, BY_NAME
+from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
 from . import ast
+from .macros import expand_macros
 from .plain import check_depth, check_length, literal_value, make_call
-from .vocabulary import TRANSPOSE, known_words
+from .vocabulary import DECORATIONS, GREEK_CAPITALS, TRANSPOSE, known_words, operation
 
-TRANSPOSE = "transpose"
 INVERSE = "inverse"
+LABEL = "__"
+r"""Joins a name and its label: W^{(1)} is the name W__1, a^{[l]}_j is a_j__l (printed back as W^{(1)})."""
+INVERSE_TRANSPOSE = "inverse transpose"
+PRIME = "prime"
+r"""x' and x^\prime: a transpose after a name, a derivative after a function (refused)."""
+MATRIX_FUNCTIONS = frozenset({"exp", "log", "sqrt", "sin", "cos"})
+r"""Functions that texts apply to a matrix as matrix functions (e^{\mathbf{X}} is the matrix exponential)."""
 MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
-NORM_INDICES = frozenset({"2", "F"})
+NORM_INDICES = frozenset({"2", "F", "1"})
+
+INDEX_SUMS = (
+    r"write the matrix form: \sum_i x_i^2 is \|\mathbf{x}\|^2, \sum_i x_i is \mathbf{1}^\top \mathbf{x}, "
+    r"\sum_i a_i b_i is \mathbf{a}^\top \mathbf{b}, \sum_{i,j} W_{ij}^2 is \|\mathbf{W}\|_F^2"
+)
+REFUSED_COMMANDS: dict[str, tuple[str, str]] = {
+    "\\sum": ("index sums (\\sum) are not read yet", INDEX_SUMS),
+    "\\prod": ("index products (\\prod) are not read yet", r"write the product out, or the log of it as a sum"),
+    "\\otimes": ("the Kronecker product \\otimes is not supported", r"for the entrywise product write \odot"),
+    "\\oplus": ("the direct sum \\oplus is not supported", r"write the sum with +"),
+    "\\dagger": (
+        "the pseudo-inverse is not supported",
+        r"for A of full column rank write \left(\mathbf{A}^\top \mathbf{A}\right)^{-1} \mathbf{A}^\top",
+    ),
+    "\\newcommand": ("a macro is defined at the start of the formula", r"put \newcommand{\x}{\mathbf{x}} first"),
+    "\\renewcommand": ("a macro is defined at the start of the formula", r"put \renewcommand{\x}{\mathbf{x}} first"),
+    "\\DeclareMathOperator": (
+        "an operator is declared at the start of the formula",
+        r"put \DeclareMathOperator{\tr}{tr} first",
+    ),
+    "\\partial": ("\\partial asks for a derivative; symdiff reads the function itself", ""),
+    "\\nabla": ("\\nabla asks for a derivative; symdiff reads the function itself", ""),
+}
+r"""Commands refused by name, with what to write instead."""
+for _macro in ("\\def", "\\edef", "\\gdef", "\\let", "\\catcode", "\\csname", "\\expandafter"):
+    REFUSED_COMMANDS[_macro] = (
+        f"{_macro} is not read",
+        r"define shorthands with \newcommand{\x}{\mathbf{x}} at the start of the formula",
+    )
+DERIVATIVE_HINT = r"give the formula, e.g. \frac{1}{2}\|\mathbf{Ax}\|^2, and ask for its derivative"
 
 HINTS = {
     "|": r"write a norm as \|v\| and an absolute value as \lvert x \rvert",
@@ -79,6 +117,9 @@ class _RefuseCommands(PostLex):
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         for token in stream:
             if token.type == "COMMAND":
+                if token[1:] in LATEX_COMMANDS:
+                    yield Token.new_borrow_pos("FUNCTION", str(token), token)
+                    continue
                 raise _command_error(token)
             yield token
 
@@ -95,7 +136,30 @@ class _ProgramLines(_RefuseCommands):
     OPENERS = frozenset({"(", "[", "{", "\\left", "\\begin", "\\lVert", "\\lvert"})
     CLOSERS = frozenset({")", "]", "}", "\\right", "\\end", "\\rVert", "\\rvert"})
     OPERATORS = frozenset(
-        {"+", "-", "*", "/", "=", "^", "_", "&", ";", "\\\\", "\\cdot", "\\times", "\\div", "$", "$$", "\\[", "\\(", "\\]", "\\)"}
+        {
+            "+",
+            "-",
+            "*",
+            "/",
+            "=",
+            "^",
+            "_",
+            "&",
+            ";",
+            "\\\\",
+            "\\cdot",
+            "\\times",
+            "\\div",
+            "\\odot",
+            "\\circ",
+            "\\oslash",
+            "$",
+            "$$",
+            "\\[",
+            "\\(",
+            "\\]",
+            "\\)",
+        }
     )
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
@@ -132,35 +196,58 @@ def _keywords() -> frozenset[str]:
     return frozenset(str(t.pattern.value) for t in _parser().terminals if t.pattern.type == "str")
 
 
-def parse_latex(text: str, declared: frozenset[str] | set[str] = frozenset()) -> ast.Node:
-    """Read one LaTeX formula; raise ``ParseError`` or ``LimitError``.
+def parse_latex(
+    text: str, declared: frozenset[str] | set[str] = frozenset(), macros: Mapping[str, str] | None = None
+) -> ast.Node:
+    r"""Read one LaTeX formula; raise ``ParseError`` or ``LimitError``.
 
     ``declared`` holds the names declared as variables; it decides whether
-    ``e^{x}`` is ``exp(x)`` or a power of the variable e.
+    ``e^{x}`` is ``exp(x)`` or a power of the variable e. ``macros`` maps
+    commands to their bodies (``{"\\x": "\\mathbf{x}"}``), as definitions
+    at the start of ``text`` (``\newcommand{\x}{\mathbf{x}}``) do.
     """
-    return cast(ast.Node, _read(text, "formula", declared))
+    return cast(ast.Node, _read_expanded(text, "formula", declared, macros))
 
 
 def parse_latex_definition(
-    text: str, declared: frozenset[str] | set[str] = frozenset()
+    text: str, declared: frozenset[str] | set[str] = frozenset(), macros: Mapping[str, str] | None = None
 ) -> tuple[str, ast.Node]:
     r"""Read ``name = formula`` (``b = \mathbf{Ax}``) into the name and the formula's tree."""
-    return cast(tuple[str, ast.Node], _read(text, "definition", declared))
+    return cast(tuple[str, ast.Node], _read_expanded(text, "definition", declared, macros))
 
 
 def parse_latex_program(
-    text: str, declared: frozenset[str] | set[str] = frozenset()
+    text: str, declared: frozenset[str] | set[str] = frozenset(), macros: Mapping[str, str] | None = None
 ) -> tuple[ast.Definition, ...]:
     r"""Read definitions separated by ``;``, ``\\`` or new lines (``b = \mathbf{Ax} \\ f = \frac{1}{2}\|b\|^2``)."""
-    return cast(tuple[ast.Definition, ...], _read(text, "program", declared))
+    return cast(tuple[ast.Definition, ...], _read_expanded(text, "program", declared, macros))
 
 
-def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
+def _read_expanded(
+    text: str, start: str, declared: frozenset[str] | set[str], macros: Mapping[str, str] | None
+) -> ast.Node | tuple[str, ast.Node]:
+    """``_read`` after expanding macros; an error in the expansion is shown in it, and says so."""
+    _check_length(text)
+    expanded = expand_macros(text, macros)
+    if expanded == text:
+        return _read(text, start, declared)
+    try:
+        return _read(expanded, start, declared)
+    except SymdiffError as exc:
+        exc.hint = f"{exc.hint or DEFAULT_HINT} (shown with its macros expanded)"
+        raise
+
+
+def _check_length(text: str) -> None:
     try:
         check_length(text)
     except ParseError as exc:
         exc.hint = r"write a formula such as \frac{1}{2}\|\mathbf{Ax}\|^2"
         raise
+
+
+def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Node | tuple[str, ast.Node]:
+    _check_length(text)
     try:
         tree = _parser(start == "program").parse(text, start=start)
     except UnexpectedInput as exc:
@@ -199,18 +286,19 @@ def _check_nesting(tree: ast.Node, text: str) -> None:
 
 def _command_error(token: Token) -> ParseError:
     span = _token_span(token)
-    if token in ("\\partial", "\\nabla"):
-        return ParseError(
-            f"{token} asks for a derivative; symdiff reads the function itself",
-            span=span,
-            hint=r"give the formula, e.g. \frac{1}{2}\|\mathbf{Ax}\|^2, and ask for its derivative",
-        )
+    if token in REFUSED_COMMANDS:
+        message, hint = REFUSED_COMMANDS[str(token)]
+        return ParseError(message, span=span, hint=hint or DERIVATIVE_HINT)
     if token in _keywords():
         return ParseError(f"{token} cannot stand here", span=span, hint=DEFAULT_HINT)
+    commands = sorted(_keywords() | {"\\" + name for name in LATEX_COMMANDS})
+    close = difflib.get_close_matches(str(token), [c for c in commands if c[1:].isalpha()], n=1, cutoff=0.7)
     return ParseError(
         f"unknown LaTeX command {token}",
         span=span,
-        hint=r"symdiff reads the commands of formulas: \frac, \mathbf, \|...\|, ^\top, \cdot, \log, ... (see README)",
+        hint=f"did you mean {close[0]}?"
+        if close
+        else r"symdiff reads the commands of formulas: \frac, \mathbf, \|...\|, ^\top, \cdot, \log, ... (see README)",
     )
 
 
@@ -233,9 +321,7 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
     span = _token_span(token)
     if token.type == "EQUAL":
         if start == "program":
-            return ParseError(
-                "a definition has one '='", text, span, r"end each definition with a new line, ';' or \\"
-            )
+            return ParseError("a definition has one '='", text, span, r"end each definition with a new line, ';' or \\")
         if start == "definition":
             return ParseError("a definition has one '='", text, span, "split a chain a = b = c into separate formulas")
         return ParseError(
@@ -243,7 +329,17 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         )
     if text[: span[0]].rstrip().endswith("\\mathit{"):
         return ParseError(
-            f"unexpected '{token}' in \\mathit{{...}}", text, span, r"\mathit{...} holds one name: a letter, then letters and digits"
+            f"unexpected '{token}' in \\mathit{{...}}",
+            text,
+            span,
+            r"\mathit{...} holds one name: a letter, then letters and digits",
+        )
+    if str(token) in "+-" and re.search(r"_\{[A-Za-z0-9,]*$", text[: span[0]]):
+        return ParseError(
+            f"a subscript with '{token}' (like h_{{t-1}}) is not read",
+            text,
+            span,
+            r"subscripts name variables: write the step as a name of its own, h_{p} or \mathit{hprev}",
         )
     if token.type in ("NUMBER", "DIGIT"):
         return ParseError(
@@ -284,6 +380,36 @@ def _letter(token: Token | ast.Name) -> ast.Name:
     return token if isinstance(token, ast.Name) else ast.Name(str(token), span=_token_span(token))
 
 
+def _group_end(text: str, group: ast.Node) -> int:
+    """Where the parentheses around ``group`` close, for the span of a call."""
+    closing = min((i for i in (text.find(")", group.span[1]), text.find("]", group.span[1])) if i >= 0), default=-1)
+    return closing + 1 if closing >= 0 else group.span[1]
+
+
+def _written_as_matrix(node: ast.Node) -> bool:
+    r"""Whether typography alone says ``node`` is a matrix: \mathbf{X}, X, \Sigma, and their products,
+    transposes and inverses (the rule of README, "Shapes when none are declared")."""
+    if isinstance(node, ast.Name):
+        stem = node.id.split("_")[0]
+        letters = stem.rstrip("0123456789")
+        greek = letters in GREEK_CAPITALS  # \Sigma, as the shape rules read it
+        return stem[:1].isupper() and (node.bold or len(letters) == 1 or greek)
+    if isinstance(node, ast.Transpose):
+        return _written_as_matrix(node.operand)
+    if isinstance(node, ast.Call) and node.func == "inv":
+        return _written_as_matrix(node.args[0])
+    if isinstance(node, ast.Call) and node.func == "hadamard":
+        return all(_written_as_matrix(arg) for arg in node.args)
+    if isinstance(node, ast.Binary) and node.op in ("*", "@", "+", "-"):
+        return _written_as_matrix(node.left) and _written_as_matrix(node.right)
+    return False
+
+
+def _written_as_vector(node: ast.Node) -> bool:
+    r"""Whether typography alone says ``node`` is a vector: a bold lower-case name (\mathbf{v})."""
+    return isinstance(node, ast.Name) and node.bold and node.id[:1].islower()
+
+
 def usage(function: str) -> str:
     """How LaTeX writes a function of the vocabulary: ``\\max(a, b)``, ``\\|v\\|``."""
     return r"X^\top" if function == TRANSPOSE else BY_NAME[function].usage
@@ -303,9 +429,24 @@ def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], nam
             exc.hint = (
                 f"did you mean {function}, written {usage(function)}?"
                 if function
-                else r"symdiff knows \exp, \log, \sqrt, \sigma, \max, \det, \operatorname{relu}, \operatorname{tr}, ... (see README)"
+                else r"symdiff knows \exp, \log, \sqrt, \sigma, \max, \det, \operatorname{relu}, \operatorname{tr}, ..."
+                r" (see README)"
             )
         raise
+
+
+@dataclass(frozen=True)
+class _Label:
+    r"""The label of ``W^{(1)}``: part of the name (W__1), never a power."""
+
+    text: str
+    span: tuple[int, int]
+
+
+_SCRIPTED = {ast.Binary: "left", ast.Transpose: "operand"}
+"""Where a script node holds what it scripts (a power's base, a transpose's operand)."""
+_PRODUCTS = {"\\cdot": "*", "\\times": "*"}
+"""Operators of a product, by how they were written -> the tree's operator."""
 
 
 @dataclass(frozen=True)
@@ -376,7 +517,7 @@ class _ToAst(Transformer):
         return ast.Binary("-", *children, span=_span(meta))
 
     def times(self, meta, children):
-        return "*"
+        return str(children[0])
 
     def divide(self, meta, children):
         return "/"
@@ -385,6 +526,7 @@ class _ToAst(Transformer):
         return _Odot(_token_span(children[0]))
 
     def product(self, meta, children):
+        children = self._ones_sandwich(self._function_words(children))
         if any(isinstance(child, _Odot) for child in children):
             return self._hadamard(children)
         result: ast.Node | None = None
@@ -403,11 +545,39 @@ class _ToAst(Transformer):
             for node in child.nodes:
                 if result is None:
                     result = node
+                elif (
+                    operator in ("\\cdot", "\\times")
+                    and _written_as_vector(previous.nodes[-1])
+                    and _written_as_vector(node)
+                ):
+                    result = self._vector_product(result, previous.nodes[-1], node, operator)
                 else:
-                    result = ast.Binary(operator or "*", result, node, span=(result.span[0], node.span[1]))
+                    result = ast.Binary(
+                        _PRODUCTS.get(operator, operator or "*"), result, node, span=(result.span[0], node.span[1])
+                    )
                 operator = None
             previous = child
         return result
+
+    def _vector_product(self, result: ast.Node, left: ast.Node, right: ast.Node, operator: str) -> ast.Node:
+        r"""``\mathbf{w} \cdot \mathbf{x}`` is the dot product; ``\times`` between vectors (cross) is refused."""
+        span = (left.span[0], right.span[1])
+        if operator == "\\times":
+            raise ParseError(
+                r"\times between two vectors (a cross product) is not read",
+                span=span,
+                hint=r"for the dot product write \mathbf{a}^\top \mathbf{b} or \mathbf{a} \cdot \mathbf{b}",
+            )
+        dot = ast.Call("dot", (left, right), span=span)
+        if isinstance(result, ast.Binary) and result.right is left and isinstance(result.left, ast.Number):
+            return replace(result, right=dot, span=(result.span[0], span[1]))  # 2 a \cdot b
+        if result is not left:
+            raise ParseError(
+                r"ambiguous: \cdot of two vectors inside a longer product",
+                span=span,
+                hint=r"put the dot product in parentheses: \left(\mathbf{a} \cdot \mathbf{b}\right)",
+            )
+        return dot
 
     def _hadamard(self, children: list) -> ast.Node:
         """``a \\odot b \\odot c``: single factors joined by \\odot and nothing else."""
@@ -418,7 +588,8 @@ class _ToAst(Transformer):
                 ParseError(
                     r"ambiguous: \odot beside another product",
                     span=odots[0].span,
-                    hint=r"put each operand of \odot in parentheses: \left(\mathbf{A}\mathbf{x}\right) \odot \mathbf{b}",
+                    hint=r"put each operand of \odot in parentheses: "
+                    r"\left(\mathbf{A}\mathbf{x}\right) \odot \mathbf{b}",
                 )
             )
             return children[0].nodes[0]
@@ -428,9 +599,109 @@ class _ToAst(Transformer):
             result = ast.Call("hadamard", (result, node), span=(result.span[0], node.span[1]))
         return result
 
+    def _function_words(self, children: list) -> list:
+        r"""``sin(x)``, ``ln(x^2)``, ``max(0, z)``: letters written together that spell a function, before
+        parentheses, are that function (as pasted from Markdown notes), never a product of letters."""
+        result: list = []
+        for child in children:
+            result.append(child)
+            if not (isinstance(child, _Factor) and child.kind == "group"):
+                continue
+            run: list[ast.Name] = []
+            for factor in reversed(result[:-1]):
+                if not (isinstance(factor, _Factor) and factor.kind == "name" and len(factor.nodes) == 1):
+                    break
+                letter = factor.nodes[0]
+                end = run[0].span[0] if run else child.nodes[0].span[0]
+                if not (isinstance(letter, ast.Name) and len(self._source(letter)) == 1) or (
+                    run and letter.span[1] != end
+                ):
+                    break
+                run.insert(0, letter)
+            word = "".join(letter.id for letter in run)
+            if len(run) < 2 or operation(word) is None:
+                continue
+            group, scripts = self._unscripted(child.nodes[0])
+            arguments = group.items if isinstance(group, ast.Tuple) else (group,)
+            start = run[0].span[0]
+            call = _call(word, arguments, (start, _group_end(self.text, group)), (start, run[-1].span[1]))
+            for script in scripts:  # sin(x)^2: the power of the value
+                call = replace(script, span=(start, script.span[1]), **{_SCRIPTED[type(script)]: call})
+            result[-len(run) - 1 :] = [_Factor((call,), "other")]
+        self._spelled_without_parentheses(result)
+        return result
+
+    def _unscripted(self, node: ast.Node) -> tuple[ast.Node, list[ast.Node]]:
+        """The parenthesized node inside ``(...)^2``, ``(...)^\\top``, and the scripts around it, innermost first."""
+        scripts: list[ast.Node] = []
+        while not (isinstance(node, ast.Tuple) or any(node is group for group in self.parenthesized)):
+            if not isinstance(node, ast.Binary | ast.Transpose | ast.Call):
+                break
+            scripts.insert(0, node)
+            node = (
+                node.left
+                if isinstance(node, ast.Binary)
+                else node.operand
+                if isinstance(node, ast.Transpose)
+                else node.args[0]
+            )
+        return node, scripts
+
+    def _ones_sandwich(self, children: list) -> list:
+        r"""``\mathbf{1}^\top \mathbf{X} \mathbf{1}`` of a matrix written as one is sum(X); a lone one is refused."""
+        result: list = []
+        for child in children:
+            if not (isinstance(child, _Factor) and child.kind == "ones"):
+                result.append(child)
+                continue
+            before = result[-1] if result else None
+            summed = before.nodes[0] if isinstance(before, _Factor) and before.kind == "prefix" else None
+            if not (isinstance(summed, ast.Call) and summed.func == "sum" and _written_as_matrix(summed.args[0])):
+                raise self._lone_ones(child.nodes[0].span)
+            result[-1] = _Factor((replace(summed, span=(summed.span[0], child.nodes[0].span[1])),), "other")
+        return result
+
+    def _lone_ones(self, span: tuple[int, int]) -> ParseError:
+        return ParseError(
+            r"\mathbf{1} is not read here",
+            span=span,
+            hint=r"\mathbf{1}^\top \mathbf{X} \mathbf{1} is the sum of a matrix; the ones vector is \mathbf{1}_n",
+        )
+
+    def _spelled_without_parentheses(self, children: list) -> None:
+        """Refuse ``sin x`` typed without a backslash: the function, or the product s i n x?"""
+        run: list[ast.Node] = []
+        for child in [*children, None]:
+            letter = child.nodes[0] if isinstance(child, _Factor) and child.kind == "name" else None
+            adjacent = not run or (letter is not None and run[-1].span[1] == letter.span[0])
+            if letter is not None and len(self._source(letter)) == 1 and adjacent:
+                run.append(letter)
+                continue
+            word = "".join(self._source(node) for node in run)
+            op = operation(word) if len(run) > 1 else None
+            if op is not None:
+                self.refused.append(
+                    ParseError(
+                        f"{word} without a backslash: the function {word}, or a product of letters?",
+                        span=(run[0].span[0], run[-1].span[1]),
+                        hint=rf"write the function as {usage(op.name)}, a product as {' '.join(word)}",
+                    )
+                )
+            run = [letter] if letter is not None and len(self._source(letter)) == 1 else []
+
     def _check_juxtaposition(self, previous: _Factor, factor: _Factor, divided: bool) -> None:
         """Refuse f(x) for a letter f, and anything juxtaposed after \\log x or a divisor."""
-        if previous.kind == "name" and factor.kind == "group":
+        if previous.kind == "sigma" and factor.kind == "group":
+            self.refused.append(
+                ParseError(
+                    r"ambiguous: the variable \sigma, scripted, times (...), or the sigmoid?",
+                    span=previous.nodes[-1].span,
+                    hint=r"write the sigmoid squared as \sigma(z)^2, a product as \sigma^2 \cdot (...)",
+                )
+            )
+        elif previous.kind == "primed" and factor.kind == "group":
+            self.refused.append(self._derivative(previous.nodes[-1].span))
+        elif previous.kind == "name" and factor.kind == "group" and not self._spaced_matrix(previous, factor):
             name = previous.nodes[-1]
             while isinstance(name, ast.Neg):
                 name = name.operand
@@ -447,6 +718,13 @@ class _ToAst(Transformer):
         elif previous.kind == "prefix":
             self.refused.append(self._ambiguous(factor.nodes[0], f"part of {self._source(previous.nodes[-1])}"))
 
+    def _spaced_matrix(self, previous: _Factor, factor: _Factor) -> bool:
+        r"""``C (a - b)``: a capital letter (a matrix by the shape rules), a space: a product; ``C(a)`` is refused."""
+        name = previous.nodes[-1]
+        written = self._source(name)
+        gap = self.text[name.span[1] : factor.nodes[0].span[0]]
+        return len(written) == 1 and written.isupper() and gap[:1].isspace()
+
     def _ambiguous(self, node: ast.Node, question: str) -> ParseError:
         return ParseError(
             f"ambiguous: is {self._source(node)} {question}?",
@@ -455,6 +733,8 @@ class _ToAst(Transformer):
         )
 
     def _operand(self, factor: _Factor) -> ast.Node:
+        if factor.kind == "ones":
+            raise self._lone_ones(factor.nodes[0].span)
         if len(factor.nodes) > 1:
             raise self._ambiguous(factor.nodes[1], "part of the argument")
         return factor.nodes[0]
@@ -483,6 +763,31 @@ class _ToAst(Transformer):
         superscript, subscript = children
         return subscript, superscript
 
+    def prime(self, meta, children):
+        return None, PRIME
+
+    def prime_mark(self, meta, children):
+        return PRIME
+
+    def inverse_transpose(self, meta, children):
+        (child,) = children
+        if isinstance(child, tuple) and child[0] != "T":
+            raise ParseError(
+                f"superscript -{child[0]} is not read", span=child[1], hint=r"an inverse transpose is ^{-\top}"
+            )
+        return INVERSE_TRANSPOSE
+
+    def pseudo_inverse(self, meta, children):
+        raise ParseError(
+            "the pseudo-inverse ^{+} is not supported",
+            span=_span(meta),
+            hint=r"for A of full column rank write \left(\mathbf{A}^\top \mathbf{A}\right)^{-1} \mathbf{A}^\top",
+        )
+
+    def roman_letter(self, meta, children):
+        (token,) = children
+        return str(token), _token_span(token)
+
     def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
         last = factor.nodes[-1]
         if factor.kind in ("name", "bold") and isinstance(last, ast.Name) and "_" not in last.id:
@@ -492,40 +797,71 @@ class _ToAst(Transformer):
             named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]), bold=last.bold)
             return replace(factor, nodes=(*factor.nodes[:-1], named))
         if factor.kind == "norm":
-            if index in NORM_INDICES:
-                return factor
+            return self._norm_index(factor, index, span)
+        raise ParseError("a subscript here is not read", span=span, hint="subscripts name variables: x_1, A_{11}")
+
+    def _norm_index(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
+        r"""``\|v\|_2``, ``\|X\|_F``; ``\|v\|_1`` is sum(abs(v)), entrywise for a matrix."""
+        (norm,) = factor.nodes
+        assert isinstance(norm, ast.Call)
+        (content,) = norm.args
+        if index not in NORM_INDICES:
             raise ParseError(
                 f"the norm with index {index} is not read",
                 span=span,
-                hint=r"symdiff reads the 2-norm \|v\| (also \|v\|_2) and the Frobenius norm \|X\|_F",
+                hint=r"symdiff reads the 2-norm \|v\|_2, the 1-norm \|v\|_1 and the Frobenius norm \|X\|_F",
             )
-        raise ParseError("a subscript here is not read", span=span, hint="subscripts name variables: x_1, A_{11}")
+        if index == "2" and _written_as_matrix(content):
+            raise ParseError(
+                r"\|X\|_2 of a matrix is its spectral norm, which is not read",
+                span=span,
+                hint=r"for the Frobenius norm write \|\mathbf{X}\|_F",
+            )
+        if index == "1":
+            whole = (norm.span[0], span[1])
+            one_norm = ast.Call("sum", (ast.Call("abs", (content,), span=whole),), span=whole)
+            return _Factor((one_norm,), "other")
+        return factor
 
-    def _superscripted(self, factor: _Factor, superscript: ast.Node | str, end: int) -> _Factor:
+    def _superscripted(self, factor: _Factor, superscript: ast.Node | str | _Label, end: int) -> _Factor:
         last = factor.nodes[-1]
         span = (last.span[0], end)
-        if superscript == TRANSPOSE:
+        if isinstance(superscript, _Label):
+            if factor.kind not in ("name", "bold") or not isinstance(last, ast.Name) or "__" in last.id:
+                raise ParseError(
+                    "a label in parentheses belongs to a name, as in W^{(1)}",
+                    span=superscript.span,
+                    hint="for a power write it without parentheses",
+                )
+            named = ast.Name(f"{last.id}{LABEL}{superscript.text}", span=span, bold=last.bold)
+            return replace(factor, nodes=(*factor.nodes[:-1], named))
+        if superscript in (TRANSPOSE, PRIME):
             node: ast.Node = ast.Transpose(last, span=span)
         elif superscript == INVERSE:
             node = ast.Call("inv", (last,), span=span)
+        elif superscript == INVERSE_TRANSPOSE:
+            node = ast.Transpose(ast.Call("inv", (last,), span=span), span=span)
         elif isinstance(superscript, str):
             raise AssertionError(f"no superscript {superscript}")
         elif factor.kind == "name" and last == ast.Name("e") and "e" not in self.declared:
-            node = ast.Call("exp", (superscript,), span=span)
+            node = self._entrywise(ast.Call("exp", (superscript,), span=span), last.span)
         else:
             node = ast.Binary("^", last, superscript, span=span)
-        return _Factor((*factor.nodes[:-1], node), "other" if factor.kind == "name" else factor.kind)
+        kind = ("primed" if superscript == PRIME else "other") if factor.kind == "name" else factor.kind
+        return _Factor((*factor.nodes[:-1], node), kind)
 
     def _dimension(self, index: str, span: tuple[int, int]) -> ast.Node:
         """The dimension in ``\\mathbf{I}_n``, ``\\mathbf{1}_3``: a number or a name."""
         if index.isdigit():
             return ast.Number(Fraction(int(index)), span=span)
         if "_" in index:
-            raise ParseError("one dimension is read here", span=span, hint=r"write \mathbf{I}_n for the n by n identity")
+            raise ParseError(
+                "one dimension is read here", span=span, hint=r"write \mathbf{I}_n for the n by n identity"
+            )
         return ast.Name(index, span=span)
 
     def subscript(self, meta, children):
-        return "_".join(children), _span(meta)
+        return "_".join(child[0] if isinstance(child, tuple) else child for child in children), _span(meta)
 
     def index(self, meta, children):
         return "".join(children)
@@ -537,6 +873,10 @@ class _ToAst(Transformer):
     def superscript(self, meta, children):
         """TRANSPOSE, INVERSE, or the exponent of a power."""
         (child,) = children
+        if isinstance(child, _Factor):  # ^\frac12
+            child = child.nodes[0]
+        if child == PRIME:
+            return PRIME
         if isinstance(child, Token):
             if child.type == "DIGIT":
                 return ast.Number(literal_value(child), span=_token_span(child))
@@ -549,22 +889,45 @@ class _ToAst(Transformer):
         if child == TRANSPOSE:
             return child
         if any(child is group for group in self.parenthesized):
-            raise ParseError(
-                "a superscript in parentheses, like W^{(1)}, is a label, not a power",
-                span=_span(meta),
-                hint="write the label as a subscript, W_1, and a power without parentheses",
-            )
+            return self._label(child, _span(meta))
         if child == ast.Name("T"):
             return TRANSPOSE
         if child == ast.Neg(ast.Number(Fraction(1))):
             return INVERSE
+        if child == ast.Neg(ast.Name("T")):
+            return INVERSE_TRANSPOSE
         return child
+
+    def _label(self, node: ast.Node, span: tuple[int, int]) -> _Label:
+        r"""``W^{(1)}``, ``a^{[l]}``, ``x^{(i)}``: a label of one number or one name, part of the name."""
+        if isinstance(node, ast.Number) and node.value.denominator == 1 and node.value >= 0:
+            return _Label(str(node.value), span)
+        if isinstance(node, ast.Name) and node.id.isalnum():
+            return _Label(node.id, span)
+        raise ParseError(
+            "a superscript in parentheses is a label, and a label here is one number or one letter",
+            span=span,
+            hint=r"write W^{(1)} or a^{[l]}; for a power write it without parentheses",
+        )
 
     def transpose(self, meta, children):
         return TRANSPOSE
 
     def name(self, meta, children):
         return _Factor((_letter(children[0]),), "name")
+
+    def decorated(self, meta, children):
+        r"""``\hat{y}`` is the name yhat, ``\vec{x}`` the bold name x: a name of its own, never a product."""
+        accent, letter = children
+        base = _letter(letter)
+        suffix = DECORATIONS[accent[1:]]
+        return ast.Name(base.id + suffix, span=_span(meta), bold=base.bold or accent == "\\vec")
+
+    def accent(self, meta, children):
+        return str(children[0])
+
+    def decorated_bold(self, meta, children):
+        return replace(_letter(children[0]), span=_span(meta), bold=True)
 
     def greek(self, meta, children):
         (token,) = children
@@ -584,7 +947,7 @@ class _ToAst(Transformer):
 
     def bold(self, meta, children):
         if len(children) == 1:  # \mathbf{x} is x: a caret goes under all of it
-            children = [replace(children[0], span=_span(meta))]
+            children = [replace(_letter(children[0]), span=_span(meta), bold=True)]
         return _Factor(tuple(children), "bold")
 
     def bold_letter(self, meta, children):
@@ -597,6 +960,8 @@ class _ToAst(Transformer):
 
     def ones(self, meta, children):
         digit, superscript, operand = children
+        if digit == "1" and superscript is None:  # the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1}
+            return _Factor((ast.Number(Fraction(1), span=_span(meta)),), "ones")
         if digit != "1" or superscript != TRANSPOSE:
             raise ParseError(
                 f"\\mathbf{{{digit}}} is not read here",
@@ -624,7 +989,8 @@ class _ToAst(Transformer):
         return _Factor((ast.Binary("/", numerator, denominator, span=_span(meta)),), "other")
 
     def sqrt(self, meta, children):
-        return _Factor((ast.Call("sqrt", (children[0],), span=_span(meta)),), "other")
+        node = ast.Call("sqrt", (children[0],), span=_span(meta))
+        return _Factor((self._entrywise(node, (meta.start_pos, meta.start_pos + 5)),), "other")
 
     def argument(self, meta, children):
         (child,) = children
@@ -633,13 +999,75 @@ class _ToAst(Transformer):
         return _letter(child) if isinstance(child, Token) else child
 
     def call(self, meta, children):
-        (name, name_span), arguments = children
-        return _Factor((_call(name, arguments, _span(meta), name_span),), "other")
+        (name, name_span), *power, arguments = children
+        node = self._entrywise(_call(name, arguments, _span(meta), name_span), name_span)
+        return _Factor((self._powered(node, power, name_span),), "other")
 
     def prefix(self, meta, children):
-        (name, name_span), operand = children
-        node = _call(name, (self._operand(operand),), _span(meta), name_span)
-        return _Factor((node,), "prefix")
+        (name, name_span), *power, operand = children
+        node = self._entrywise(_call(name, (self._operand(operand),), _span(meta), name_span), name_span)
+        return _Factor((self._powered(node, power, name_span),), "prefix")
+
+    def _entrywise(self, node: ast.Node, name_span: tuple[int, int]) -> ast.Node:
+        r"""Refuse ``\exp(\mathbf{X})``, ``\sin\mathbf{X}``: texts mean the matrix function, symdiff's is entrywise."""
+        written = self.text[name_span[0] : name_span[1]]
+        command = written.startswith("\\") or written == "e"  # \operatorname{exp}(X) says entrywise
+        matrix_function = isinstance(node, ast.Call) and node.func in MATRIX_FUNCTIONS
+        if command and matrix_function and _written_as_matrix(cast(ast.Call, node).args[0]):
+            raise ParseError(
+                f"{written} of a matrix: the matrix function or entry by entry?",
+                span=node.span,
+                hint=rf"for entry by entry write \operatorname{{{cast(ast.Call, node).func}}}(\mathbf{{X}}); "
+                "matrix functions are not read",
+            )
+        return node
+
+    def _powered(self, node: ast.Node, power: list, name_span: tuple[int, int]) -> ast.Node:
+        r"""``\tanh^2(x)`` is tanh(x)^2; ``\tanh^{-1}``, ``\tanh^\prime`` are refused (an inverse, a derivative)."""
+        if not power or power[0] is None:
+            return node
+        (exponent,) = power
+        if exponent == PRIME:
+            raise self._derivative(name_span)
+        if isinstance(exponent, str) or exponent == ast.Neg(ast.Number(Fraction(1))):
+            raise ParseError(
+                "a superscript on a function is read only as a power of its value",
+                span=name_span,
+                hint=r"write \tanh^2(x) for \tanh(x)^2; an inverse function is not read",
+            )
+        return ast.Binary("^", node, exponent, span=node.span)
+
+    def power(self, meta, children):
+        return children[0]
+
+    def _derivative(self, span: tuple[int, int]) -> ParseError:
+        written = self.text[span[0] : span[1]].rstrip("'")
+        return ParseError(
+            f"{written}' is a derivative; symdiff reads the function itself", span=span, hint=DERIVATIVE_HINT
+        )
+
+    def derivative(self, meta, children):
+        (_, name_span), *_ = children
+        raise self._derivative(name_span)
+
+    def sigmoid(self, meta, children):
+        return "sigma", _span(meta)
+
+    def sigma_scripted(self, meta, children):
+        r"""``\sigma^2``, ``\sigma_1``: the variable sigma, scripted; ``\sigma'`` is a derivative."""
+        (_, span), (subscript, superscript) = children
+        if superscript == PRIME:
+            raise self._derivative(span)
+        factor = _Factor((ast.Name("sigma", span=span),), "name")
+        if subscript is not None:
+            factor = self._subscripted(factor, *subscript)
+        if superscript is not None:
+            factor = self._superscripted(factor, superscript, meta.end_pos)
+        return replace(factor, kind="sigma")
+
+    def function_word(self, meta, children):
+        (token,) = children
+        return token[1:], _token_span(token)
 
     def arguments(self, meta, children):
         return tuple(children)
@@ -679,4 +1107,14 @@ class _ToAst(Transformer):
         return _Factor((ast.Call("norm", (children[0],), span=_span(meta)),), "norm")
 
     def abs(self, meta, children):
-        return _Factor((ast.Call("abs", (children[0],), span=_span(meta)),), "other")
+        r"""``|x|`` is abs of a scalar, ``|\mathbf{X}|`` det of a matrix; ``|\mathbf{v}|`` of a vector is refused."""
+        (content,) = children
+        if _written_as_matrix(content):
+            return _Factor((ast.Call("det", (content,), span=_span(meta)),), "other")
+        if _written_as_vector(content):
+            raise ParseError(
+                "|v| of a vector: a norm or entrywise absolute values?",
+                span=_span(meta),
+                hint=r"write the norm as \|\mathbf{v}\| and absolute values as \operatorname{abs}(\mathbf{v})",
+            )
+        return _Factor((ast.Call("abs", (content,), span=_span(meta)),), "other")

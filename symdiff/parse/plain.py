@@ -18,16 +18,22 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from . import ast
-from .vocabulary import TRANSPOSE, known_words, operation
+from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
+MAX_ENTRYWISE_POWER = 16
+"""x.^k is written out as k - 1 entrywise products."""
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("plain.lark")).read_text()
     return Lark(
-        grammar, parser="lalr", start=["start", "program", "bindings", "template", "formulas"], propagate_positions=True, maybe_placeholders=True
+        grammar,
+        parser="lalr",
+        start=["start", "program", "bindings", "template", "formulas"],
+        propagate_positions=True,
+        maybe_placeholders=True,
     )
 
 
@@ -178,6 +184,29 @@ class _ToAst(Transformer):
     def div(self, meta, children):
         return ast.Binary("/", *children, span=_span(meta))
 
+    def entrywise_mul(self, meta, children):
+        return ast.Call("hadamard", tuple(children), span=_span(meta))
+
+    def entrywise_div(self, meta, children):  # / between arrays is entrywise
+        return ast.Binary("/", *children, span=_span(meta))
+
+    def entrywise_pow(self, meta, children):
+        """``X.^2``: a whole power as entrywise products (``X^2`` of a square matrix is its matrix power).
+
+        Any other exponent is the power ``^``: entrywise for scalars and vectors, refused for a matrix."""
+        base, exponent = children
+        count = exponent.value if isinstance(exponent, ast.Number) else Fraction(0)
+        if count.denominator != 1 or count < 1:
+            return ast.Binary("^", base, exponent, span=_span(meta))
+        if count > MAX_ENTRYWISE_POWER:
+            raise ParseError(
+                f".^ takes a whole exponent up to {MAX_ENTRYWISE_POWER}", span=exponent.span, hint="write exp(k*log(X))"
+            )
+        result = base
+        for _ in range(int(count) - 1):
+            result = ast.Call("hadamard", (result, base), span=_span(meta))
+        return result
+
     def pow(self, meta, children):
         base, _, exponent = children
         return ast.Binary("^", base, exponent, span=_span(meta))
@@ -221,6 +250,10 @@ class _ToAst(Transformer):
         return ast.Number(literal_value(children[0]), span=_span(meta))
 
     def name(self, meta, children):
+        if str(children[0]) in CONSTANT_ARRAYS:
+            raise ParseError(
+                f"{children[0]} without its size is not read", span=_span(meta), hint=CONSTANT_ARRAYS[str(children[0])]
+            )
         return ast.Name(str(children[0]), span=_span(meta))
 
     def call(self, meta, children):
@@ -262,8 +295,11 @@ class _ToAst(Transformer):
 
     def blank(self, meta, children):
         if not self.blanks:
-            raise ParseError(f"a blank {children[0]} outside a template", span=_span(meta),
-                             hint="blanks _1, _2, ... are for templates (symdiff blanks); names start with a letter")
+            raise ParseError(
+                f"a blank {children[0]} outside a template",
+                span=_span(meta),
+                hint="blanks _1, _2, ... are for templates (symdiff blanks); names start with a letter",
+            )
         return ast.Name(str(children[0]), span=_span(meta))
 
     def template(self, meta, children):
@@ -286,13 +322,18 @@ def literal_value(token: Token | str) -> Fraction:
         raise LimitError(
             f"number {text[:20]}{'...' if len(text) > 20 else ''} is too large",
             span=span,
-            hint=f"numbers may have at most {limits.MAX_LITERAL_DIGITS} digits and exponents up to e{limits.MAX_LITERAL_DIGITS}",
+            hint=f"numbers may have at most {limits.MAX_LITERAL_DIGITS} digits "
+            f"and exponents up to e{limits.MAX_LITERAL_DIGITS}",
         )
     return Fraction(text)
 
 
 def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
     """A call node for a known function with the right number of arguments."""
+    if name in COMPOSITES and len(args) == 1:
+        return COMPOSITES[name](args[0], span)
+    if name in CONSTANT_ARRAYS and operation(name) is None:
+        raise ParseError(f"{name}(...) is not read", span=name_span, hint=CONSTANT_ARRAYS[name])
     op = operation(name)
     if op is None and name != TRANSPOSE:
         raise ParseError(

@@ -7,13 +7,46 @@ word there is (for "did you mean" hints).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..ops import BY_NAME, Op
+from . import ast
 
 CONSTANTS: frozenset[str] = frozenset({"pi"})
 """Names that are constants, not variables."""
 
 TRANSPOSE = "transpose"
 """``transpose(X)`` is written like a call but is a node of its own (``X.T``)."""
+
+GREEK_CAPITALS = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"})
+r"""Capital Greek letters (\Sigma): in LaTeX, matrices by their spelling, like a capital Latin letter."""
+
+DECORATIONS: dict[str, str] = {
+    "hat": "hat",
+    "widehat": "hat",
+    "tilde": "tilde",
+    "widetilde": "tilde",
+    "bar": "bar",
+    "overline": "bar",
+    "vec": "",
+}
+r"""LaTeX accents -> the suffix of the name they make: ``\hat{y}`` is the name yhat, ``\vec{x}`` the (bold) name x."""
+
+
+def _norm1(arg: ast.Node, span: tuple[int, int]) -> ast.Node:
+    return ast.Call("sum", (ast.Call("abs", (arg,), span=span),), span=span)
+
+
+COMPOSITES: dict[str, Callable[[ast.Node, tuple[int, int]], ast.Node]] = {"norm1": _norm1}
+"""matrixcalculus.org's functions that are compositions of symdiff's: norm1(v) is sum(abs(v)), entrywise for a
+matrix."""
+
+CONSTANT_ARRAYS: dict[str, str] = {
+    "vector": "a scalar added to an array is added to every entry (exp(x) + 1); or write c*ones(n)",
+    "matrix": "a scalar added to an array is added to every entry (X + 1); or write c*ones(n)*ones(d).T",
+    "eye": "write the identity with its size, eye(n)",
+}
+"""matrixcalculus.org's arrays whose size is inferred, refused with what to write instead."""
 
 
 def operation(name: str) -> Op | None:
@@ -29,4 +62,4 @@ def canonical(name: str) -> str | None:
 
 def known_words() -> set[str]:
     """Every function spelling, for 'did you mean' hints."""
-    return set(BY_NAME) | {TRANSPOSE}
+    return set(BY_NAME) | {TRANSPOSE} | set(COMPOSITES)
