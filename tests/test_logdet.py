@@ -102,7 +102,7 @@ def test_a_determinant_that_is_0_by_construction_is_refused(formula, why):
 
 def test_logdet_needs_a_square_matrix():
     with pytest.raises(symdiff.SymdiffError, match="logdet needs a square matrix"):
-        symdiff.parse("logdet(x)", SQUARE)
+        symdiff.parse("logdet(x)", {**SQUARE, "x": ("n",)})
 
 
 def _positive_definite(n: int, rng: np.random.Generator) -> np.ndarray:

@@ -254,7 +254,7 @@ MATRIXCALCULUS = [
     ("tr(A*X'*B*X*C)", "trace(A*X.T*B*X*C)", "X"),
     ("log(det(inv(X)))", "log(det(inv(X)))", "X"),
     # the rest of its syntax
-    ("logdet(X)", "log(det(X))", "X"),
+    ("logdet(X)", "logdet(X)", "X"),
     ("sum(x.^3)", "sum(hadamard(hadamard(x, x), x))", "x"),
     ("sum(X.^2)", "sum(hadamard(X, X))", "X"),
     ("sum(x.^0.5)", "sum(x^0.5)", "x"),
