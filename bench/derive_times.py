@@ -60,7 +60,7 @@ def sympys(row: Identity) -> tuple[str, str]:
 
     try:
         result = run()
-    except Exception as exc:  # noqa: BLE001 - reporting what SymPy does is the point
+    except Exception as exc:
         return "–", f"error: {type(exc).__name__}"
     return f"{median_ms(run, SYMPY_REPEATS):.2f}", classify(result)
 

@@ -8,7 +8,6 @@ The pipeline, one package per stage: ``parse`` (text -> syntax tree),
 """
 
 from .api import Result, derive, parse, parse_latex
-from .program import Program, program
 from .check import BlanksResult, CheckResult, blanks, check
 from .errors import (
     EvaluationError,
@@ -19,27 +18,28 @@ from .errors import (
     UnsupportedError,
     WorksheetError,
 )
+from .program import Program, program
 from .worksheet.keys import print_key
 from .worksheet.solve import solve
 
 __all__ = [
+    "BlanksResult",
+    "CheckResult",
+    "EvaluationError",
+    "LimitError",
+    "ParseError",
+    "Program",
+    "Result",
+    "ShapeError",
+    "SymdiffError",
+    "UnsupportedError",
+    "WorksheetError",
+    "blanks",
+    "check",
     "derive",
     "parse",
     "parse_latex",
-    "program",
-    "Program",
-    "check",
-    "CheckResult",
-    "blanks",
-    "BlanksResult",
-    "solve",
     "print_key",
-    "Result",
-    "SymdiffError",
-    "ParseError",
-    "ShapeError",
-    "UnsupportedError",
-    "LimitError",
-    "EvaluationError",
-    "WorksheetError",
+    "program",
+    "solve",
 ]

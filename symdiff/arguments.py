@@ -67,13 +67,17 @@ def shapes(value: object) -> Mapping[str, tuple[object, ...]] | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        raise SymdiffError(f"shapes must be a mapping of names to dims, not {_kind(value)}",
-                           hint="e.g. shapes={'A': ('n', 'n'), 'x': ('n',), 'lam': ()}")
+        raise SymdiffError(
+            f"shapes must be a mapping of names to dims, not {_kind(value)}",
+            hint="e.g. shapes={'A': ('n', 'n'), 'x': ('n',), 'lam': ()}",
+        )
     for name, dims in value.items():
         text(name, "a name in shapes")
         if not isinstance(dims, tuple | list):
-            raise SymdiffError(f"the shape of {name} must be a tuple of dims, not {_kind(dims)}",
-                               hint=f"e.g. shapes={{'{name}': ('n',)}}; a scalar is ()")
+            raise SymdiffError(
+                f"the shape of {name} must be a tuple of dims, not {_kind(dims)}",
+                hint=f"e.g. shapes={{'{name}': ('n',)}}; a scalar is ()",
+            )
     return {name: tuple(dims) for name, dims in value.items()}
 
 
@@ -105,5 +109,16 @@ def instance(value: object, kind: type, what: str) -> object:
     return value
 
 
-__all__ = ["callable_or_none", "flag", "instance", "integer_or_none", "items", "name_or_none", "names", "shapes", "syntax", "text",
-           "texts"]
+__all__ = [
+    "callable_or_none",
+    "flag",
+    "instance",
+    "integer_or_none",
+    "items",
+    "name_or_none",
+    "names",
+    "shapes",
+    "syntax",
+    "text",
+    "texts",
+]

@@ -25,6 +25,7 @@ MAX_LITERAL_DIGITS = 100
 MAX_MAGNITUDE_DIGITS = 1_000
 """Most decimal digits of any number formed from constants (``10**10**10`` is refused)."""
 
+
 def digits(number: int) -> int:
     """At least the number of decimal digits of ``number`` (from its bit length: no conversion to text)."""
     return abs(number).bit_length() * 30103 // 100000 + 1

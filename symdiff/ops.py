@@ -65,8 +65,9 @@ SIN = _entrywise("sin", "sine", "np.sin", r"\sin")
 COS = _entrywise("cos", "cosine", "np.cos", r"\cos")
 TAN = _entrywise("tan", "tangent", "np.tan", r"\tan")
 TANH = _entrywise("tanh", "hyperbolic tangent", "np.tanh", r"\tanh")
-SIGMOID = _entrywise("sigmoid", "logistic function 1/(1 + exp(-x))", "scipy.special.expit", r"\sigma",
-                     latex_usage=r"\sigma(z)")
+SIGMOID = _entrywise(
+    "sigmoid", "logistic function 1/(1 + exp(-x))", "scipy.special.expit", r"\sigma", latex_usage=r"\sigma(z)"
+)
 RELU = _entrywise("relu", "max(x, 0)", "np.maximum(x, 0)", r"\operatorname{relu}", latex_aliases=("ReLU", "Relu"))
 ABS = _entrywise("abs", "absolute value", "np.abs", latex_usage=r"\lvert x \rvert")
 STEP = _entrywise("step", "1 where x > 0, else 0 (relu's derivative)", "np.heaviside(x, 0)", r"\operatorname{step}")
@@ -77,21 +78,55 @@ MIN = Op("min", 2, "entrywise", "the smaller of a and b, entry by entry", latex=
 HADAMARD = Op("hadamard", 2, "array", "entrywise product", latex_usage=r"a \odot b", numpy="a * b")
 DOT = Op("dot", 2, "array", "dot product of two vectors", latex_usage=r"\mathbf{a}^\top \mathbf{b}", numpy="a @ b")
 SUM = Op("sum", 1, "array", "sum of all entries", latex_usage=r"\mathbf{1}^\top v", numpy="np.sum")
-NORM = Op("norm", 1, "array", "2-norm of a vector, Frobenius norm of a matrix", aliases=("norm2",),
-          latex_usage=r"\|v\|",
-          numpy="np.linalg.norm")
-TRACE = Op("trace", 1, "array", "trace of a square matrix", aliases=("tr", "Tr"), latex=r"\operatorname{tr}",
-           latex_aliases=("tr", "Tr", "trace", "Trace"), latex_usage=r"\operatorname{tr}(X)", numpy="np.trace")
+NORM = Op(
+    "norm",
+    1,
+    "array",
+    "2-norm of a vector, Frobenius norm of a matrix",
+    aliases=("norm2",),
+    latex_usage=r"\|v\|",
+    numpy="np.linalg.norm",
+)
+TRACE = Op(
+    "trace",
+    1,
+    "array",
+    "trace of a square matrix",
+    aliases=("tr", "Tr"),
+    latex=r"\operatorname{tr}",
+    latex_aliases=("tr", "Tr", "trace", "Trace"),
+    latex_usage=r"\operatorname{tr}(X)",
+    numpy="np.trace",
+)
 DET = Op("det", 1, "array", "determinant of a square matrix", latex=r"\det", numpy="np.linalg.det")
-LOGDET = Op("logdet", 1, "array", "log(det(X)) of a square matrix, computed stably", latex=r"\operatorname{logdet}",
-            numpy="np.linalg.slogdet")
+LOGDET = Op(
+    "logdet",
+    1,
+    "array",
+    "log(det(X)) of a square matrix, computed stably",
+    latex=r"\operatorname{logdet}",
+    numpy="np.linalg.slogdet",
+)
 INV = Op("inv", 1, "array", "inverse of a square matrix", latex_usage=r"X^{-1}", numpy="np.linalg.inv")
-LOGSUMEXP = Op("logsumexp", 1, "array", "log(sum(exp(v))) of a vector, computed stably",
-               latex=r"\operatorname{logsumexp}", numpy="scipy.special.logsumexp")
-SOFTMAX = Op("softmax", 1, "array", "exp(v)/sum(exp(v)) of a vector", latex=r"\operatorname{softmax}",
-             numpy="scipy.special.softmax")
-DIAG = Op("diag", 1, "array", "the square matrix with v on its diagonal", latex=r"\operatorname{diag}",
-          numpy="np.diagflat")
+LOGSUMEXP = Op(
+    "logsumexp",
+    1,
+    "array",
+    "log(sum(exp(v))) of a vector, computed stably",
+    latex=r"\operatorname{logsumexp}",
+    numpy="scipy.special.logsumexp",
+)
+SOFTMAX = Op(
+    "softmax",
+    1,
+    "array",
+    "exp(v)/sum(exp(v)) of a vector",
+    latex=r"\operatorname{softmax}",
+    numpy="scipy.special.softmax",
+)
+DIAG = Op(
+    "diag", 1, "array", "the square matrix with v on its diagonal", latex=r"\operatorname{diag}", numpy="np.diagflat"
+)
 
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
@@ -109,8 +144,12 @@ BY_NAME: dict[str, Op] = {spelling: op for op in OPS for spelling in (op.name, *
 BY_LATEX: dict[str, Op] = {
     spelling: op
     for op in OPS
-    for spelling in (op.name, *op.aliases, *op.latex_aliases,
-                     *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
+    for spelling in (
+        op.name,
+        *op.aliases,
+        *op.latex_aliases,
+        *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []),
+    )
 }
 r"""Every name a LaTeX command or ``\operatorname{...}`` may give an operation (``sigma``, ``ReLU``, ``ln``)."""
 

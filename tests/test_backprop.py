@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from numeric import numeric_derivative
 
 import symdiff
-from numeric import numeric_derivative
 from symdiff.cli import main
 
 Q2 = "r1 = max(c*x1 + e*x2, 0); r2 = max(d*x1 + f*x2, 0); s1 = 1/(1+exp(-a*r1)); s2 = 1/(1+exp(-b*r2)); y = s1 + s2"

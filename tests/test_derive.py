@@ -1,9 +1,9 @@
 """Derivatives: printed results, each checked against central finite differences."""
 
 import pytest
+from numeric import assert_matches_finite_differences
 
 import symdiff
-from numeric import assert_matches_finite_differences
 
 C2 = {"A": (2, 2), "x": (2,)}
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-
-import symdiff
 from numeric import assert_matches_finite_differences, random_values
 from test_derive import MATRIX_FORM
+
+import symdiff
 
 C2 = {"A": (2, 2), "x": (2,)}
 CORPUS = [(expr, wrt, shapes) for expr, wrt, shapes, _ in MATRIX_FORM] + [

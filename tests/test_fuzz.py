@@ -11,12 +11,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from budget import budget
+from corpus import DERIVATIVES
 from hypothesis import given
 from hypothesis import strategies as st
 
 import symdiff
-from budget import budget
-from corpus import DERIVATIVES
 from symdiff.errors import ParseError
 from symdiff.model import Formula, formula
 from symdiff.parse import ast, parse, parse_latex

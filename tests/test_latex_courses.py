@@ -5,8 +5,8 @@ objectives agree with central finite differences."""
 from __future__ import annotations
 
 import pytest
-
 from numeric import assert_matches_finite_differences
+
 from symdiff.parse import parse, parse_latex
 
 SCALARS = {"y": (), "b": (), "lambda": (), "m": (), "epsilon": ()}

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-
-import symdiff
 from corpus import DERIVATIVES
 from numeric import random_values
+
+import symdiff
 from symdiff.errors import ParseError
 
 

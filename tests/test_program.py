@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import sympy as sp
 from click.testing import CliRunner
+from numeric import numeric_derivative, random_values
 
 import symdiff
-from numeric import numeric_derivative, random_values
 from symdiff.cli import main
 
 Q1 = "b = A*x; f = 0.5*norm(b)**2"

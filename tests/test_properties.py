@@ -16,15 +16,15 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 import sympy as sp
+from budget import budget
 from hypothesis import assume, given, reject
 from hypothesis import strategies as st
+from numeric import STEP, numeric_derivative, random_values
+from typed_formulas import CONCRETE, SYMBOLIC, formulas
 
 import symdiff
-from budget import budget
-from numeric import STEP, numeric_derivative, random_values
 from symdiff.errors import LimitError, UnsupportedError
 from symdiff.limits import MAX_INPUT_CHARS
-from typed_formulas import CONCRETE, SYMBOLIC, formulas
 
 
 def _component(draw, name: str, shapes: dict) -> str:

@@ -28,7 +28,7 @@ def sessions() -> list[tuple[str, list[tuple[list[str], str]]]]:
         command: str | None = None
         output: list[str] = []
         lines = block.splitlines()
-        for index, line in enumerate(lines):
+        for line in lines:
             if line.startswith("$ ") and not (command or "").endswith("\\"):
                 if command is not None:
                     steps.append((shlex.split(command), "\n".join(output)))

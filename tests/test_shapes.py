@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
-import symdiff
 from corpus import DERIVATIVES
 from numeric import assert_matches_finite_differences
+
+import symdiff
 from symdiff.cli import main
 from symdiff.errors import ShapeError
 from symdiff.parse import ast, parse, parse_latex

@@ -1,10 +1,10 @@
 """Derivations step by step, as the seed's solutions write them; their LaTeX compiles."""
 
 from click.testing import CliRunner
+from pdflatex import compile_latex
 
 import symdiff
 from symdiff.cli import main
-from pdflatex import compile_latex
 
 Q2 = "r1 = max(c*x1 + e*x2, 0); r2 = max(d*x1 + f*x2, 0); s1 = 1/(1+exp(-a*r1)); s2 = 1/(1+exp(-b*r2)); y = s1 + s2"
 AT = "x1=1, x2=-1, a=1, b=1, c=4, d=1, e=2, f=2"

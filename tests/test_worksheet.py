@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pdflatex import compile_latex
 
 import symdiff
-from pdflatex import compile_latex
 from symdiff.cli import main
 
 SEED = Path(__file__).parent.parent / "worksheets" / "backprop.toml"

@@ -32,8 +32,8 @@ from ..export.text import to_text
 from ..limits import DEFAULT_TIMEOUT_SECONDS
 from ..model import Syntax, formula
 from ..model.build import Builder, symbol_table
-from ..model.numbers import coordinates
 from ..model.inference import infer
+from ..model.numbers import coordinates
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
 from ..parse.vocabulary import CONSTANTS
@@ -81,8 +81,10 @@ class BlanksResult:
             "template": self.template,
             "blanks": list(self.blanks),
             "valid": bool(self.functions),
-            "functions": [[{"choices": dict(zip(self.blanks, c.choices)), "text": c.text} for c in group]
-                          for group in self.functions],
+            "functions": [
+                [{"choices": dict(zip(self.blanks, c.choices)), "text": c.text} for c in group]
+                for group in self.functions
+            ],
             "tried": self.tried,
             "evaluations": self.evaluations,
             "points": self.points,
@@ -93,7 +95,7 @@ def split_candidates(candidates: Candidates) -> list[str]:
     """``"x1, -x1, 0"`` -> ``["x1", "-x1", "0"]``, by the plain grammar; a list is kept as is."""
     if not isinstance(candidates, str):
         return list(candidates)
-    return [candidates[node.span[0]:node.span[1]] for node in parse_formulas(candidates)]
+    return [candidates[node.span[0] : node.span[1]] for node in parse_formulas(candidates)]
 
 
 def read_names(text: str) -> list[str]:
@@ -111,15 +113,19 @@ def read_points(text: str, variables: Sequence[str]) -> list[tuple[float, ...]]:
     for node in parse_formulas(text):
         items = node.items if isinstance(node, ast.Tuple) else (node,)
         if len(items) != len(variables):
-            raise ShapeError(f"a point with {len(items)} coordinate{'s' if len(items) != 1 else ''}; "
-                             f"the variables are {', '.join(variables)}", text, node.span,
-                             f"write points as ({', '.join('…' for _ in variables)}), separated by commas")
+            raise ShapeError(
+                f"a point with {len(items)} coordinate{'s' if len(items) != 1 else ''}; "
+                f"the variables are {', '.join(variables)}",
+                text,
+                node.span,
+                f"write points as ({', '.join('…' for _ in variables)}), separated by commas",
+            )
         points.append(tuple(_constant(text, item) for item in items))
     return points
 
 
 def _constant(text: str, node: ast.Node) -> float:
-    value = formula(text[node.span[0]:node.span[1]], syntax="plain").expr
+    value = formula(text[node.span[0] : node.span[1]], syntax="plain").expr
     if not (isinstance(value, sp.Expr) and value.is_number and value.is_real):
         raise ParseError("a coordinate must be a number", text, node.span, "write numbers such as 2, -0.5 or 1/2")
     return float(value)
@@ -145,8 +151,10 @@ def check_variables(variables: Sequence[str]) -> list[str]:
         if name in CONSTANTS:
             raise ParseError(f"{name} is a constant, not a variable", hint="call the coordinate another name, e.g. p")
         if names.count(name) > 1:
-            raise ParseError(f"the variable {name} is given {names.count(name)} times",
-                             hint="each coordinate needs its own name: x1, x2, ...")
+            raise ParseError(
+                f"the variable {name} is given {names.count(name)} times",
+                hint="each coordinate needs its own name: x1, x2, ...",
+            )
     return names
 
 
@@ -155,15 +163,19 @@ class _Deadline:
 
     def __init__(self, seconds: float | None) -> None:
         if seconds is not None and not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds >= 0):
-            raise SymdiffError(f"timeout {seconds!r} is not a number of seconds",
-                               hint="give a finite number of seconds, or 0 for no limit")
+            raise SymdiffError(
+                f"timeout {seconds!r} is not a number of seconds",
+                hint="give a finite number of seconds, or 0 for no limit",
+            )
         self.seconds = seconds or 0.0
         self.end = time.monotonic() + self.seconds
 
     def check(self) -> None:
         if self.seconds and time.monotonic() > self.end:
-            raise LimitError(f"blanks gave up after {self.seconds:g} s",
-                             hint="give fewer candidates or points, or a larger timeout (0: none)")
+            raise LimitError(
+                f"blanks gave up after {self.seconds:g} s",
+                hint="give fewer candidates or points, or a larger timeout (0: none)",
+            )
 
 
 class _Template:
@@ -173,17 +185,25 @@ class _Template:
         tree = parse_template(text)
         names = {node.id for node in tree.walk() if isinstance(node, ast.Name)}
         self.blanks = sorted((n for n in names if n.startswith("_")), key=lambda n: int(n[1:]))
-        unknown = [node for node in tree.walk() if isinstance(node, ast.Name)
-                   and node.id not in {*self.blanks, *variables, "pi"}]
+        unknown = [
+            node
+            for node in tree.walk()
+            if isinstance(node, ast.Name) and node.id not in {*self.blanks, *variables, "pi"}
+        ]
         if unknown:
-            raise ParseError(f"{unknown[0].id} in the template is not a variable", text, unknown[0].span,
-                             f"the variables are {', '.join(variables)}; blanks are _1, _2, ...")
+            raise ParseError(
+                f"{unknown[0].id} in the template is not a variable",
+                text,
+                unknown[0].span,
+                f"the variables are {', '.join(variables)}; blanks are _1, _2, ...",
+            )
         if not self.blanks:
             raise ParseError("the template has no blanks", text, hint="write blanks _1, _2, ... where values go")
         expected = [f"_{k}" for k in range(1, len(self.blanks) + 1)]
         if self.blanks != expected:
-            raise ParseError(f"the blanks are {', '.join(self.blanks)}", text,
-                             hint=f"number them {', '.join(expected)}")
+            raise ParseError(
+                f"the blanks are {', '.join(self.blanks)}", text, hint=f"number them {', '.join(expected)}"
+            )
         try:
             typing = infer(tree, text, {name: () for name in [*variables, *self.blanks]})
             if typing.result != ():
@@ -216,19 +236,29 @@ def blanks(
     deadline = _Deadline(timeout)
     variables = check_variables(arguments.texts(variables, "variables"))
     shaped = _Template(arguments.text(template, "template"), variables)
-    lists = [split_candidates(c if isinstance(c, str) else arguments.texts(c, "a list of candidates"))
-             for c in arguments.items(candidates, "candidates")]
+    lists = [
+        split_candidates(c if isinstance(c, str) else arguments.texts(c, "a list of candidates"))
+        for c in arguments.items(candidates, "candidates")
+    ]
     arguments.syntax(syntax)
     if len(lists) != len(shaped.blanks):
-        raise SymdiffError(f"the template has {len(shaped.blanks)} blanks, but {len(lists)} "
-                           f"list{'s' if len(lists) != 1 else ''} of candidates {'are' if len(lists) != 1 else 'is'} given",
-                           template, hint="give one list of candidates per blank, in order _1, _2, ...")
+        raise SymdiffError(
+            f"the template has {len(shaped.blanks)} blanks, but {len(lists)} "
+            f"list{'s' if len(lists) != 1 else ''} of candidates {'are' if len(lists) != 1 else 'is'} given",
+            template,
+            hint="give one list of candidates per blank, in order _1, _2, ...",
+        )
     tried = prod(len(options) for options in lists)
     if tried > MAX_COMBINATIONS:
-        raise LimitError(f"{tried} combinations to search; the limit is {MAX_COMBINATIONS}",
-                         hint="give fewer candidates per blank")
-    points = np.vstack([coordinates(arguments.items(positive, "positive"), len(variables), "positive point"),
-                        coordinates(arguments.items(negative, "negative"), len(variables), "negative point")])
+        raise LimitError(
+            f"{tried} combinations to search; the limit is {MAX_COMBINATIONS}", hint="give fewer candidates per blank"
+        )
+    points = np.vstack(
+        [
+            coordinates(arguments.items(positive, "positive"), len(variables), "positive point"),
+            coordinates(arguments.items(negative, "negative"), len(variables), "negative point"),
+        ]
+    )
     if len(points) == 0:
         raise SymdiffError("no labelled points", hint="give points where f >= 0 (×) and/or f < 0 (•)")
     labels = np.array([True] * len(positive) + [False] * len(negative))
@@ -242,8 +272,9 @@ def blanks(
     filled = []
     texts: dict[sp.Basic, str] = {}
     for combo in valid:
-        expr = shaped.expr.xreplace({shaped.symbols[b]: chosen[i][k]
-                                     for i, (b, k) in enumerate(zip(shaped.blanks, combo))})
+        expr = shaped.expr.xreplace(
+            {shaped.symbols[b]: chosen[i][k] for i, (b, k) in enumerate(zip(shaped.blanks, combo))}
+        )
         text = texts[expr] if expr in texts else texts.setdefault(expr, to_text(expr))
         filled.append(Combination(tuple(options[k] for options, k in zip(lists, combo)), text, expr))
         deadline.check()
@@ -252,8 +283,9 @@ def blanks(
     return BlanksResult(template, tuple(shaped.blanks), functions, tried, evaluations, len(points))
 
 
-def _search(template, shaped: _Template, table: list[np.ndarray], env: dict, labels: np.ndarray,
-            deadline: _Deadline) -> tuple[list[tuple[int, ...]], int]:
+def _search(
+    template, shaped: _Template, table: list[np.ndarray], env: dict, labels: np.ndarray, deadline: _Deadline
+) -> tuple[list[tuple[int, ...]], int]:
     """The combinations (candidate indices) labelling every point correctly, and the evaluations made.
 
     All combinations meet the first point; the survivors meet the next 2, 4, 8, ... points.
@@ -275,8 +307,14 @@ def _search(template, shaped: _Template, table: list[np.ndarray], env: dict, lab
     return [tuple(int(k) for k in combo) for combo in alive], evaluations
 
 
-def _fingerprints(template, shaped: _Template, chosen: list[list[sp.Basic]], variables: list[str],
-                  labelled: np.ndarray, valid: list[tuple[int, ...]]) -> np.ndarray:
+def _fingerprints(
+    template,
+    shaped: _Template,
+    chosen: list[list[sp.Basic]],
+    variables: list[str],
+    labelled: np.ndarray,
+    valid: list[tuple[int, ...]],
+) -> np.ndarray:
     """Each valid combination's values at the labelled points and at ``FINGERPRINT_POINTS`` random points of
     the scales ``SCALES`` (NaN where undefined), one row per combination, all evaluated at once."""
     rng = np.random.default_rng(0)
@@ -289,8 +327,9 @@ def _fingerprints(template, shaped: _Template, chosen: list[list[sp.Basic]], var
     local: dict = dict(env)
     with np.errstate(all="ignore"):
         for i, blank in enumerate(shaped.blanks):
-            values = np.array([np.broadcast_to(np.asarray(compile_expr(expr)(env), dtype=float), len(points))
-                               for expr in chosen[i]])
+            values = np.array(
+                [np.broadcast_to(np.asarray(compile_expr(expr)(env), dtype=float), len(points)) for expr in chosen[i]]
+            )
             local[shaped.symbols[blank]] = values[combos[:, i]]
         found = np.broadcast_to(np.asarray(template(local), dtype=float), (len(valid), len(points))).copy()
     found[~np.isfinite(found)] = np.nan

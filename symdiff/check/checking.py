@@ -25,7 +25,7 @@ OptionStatus = Literal["equivalent", "not equivalent", "undecided", "unreadable"
 _HOW = {
     "symbolic": "the difference simplifies to zero",
     "components": f"the difference simplifies to zero with explicit components at small sizes, "
-                  f"and they are equal at {POINTS} random points",
+    f"and they are equal at {POINTS} random points",
     "numeric": f"equal at {POINTS} random points",
 }
 
@@ -53,8 +53,12 @@ class OptionCheck:
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {
-            "text": self.text, "verdict": self.verdict, "equivalent": self.equivalent, "why": self.why,
-            "reason": self.reason, "point": self.point,
+            "text": self.text,
+            "verdict": self.verdict,
+            "equivalent": self.equivalent,
+            "why": self.why,
+            "reason": self.reason,
+            "point": self.point,
         }
         if self.error is not None:
             data["error"] = self.error.render()
@@ -125,15 +129,23 @@ def check_option(question: Question, text: str) -> OptionCheck:
     try:
         option = question.read(text)
     except ShapeError as exc:
-        return OptionCheck(text, "not equivalent", f"it is not defined with the question's shapes: {exc.message}",
-                           "ill-formed", error=exc)
+        return OptionCheck(
+            text,
+            "not equivalent",
+            f"it is not defined with the question's shapes: {exc.message}",
+            "ill-formed",
+            error=exc,
+        )
     except SymdiffError as exc:
         return OptionCheck(text, "unreadable", f"cannot read the option: {exc.message}", "unreadable", error=exc)
     known = set(question.program.inputs) | set(question.program.intermediates)
     unknown = tuple(sorted(set(option.variables) - known))
     expanded = question.expand(option.expr)
     verdict: Verdict = compare(
-        question.answer, expanded, question.space(option), (question.function,),
+        question.answer,
+        expanded,
+        question.space(option),
+        (question.function,),
         lambda: question.at_small_sizes(text),
     )
     if verdict.status == "equivalent":

@@ -79,8 +79,14 @@ class Samples:
         """The index of the point easiest to read (entries of ordinary size, then fewest) where the two differ;
         None if they agree everywhere."""
         differing = [i for i, agrees in enumerate(self.agreeing) if not agrees]
-        return min(differing, key=lambda i: (abs(np.log10(self.points[i].scale)),
-                                             self.answer[i].size + self.option[i].size, i)) if differing else None
+        return (
+            min(
+                differing,
+                key=lambda i: (abs(np.log10(self.points[i].scale)), self.answer[i].size + self.option[i].size, i),
+            )
+            if differing
+            else None
+        )
 
     def values_of(self, expr: sp.Basic) -> tuple[Value, ...] | None:
         """``expr`` at every point, or None if it is undefined at one of them."""
@@ -99,9 +105,7 @@ class Samples:
         return values is not None and all(agree(v, o) for v, o in zip(values, self.option))
 
 
-def sample(
-    space: Space, answer: sp.Basic, option: sp.Basic, domain: Sequence[sp.Basic] = (), seed: int = 0
-) -> Samples:
+def sample(space: Space, answer: sp.Basic, option: sp.Basic, domain: Sequence[sp.Basic] = (), seed: int = 0) -> Samples:
     """Up to ``POINTS`` random points where ``answer``, ``option`` and every ``domain`` expression are defined,
     then the points on both sides of each kink of ``answer`` and ``option`` where they are.
 
@@ -126,8 +130,7 @@ def sample(
     drawn = len(points)
     for point in kink_points(space, (answer, option), rng):
         keep(point)
-    return Samples(tuple(points), tuple(a for a, _ in values), tuple(o for _, o in values), draws,
-                   len(points) - drawn)
+    return Samples(tuple(points), tuple(a for a, _ in values), tuple(o for _, o in values), draws, len(points) - drawn)
 
 
 KINKS: dict[type, Callable[[tuple[sp.Basic, ...]], sp.Basic]] = {
@@ -175,8 +178,9 @@ def kink_points(space: Space, exprs: Sequence[sp.Basic], rng: np.random.Generato
                 continue
             root = float(-b[0] / a[0])
             step_size = KINK_STEP * max(1.0, abs(root))
-            points.extend(space.draw(np.random.default_rng(stream), fixed={variable: root + side * step_size})
-                          for side in (-1, 1))
+            points.extend(
+                space.draw(np.random.default_rng(stream), fixed={variable: root + side * step_size}) for side in (-1, 1)
+            )
             break
     return points
 
@@ -240,8 +244,11 @@ def differences(answer: sp.Basic, option: sp.Basic) -> list[sp.Basic] | None:
     left, right = entries(answer), entries(option)
     try:
         if left is None or right is None:
-            if (getattr(answer, "is_Matrix", False) and getattr(option, "is_Matrix", False)
-                    and answer.shape == option.shape):
+            if (
+                getattr(answer, "is_Matrix", False)
+                and getattr(option, "is_Matrix", False)
+                and answer.shape == option.shape
+            ):
                 return [_simplified(sp.MatAdd(option, -answer).doit())]
             return None
         if len(left) != len(right):
@@ -267,8 +274,12 @@ def nonzero(differences: Sequence[sp.Basic]) -> str | None:
 
 
 def _nonzero(difference: sp.Basic) -> str | None:
-    if (not isinstance(difference, sp.Expr) or getattr(difference, "is_Matrix", False) or difference == 0
-            or difference.has(sp.Float)):  # a rounded coefficient's error is no proof
+    if (
+        not isinstance(difference, sp.Expr)
+        or getattr(difference, "is_Matrix", False)
+        or difference == 0
+        or difference.has(sp.Float)
+    ):  # a rounded coefficient's error is no proof
         return None
     free = difference.free_symbols
     if not free:
@@ -295,17 +306,22 @@ def below_tolerance(differences: Sequence[sp.Basic], samples: Samples) -> str | 
             continue
         if sp.count_ops(difference) > MAX_SIMPLIFY_OPS:
             continue
-        for point in samples.points[:samples.random]:
-            at = {symbol: sp.Float(value) for symbol, value in point.env.items()
-                  if isinstance(symbol, sp.Symbol) and isinstance(value, int | float)}
+        for point in samples.points[: samples.random]:
+            at = {
+                symbol: sp.Float(value)
+                for symbol, value in point.env.items()
+                if isinstance(symbol, sp.Symbol) and isinstance(value, int | float)
+            }
             try:
                 value = difference.evalf(PRECISE_DIGITS, subs=at)
             except (TypeError, ValueError, ArithmeticError, AttributeError):
                 continue
             if isinstance(value, sp.Float) and value != 0 and value._prec >= PRECISE_DIGITS:
-                return (f"they agree within the tolerance at {samples.random} random points, but they differ "
-                        f"symbolically, and by {float(value):.3g} at {point.describe()}, too little for numbers "
-                        f"to decide")
+                return (
+                    f"they agree within the tolerance at {samples.random} random points, but they differ "
+                    f"symbolically, and by {float(value):.3g} at {point.describe()}, too little for numbers "
+                    f"to decide"
+                )
     return None
 
 
@@ -325,8 +341,9 @@ def compare(
     """
     answer_kind, option_kind = kind_of(answer), kind_of(option)
     if not answer_kind.fits(option_kind):
-        return Verdict("not equivalent", "shape",
-                       f"the option is {option_kind.describe()}; the answer is {answer_kind.describe()}")
+        return Verdict(
+            "not equivalent", "shape", f"the option is {option_kind.describe()}; the answer is {answer_kind.describe()}"
+        )
     if answer == option:
         return Verdict("equivalent", "symbolic")
     found = differences(answer, option) or []
@@ -350,8 +367,7 @@ def compare(
         if unseen is not None:
             return Verdict("undecided", "none", unseen, samples=samples)
         return Verdict("equivalent", "components" if proven_at_small_sizes else "numeric", samples=samples)
-    note = (f"only {samples.random} of {samples.draws} random points are where both are defined; "
-            f"{POINTS} are needed")
+    note = f"only {samples.random} of {samples.draws} random points are where both are defined; {POINTS} are needed"
     return Verdict("undecided", "none", note, samples=samples)
 
 

@@ -58,8 +58,9 @@ class Case:
         if self.verdict.samples is not None:
             return self.verdict.samples
         try:
-            return sample(self.question.space(self.option), self.question.answer, self.expanded,
-                          (self.question.function,))
+            return sample(
+                self.question.space(self.option), self.question.answer, self.expanded, (self.question.function,)
+            )
         except SymdiffError:  # not evaluable numerically: the rules needing numbers do not apply
             return Samples((), (), (), 0)
 
@@ -80,7 +81,7 @@ class Case:
         is_matrix = len(dims) == 2 and dims[1] != 1 and answer.size == option.size
         if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:
             return f"{where}: the option is {_number(option)}, the answer {_number(answer)}"
-        entry = next(k for k in range(min(answer.size, option.size)) if not agree(answer[k:k + 1], option[k:k + 1]))
+        entry = next(k for k in range(min(answer.size, option.size)) if not agree(answer[k : k + 1], option[k : k + 1]))
         cols = dims[1] if isinstance(dims[1], int) else point.env[dim_symbol(dims[1])] if is_matrix else 0
         label = f"({entry // cols + 1}, {entry % cols + 1})" if is_matrix else str(entry + 1)
         return f"{where}, entry {label}: the option has {option[entry]:.4g}, the answer {answer[entry]:.4g}"
@@ -101,7 +102,11 @@ def _listed(items: list[str]) -> str:
 # --- the rules ------------------------------------------------------------------------
 def transpose_of_answer(case: Case) -> str | None:
     answer, option = kind_of(case.question.answer), kind_of(case.expanded)
-    if len(answer.dims) != 2 or option.dims != answer.dims[::-1] or not case.samples.option_equals(case.question.answer.T):
+    if (
+        len(answer.dims) != 2
+        or option.dims != answer.dims[::-1]
+        or not case.samples.option_equals(case.question.answer.T)
+    ):
         return None
     if answer.is_square:
         return "it is the transpose of the answer"
@@ -159,12 +164,16 @@ def _other_rows_and_columns(question: Question, names: tuple[str, ...]) -> list[
             continue
         (index,) = asked
         for other in (k for k in range(size) if k != index):
-            moved = [question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other)))  # type: ignore[index]
-                     for e in located]
+            moved = [
+                question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other)))  # type: ignore[index]
+                for e in located
+            ]
             answer = question.variant(", ".join(moved))
             if answer is not None:
-                said = (f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
-                        f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}")
+                said = (
+                    f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
+                    f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}"
+                )
                 found.append((said, answer))
     return found
 
@@ -212,7 +221,8 @@ def swapped_components(case: Case) -> str | None:
             if len(parts) == 2:
                 return "its two components are swapped"
             return "its components are the answer's in the wrong order: " + ", ".join(
-                f"its {_ordinal(k + 1)} is the answer's {_ordinal(i + 1)}" for k, i in enumerate(order) if k != i)
+                f"its {_ordinal(k + 1)} is the answer's {_ordinal(i + 1)}" for k, i in enumerate(order) if k != i
+            )
     return None
 
 
@@ -257,14 +267,19 @@ def some_components(case: Case) -> str | None:
         return None
     if any(a.size != len(answer_parts) or o.size != len(answer_parts) for a, o in zip(samples.answer, samples.option)):
         return None
-    right = [k for k in range(len(answer_parts))
-             if all(agree(a[k:k + 1], o[k:k + 1]) for a, o in zip(samples.answer, samples.option))]
+    right = [
+        k
+        for k in range(len(answer_parts))
+        if all(agree(a[k : k + 1], o[k : k + 1]) for a, o in zip(samples.answer, samples.option))
+    ]
     if not right or len(right) == len(answer_parts):
         return None
     wrong = [k for k in range(len(answer_parts)) if k not in right]
     said = [f"{case.show(option_parts[k])} where the answer has {case.show(answer_parts[k])}" for k in wrong]
-    return (f"only its {_listed([_ordinal(k + 1) for k in right])} component{'s are' if len(right) > 1 else ' is'} "
-            f"right: {'; '.join(said)}")
+    return (
+        f"only its {_listed([_ordinal(k + 1) for k in right])} component{'s are' if len(right) > 1 else ' is'} "
+        f"right: {'; '.join(said)}"
+    )
 
 
 def some_points(case: Case) -> str | None:

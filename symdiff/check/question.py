@@ -89,8 +89,10 @@ class Question:
     def _explicit(self) -> tuple[Program, sp.Basic] | None:
         if not self.small_sizes:
             return None
-        shapes = {name: tuple(self.small_sizes.get(d, d) if isinstance(d, str) else d for d in shape)
-                  for name, shape in self.program.inputs.items()}
+        shapes = {
+            name: tuple(self.small_sizes.get(d, d) if isinstance(d, str) else d for d in shape)
+            for name, shape in self.program.inputs.items()
+        }
         try:
             explicit = program(self.text, {**self.shapes, **shapes}, self.syntax, self.of)
             return explicit, explicit.expand(explicit.derive(self.wrt).sympy)

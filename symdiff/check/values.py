@@ -95,8 +95,11 @@ class Point:
 
     def describe(self, digits: int = 3, names: Collection[str] | None = None) -> str:
         """``A = [[0.1, -2], [1.3, 0.5]], x = [1, 2]``, rounded for reading; only ``names`` if given."""
-        return ", ".join(f"{name} = {_rounded(value, digits)}" for name, value in self.values.items()
-                         if names is None or name in names)
+        return ", ".join(
+            f"{name} = {_rounded(value, digits)}"
+            for name, value in self.values.items()
+            if names is None or name in names
+        )
 
     def as_json(self) -> dict[str, object]:
         return {name: value.tolist() if isinstance(value, np.ndarray) else value for name, value in self.values.items()}
@@ -118,8 +121,11 @@ class Space:
     def used_by(self, *exprs: sp.Basic) -> set[str]:
         """The variables that occur in any of ``exprs`` (by themselves or by a component)."""
         free = set().union(*(expr.free_symbols for expr in exprs))
-        return {name for name, symbol in self.symbols.items()
-                if symbol in free or (isinstance(symbol, sp.MatrixBase) and free & set(symbol))}
+        return {
+            name
+            for name, symbol in self.symbols.items()
+            if symbol in free or (isinstance(symbol, sp.MatrixBase) and free & set(symbol))
+        }
 
     def scalar_symbols(self) -> set[sp.Basic]:
         """The symbols that stand for one number each: scalars and the components of explicit arrays."""
@@ -131,8 +137,9 @@ class Space:
                 found.add(symbol)
         return found
 
-    def draw(self, rng: np.random.Generator, scale: float = 1.0, fixed: Mapping[sp.Basic, float] | None = None
-             ) -> Point:
+    def draw(
+        self, rng: np.random.Generator, scale: float = 1.0, fixed: Mapping[sp.Basic, float] | None = None
+    ) -> Point:
         """A random point: entries normal with standard deviation ``scale``, each symbolic dim a random size in
         ``SIZES``; then the scalars and components in ``fixed`` set to their values there.
 
@@ -149,12 +156,15 @@ class Space:
                 values[name] = float(fixed.get(symbol, drawn))
                 env[symbol] = values[name]
                 continue
-            rows, cols = (d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(SIZES[0], SIZES[1] + 1)))
-                          for d in shape)
+            rows, cols = (
+                d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(SIZES[0], SIZES[1] + 1)))
+                for d in shape
+            )
             matrix = rng.normal(scale=scale, size=(rows, cols))
             if isinstance(symbol, sp.MatrixBase):
-                matrix = np.array([float(fixed.get(entry, value)) for entry, value in zip(symbol, matrix.ravel())]
-                                  ).reshape(rows, cols)
+                matrix = np.array(
+                    [float(fixed.get(entry, value)) for entry, value in zip(symbol, matrix.ravel())]
+                ).reshape(rows, cols)
                 env.update(zip(symbol, (float(v) for v in matrix.ravel())))
             else:
                 env[symbol] = matrix

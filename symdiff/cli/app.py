@@ -15,8 +15,8 @@ from contextlib import contextmanager
 import click
 
 from ..errors import SymdiffError
-from ..worksheet.keys.clean import printable
 from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
+from ..worksheet.keys.clean import printable
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -45,10 +45,9 @@ class _Group(click.Group):
         except RecursionError:
             click.echo("symdiff: error: formula too deeply nested to process", err=True)
             ctx.exit(EXIT_BAD_INPUT)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             click.echo(
-                f"symdiff: internal error: {type(exc).__name__}: {exc}\n"
-                "  please report this with the command you ran",
+                f"symdiff: internal error: {type(exc).__name__}: {exc}\n  please report this with the command you ran",
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
@@ -93,16 +92,26 @@ class _Timeout(click.ParamType):
         if seconds == 0:
             return 0.0
         if not MIN_TIMEOUT_SECONDS <= seconds <= MAX_TIMEOUT_SECONDS:  # also refuses nan and inf
-            self.fail(f"{value!r} is out of range: give 0 (no limit) or {MIN_TIMEOUT_SECONDS:g} to "
-                      f"{MAX_TIMEOUT_SECONDS:,.0f} seconds", param, ctx)
+            self.fail(
+                f"{value!r} is out of range: give 0 (no limit) or {MIN_TIMEOUT_SECONDS:g} to "
+                f"{MAX_TIMEOUT_SECONDS:,.0f} seconds",
+                param,
+                ctx,
+            )
         return seconds
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symdiff")
-@click.option("--timeout", type=_Timeout(), default=DEFAULT_TIMEOUT_SECONDS, show_default=True, metavar="SECONDS",
-              help=f"Give up on a command after this long: {MIN_TIMEOUT_SECONDS:g} to {MAX_TIMEOUT_SECONDS:,.0f} "
-                   "seconds, or 0 for no limit; exit status 2.")
+@click.option(
+    "--timeout",
+    type=_Timeout(),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help=f"Give up on a command after this long: {MIN_TIMEOUT_SECONDS:g} to {MAX_TIMEOUT_SECONDS:,.0f} "
+    "seconds, or 0 for no limit; exit status 2.",
+)
 def main(timeout: float) -> None:
     """symdiff: derivatives you can trust, in matrix or component form.
 
@@ -135,7 +144,9 @@ def parse_shape(spec: str) -> tuple[str, tuple[int | str, ...]]:
         else:
             offset = start + len(piece) - len(piece.lstrip())
             raise SymdiffError(
-                f"bad dimension {dim!r} in --shape", spec, (offset, offset + max(len(dim), 1)),
+                f"bad dimension {dim!r} in --shape",
+                spec,
+                (offset, offset + max(len(dim), 1)),
                 "dimensions are positive integers in ASCII digits or names such as n, d: --shape A=n,3",
             )
         start += len(piece) + 1

@@ -12,21 +12,56 @@ from .programs import of_option, read_source, render_steps
 
 @main.command()
 @click.argument("program_text", metavar="PROGRAM")
-@click.option("--at", "at", required=True, metavar="VALUES",
-              help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).')
-@click.option("--wrt", "wrt", multiple=True, metavar="NAMES",
-              help="Partials to report, comma-separated (a,b,c); default: every input.")
-@click.option("--round", "rounding", type=click.IntRange(0, 12), metavar="N",
-              help="Round each forward value to N decimals before it is used downstream (default: exact).")
+@click.option(
+    "--at",
+    "at",
+    required=True,
+    metavar="VALUES",
+    help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).',
+)
+@click.option(
+    "--wrt",
+    "wrt",
+    multiple=True,
+    metavar="NAMES",
+    help="Partials to report, comma-separated (a,b,c); default: every input.",
+)
+@click.option(
+    "--round",
+    "rounding",
+    type=click.IntRange(0, 12),
+    metavar="N",
+    help="Round each forward value to N decimals before it is used downstream (default: exact).",
+)
 @click.option("--steps", is_flag=True, help="Also print each requested partial's derivation with the numbers.")
 @of_option
-@click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS",
-              help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar.")
+@click.option(
+    "--shape",
+    "shape_specs",
+    multiple=True,
+    metavar="NAME=DIMS",
+    help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar.",
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--input", "syntax", type=click.Choice(["auto", "plain", "latex"]), default="auto", show_default=True,
-              help="Syntax of PROGRAM; auto reads LaTeX when it has a backslash.")
-def backprop(program_text: str, at: str, wrt: tuple[str, ...], rounding: int | None, steps: bool, of: str | None,
-             shape_specs: tuple[str, ...], fmt: str, syntax: str) -> None:
+@click.option(
+    "--input",
+    "syntax",
+    type=click.Choice(["auto", "plain", "latex"]),
+    default="auto",
+    show_default=True,
+    help="Syntax of PROGRAM; auto reads LaTeX when it has a backslash.",
+)
+def backprop(
+    program_text: str,
+    at: str,
+    wrt: tuple[str, ...],
+    rounding: int | None,
+    steps: bool,
+    of: str | None,
+    shape_specs: tuple[str, ...],
+    fmt: str,
+    syntax: str,
+) -> None:
     """Run PROGRAM forward at --at, then backward: every node's value and gradient.
 
     PROGRAM is definitions 'b = A*x; f = 0.5*norm(b)**2' (separated by ';' or

@@ -14,18 +14,47 @@ from .app import main
 
 @main.command()
 @click.argument("template")
-@click.option("--blank", "candidates", multiple=True, required=True, metavar="CANDIDATES",
-              help="The candidates of one blank, separated by commas: 'x1, -x1, 0'. Once per blank, in order _1, _2, ...")
-@click.option("--positive", "positive", multiple=True, metavar="POINTS",
-              help="Points labelled × (need f >= 0): '(2, 0), (-2, 0)'. Repeatable.")
-@click.option("--negative", "negative", multiple=True, metavar="POINTS",
-              help="Points labelled • (need f < 0): '(0, 0), (0.5, 1)'. Repeatable.")
-@click.option("--variables", "variables", default="x1, x2", show_default=True, metavar="NAMES",
-              help="The variables, in the order of the points' coordinates.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-def blanks(template: str, candidates: tuple[str, ...], positive: tuple[str, ...], negative: tuple[str, ...],
-           variables: str, fmt: str) -> None:
+@click.option(
+    "--blank",
+    "candidates",
+    multiple=True,
+    required=True,
+    metavar="CANDIDATES",
+    help="The candidates of one blank, separated by commas: 'x1, -x1, 0'. Once per blank, in order _1, _2, ...",
+)
+@click.option(
+    "--positive",
+    "positive",
+    multiple=True,
+    metavar="POINTS",
+    help="Points labelled × (need f >= 0): '(2, 0), (-2, 0)'. Repeatable.",
+)
+@click.option(
+    "--negative",
+    "negative",
+    multiple=True,
+    metavar="POINTS",
+    help="Points labelled • (need f < 0): '(0, 0), (0.5, 1)'. Repeatable.",
+)
+@click.option(
+    "--variables",
+    "variables",
+    default="x1, x2",
+    show_default=True,
+    metavar="NAMES",
+    help="The variables, in the order of the points' coordinates.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+def blanks(
+    template: str,
+    candidates: tuple[str, ...],
+    positive: tuple[str, ...],
+    negative: tuple[str, ...],
+    variables: str,
+    fmt: str,
+) -> None:
     """Fill the blanks _1, _2, ... of TEMPLATE so that f >= 0 at every --positive point (×)
     and f < 0 at every --negative point (•).
 
@@ -41,24 +70,33 @@ def blanks(template: str, candidates: tuple[str, ...], positive: tuple[str, ...]
     """
     names = read_names(variables)
     result = blanks_api(
-        template, candidates,
+        template,
+        candidates,
         [point for text in positive for point in read_points(text, names)],
         [point for text in negative for point in read_points(text, names)],
         names,
         timeout=click.get_current_context().find_root().params.get("timeout", DEFAULT_TIMEOUT_SECONDS),
     )
-    click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False, allow_nan=False) if fmt == "json" else render(result))
+    click.echo(
+        json.dumps(result.as_json(), indent=2, ensure_ascii=False, allow_nan=False) if fmt == "json" else render(result)
+    )
 
 
 def render(result: BlanksResult) -> str:
     """Each function with the combinations making it, then what was tried."""
-    tried = (f"{result.tried} combinations tried on {result.points} points, with {result.evaluations} "
-             f"of the {result.tried * result.points} evaluations a full search makes")
+    tried = (
+        f"{result.tried} combinations tried on {result.points} points, with {result.evaluations} "
+        f"of the {result.tried * result.points} evaluations a full search makes"
+    )
     if not result.functions:
         return f"No valid combination\n({tried})"
     found = len(result.combinations)
-    lines = [(f"{found} valid combination{'s' if found != 1 else ''}, "
-              f"{len(result.functions)} function{'s' if len(result.functions) != 1 else ''}:")]
+    lines = [
+        (
+            f"{found} valid combination{'s' if found != 1 else ''}, "
+            f"{len(result.functions)} function{'s' if len(result.functions) != 1 else ''}:"
+        )
+    ]
     for number, group in enumerate(result.functions, 1):
         lines.append(f"function {number}:")
         width = max(len(c.text) for c in group)

@@ -19,19 +19,50 @@ from .programs import of_option, read_source
 
 @main.command()
 @click.argument("question")
-@click.option("--wrt", "wrt", multiple=True, required=True, metavar="NAME",
-              help="What to differentiate by, as for derive: x, A11,A12 (a tuple of partials); repeat to differentiate again.")
-@click.option("--option", "options", multiple=True, required=True, metavar="ANSWER",
-              help="An answer option, plain syntax or LaTeX; repeat for each option, in the worksheet's order.")
-@click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS",
-              help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--input", "syntax", type=click.Choice(["auto", "plain", "latex"]), default="auto", show_default=True,
-              help="Syntax of QUESTION and the options; auto reads LaTeX when there is a backslash.")
+@click.option(
+    "--wrt",
+    "wrt",
+    multiple=True,
+    required=True,
+    metavar="NAME",
+    help="What to differentiate by, as for derive: x, A11,A12 (a tuple of partials); repeat to differentiate again.",
+)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    required=True,
+    metavar="ANSWER",
+    help="An answer option, plain syntax or LaTeX; repeat for each option, in the worksheet's order.",
+)
+@click.option(
+    "--shape",
+    "shape_specs",
+    multiple=True,
+    metavar="NAME=DIMS",
+    help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--input",
+    "syntax",
+    type=click.Choice(["auto", "plain", "latex"]),
+    default="auto",
+    show_default=True,
+    help="Syntax of QUESTION and the options; auto reads LaTeX when there is a backslash.",
+)
 @of_option
-def check(question: str, wrt: tuple[str, ...], options: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str,
-          syntax: str, of: str | None) -> None:
+def check(
+    question: str,
+    wrt: tuple[str, ...],
+    options: tuple[str, ...],
+    shape_specs: tuple[str, ...],
+    fmt: str,
+    syntax: str,
+    of: str | None,
+) -> None:
     """Check answer OPTIONs against the derivative of QUESTION.
 
     QUESTION is a formula, a program of definitions or @FILE, as for derive.
@@ -54,8 +85,9 @@ def check(question: str, wrt: tuple[str, ...], options: tuple[str, ...], shape_s
         click.echo(render(result))
     if result.unreadable:
         numbers = ", ".join(map(str, result.unreadable))
-        click.echo(f"symdiff: error: option{'s' if len(result.unreadable) > 1 else ''} {numbers} could not be read",
-                   err=True)
+        click.echo(
+            f"symdiff: error: option{'s' if len(result.unreadable) > 1 else ''} {numbers} could not be read", err=True
+        )
         click.get_current_context().exit(EXIT_BAD_INPUT)
 
 

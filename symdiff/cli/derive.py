@@ -14,27 +14,67 @@ from .programs import derive_program, program_derive_options, read_source
 
 @main.command()
 @click.argument("formula")
-@click.option("--wrt", "wrt", multiple=True, required=True, metavar="NAME",
-              help="Variable or component to differentiate by; repeat to differentiate again "
-                   "(--wrt x --wrt x: Hessian); "
-                   "A11,A12 gives the tuple of those partials.")
-@click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS",
-              help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
+@click.option(
+    "--wrt",
+    "wrt",
+    multiple=True,
+    required=True,
+    metavar="NAME",
+    help="Variable or component to differentiate by; repeat to differentiate again "
+    "(--wrt x --wrt x: Hessian); "
+    "A11,A12 gives the tuple of those partials.",
+)
+@click.option(
+    "--shape",
+    "shape_specs",
+    multiple=True,
+    metavar="NAME=DIMS",
+    help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.",
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--input", "syntax", type=click.Choice(["auto", "plain", "latex"]), default="auto", show_default=True,
-              help="Syntax of FORMULA; auto reads LaTeX when it has a backslash.")
-@click.option("--layout", type=click.Choice(["numerator", "denominator"]), default=None,
-              help="Numerator: the derivative of a scalar by x or X is transposed (a row for x). Denominator: "
-                   "Jacobians and derivatives by a scalar are transposed. Default: a gradient has the variable's "
-                   "shape, J[i, j] = df_i/dx_j.")
-@click.option("--symmetric", "symmetric", multiple=True, metavar="X",
-              help="Declare the square matrix X symmetric: X.T is X, the gradient by X is (G + G.T)/2, "
-                   "and X12 is X21 (--wrt X12 moves both).")
-@click.option("--macro", "macros", multiple=True, metavar="\\NAME=BODY",
-              help="A LaTeX shorthand the formula uses, as \\newcommand defines it: --macro '\\x=\\mathbf{x}'.")
+@click.option(
+    "--input",
+    "syntax",
+    type=click.Choice(["auto", "plain", "latex"]),
+    default="auto",
+    show_default=True,
+    help="Syntax of FORMULA; auto reads LaTeX when it has a backslash.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["numerator", "denominator"]),
+    default=None,
+    help="Numerator: the derivative of a scalar by x or X is transposed (a row for x). Denominator: "
+    "Jacobians and derivatives by a scalar are transposed. Default: a gradient has the variable's "
+    "shape, J[i, j] = df_i/dx_j.",
+)
+@click.option(
+    "--symmetric",
+    "symmetric",
+    multiple=True,
+    metavar="X",
+    help="Declare the square matrix X symmetric: X.T is X, the gradient by X is (G + G.T)/2, "
+    "and X12 is X21 (--wrt X12 moves both).",
+)
+@click.option(
+    "--macro",
+    "macros",
+    multiple=True,
+    metavar="\\NAME=BODY",
+    help="A LaTeX shorthand the formula uses, as \\newcommand defines it: --macro '\\x=\\mathbf{x}'.",
+)
 @program_derive_options
-def derive(formula: str, wrt: tuple[str, ...], shape_specs: tuple[str, ...], fmt: str, syntax: Syntax,
-           layout: Layout | None, symmetric: tuple[str, ...], macros: tuple[str, ...] = (), **program) -> None:
+def derive(
+    formula: str,
+    wrt: tuple[str, ...],
+    shape_specs: tuple[str, ...],
+    fmt: str,
+    syntax: Syntax,
+    layout: Layout | None,
+    symmetric: tuple[str, ...],
+    macros: tuple[str, ...] = (),
+    **program,
+) -> None:
     """Differentiate FORMULA: a formula, a program of definitions, or @FILE.
 
     \b

@@ -48,10 +48,12 @@ def read_source(argument: str) -> str:
     if any(unicodedata.category(c).startswith("C") and c not in _LINE_BREAKS for c in text):
         raise SymdiffError(f"{not_a_formula} with control or invisible characters", hint=hint)
     if _FOREIGN.search(text):
-        raise SymdiffError(f"{not_a_formula} with characters neither syntax reads (such as : \" ? < %)", hint=hint)
+        raise SymdiffError(f'{not_a_formula} with characters neither syntax reads (such as : " ? < %)', hint=hint)
     if len(text) > MAX_INPUT_CHARS:
-        raise LimitError(f"{path}: a formula file of {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}",
-                         hint="split the program, or name the parts of a long formula")
+        raise LimitError(
+            f"{path}: a formula file of {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}",
+            hint="split the program, or name the parts of a long formula",
+        )
     return text
 
 
@@ -63,28 +65,45 @@ with them (``/etc/passwd``, a config file) is refused by its size, never quoted.
 
 
 def of_option(function: Callable) -> Callable:
-    return click.option("--of", "of", metavar="NAME",
-                        help="Output to differentiate: a defined name or a component of one "
-                             "(default: the last definition).")(function)
+    return click.option(
+        "--of",
+        "of",
+        metavar="NAME",
+        help="Output to differentiate: a defined name or a component of one (default: the last definition).",
+    )(function)
 
 
 def values_options(function: Callable) -> Callable:
-    function = click.option("--round", "rounding", type=click.IntRange(0, 12), metavar="N",
-                            help="Round each forward value to N decimals before it is used downstream "
-                                 "(default: exact).")(function)
-    return click.option("--at", "at", metavar="VALUES",
-                        help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).')(function)
+    function = click.option(
+        "--round",
+        "rounding",
+        type=click.IntRange(0, 12),
+        metavar="N",
+        help="Round each forward value to N decimals before it is used downstream (default: exact).",
+    )(function)
+    return click.option(
+        "--at",
+        "at",
+        metavar="VALUES",
+        help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).',
+    )(function)
 
 
 def program_derive_options(function: Callable) -> Callable:
     """The options ``symdiff derive`` has for programs."""
     function = values_options(function)
-    function = click.option("--steps", is_flag=True,
-                            help="Print the derivation step by step (with --at: the numbers too).")(function)
-    function = click.option("--in-terms-of", "in_terms_of", metavar="NAMES",
-                            help="Keep these names (e.g. A,x) and substitute the other intermediates away.")(function)
-    function = click.option("--expand", is_flag=True,
-                            help="Substitute the intermediates away: the result in terms of the inputs only.")(function)
+    function = click.option(
+        "--steps", is_flag=True, help="Print the derivation step by step (with --at: the numbers too)."
+    )(function)
+    function = click.option(
+        "--in-terms-of",
+        "in_terms_of",
+        metavar="NAMES",
+        help="Keep these names (e.g. A,x) and substitute the other intermediates away.",
+    )(function)
+    function = click.option(
+        "--expand", is_flag=True, help="Substitute the intermediates away: the result in terms of the inputs only."
+    )(function)
     return of_option(function)
 
 
@@ -93,24 +112,39 @@ def render_steps(derivations: list[Derivation], fmt: str) -> str:
         return "\n".join(d.render_latex() for d in derivations)
     if fmt == "json":
         return json.dumps(
-            [{"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()}
-             for d in derivations],
-            indent=2, allow_nan=False,
+            [
+                {"output": d.output, "wrt": d.variable, "text": d.render_text(), "latex": d.render_latex()}
+                for d in derivations
+            ],
+            indent=2,
+            allow_nan=False,
         )
     return "\n\n".join(d.render_text() for d in derivations)
 
 
 def derive_program(
-    text: str, wrt: tuple[str, ...], shapes: dict, syntax: Syntax, fmt: str, conventions: dict, *, of: str | None,
-    expand: bool, in_terms_of: str | None, steps: bool, at: str | None, rounding: int | None,
+    text: str,
+    wrt: tuple[str, ...],
+    shapes: dict,
+    syntax: Syntax,
+    fmt: str,
+    conventions: dict,
+    *,
+    of: str | None,
+    expand: bool,
+    in_terms_of: str | None,
+    steps: bool,
+    at: str | None,
+    rounding: int | None,
 ) -> bool:
     """Print the derivative of a program; False for a bare formula without program options (derive's own path).
 
     ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula.
     """
     if (at is not None or rounding is not None) and not steps:
-        raise SymdiffError("--at and --round go with --steps",
-                           hint="or use: symdiff backprop PROGRAM --at ... --wrt ...")
+        raise SymdiffError(
+            "--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ..."
+        )
     if expand and in_terms_of:
         raise SymdiffError("give --expand or --in-terms-of, not both")
     program = Program(text, shapes, syntax, of)
@@ -118,8 +152,10 @@ def derive_program(
         return False
     if steps:
         if conventions["symmetric"]:
-            raise SymdiffError("--symmetric: not with --steps, which derives by one variable and not with its mirror",
-                               hint="drop --steps for the derivative with X declared symmetric")
+            raise SymdiffError(
+                "--symmetric: not with --steps, which derives by one variable and not with its mirror",
+                hint="drop --steps for the derivative with X declared symmetric",
+            )
         if len(wrt) != 1:
             raise SymdiffError("--steps derives once", hint="give one --wrt (a comma list is fine: --wrt a,b)")
         click.echo(render_steps(program.steps(wrt[0], at, rounding), fmt))
@@ -131,8 +167,14 @@ def derive_program(
     elif fmt == "latex":
         click.echo(result.latex)
     else:
-        payload = {"input": text, "output": program.output, "wrt": list(result.wrt), "shape": _shape(result.sympy),
-                   "text": result.text, "latex": result.latex}
+        payload = {
+            "input": text,
+            "output": program.output,
+            "wrt": list(result.wrt),
+            "shape": _shape(result.sympy),
+            "text": result.text,
+            "latex": result.latex,
+        }
         click.echo(json.dumps(payload, indent=2, allow_nan=False))
     return True
 

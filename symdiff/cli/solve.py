@@ -14,11 +14,20 @@ KEY_FORMATS = click.Choice(["text", "markdown", "json", "latex"])
 @main.command()
 @click.argument("worksheet", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=KEY_FORMATS, default="text", show_default=True, help="Format of the key.")
-@click.option("-o", "--output", default=None, metavar="FILE",
-              help="Write the key to this file (whole or not at all; an existing file keeps its mode, a symlink "
-                   "is written through) instead of standard output.")
-@click.option("--strict", is_flag=True, default=False,
-              help="A choice question with no correct option is an error (exit status 2), not a warning.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write the key to this file (whole or not at all; an existing file keeps its mode, a symlink "
+    "is written through) instead of standard output.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=False,
+    help="A choice question with no correct option is an error (exit status 2), not a warning.",
+)
 def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
     """Solve WORKSHEET (a .toml file) and print its answer key.
 
@@ -35,8 +44,11 @@ def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
     if output is not None:
         check_target(output, protect=[worksheet])  # before the work, and again when writing
     show = sys.stderr.isatty()
-    key = solve_file(worksheet, progress=lambda qid: click.echo(f"\rsolving {qid} ...   ", err=True, nl=False) if show else None,
-                     strict=strict)
+    key = solve_file(
+        worksheet,
+        progress=lambda qid: click.echo(f"\rsolving {qid} ...   ", err=True, nl=False) if show else None,
+        strict=strict,
+    )
     if show:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
     for warning in key.warnings:

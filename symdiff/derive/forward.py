@@ -59,7 +59,7 @@ def _matmul(node: sp.MatMul, t: sp.Symbol) -> sp.Basic | None:
     for i, factor in enumerate(factors):
         d_factor = tangent(factor, t)
         if d_factor is not None:
-            parts.append(coefficient * product(factors[:i] + [d_factor] + factors[i + 1 :]))
+            parts.append(coefficient * product([*factors[:i], d_factor, *factors[i + 1 :]]))
     return _total(parts)
 
 

@@ -144,4 +144,3 @@ def _name(expr: sp.Basic) -> str:
         return op.name
     names = {Elementwise: "an entrywise function", sp.MatPow: "a matrix power", sp.ImmutableMatrix: "a matrix literal"}
     return names.get(type(expr), type(expr).__name__)
-

@@ -115,7 +115,8 @@ def _matpow(node: sp.MatPow, G: sp.Basic):
     base, exponent = node.args
     if not (exponent.is_Integer and exponent != 0):
         raise UnsupportedError(
-            f"derivative of a matrix power with exponent {exponent}", hint="matrix powers need nonzero integer exponents"
+            f"derivative of a matrix power with exponent {exponent}",
+            hint="matrix powers need nonzero integer exponents",
         )
     k = int(exponent)
     if k > 0:

@@ -47,7 +47,9 @@ def bind(formula: Formula, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, ob
         if value.ndim == 1 and shape[1] == 1:
             value = value.reshape(-1, 1)
         if value.ndim != 2:
-            raise EvaluationError(f"{name} needs {len(shape) if shape[1] != 1 else 1} dimension(s), got shape {value.shape}")
+            raise EvaluationError(
+                f"{name} needs {len(shape) if shape[1] != 1 else 1} dimension(s), got shape {value.shape}"
+            )
         for dim, size in zip(shape, value.shape):
             expected = dim if isinstance(dim, int) else dims.setdefault(dim, size)
             if expected != size:

@@ -50,8 +50,10 @@ def _logdet(matrix: sp.Basic, value: object) -> float:
     sign, log_magnitude = np.linalg.slogdet(np.asarray(value, dtype=float))
     if sign <= 0:
         name = str(matrix) if len(str(matrix)) <= 40 else "the matrix"
-        raise EvaluationError(f"the determinant of {name} is {'0' if sign == 0 else 'negative'} at these values: "
-                              "its log is undefined", hint="logdet needs a matrix whose determinant is positive")
+        raise EvaluationError(
+            f"the determinant of {name} is {'0' if sign == 0 else 'negative'} at these values: its log is undefined",
+            hint="logdet needs a matrix whose determinant is positive",
+        )
     return float(log_magnitude)
 
 
@@ -147,8 +149,9 @@ class NumPyCompiler(Printer):
     # --- sums of exponentials, shifted by their peak ------------------------------
     def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[np.ndarray, np.ndarray]]:
         """``sum c_i*exp(b_i)`` as (sum c_i*exp(b_i - peak), peak), peak the largest finite b_i."""
-        terms = [(self._print(coefficient), self._print(exponent))
-                 for coefficient, exponent in map(_split_exp, expr.args)]
+        terms = [
+            (self._print(coefficient), self._print(exponent)) for coefficient, exponent in map(_split_exp, expr.args)
+        ]
 
         def scaled(env: Env):
             exponents = [np.asarray(exponent(env), dtype=float) for _, exponent in terms]
@@ -295,15 +298,19 @@ def _invertible(function: Callable, matrix: sp.Basic, value: object) -> object:
         return function(value)
     except np.linalg.LinAlgError:
         name = str(matrix) if len(str(matrix)) <= 40 else "a matrix"
-        raise EvaluationError(f"{name} is singular at these values: its inverse is undefined",
-                              hint="evaluate where the matrix is invertible (its determinant is not 0)") from None
+        raise EvaluationError(
+            f"{name} is singular at these values: its inverse is undefined",
+            hint="evaluate where the matrix is invertible (its determinant is not 0)",
+        ) from None
 
 
 def _split_exp(term: sp.Basic) -> tuple[sp.Expr, sp.Expr]:
     """A term as coefficient * exp(exponent), its exp factors pulled out (exponent 0 if none)."""
     factors = sp.Mul.make_args(term)
-    return (sp.Mul(*(f for f in factors if not isinstance(f, sp.exp))),
-            sp.Add(*(f.args[0] for f in factors if isinstance(f, sp.exp))))
+    return (
+        sp.Mul(*(f for f in factors if not isinstance(f, sp.exp))),
+        sp.Add(*(f.args[0] for f in factors if isinstance(f, sp.exp))),
+    )
 
 
 def _has_exp_term(expr: sp.Basic) -> bool:

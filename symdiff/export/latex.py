@@ -28,8 +28,8 @@ from ..model.naming import split_component
 from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries, op_of
 from ..ops import Op
 from ..parse import ast, parse_latex
-from .printing import ArrayPrinting
 from ..parse.vocabulary import DECORATIONS
+from .printing import ArrayPrinting
 
 ACCENTS = tuple(sorted({suffix for suffix in DECORATIONS.values() if suffix}))
 r"""Suffixes of names written with an accent: yhat is \hat{y}, xbar \bar{x}."""
@@ -145,8 +145,13 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
 
     def _is_hadamard_power(self, expr: sp.Basic) -> bool:
         """Entrywise integer powers of full matrices print as \\odot (a power would be the matrix power)."""
-        return (isinstance(expr, sp.Pow) and self._is_array(expr.base) and expr.exp.is_Integer and expr.exp > 1
-                and self._of_full_matrix(expr.base))
+        return (
+            isinstance(expr, sp.Pow)
+            and self._is_array(expr.base)
+            and expr.exp.is_Integer
+            and expr.exp > 1
+            and self._of_full_matrix(expr.base)
+        )
 
     # --- scalars ---------------------------------------------------------------
     def _print_Symbol(self, expr, style="plain"):
@@ -243,8 +248,9 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
             return sign + self._product(parts)
         # \mathbf{1}^\top \mathbf{z} before more factors would leave where the sum ends unclear
         strict = not isinstance(coefficient, SumEntries)
-        return sign + self._product([(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)),
-                                     *parts])
+        return sign + self._product(
+            [(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts]
+        )
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(

@@ -16,8 +16,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.printer import Printer
 
-from ..model.nodes import BOUND, Elementwise
-from ..model.nodes import op_of
+from ..model.nodes import BOUND, Elementwise, op_of
 from ..ops import Op
 
 

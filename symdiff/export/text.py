@@ -76,8 +76,10 @@ class TextPrinter(ArrayPrinting, StrPrinter):
             for _ in range(int(exponent) - 1):
                 product = f"hadamard({product}, {self._print(base)})"
             return product
-        return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + "^" + self.parenthesize(
-            exponent, PRECEDENCE["Pow"], strict=True
+        return (
+            self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+            + "^"
+            + self.parenthesize(exponent, PRECEDENCE["Pow"], strict=True)
         )
 
     def _as_ordered_terms(self, expr, order=None):

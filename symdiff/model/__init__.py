@@ -17,7 +17,6 @@ from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
 from ..parse.macros import expand_macros
 from .build import Builder, symbol_table
-from .inference import infer
 from .types import Dim, Shape, Typing, normalize_declaration
 from .typography import infer_typeset
 
@@ -61,9 +60,7 @@ def read(text: str, syntax: Syntax = "auto", declared: frozenset[str] = frozense
     return parse_latex(text, declared) if is_latex(text, syntax) else parse(text)
 
 
-def formula(
-    text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None, syntax: Syntax = "auto"
-) -> Formula:
+def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None, syntax: Syntax = "auto") -> Formula:
     """Parse ``text`` (plain syntax or LaTeX) and give it shapes and a SymPy form."""
     try:
         declared = declarations(shapes)

@@ -32,4 +32,6 @@ def entries(value: sp.Basic) -> list[sp.Basic]:
 
 def higher_order(hint: str) -> UnsupportedError:
     """The refusal of a derivative that is a tensor of order 3 or more (a matrix by a matrix, say)."""
-    return UnsupportedError("the derivative of a matrix, or of a vector by a matrix, is a higher-order tensor", hint=hint)
+    return UnsupportedError(
+        "the derivative of a matrix, or of a vector by a matrix, is a higher-order tensor", hint=hint
+    )

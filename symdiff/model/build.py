@@ -173,16 +173,13 @@ def _check_power(base: sp.Basic, exponent: sp.Basic, text: str, node: ast.Binary
         magnitude = abs(sp.log(abs(base), 10).evalf(5)) if base.is_Rational else 1
         if size * max(float(magnitude), 1e-300) > limits.MAX_MAGNITUDE_DIGITS:
             raise LimitError(
-                "number too large: this power has more than "
-                f"{limits.MAX_MAGNITUDE_DIGITS} digits",
+                f"number too large: this power has more than {limits.MAX_MAGNITUDE_DIGITS} digits",
                 text,
                 node.span,
                 "use smaller constants",
             )
     elif size > limits.MAX_EXPONENT:
-        raise LimitError(
-            f"exponent larger than {limits.MAX_EXPONENT}", text, node.span, "use a smaller exponent"
-        )
+        raise LimitError(f"exponent larger than {limits.MAX_EXPONENT}", text, node.span, "use a smaller exponent")
 
 
 UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
@@ -223,7 +220,8 @@ def _invertible(value: sp.Basic) -> None:
     if why is not None:
         raise SymdiffError(
             f"the inverse of a matrix that is not invertible (for any size above 1): {why}"
-            if "rank one" in why else f"the inverse of a matrix that is never invertible: {why}",
+            if "rank one" in why
+            else f"the inverse of a matrix that is never invertible: {why}",
             hint="check the formula; an inverse needs a matrix of full rank",
         )
 
@@ -309,8 +307,7 @@ def _square_op(what: str, method: str, node_type: Callable) -> Callable:
             return sp.S.Zero
         elif not is_explicit(value) and rank_deficiency(value) is not None:
             raise UnsupportedError(
-                "this determinant is 0 for every size above 1 but not for size 1: "
-                f"{rank_deficiency(value)}",
+                f"this determinant is 0 for every size above 1 but not for size 1: {rank_deficiency(value)}",
                 hint="write 0 if the size is above 1, or the scalar it is for size 1",
             )
         return getattr(value, method)() if is_explicit(value) else node_type(value)
@@ -324,8 +321,10 @@ def _logdet(value: sp.Basic) -> sp.Basic:
     determinant = CALLS[ops.DET](value) if singular is None else sp.S.Zero
     if determinant == 0:
         why = f" ({singular})" if singular else ""
-        raise UnsupportedError(f"logdet of this matrix is undefined: its determinant is 0{why}",
-                               hint="logdet needs a matrix whose determinant is positive")
+        raise UnsupportedError(
+            f"logdet of this matrix is undefined: its determinant is 0{why}",
+            hint="logdet needs a matrix whose determinant is positive",
+        )
     return LogDet(value) if isinstance(determinant, sp.Determinant) else sp.log(determinant)
 
 

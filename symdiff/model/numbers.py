@@ -50,7 +50,9 @@ def constant(tree: ast.Node, text: str) -> sp.Basic:
     for node in tree.walk():
         if isinstance(node, ast.Name) and node.id != "pi":
             raise EvaluationError(
-                f"a value must be a number, not the name {node.id}", span=node.span, hint="write e.g. x1=1, A=[[1, 2], [3, 4]]"
+                f"a value must be a number, not the name {node.id}",
+                span=node.span,
+                hint="write e.g. x1=1, A=[[1, 2], [3, 4]]",
             )
     value = canonical(Builder(text, {}).build(tree))
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
@@ -105,8 +107,9 @@ def floats(value: object, name: str) -> np.ndarray:
     if not isinstance(nested, list):
         return np.asarray(_entry(nested, name, ()))
     if isinstance(nested[0], list):
-        return np.array([[_entry(v, name, (i, j)) for j, v in enumerate(row)] for i, row in enumerate(nested)],
-                        dtype=float)
+        return np.array(
+            [[_entry(v, name, (i, j)) for j, v in enumerate(row)] for i, row in enumerate(nested)], dtype=float
+        )
     return np.array([_entry(v, name, (i,)) for i, v in enumerate(nested)], dtype=float)
 
 
@@ -137,9 +140,13 @@ def _nested(value: object, name: str) -> object:
     rows = [_row(item, name, (i,)) for i, item in enumerate(value)]
     nested = [isinstance(row, list) for row in rows]
     if any(nested) and not all(nested):
-        raise EvaluationError(f"the value of {name} mixes numbers and lists", hint="write a vector [1, 2] or a matrix [[1, 2], [3, 4]]")
+        raise EvaluationError(
+            f"the value of {name} mixes numbers and lists", hint="write a vector [1, 2] or a matrix [[1, 2], [3, 4]]"
+        )
     if all(nested) and len({len(row) for row in rows}) != 1:  # type: ignore[arg-type]
-        raise EvaluationError(f"the rows of {name} have different lengths", hint="every row of a matrix needs the same length")
+        raise EvaluationError(
+            f"the rows of {name} have different lengths", hint="every row of a matrix needs the same length"
+        )
     return rows
 
 
@@ -149,18 +156,22 @@ def _row(item: object, name: str, at: Index) -> object:
     if isinstance(item, list | tuple):
         if not item:
             raise EvaluationError(f"{_where(name, at)} is an empty list", hint=HINT)
-        for j, entry in enumerate(item):
+        for entry in item:
             if isinstance(entry, list | tuple | np.ndarray) and np.ndim(entry) != 0:
-                raise EvaluationError(f"the value of {name} has more than two levels of lists",
-                                      hint="symdiff's values are scalars, vectors and matrices")
+                raise EvaluationError(
+                    f"the value of {name} has more than two levels of lists",
+                    hint="symdiff's values are scalars, vectors and matrices",
+                )
         return [entry[()] if isinstance(entry, np.ndarray) else entry for entry in item]
     return item
 
 
 def _check_rank(shape: tuple[int, ...], name: str) -> None:
     if len(shape) > 2:
-        raise EvaluationError(f"the value of {name} has {len(shape)} dimensions",
-                              hint="symdiff's values are scalars, vectors and matrices")
+        raise EvaluationError(
+            f"the value of {name} has {len(shape)} dimensions",
+            hint="symdiff's values are scalars, vectors and matrices",
+        )
     if 0 in shape:
         raise EvaluationError(f"the value of {name} is empty (shape {shape})", hint=HINT)
 
@@ -211,8 +222,10 @@ def _bounded(n: int, name: str, at: Index) -> int:
 
 
 def _too_long(name: str, at: Index) -> LimitError:
-    return LimitError(f"{_where(name, at)} has more than {MAX_MAGNITUDE_DIGITS} digits",
-                      hint="give a number of a size symdiff can work with exactly")
+    return LimitError(
+        f"{_where(name, at)} has more than {MAX_MAGNITUDE_DIGITS} digits",
+        hint="give a number of a size symdiff can work with exactly",
+    )
 
 
 def _matrix(rows: list[list[sp.Expr]]) -> sp.ImmutableMatrix:
@@ -234,8 +247,10 @@ def _float(value: sp.Expr, name: str) -> float:
     except (OverflowError, TypeError):
         number = math.inf
     if not math.isfinite(number):
-        raise EvaluationError(f"the value of {name} is beyond the range of floating point ({value})",
-                              hint="give numbers below about 1.8e308 in size")
+        raise EvaluationError(
+            f"the value of {name} is beyond the range of floating point ({value})",
+            hint="give numbers below about 1.8e308 in size",
+        )
     return number
 
 

@@ -315,8 +315,9 @@ def run_backprop(
     if graph.form == "component":
         roots = entries(value)
         if len(roots) != 1:
-            raise EvaluationError(f"the output {output} is not a scalar",
-                                  hint="choose a scalar with --of, e.g. --of b1")
+            raise EvaluationError(
+                f"the output {output} is not a scalar", hint="choose a scalar with --of, e.g. --of b1"
+            )
         return _Exact(graph, rounding).run(roots[0], output, given, wrt)
     if getattr(value, "is_Matrix", False):
         raise EvaluationError(f"the output {output} is not a scalar", hint="backprop differentiates a scalar output")

@@ -60,8 +60,12 @@ class ProgramTextPrinter(_ProgramOrder, TextPrinter):
 class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
     """LaTeX; with ``shown`` numbers, every product is written with ``\\cdot``."""
 
-    def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None,
-                 components: Collection[str] = ()):
+    def __init__(
+        self,
+        intermediates: frozenset[sp.Basic] = frozenset(),
+        shown: Mapping[sp.Basic, str] | None = None,
+        components: Collection[str] = (),
+    ):
         names = {str(getattr(atom, "name", "")) for atom in intermediates}
         super().__init__(names, components)
         self.intermediates = intermediates
@@ -87,8 +91,9 @@ def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), sh
     return ProgramTextPrinter(intermediates, shown).doprint(expr)
 
 
-def to_latex(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None,
-             components: Collection[str] = ()) -> str:
+def to_latex(
+    expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None, components: Collection[str] = ()
+) -> str:
     """``expr`` in LaTeX, inputs before intermediates in products; ``components`` print as ``b_{1}``."""
     names = {str(getattr(atom, "name", "")) for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)}
     printer = ProgramLatexPrinter(intermediates, shown, components)

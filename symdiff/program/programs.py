@@ -75,15 +75,19 @@ class ProgramResult(Result):
     @cached_property
     @_deep
     def latex(self) -> str:
-        components = {str(entry) for value in self.formula.symbols.values() if isinstance(value, sp.MatrixBase)
-                      for entry in value}
+        components = {
+            str(entry) for value in self.formula.symbols.values() if isinstance(value, sp.MatrixBase) for entry in value
+        }
         return to_latex(self.sympy, self.intermediates, components=components)
 
     @cached_property
     @_deep
     def _compiled(self) -> Callable[..., object]:
-        return _Evaluator(self.depth, self.described,
-                          compile_for(self.formula, self.sympy if self.expanded is None else self.expanded))
+        return _Evaluator(
+            self.depth,
+            self.described,
+            compile_for(self.formula, self.sympy if self.expanded is None else self.expanded),
+        )
 
 
 @dataclass(frozen=True)
@@ -118,13 +122,22 @@ class Program:
         numerically), and a ``LimitError`` rather than a ``RecursionError`` (``limits.nesting``)."""
         return limits.nesting(self.depth, self.described)
 
-    def _read(self, text: str, parsed: tuple[ast.Definition, ...] | ast.Node, shapes: ShapeSpec | None,
-              syntax: Syntax, of: str | None, declared: dict[str, Shape]) -> None:
+    def _read(
+        self,
+        text: str,
+        parsed: tuple[ast.Definition, ...] | ast.Node,
+        shapes: ShapeSpec | None,
+        syntax: Syntax,
+        of: str | None,
+        declared: dict[str, Shape],
+    ) -> None:
         self._bare: Formula | None = None
         if isinstance(parsed, ast.Node):
             if of is not None:
-                raise SymdiffError(f"--of {of}: the input is one formula, without named definitions",
-                                   hint="write definitions such as b = A*x; f = norm(b) to name parts")
+                raise SymdiffError(
+                    f"--of {of}: the input is one formula, without named definitions",
+                    hint="write definitions such as b = A*x; f = norm(b) to name parts",
+                )
             self._bare = read_formula(text, shapes, syntax)
             self.graph = Graph(text, (), self._bare.typing, self._bare.symbols)
             self.output: str | None = None
@@ -223,12 +236,15 @@ class Program:
         check_layout(arguments.name_or_none(layout, "layout"))
         for name in symmetric:
             if name in self.graph.by_name:
-                raise SymdiffError(f"'{name}' is declared symmetric but is computed by the program",
-                                   hint="declare inputs symmetric; an intermediate is what its definition makes it")
+                raise SymdiffError(
+                    f"'{name}' is declared symmetric but is computed by the program",
+                    hint="declare inputs symmetric; an intermediate is what its definition makes it",
+                )
         shapes = squared(self.graph.inputs, symmetric, self._shapes)
         if shapes is not None:  # a symmetric matrix inferred n×d: read again with it square, as for one formula
             return Program(self.text, shapes, self.syntax, self._of).derive(
-                wrt, expand, in_terms_of, layout=layout, symmetric=symmetric)
+                wrt, expand, in_terms_of, layout=layout, symmetric=symmetric
+            )
         names = tuple(",".join(step) for step in steps)
         if self._bare is not None:
             declared = symmetric_names(self._bare, symmetric)
@@ -254,8 +270,13 @@ class Program:
         result = self.graph.expand(value, keep=frozenset(n for n in keep if n in self.graph.by_name))
         allowed = {s for name in keep for s in entries(self.graph.symbols[name])}
         extra = sorted(
-            {name for name, symbol in self.graph.symbols.items()
-             if name not in keep and set(entries(symbol)) & result.free_symbols and not set(entries(symbol)) <= allowed}
+            {
+                name
+                for name, symbol in self.graph.symbols.items()
+                if name not in keep
+                and set(entries(symbol)) & result.free_symbols
+                and not set(entries(symbol)) <= allowed
+            }
         )
         if extra:
             raise SymdiffError(
@@ -335,9 +356,7 @@ def _nesting(text: str, parsed: tuple[ast.Definition, ...] | ast.Node) -> tuple[
     return max(depth.values()), described
 
 
-def program(
-    text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None
-) -> Program:
+def program(text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None) -> Program:
     """Read a program: definitions ``name = formula`` separated by ``;`` or new lines, or a bare formula.
 
     >>> program("b = A*x; f = 0.5*norm(b)**2").derive("A").text

@@ -53,8 +53,12 @@ def _check_order(definitions: Definitions, text: str) -> None:
             if not isinstance(node, ast.Name) or node.id not in defined_at:
                 continue
             if node.id == definition.name:
-                raise ParseError(f"{node.id} is defined in terms of itself", text, node.span,
-                                 "a program has no loops; use a new name")
+                raise ParseError(
+                    f"{node.id} is defined in terms of itself",
+                    text,
+                    node.span,
+                    "a program has no loops; use a new name",
+                )
             if defined_at[node.id] > index:
                 raise ParseError(
                     f"{node.id} is used before its definition",

@@ -95,8 +95,13 @@ def derivation(
         shown_latex = {s: _shown(v, True) for s, v in numbers.values.items()}
         lines.append(
             _sum_of_products(
-                [[Line(to_text(f, intermediates, shown_text), to_latex(f, intermediates, shown_latex)) for f in chain]
-                 for chain in factors],
+                [
+                    [
+                        Line(to_text(f, intermediates, shown_text), to_latex(f, intermediates, shown_latex))
+                        for f in chain
+                    ]
+                    for chain in factors
+                ],
                 " · ",
                 r" \cdot ",
                 factors,

@@ -44,8 +44,10 @@ def as_values(values: str | Mapping[str, object]) -> dict[str, Value]:
     if isinstance(values, str):
         return read_values(values)
     if not isinstance(values, Mapping):
-        raise EvaluationError(f"values must be text such as 'x=1, y=2' or a mapping of names to numbers, "
-                              f"not {type(values).__name__}", hint="e.g. {'x': 1, 'A': [[1, 2], [3, 4]]}")
+        raise EvaluationError(
+            f"values must be text such as 'x=1, y=2' or a mapping of names to numbers, not {type(values).__name__}",
+            hint="e.g. {'x': 1, 'A': [[1, 2], [3, 4]]}",
+        )
     exact_values: dict[str, Value] = {}
     for name, value in values.items():
         if not isinstance(name, str):

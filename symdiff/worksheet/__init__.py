@@ -3,4 +3,4 @@
 from .load import Source, load
 from .schema import Worksheet
 
-__all__ = ["Worksheet", "Source", "load"]
+__all__ = ["Source", "Worksheet", "load"]

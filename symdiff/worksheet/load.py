@@ -52,8 +52,14 @@ class Source:
             return next((i + 1 for i in _section(lines, at) if any(q in lines[i] for q in quoted)), at + 1)
         return at + 1
 
-    def error(self, message: str, question_id: str | None = None, field: str | None = None,
-              hint: str | None = None, text: str | None = None) -> WorksheetError:
+    def error(
+        self,
+        message: str,
+        question_id: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+        text: str | None = None,
+    ) -> WorksheetError:
         """A ``WorksheetError`` saying ``file:line: question ID: field 'F': message``."""
         line = self.line_of(question_id, field, text)
         where = f"{self.path}:{line}" if line else self.path
@@ -117,7 +123,9 @@ def _first_problem(exc: ValidationError, data: dict, source: Source) -> Workshee
     question_id, field = _describe(location, data)
     if problem["type"] == "union_tag_invalid":
         return source.error(
-            f"unknown kind {problem['input'].get('kind')!r}", question_id, "kind",
+            f"unknown kind {problem['input'].get('kind')!r}",
+            question_id,
+            "kind",
             hint="kind is one of " + ", ".join(KINDS),
         )
     if problem["type"] == "union_tag_not_found":
@@ -141,7 +149,9 @@ def _describe(location: Sequence[str | int], data: dict) -> tuple[str | None, st
             continue  # the discriminated union's branch name, not a key of the data
         if isinstance(key, str):
             keys.append(key)
-        if isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (isinstance(node, dict) and key in node) or (
+            isinstance(node, list) and isinstance(key, int) and key < len(node)
+        ):
             node = node[key]  # type: ignore[index]
         else:
             break

@@ -119,8 +119,7 @@ class Blanks(_Question):
             for point in points:
                 if len(point) != len(self.variables):
                     raise ValueError(
-                        f"a point in '{label}' has {len(point)} coordinates; "
-                        f"variables are {', '.join(self.variables)}"
+                        f"a point in '{label}' has {len(point)} coordinates; variables are {', '.join(self.variables)}"
                     )
         if not self.positive and not self.negative:
             raise ValueError("give labelled points in 'positive' and/or 'negative'")

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from os import PathLike
 
+from ..arguments import callable_or_none, flag
 from ..check import blanks as search_blanks
 from ..check import check
 from ..check.blanks import check_variables
 from ..check.checking import OptionCheck
-from ..arguments import callable_or_none, flag
 from ..errors import SymdiffError
 from ..export.numbers import to_plain
 from ..program import Program, program
@@ -53,8 +53,9 @@ class _Group:
     def program(self, question_id: str, of: str | None = None) -> Program:
         field = "of" if of is not None else "definitions"
         if not self.text:
-            raise self.source.error("this kind of question needs definitions in the group's context", self.group.id,
-                                    "definitions")
+            raise self.source.error(
+                "this kind of question needs definitions in the group's context", self.group.id, "definitions"
+            )
         with _blame(self.source, question_id, field):
             return program(self.text, self.shapes, self.context.syntax, of=of)
 
@@ -67,8 +68,10 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
     with _blame(group.source, question.id, "options"):
         report = check(group.text, question.wrt, texts, group.shapes, of=question.of, syntax=group.context.syntax)
     is_latex = group.context.syntax == "latex"
-    verdicts = tuple(_verdict(group.source, question.id, n, option, checked, is_latex)
-                     for n, (option, checked) in enumerate(zip(question.options, report.options), start=1))
+    verdicts = tuple(
+        _verdict(group.source, question.id, n, option, checked, is_latex)
+        for n, (option, checked) in enumerate(zip(question.options, report.options), start=1)
+    )
     warning = None if report.correct else _no_correct_option(group, question.id, verdicts)
     return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts, warning)
 
@@ -76,32 +79,50 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
 def _no_correct_option(group: _Group, question_id: str, verdicts: tuple[OptionVerdict, ...]) -> str:
     """The warning for a choice question without a correct option; with ``strict``, the error."""
     undecided = sum(v.verdict == "undecided" for v in verdicts)
-    said = ("no option equals the answer" + (f" ({undecided} undecided)" if undecided else "")
-            + "; is there a typo in the intended one?")
+    said = (
+        "no option equals the answer"
+        + (f" ({undecided} undecided)" if undecided else "")
+        + "; is there a typo in the intended one?"
+    )
     if group.strict:
-        raise group.source.error(said, question_id, "options",
-                                 hint="fix the options, or solve without --strict to see each one's verdict")
+        raise group.source.error(
+            said, question_id, "options", hint="fix the options, or solve without --strict to see each one's verdict"
+        )
     return said
 
 
-def _verdict(source: Source, question_id: str, number: int, option: str | Unreadable, checked: OptionCheck,
-             is_latex: bool) -> OptionVerdict:
+def _verdict(
+    source: Source, question_id: str, number: int, option: str | Unreadable, checked: OptionCheck, is_latex: bool
+) -> OptionVerdict:
     """The checker's verdict; an option that cannot be read must be marked so by the worksheet."""
     marked = isinstance(option, Unreadable)
     if checked.unknown:
         names = ", ".join(checked.unknown)
-        raise source.error(f"option {number} uses {names}, which the question does not define", question_id,
-                           "options", text=checked.text,
-                           hint="define it in the group's context (shapes or definitions), or fix the option")
+        raise source.error(
+            f"option {number} uses {names}, which the question does not define",
+            question_id,
+            "options",
+            text=checked.text,
+            hint="define it in the group's context (shapes or definitions), or fix the option",
+        )
     if checked.verdict == "unreadable" and not marked:
         assert checked.error is not None
-        raise source.error(f"option {number} does not parse: " + checked.error.render().replace("\n", "\n  "),
-                           question_id, "options", text=checked.text,
-                           hint="fix the option, or if it is meant not to be a formula write it as "
-                                "{ latex = '...', unreadable = \"why\" }")
+        raise source.error(
+            f"option {number} does not parse: " + checked.error.render().replace("\n", "\n  "),
+            question_id,
+            "options",
+            text=checked.text,
+            hint="fix the option, or if it is meant not to be a formula write it as "
+            "{ latex = '...', unreadable = \"why\" }",
+        )
     if marked and checked.verdict != "unreadable":
-        raise source.error(f"option {number} is marked unreadable, but it reads as a formula", question_id, "options",
-                           hint="write it as a plain string so it is checked", text=checked.text)
+        raise source.error(
+            f"option {number} is marked unreadable, but it reads as a formula",
+            question_id,
+            "options",
+            hint="write it as a plain string so it is checked",
+            text=checked.text,
+        )
     why = f"{checked.why}; the worksheet says: {option.unreadable}" if marked else checked.why
     return OptionVerdict(checked.text, is_latex, checked.verdict, why)
 
@@ -151,8 +172,15 @@ def _blanks(group: _Group, question: Blanks) -> BlanksKey:
     with _blame(group.source, question.id, "variables"):
         check_variables(question.variables)
     with _blame(group.source, question.id, "template"):
-        found = search_blanks(question.template, question.candidates, question.positive, question.negative,
-                              question.variables, group.context.syntax, timeout=None)
+        found = search_blanks(
+            question.template,
+            question.candidates,
+            question.positive,
+            question.negative,
+            question.variables,
+            group.context.syntax,
+            timeout=None,
+        )
     return BlanksKey(
         question.id,
         question.text,
@@ -177,8 +205,9 @@ SOLVERS: dict[type, Callable[[_Group, object], QuestionKey]] = {
 }
 
 
-def solve_worksheet(worksheet: Worksheet, source: Source, progress: Callable[[str], None] | None = None,
-                    strict: bool = False) -> Key:
+def solve_worksheet(
+    worksheet: Worksheet, source: Source, progress: Callable[[str], None] | None = None, strict: bool = False
+) -> Key:
     """The answer key of a loaded worksheet; ``progress`` is told each question id as it starts.
 
     ``strict``: a choice question with no correct option is an error, not a warning.
@@ -192,8 +221,12 @@ def solve_worksheet(worksheet: Worksheet, source: Source, progress: Callable[[st
                 progress(question.id)
             answers.append(SOLVERS[type(question)](context, question))
         groups.append(GroupKey(group.id, group.title, group.text, tuple(answers)))
-    warnings = tuple(source.error(q.warning, q.id, "options").message
-                     for g in groups for q in g.questions if isinstance(q, ChoiceKey) and q.warning)
+    warnings = tuple(
+        source.error(q.warning, q.id, "options").message
+        for g in groups
+        for q in g.questions
+        if isinstance(q, ChoiceKey) and q.warning
+    )
     return Key(worksheet.title, worksheet.text, tuple(groups), warnings)
 
 
@@ -206,4 +239,4 @@ def solve(path: str, progress: Callable[[str], None] | None = None, strict: bool
     return solve_worksheet(worksheet, source, progress, flag(strict, "strict"))
 
 
-__all__ = ["solve", "solve_worksheet", "SOLVERS"]
+__all__ = ["SOLVERS", "solve", "solve_worksheet"]

@@ -31,8 +31,10 @@ def check_target(path: str | Path, protect: Iterable[str | Path] = ()) -> Path:
     """The file ``path`` will replace (a symlink followed); a ``WorksheetError`` if it may not be written."""
     name = os.fspath(path)
     if not name or name.endswith(os.sep) or (os.altsep and name.endswith(os.altsep)):
-        raise WorksheetError(f"{name!r}: not a file name (it ends in a directory separator)",
-                             hint="give the file to write, e.g. -o out/key.tex")
+        raise WorksheetError(
+            f"{name!r}: not a file name (it ends in a directory separator)",
+            hint="give the file to write, e.g. -o out/key.tex",
+        )
     target = Path(os.path.realpath(name))
     try:
         mode = target.stat().st_mode
@@ -41,14 +43,20 @@ def check_target(path: str | Path, protect: Iterable[str | Path] = ()) -> Path:
     except OSError as exc:
         raise WorksheetError(f"{name}: cannot write: {exc.strerror}", hint="choose a path you can write to") from None
     if stat.S_ISDIR(mode):
-        raise WorksheetError(f"{name}: is a directory", hint=f"give a file name inside it, e.g. -o {Path(name) / 'key.tex'}")
+        raise WorksheetError(
+            f"{name}: is a directory", hint=f"give a file name inside it, e.g. -o {Path(name) / 'key.tex'}"
+        )
     if not stat.S_ISREG(mode):
-        raise WorksheetError(f"{name}: not a regular file (a device, FIFO or socket); symdiff only replaces regular files",
-                             hint="give the name of a new or ordinary file, or leave out -o to print to standard output")
+        raise WorksheetError(
+            f"{name}: not a regular file (a device, FIFO or socket); symdiff only replaces regular files",
+            hint="give the name of a new or ordinary file, or leave out -o to print to standard output",
+        )
     for source in protect:
         if os.path.exists(source) and os.path.samefile(target, source):
-            raise WorksheetError(f"{name}: is the input file {os.fspath(source)}; writing would replace it",
-                                 hint="give another file name to -o")
+            raise WorksheetError(
+                f"{name}: is the input file {os.fspath(source)}; writing would replace it",
+                hint="give another file name to -o",
+            )
     return target
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..key import GroupKey, Key, QuestionKey
 from ...export.numbers import format_number
-
+from ..key import GroupKey, Key, QuestionKey
 
 VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "undecided", "unreadable": "unreadable"}
 """How a key names each verdict on an option."""

@@ -14,7 +14,6 @@ from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
 from .base import KeyPrinter
 from .clean import BIDI
 
-
 UNSEEN = re.compile("[\x7f-\x9f" + "".join(sorted(BIDI)) + "]")
 """What ``json.dumps`` leaves raw but a terminal acts on (it escapes the controls below U+0020 itself)."""
 
@@ -35,8 +34,10 @@ class JsonKeyPrinter(KeyPrinter):
             "answer_latex": question.answer_latex,
             "correct": list(question.correct),
             "warning": question.warning,
-            "options": [{"text": o.text, "equivalent": o.equivalent, "verdict": o.verdict, "why": o.why}
-                        for o in question.options],
+            "options": [
+                {"text": o.text, "equivalent": o.equivalent, "verdict": o.verdict, "why": o.why}
+                for o in question.options
+            ],
         }
 
     def _fields_derive(self, question: DeriveKey) -> dict:
@@ -58,6 +59,9 @@ class JsonKeyPrinter(KeyPrinter):
         return {
             "template": question.template,
             "solutions": [list(filling) for group in question.solutions for filling in group],
-            "groups": [{"function": f, "fillings": [list(x) for x in g]} for f, g in zip(question.functions, question.solutions)],
+            "groups": [
+                {"function": f, "fillings": [list(x) for x in g]}
+                for f, g in zip(question.functions, question.solutions)
+            ],
             "tried": question.tried,
         }

@@ -78,42 +78,57 @@ class LatexKeyPrinter(KeyPrinter):
             mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
             shown = math(option.text) if option.is_latex else rf"\texttt{{{escape_text(option.text)}}}"
             items.append(rf"  \item {shown} \quad {mark}: {escape_text(option.why)}")
-        return "\n".join([
-            self._heading(question.id, question.text),
-            "",
-            answer(question.answer_latex),
-            r"\begin{enumerate}",
-            *items,
-            r"\end{enumerate}",
-            *([rf"\textbf{{Warning:}} {escape_text(question.warning)}"] if question.warning else []),
-        ])
+        return "\n".join(
+            [
+                self._heading(question.id, question.text),
+                "",
+                answer(question.answer_latex),
+                r"\begin{enumerate}",
+                *items,
+                r"\end{enumerate}",
+                *([rf"\textbf{{Warning:}} {escape_text(question.warning)}"] if question.warning else []),
+            ]
+        )
 
     def _print_DeriveKey(self, question: DeriveKey) -> str:
-        return "\n".join([
-            self._heading(question.id, question.text),
-            "",
-            answer(question.answer_latex),
-            chain_rule(question.steps_latex),
-        ])
+        return "\n".join(
+            [
+                self._heading(question.id, question.text),
+                "",
+                answer(question.answer_latex),
+                chain_rule(question.steps_latex),
+            ]
+        )
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
         header = [escape_text(label) for label in question.values]
-        return self._heading(question.id, question.text) + "\n\n" + tabular(
-            header, [[number(v) for v in question.values.values()]]
+        return (
+            self._heading(question.id, question.text)
+            + "\n\n"
+            + tabular(header, [[number(v) for v in question.values.values()]])
         )
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
-        mode = "exact values" if question.rounding is None else (
-            f"each forward value rounded to {decimals(question.rounding)} before use, as the worksheet does"
+        mode = (
+            "exact values"
+            if question.rounding is None
+            else (f"each forward value rounded to {decimals(question.rounding)} before use, as the worksheet does")
         )
         forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
-            [[rf"$\partial/\partial$\,{escape_text(n)}", number(question.values[n]), fixed(question.exact[n])]
-             for n in question.values],
+            [
+                [rf"$\partial/\partial$\,{escape_text(n)}", number(question.values[n]), fixed(question.exact[n])]
+                for n in question.values
+            ],
         )
-        parts = [self._heading(question.id, question.text), f"Forward pass ({escape_text(mode)}):", forward,
-                 "Backward pass:", partials]
+        parts = [
+            self._heading(question.id, question.text),
+            f"Forward pass ({escape_text(mode)}):",
+            forward,
+            "Backward pass:",
+            partials,
+        ]
         if question.kinks:
             parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
         parts += [chain_rule(steps) for steps in question.steps_latex.values()]

@@ -57,35 +57,61 @@ class MarkdownKeyPrinter(KeyPrinter):
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         rows = [
-            [str(i), cell(formula(o.text) if o.is_latex else code(o.text)), VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict], cell(inline(o.why))]
+            [
+                str(i),
+                cell(formula(o.text) if o.is_latex else code(o.text)),
+                VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict],
+                cell(inline(o.why)),
+            ]
             for i, o in enumerate(question.options, start=1)
         ]
-        return "\n\n".join([
-            self._heading(question.id, question.text),
-            answer(question.answer_latex),
-            table(["option", "as printed", "verdict", "why"], rows),
-            *([f"**Warning:** {question.warning}"] if question.warning else []),
-        ])
+        return "\n\n".join(
+            [
+                self._heading(question.id, question.text),
+                answer(question.answer_latex),
+                table(["option", "as printed", "verdict", "why"], rows),
+                *([f"**Warning:** {question.warning}"] if question.warning else []),
+            ]
+        )
 
     def _print_DeriveKey(self, question: DeriveKey) -> str:
-        return "\n\n".join([
-            self._heading(question.id, question.text),
-            answer(question.answer_latex),
-            chain_rule(question.steps_latex),
-        ])
+        return "\n\n".join(
+            [
+                self._heading(question.id, question.text),
+                answer(question.answer_latex),
+                chain_rule(question.steps_latex),
+            ]
+        )
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
         values = [number(v) for v in question.values.values()]
-        return self._heading(question.id, question.text) + "\n\n" + table([cell(inline(label)) for label in question.values], [values])
+        return (
+            self._heading(question.id, question.text)
+            + "\n\n"
+            + table([cell(inline(label)) for label in question.values], [values])
+        )
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
-        mode = "exact values" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
+        mode = (
+            "exact values"
+            if question.rounding is None
+            else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
+        )
         forward = table(["node", "value"], [[cell(inline(name)), number(v)] for name, v in question.forward.items()])
         partials = table(
             ["partial", "value", "exact"],
-            [[cell(inline(f"∂/∂{name}")), number(question.values[name]), fixed(question.exact[name])] for name in question.values],
+            [
+                [cell(inline(f"∂/∂{name}")), number(question.values[name]), fixed(question.exact[name])]
+                for name in question.values
+            ],
         )
-        parts = [self._heading(question.id, question.text), f"Forward pass ({mode}):", forward, "Backward pass:", partials]
+        parts = [
+            self._heading(question.id, question.text),
+            f"Forward pass ({mode}):",
+            forward,
+            "Backward pass:",
+            partials,
+        ]
         if question.kinks:
             parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
         parts += [chain_rule(steps) for steps in question.steps_latex.values()]

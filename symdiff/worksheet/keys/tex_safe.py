@@ -22,17 +22,125 @@ from .base import MATH_LIMIT
 from .clean import code_point, one_line, printable
 
 ATOMS = frozenset(
-    """partial nabla top intercal cdot times div pm mp sigma alpha beta gamma delta epsilon varepsilon zeta eta theta
-    vartheta iota kappa lambda mu nu xi pi rho tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi
-    Sigma Upsilon Phi Psi Omega lVert rVert lvert rvert langle rangle geq leq ge le neq ne approx equiv in to infty
-    mid bullet circ odot otimes prime""".split()
+    [
+        "partial",
+        "nabla",
+        "top",
+        "intercal",
+        "cdot",
+        "times",
+        "div",
+        "pm",
+        "mp",
+        "sigma",
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "rho",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Upsilon",
+        "Phi",
+        "Psi",
+        "Omega",
+        "lVert",
+        "rVert",
+        "lvert",
+        "rvert",
+        "langle",
+        "rangle",
+        "geq",
+        "leq",
+        "ge",
+        "le",
+        "neq",
+        "ne",
+        "approx",
+        "equiv",
+        "in",
+        "to",
+        "infty",
+        "mid",
+        "bullet",
+        "circ",
+        "odot",
+        "otimes",
+        "prime",
+    ]
 )
 """Commands without arguments that are one symbol, so they may also be an argument (``x^\\top``, ``\\hat\\theta``)."""
-OPERATORS = frozenset("max min exp log ln det sum prod tanh sinh cosh sin cos tan ldots cdots dots vdots ddots quad qquad".split())
+OPERATORS = frozenset(
+    [
+        "max",
+        "min",
+        "exp",
+        "log",
+        "ln",
+        "det",
+        "sum",
+        "prod",
+        "tanh",
+        "sinh",
+        "cosh",
+        "sin",
+        "cos",
+        "tan",
+        "ldots",
+        "cdots",
+        "dots",
+        "vdots",
+        "ddots",
+        "quad",
+        "qquad",
+    ]
+)
 """Commands without arguments that are macros: not an argument without braces (``x^{\\max}``)."""
 SYMBOLS = ATOMS | OPERATORS
 ONE_ARGUMENT = frozenset(
-    "mathbf boldsymbol bm mathrm mathsf mathit mathbb mathcal underline overline hat tilde bar vec dot sqrt".split()
+    [
+        "mathbf",
+        "boldsymbol",
+        "bm",
+        "mathrm",
+        "mathsf",
+        "mathit",
+        "mathbb",
+        "mathcal",
+        "underline",
+        "overline",
+        "hat",
+        "tilde",
+        "bar",
+        "vec",
+        "dot",
+        "sqrt",
+    ]
 )
 TWO_ARGUMENTS = frozenset({"frac", "dfrac", "tfrac"})
 TEXT_ARGUMENT = frozenset({"text", "operatorname"})
@@ -45,28 +153,95 @@ SYMBOL_COMMANDS = frozenset(",;:! |{}_&%#$")
 """Characters that may follow a backslash: spacing, ``\\|`` and escaped specials (``\\\\`` only in an environment)."""
 ARGUMENT_SYMBOLS = frozenset("|{}_&%#$")
 """Of those, the ones that may be an argument without braces."""
-DELIMITERS = frozenset({"(", ")", "[", "]", ".", "|", "/", r"\|", r"\{", r"\}",
-                        r"\langle", r"\rangle", r"\lVert", r"\rVert", r"\lvert", r"\rvert"})
-TEXT_CHARACTERS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?()[]'-+=/<>*|\"@"
+DELIMITERS = frozenset(
+    {
+        "(",
+        ")",
+        "[",
+        "]",
+        ".",
+        "|",
+        "/",
+        r"\|",
+        r"\{",
+        r"\}",
+        r"\langle",
+        r"\rangle",
+        r"\lVert",
+        r"\rVert",
+        r"\lvert",
+        r"\rvert",
+    }
 )
+TEXT_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?()[]'-+=/<>*|\"@")
 """What ``\\text{...}`` may hold: no specials, no commands."""
 MATH_CHARACTERS = frozenset(chr(code) for code in range(32, 127)) - set("#%$\\{}^_&")
 """Characters that are an atom of their own in math."""
 MAX_DEPTH = 40
 """Nesting of braces and environments kept as math (TeX allows 255 groups)."""
 
-GREEK = dict(zip(
-    "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϑϕϵ",
-    r"""alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon varphi
-    chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega vartheta phi epsilon""".split(),
-    strict=True,
-))
+GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϑϕϵ",
+        [
+            r"alpha",
+            r"beta",
+            r"gamma",
+            r"delta",
+            r"varepsilon",
+            r"zeta",
+            r"eta",
+            r"theta",
+            r"iota",
+            r"kappa",
+            r"lambda",
+            r"mu",
+            r"nu",
+            r"xi",
+            r"pi",
+            r"rho",
+            r"sigma",
+            r"tau",
+            r"upsilon",
+            r"varphi",
+            r"chi",
+            r"psi",
+            r"omega",
+            r"Gamma",
+            r"Delta",
+            r"Theta",
+            r"Lambda",
+            r"Xi",
+            r"Pi",
+            r"Sigma",
+            r"Upsilon",
+            r"Phi",
+            r"Psi",
+            r"Omega",
+            r"vartheta",
+            r"phi",
+            r"epsilon",
+        ],
+        strict=True,
+    )
+)
 """Greek letters that have a command of their own (not omicron or capital Alpha: they look like Latin letters)."""
 MATH_UNICODE = {
     **{char: "\\" + name + " " for char, name in GREEK.items()},
-    "×": r"\times ", "•": r"\bullet ", "∂": r"\partial ", "≥": r"\geq ", "≤": r"\leq ", "≠": r"\neq ", "−": "-",
-    "·": r"\cdot ", "‖": r"\| ", "≈": r"\approx ", "ᵀ": r"^\top ", "∇": r"\nabla ", "∞": r"\infty ", "…": r"\ldots ",
+    "×": r"\times ",
+    "•": r"\bullet ",
+    "∂": r"\partial ",
+    "≥": r"\geq ",
+    "≤": r"\leq ",
+    "≠": r"\neq ",
+    "−": "-",
+    "·": r"\cdot ",
+    "‖": r"\| ",
+    "≈": r"\approx ",
+    "ᵀ": r"^\top ",
+    "∇": r"\nabla ",
+    "∞": r"\infty ",
+    "…": r"\ldots ",
 }
 """Unicode in a worksheet's math, as the command it stands for."""
 
@@ -84,7 +259,15 @@ TEXT_ESCAPES = {
 }
 UNICODE = {
     **{char: f"${command.strip()}$" for char, command in MATH_UNICODE.items() if command.startswith("\\")},
-    "ᵀ": r"$^\top$", "−": "-", "–": "--", "—": "---", "…": r"\ldots{}", "“": "``", "”": "''", "‘": "`", "’": "'",
+    "ᵀ": r"$^\top$",
+    "−": "-",
+    "–": "--",
+    "—": "---",
+    "…": r"\ldots{}",
+    "“": "``",
+    "”": "''",
+    "‘": "`",
+    "’": "'",
 }
 """Characters pdflatex cannot typeset from UTF-8 as they are; others outside ASCII show as their code point."""
 
@@ -162,9 +345,7 @@ class _Reader:
         if token == "{":
             self.nested(lambda: self.items("}"))
         elif token is None or not (
-            token in MATH_CHARACTERS - {"'"}
-            or token[1:] in ATOMS
-            or (len(token) == 2 and token[1] in ARGUMENT_SYMBOLS)
+            token in MATH_CHARACTERS - {"'"} or token[1:] in ATOMS or (len(token) == 2 and token[1] in ARGUMENT_SYMBOLS)
         ):
             raise _Unsafe
 
@@ -264,13 +445,18 @@ def math(latex: str, dollars: bool = False) -> str:
 
 
 def generated(latex: str) -> str:
-    r"""symdiff's own LaTeX (answers, steps) with a name's Unicode typeset (``\ensuremath{\alpha}``, ``\text{[U+0430]}``)."""
+    r"""symdiff's own LaTeX (answers, steps) with a name's Unicode typeset.
+
+    ``\ensuremath{\alpha}`` for a Greek letter, ``\text{[U+0430]}`` for anything else.
+    """
     latex = printable(latex)
     if latex.isascii():
         return latex
     return "".join(
-        char if char.isascii()
-        else "{\\ensuremath{\\" + GREEK[char] + "}}" if char in GREEK
+        char
+        if char.isascii()
+        else "{\\ensuremath{\\" + GREEK[char] + "}}"
+        if char in GREEK
         else "{\\text{" + code_point(char) + "}}"
         for char in latex
     )
@@ -287,7 +473,7 @@ def break_lines(document: str, width: int = 1000) -> str:
         start = 0
         for token in TOKEN.finditer(line):
             if token.end() - start > width and token.start() > start and token.group() != " ":
-                out.append(line[start:token.start()] + "%")
+                out.append(line[start : token.start()] + "%")
                 start = token.start()
         out.append(line[start:])
     return "\n".join(out)
@@ -312,8 +498,13 @@ def break_formula(latex: str, width: int = 200) -> list[str]:
     aligned = "&" not in tokens
     last = ""
     for token in tokens:
-        if (token in ("+", "-") and length >= width and aligned and all(o == r"\left" for o in opened)
-                and (last[-1:].isalnum() or last in ("}", ")", "]", "|"))):
+        if (
+            token in ("+", "-")
+            and length >= width
+            and aligned
+            and all(o == r"\left" for o in opened)
+            and (last[-1:].isalnum() or last in ("}", ")", "]", "|"))
+        ):
             lines.append("".join(line) + r" \right." * len(opened))
             line, length = [r"\left. " * len(opened)], 0
         line.append(token)

@@ -60,8 +60,16 @@ class TextKeyPrinter(KeyPrinter):
         mode = "exact" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}"
         forward = table([("node", "value"), *((name, number(v)) for name, v in question.forward.items())])
         partial_rows = [("partial", "value", "exact")]
-        partial_rows += [(f"∂/∂{name}", number(question.values[name]), fixed(question.exact[name])) for name in question.values]
-        lines = [self._heading(question.id, question.text), f"  forward ({mode}):", forward, "  backward:", table(partial_rows)]
+        partial_rows += [
+            (f"∂/∂{name}", number(question.values[name]), fixed(question.exact[name])) for name in question.values
+        ]
+        lines = [
+            self._heading(question.id, question.text),
+            f"  forward ({mode}):",
+            forward,
+            "  backward:",
+            table(partial_rows),
+        ]
         if question.kinks:
             lines.append("  at a kink: " + "; ".join(question.kinks))
         for name, steps in question.steps.items():
