@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lint bench clean
+.PHONY: demo test test-quick lint bench clean system-packages
+
+# pdflatex compiles the LaTeX keys and --steps (tests and demo), pdftotext reads a compiled key back (tests).
+# As root they are installed from Debian's packages when missing; otherwise the tests that need them say so.
+DEBIAN_PACKAGES := texlive-latex-base texlive-latex-recommended poppler-utils
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+system-packages:
+	@if ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
+		else echo "note: pdflatex/pdftotext missing and not root: install $(DEBIAN_PACKAGES) for the LaTeX tests and keys"; fi; \
+	fi
+
+demo: $(STAMP) system-packages
 	@echo '$$ symdiff derive "0.5*norm(A*x)**2" --wrt x'
 	@$(BIN)/symdiff derive "0.5*norm(A*x)**2" --wrt x
 	@echo '$$ symdiff derive "0.5*norm(A*x)**2" --wrt A'
@@ -38,12 +49,12 @@ demo: $(STAMP)
 		pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error answers.tex >/dev/null && echo "wrote answers.pdf"; \
 	else echo "(pdflatex not found: answers.pdf not made; install texlive-latex-base to compile answers.tex)"; fi
 
-test: lint
-	$(BIN)/python -m pytest
+test: lint system-packages
+	$(BIN)/python -m pytest -n auto
 
 # While working: everything but the tests marked slow (properties, fuzz, compiled keys).
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check symdiff tests bench

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import pytest
 from click.testing import CliRunner
-from pdflatex import compile_latex
+from pdflatex import compile_latex, pdf_text
 
 import symdiff
 from symdiff.cli import main
@@ -157,7 +156,7 @@ def test_unicode_dimension_names_are_typeset(tmp_path):
     key = solve(tmp_path, sheet, "latex")
     assert r"\mathbf{1}_{{\ensuremath{\alpha}}}" in key and r"{\text{[U+0434]}}" in key
     pdf = compile_latex(key, tmp_path, "key")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     assert "α" in text and "[U+0434]" in text
 
 
