@@ -46,8 +46,9 @@ def kind(shape: tuple) -> str:
     return "scalar" if shape == () else "vector" if shape[1] == 1 else "matrix"
 
 
-def random_point(meaning: Formula, rng: np.random.Generator) -> dict[str, object]:
-    """Positive values for the meaning's variables (logs and roots stay real), square matrices well conditioned."""
+def random_point(meaning: Formula, rng: np.random.Generator) -> tuple[dict[str, object], dict[object, int]]:
+    """Positive values for the meaning's variables (logs and roots stay real), square matrices well conditioned;
+    and the size drawn for each dim."""
     sizes: dict[object, int] = {}
     values: dict[str, object] = {}
     for name, shape in meaning.variables.items():
@@ -59,12 +60,16 @@ def random_point(meaning: Formula, rng: np.random.Generator) -> dict[str, object
         if shape[1] != 1 and dims[0] == dims[1]:
             value = value + dims[0] * np.eye(dims[0])
         values[name] = value
-    return values
+    return values, sizes
 
 
 def same_values(read: Formula, meaning: Formula, seed: int) -> str | None:
     """None when both formulas agree at random points, else why not."""
-    if set(read.variables) != set(meaning.variables):
+    # a dim the meaning uses as a number (n*log(2*pi), n the size of Sigma) is a scalar variable when nothing
+    # declares it: the same formula where the scalar is that size
+    as_sizes = {name for name in set(read.variables) - set(meaning.variables)
+                if name in meaning.typing.sizes and read.variables[name] == ()}
+    if set(read.variables) - as_sizes != set(meaning.variables):
         return f"variables {sorted(read.variables)} instead of {sorted(meaning.variables)}"
     for name, shape in meaning.variables.items():
         if kind(read.variables[name]) != kind(shape):
@@ -72,10 +77,10 @@ def same_values(read: Formula, meaning: Formula, seed: int) -> str | None:
     ours, theirs = compile_for(read, read.expr), compile_for(meaning, meaning.expr)
     rng = np.random.default_rng(seed)
     for _ in range(POINTS):
-        point = random_point(meaning, rng)
+        point, sizes = random_point(meaning, rng)
         expected = np.asarray(theirs(**point), dtype=float)
         try:
-            got = np.asarray(ours(**point), dtype=float)
+            got = np.asarray(ours(**point, **{name: sizes.get(name, 1) for name in as_sizes}), dtype=float)
         except (ValueError, TypeError) as exc:
             return f"cannot evaluate at the meaning's shapes: {exc}"
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-7, atol=1e-9, equal_nan=True):

@@ -234,10 +234,15 @@ def _matrix(rows: list[list[sp.Expr]]) -> sp.ImmutableMatrix:
 
 def _entry(value: object, name: str, at: Index) -> float:
     """One entry as a float: floats and machine integers directly, anything else through ``_number``."""
-    if type(value) in (float, np.float64, np.float32, np.float16) and math.isfinite(value):  # type: ignore[arg-type]
-        return float(value)  # type: ignore[arg-type]
-    if type(value) in (int, np.int64, np.int32) and abs(value) < 2**53:  # type: ignore[operator]
-        return float(value)  # type: ignore[arg-type]
+    # The exact-type tests keep bool and other subclasses out; each isinstance, implied by its test, narrows for mypy.
+    exact = type(value)
+    if exact in (float, np.float64, np.float32, np.float16) and isinstance(value, float | np.floating):
+        if math.isfinite(value):
+            return float(value)
+    elif exact is int and isinstance(value, int) and abs(value) < 2**53:
+        return float(value)
+    elif exact in (np.int64, np.int32) and isinstance(value, np.integer) and abs(value) < 2**53:
+        return float(value)
     return _float(_number(value, name, at), _where(name, at))
 
 

@@ -6,12 +6,14 @@ an ANSI escape sequence in a worksheet never reaches the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number
 from .clean import printable
 
 
-def table(rows: list[tuple[str, ...]], indent: str = "  ") -> str:
+def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
     """Columns padded to their widest cell."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
