@@ -21,13 +21,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import prod
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import sympy as sp
 
 from .. import arguments
 from ..errors import LimitError, ParseError, ShapeError, SymdiffError
-from ..evaluate.numpy import compile_expr
+from ..evaluate.numpy import Env, compile_expr
 from ..export.text import to_text
 from ..limits import DEFAULT_TIMEOUT_SECONDS
 from ..model import Syntax, formula
@@ -264,8 +266,12 @@ def blanks(
     labels = np.array([True] * len(positive) + [False] * len(negative))
     shapes = {name: () for name in variables}
     chosen = [[_candidate(text, shapes, syntax) for text in options] for options in lists]
-    env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
-    table = [np.array([np.broadcast_to(compile_expr(expr)(env), len(points)) for expr in exprs]) for exprs in chosen]
+    env: Env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
+    # A compiled candidate gives a NumPy array or number (a constant), by construction of compile_expr.
+    table = [
+        np.array([np.broadcast_to(cast(npt.ArrayLike, compile_expr(expr)(env)), len(points)) for expr in exprs])
+        for exprs in chosen
+    ]
     compiled = compile_expr(shaped.expr)
     valid, evaluations = _search(compiled, shaped, table, env, labels, deadline)
     deadline.check()
@@ -320,7 +326,7 @@ def _fingerprints(
     rng = np.random.default_rng(0)
     scales = np.resize(np.array(SCALES), FINGERPRINT_POINTS)[:, None]
     points = np.vstack([labelled, rng.normal(size=(FINGERPRINT_POINTS, len(variables))) * scales])
-    env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
+    env: Env = {shaped.symbols[name]: points[:, i] for i, name in enumerate(variables)}
     if not valid:
         return np.zeros((0, len(points)))
     combos = np.array(valid)
@@ -328,7 +334,11 @@ def _fingerprints(
     with np.errstate(all="ignore"):
         for i, blank in enumerate(shaped.blanks):
             values = np.array(
-                [np.broadcast_to(np.asarray(compile_expr(expr)(env), dtype=float), len(points)) for expr in chosen[i]]
+                [
+                    # a NumPy array or number, by construction of compile_expr
+                    np.broadcast_to(np.asarray(cast(npt.ArrayLike, compile_expr(expr)(env)), dtype=float), len(points))
+                    for expr in chosen[i]
+                ]
             )
             local[shaped.symbols[blank]] = values[combos[:, i]]
         found = np.broadcast_to(np.asarray(template(local), dtype=float), (len(valid), len(points))).copy()
@@ -356,7 +366,7 @@ def _group(found: list[Combination], prints: np.ndarray, deadline: _Deadline) ->
     firsts: list[int] = []
     groups: list[list[Combination]] = []
     for index, combination in enumerate(found):
-        candidates = np.flatnonzero(_matching(prints[firsts], prints[index])) if firsts else []
+        candidates: np.ndarray | list[int] = np.flatnonzero(_matching(prints[firsts], prints[index])) if firsts else []
         target = next((k for k in candidates if _same_function(groups[k][0], combination)), None)
         if target is None:
             firsts.append(index)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from itertools import pairwise, permutations
+from typing import cast
 
 import numpy as np
 import sympy as sp
@@ -82,7 +83,8 @@ class Case:
         if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:
             return f"{where}: the option is {_number(option)}, the answer {_number(answer)}"
         entry = next(k for k in range(min(answer.size, option.size)) if not agree(answer[k : k + 1], option[k : k + 1]))
-        cols = dims[1] if isinstance(dims[1], int) else point.env[dim_symbol(dims[1])] if is_matrix else 0
+        # a dim's size in the environment is an int, by construction of the point
+        cols = dims[1] if isinstance(dims[1], int) else cast(int, point.env[dim_symbol(dims[1])]) if is_matrix else 0
         label = f"({entry // cols + 1}, {entry % cols + 1})" if is_matrix else str(entry + 1)
         return f"{where}, entry {label}: the option has {option[entry]:.4g}, the answer {answer[entry]:.4g}"
 
@@ -152,22 +154,20 @@ def _neighbours(question: Question) -> list[tuple[str, sp.Basic]]:
 
 def _other_rows_and_columns(question: Question, names: tuple[str, ...]) -> list[tuple[str, sp.Basic]]:
     """Partials by entries of one matrix in one row (column): the same partials in each other row (column)."""
-    located = [question.entries.get(name) for name in names]
-    if None in located or len({entry[0] for entry in located}) != 1:  # type: ignore[index]
+    looked_up = [question.entries.get(name) for name in names]
+    located = [entry for entry in looked_up if entry is not None]
+    if len(located) != len(looked_up) or len({entry[0] for entry in located}) != 1:
         return []
-    base = located[0][0]  # type: ignore[index]
+    base = located[0][0]
     matrix = question.program.symbols[base]
     found = []
     for axis, word, size in ((1, "row", matrix.rows), (2, "column", matrix.cols)):
-        asked = {entry[axis] for entry in located}  # type: ignore[index]
+        asked = {entry[1] if axis == 1 else entry[2] for entry in located}
         if len(asked) != 1:
             continue
         (index,) = asked
         for other in (k for k in range(size) if k != index):
-            moved = [
-                question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other)))  # type: ignore[index]
-                for e in located
-            ]
+            moved = [question.entry(base, *((other, e[2]) if axis == 1 else (e[1], other))) for e in located]
             answer = question.variant(", ".join(moved))
             if answer is not None:
                 said = (

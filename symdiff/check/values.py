@@ -151,7 +151,7 @@ class Space:
         env: Env = {}
         for name, shape in self.variables.items():
             symbol = self.symbols[name]
-            if shape == ():
+            if not shape:  # scalar: the shape is ()
                 drawn = float(rng.normal(scale=scale))
                 values[name] = float(fixed.get(symbol, drawn))
                 env[symbol] = values[name]

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ..model import Syntax
 from .app import FORMATS, main, shapes_option
 from .programs import of_option, read_source, render_steps
 
@@ -60,7 +61,7 @@ def backprop(
     of: str | None,
     shape_specs: tuple[str, ...],
     fmt: str,
-    syntax: str,
+    syntax: Syntax,  # one of the click.Choice values
 ) -> None:
     """Run PROGRAM forward at --at, then backward: every node's value and gradient.
 

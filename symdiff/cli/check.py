@@ -13,6 +13,7 @@ import click
 
 from ..check import CheckResult, OptionCheck
 from ..check import check as check_api
+from ..model import Syntax
 from .app import EXIT_BAD_INPUT, main, shapes_option
 from .programs import of_option, read_source
 
@@ -60,7 +61,7 @@ def check(
     options: tuple[str, ...],
     shape_specs: tuple[str, ...],
     fmt: str,
-    syntax: str,
+    syntax: Syntax,  # one of the click.Choice values
     of: str | None,
 ) -> None:
     """Check answer OPTIONs against the derivative of QUESTION.

@@ -39,7 +39,7 @@ def bind(formula: Formula, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, ob
     for name, shape in formula.variables.items():
         value = floats(values[name], name)
         symbol = formula.symbols[name]
-        if shape == ():
+        if not shape:  # scalar: the shape is ()
             if value.shape != ():
                 raise EvaluationError(f"{name} is a scalar, got an array of shape {value.shape}")
             env[symbol] = float(value)

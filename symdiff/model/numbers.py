@@ -236,12 +236,12 @@ def _entry(value: object, name: str, at: Index) -> float:
     """One entry as a float: floats and machine integers directly, anything else through ``_number``."""
     # The exact-type tests keep bool and other subclasses out; each isinstance, implied by its test, narrows for mypy.
     exact = type(value)
-    if exact in (float, np.float64, np.float32, np.float16) and isinstance(value, float | np.floating):
-        if math.isfinite(value):
-            return float(value)
-    elif exact is int and isinstance(value, int) and abs(value) < 2**53:
+    float_types = (float, np.float64, np.float32, np.float16)
+    if exact in float_types and isinstance(value, float | np.floating) and math.isfinite(value):
         return float(value)
-    elif exact in (np.int64, np.int32) and isinstance(value, np.integer) and abs(value) < 2**53:
+    if exact is int and isinstance(value, int) and abs(value) < 2**53:
+        return float(value)
+    if exact in (np.int64, np.int32) and isinstance(value, np.integer) and abs(value) < 2**53:
         return float(value)
     return _float(_number(value, name, at), _where(name, at))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from os import PathLike
+from typing import Any, cast
 
 from ..arguments import callable_or_none, flag
 from ..check import blanks as search_blanks
@@ -123,7 +124,7 @@ def _verdict(
             hint="write it as a plain string so it is checked",
             text=checked.text,
         )
-    why = f"{checked.why}; the worksheet says: {option.unreadable}" if marked else checked.why
+    why = f"{checked.why}; the worksheet says: {option.unreadable}" if isinstance(option, Unreadable) else checked.why
     return OptionVerdict(checked.text, is_latex, checked.verdict, why)
 
 
@@ -144,7 +145,7 @@ def _forward(group: _Group, question: Forward) -> ForwardKey:
         missing = [name for name in question.values.values() if name not in passes.forward]
         if missing:
             raise SymdiffError(f"no node named {', '.join(missing)}", hint="values maps labels to defined names")
-    values = {label: to_plain(passes.forward[name]) for label, name in question.values.items()}
+    values = {label: _plain(passes.forward[name]) for label, name in question.values.items()}
     return ForwardKey(question.id, question.text, values, dict(question.values))
 
 
@@ -158,14 +159,20 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
     return BackpropKey(
         question.id,
         question.text,
-        values={name: to_plain(value) for name, value in used.gradients.items()},
-        exact={name: to_plain(value) for name, value in exact.gradients.items()},
-        forward={name: to_plain(value) for name, value in used.forward.items()},
+        values={name: _plain(value) for name, value in used.gradients.items()},
+        exact={name: _plain(value) for name, value in exact.gradients.items()},
+        forward={name: _plain(value) for name, value in used.forward.items()},
         rounding=rounding,
         steps={d.variable: d.render_text() for d in derivations},
         steps_latex={d.variable: _align_body(d.render_latex()) for d in derivations},
         kinks=tuple(f"{k.node}: {k.note}" for k in used.kinks),
     )
+
+
+def _plain(value: object) -> float | str:
+    """A node's value as the key holds it: ``to_plain`` gives a float, or a string beyond a double's range, for a
+    scalar node (the key's type, ``key.py``); for a vector or matrix node it gives a list, which that type omits."""
+    return cast("float | str", to_plain(value))
 
 
 def _blanks(group: _Group, question: Blanks) -> BlanksKey:
@@ -196,7 +203,9 @@ def _align_body(block: str) -> str:
     return block.removeprefix("\\begin{align*}\n").removesuffix("\n\\end{align*}")
 
 
-SOLVERS: dict[type, Callable[[_Group, object], QuestionKey]] = {
+# Each solver takes its own question class, the key it is stored under: ``solve_worksheet`` looks a question up by
+# ``type(question)``, so the argument always matches; ``Any`` lets one table hold solvers of different classes.
+SOLVERS: dict[type, Callable[[_Group, Any], QuestionKey]] = {
     Choice: _choice,
     Derive: _derive,
     Forward: _forward,
