@@ -7,7 +7,8 @@ import json
 import click
 
 from ..model import Syntax
-from .app import FORMATS, main, shapes_option
+from .app import main, shapes_option
+from .options import format_option, input_option, shape_option
 from .programs import of_option, read_source, render_steps
 
 
@@ -36,22 +37,9 @@ from .programs import of_option, read_source, render_steps
 )
 @click.option("--steps", is_flag=True, help="Also print each requested partial's derivation with the numbers.")
 @of_option
-@click.option(
-    "--shape",
-    "shape_specs",
-    multiple=True,
-    metavar="NAME=DIMS",
-    help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar.",
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option(
-    "--input",
-    "syntax",
-    type=click.Choice(["auto", "plain", "latex"]),
-    default="auto",
-    show_default=True,
-    help="Syntax of PROGRAM; auto reads LaTeX when it has a backslash.",
-)
+@shape_option()
+@format_option("text", "latex", "json")
+@input_option("PROGRAM")
 def backprop(
     program_text: str,
     at: str,

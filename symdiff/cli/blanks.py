@@ -10,6 +10,7 @@ from ..check.blanks import BlanksResult, read_names, read_points
 from ..check.blanks import blanks as blanks_api
 from ..limits import DEFAULT_TIMEOUT_SECONDS
 from .app import main
+from .options import format_option
 
 
 @main.command()
@@ -44,9 +45,7 @@ from .app import main
     metavar="NAMES",
     help="The variables, in the order of the points' coordinates.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
+@format_option("text", "json")
 def blanks(
     template: str,
     candidates: tuple[str, ...],

@@ -15,19 +15,13 @@ from ..check import CheckResult, OptionCheck
 from ..check import check as check_api
 from ..model import Syntax
 from .app import EXIT_BAD_INPUT, main, shapes_option
+from .options import format_option, input_option, shape_option, wrt_option
 from .programs import of_option, read_source
 
 
 @main.command()
 @click.argument("question")
-@click.option(
-    "--wrt",
-    "wrt",
-    multiple=True,
-    required=True,
-    metavar="NAME",
-    help="What to differentiate by, as for derive: x, A11,A12 (a tuple of partials); repeat to differentiate again.",
-)
+@wrt_option("What to differentiate by, as for derive: x, A11,A12 (a tuple of partials); repeat to differentiate again.")
 @click.option(
     "--option",
     "options",
@@ -36,24 +30,9 @@ from .programs import of_option, read_source
     metavar="ANSWER",
     help="An answer option, plain syntax or LaTeX; repeat for each option, in the worksheet's order.",
 )
-@click.option(
-    "--shape",
-    "shape_specs",
-    multiple=True,
-    metavar="NAME=DIMS",
-    help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
-@click.option(
-    "--input",
-    "syntax",
-    type=click.Choice(["auto", "plain", "latex"]),
-    default="auto",
-    show_default=True,
-    help="Syntax of QUESTION and the options; auto reads LaTeX when there is a backslash.",
-)
+@shape_option("Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
+@format_option("text", "json")
+@input_option("QUESTION and the options")
 @of_option
 def check(
     question: str,

@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..derive.conventions import Layout
 from ..model import Syntax
-from .app import FORMATS, main, shapes_option
+from .app import main, shapes_option
+from .options import echo_result, format_option, input_option, shape_option, wrt_option
 from .programs import derive_program, program_derive_options, read_source
 
 
 @main.command()
 @click.argument("formula")
-@click.option(
-    "--wrt",
-    "wrt",
-    multiple=True,
-    required=True,
-    metavar="NAME",
-    help="Variable or component to differentiate by; repeat to differentiate again "
+@wrt_option(
+    "Variable or component to differentiate by; repeat to differentiate again "
     "(--wrt x --wrt x: Hessian); "
-    "A11,A12 gives the tuple of those partials.",
+    "A11,A12 gives the tuple of those partials."
 )
-@click.option(
-    "--shape",
-    "shape_specs",
-    multiple=True,
-    metavar="NAME=DIMS",
-    help="Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.",
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option(
-    "--input",
-    "syntax",
-    type=click.Choice(["auto", "plain", "latex"]),
-    default="auto",
-    show_default=True,
-    help="Syntax of FORMULA; auto reads LaTeX when it has a backslash.",
-)
+@shape_option("Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
+@format_option("text", "latex", "json")
+@input_option("FORMULA")
 @click.option(
     "--layout",
     type=click.Choice(["numerator", "denominator"]),
@@ -99,16 +80,4 @@ def derive(
     if derive_program(text, wrt, shapes, syntax, fmt, conventions, **program):
         return
     result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
-    if fmt == "text":
-        click.echo(result.text)
-    elif fmt == "latex":
-        click.echo(result.latex)
-    else:
-        payload = {
-            "input": formula,
-            "wrt": list(wrt),
-            "shape": list(result.shape),
-            "text": result.text,
-            "latex": result.latex,
-        }
-        click.echo(json.dumps(payload, indent=2, allow_nan=False))
+    echo_result(result, fmt, {"input": formula, "wrt": list(wrt), "shape": list(result.shape)})

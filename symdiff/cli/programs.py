@@ -21,6 +21,7 @@ from ..limits import MAX_FORMULA_FILE_BYTES, MAX_INPUT_CHARS
 from ..model import Syntax
 from ..program import Program
 from ..program.steps import Derivation
+from .options import echo_result
 
 
 def read_source(argument: str) -> str:
@@ -162,20 +163,8 @@ def derive_program(
         return True
     keep = [name.strip() for name in in_terms_of.split(",")] if in_terms_of else None
     result = program.derive(wrt, expand=expand, in_terms_of=keep, **conventions)
-    if fmt == "text":
-        click.echo(result.text)
-    elif fmt == "latex":
-        click.echo(result.latex)
-    else:
-        payload = {
-            "input": text,
-            "output": program.output,
-            "wrt": list(result.wrt),
-            "shape": _shape(result.sympy),
-            "text": result.text,
-            "latex": result.latex,
-        }
-        click.echo(json.dumps(payload, indent=2, allow_nan=False))
+    payload = {"input": text, "output": program.output, "wrt": list(result.wrt), "shape": _shape(result.sympy)}
+    echo_result(result, fmt, payload)
     return True
 
 

@@ -1,0 +1,61 @@
+"""The options several commands share, and how a derivative is echoed, written once.
+
+Each command module declares only what is its own; ``--wrt``, ``--shape``,
+``--input`` and ``--format`` read alike everywhere, with help that names the
+command's own argument.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import click
+
+from ..result import Result
+
+Decorator = Callable[[Callable], Callable]
+
+
+def wrt_option(help: str) -> Decorator:
+    """``--wrt NAME``, repeatable (a second one differentiates again)."""
+    return click.option("--wrt", "wrt", multiple=True, required=True, metavar="NAME", help=help)
+
+
+def shape_option(help: str = "Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar.") -> Decorator:
+    """``--shape NAME=DIMS``, repeatable."""
+    return click.option("--shape", "shape_specs", multiple=True, metavar="NAME=DIMS", help=help)
+
+
+def input_option(what: str) -> Decorator:
+    """``--input auto|plain|latex``: the syntax of ``what``, the command's formula argument(s)."""
+    return click.option(
+        "--input",
+        "syntax",
+        type=click.Choice(["auto", "plain", "latex"]),
+        default="auto",
+        show_default=True,
+        help=f"Syntax of {what}; auto reads LaTeX when it has a backslash.",
+    )
+
+
+def format_option(*formats: str) -> Decorator:
+    """``--format``, the first of ``formats`` by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default=formats[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def echo_result(result: Result, fmt: str, payload: dict[str, object]) -> None:
+    """A derivative as text, LaTeX, or JSON (``payload`` plus its text and LaTeX)."""
+    if fmt == "text":
+        click.echo(result.text)
+    elif fmt == "latex":
+        click.echo(result.latex)
+    else:
+        click.echo(json.dumps({**payload, "text": result.text, "latex": result.latex}, indent=2, allow_nan=False))
