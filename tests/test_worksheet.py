@@ -209,3 +209,23 @@ def test_an_option_that_does_not_parse_is_pointed_at_on_its_own_line(tmp_path):
     result = run("solve", str(sheet))
     assert result.exit_code == 2
     assert f"{sheet}:17: question 1.a: field 'options': option 2 does not parse" in result.output
+
+
+def test_a_forward_question_on_a_vector_node_prints_its_entries(tmp_path):
+    # was an internal error (exit 3): the key printers took every node value for a number
+    sheet = tmp_path / "vector.toml"
+    sheet.write_text(
+        'title = "Vector node"\n\n[[group]]\nid = "1"\n[group.context]\nsyntax = "plain"\n'
+        'definitions = ["z = A*x", "f = sum(z)"]\nshapes = { A = [2, 2], x = [2] }\n'
+        "at = { A11 = 1, A12 = 2, A21 = 3, A22 = 4, x1 = 1, x2 = 1 }\n\n"
+        '[[group.question]]\nid = "1.a"\nkind = "forward"\ntext = "Fill in z."\nvalues = { "z" = "z" }\n'
+    )
+    for fmt in ("text", "markdown", "latex", "json"):
+        result = run("solve", str(sheet), "--format", fmt)
+        assert result.exit_code == 0, result.output
+        if fmt == "json":
+            assert json.loads(result.stdout)["questions"][0]["values"]["z"] == [3, 7]
+        else:
+            assert "[3, 7]" in result.stdout
+        if fmt == "latex":
+            compile_latex(result.stdout, tmp_path, "vector")

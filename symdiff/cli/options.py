@@ -8,7 +8,7 @@ command's own argument.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import click
 
@@ -51,7 +51,7 @@ def format_option(*formats: str) -> Decorator:
     )
 
 
-def echo_result(result: Result, fmt: str, payload: dict[str, object]) -> None:
+def echo_result(result: Result, fmt: str, payload: Mapping[str, object]) -> None:
     """A derivative as text, LaTeX, or JSON (``payload`` plus its text and LaTeX)."""
     if fmt == "text":
         click.echo(result.text)

@@ -55,12 +55,17 @@ class DeriveKey:
     """The same as the body of an ``align*`` environment."""
 
 
+Value = float | str | list
+"""A node's value: a float, a string in scientific notation beyond a double's range (``export.numbers``), or the
+list of the entries of a vector or matrix node (rows of a matrix as lists)."""
+
+
 @dataclass(frozen=True)
 class ForwardKey:
     id: str
     text: str
-    values: dict[str, float | str]
-    """Label as the worksheet writes it -> the node's value (a string beyond a double's range: ``export.numbers``)."""
+    values: dict[str, Value]
+    """Label as the worksheet writes it -> the node's value."""
     nodes: dict[str, str]
     """Label -> node name."""
 
@@ -69,10 +74,10 @@ class ForwardKey:
 class BackpropKey:
     id: str
     text: str
-    values: dict[str, float | str]
-    """Partials as the worksheet's convention (rounding) gives them (a string beyond a double's range)."""
-    exact: dict[str, float | str]
-    forward: dict[str, float | str]
+    values: dict[str, Value]
+    """Partials as the worksheet's convention (rounding) gives them."""
+    exact: dict[str, Value]
+    forward: dict[str, Value]
     rounding: int | None
     steps: dict[str, str]
     """Name -> the chain rule for its partial, as text."""

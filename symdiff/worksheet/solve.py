@@ -23,7 +23,18 @@ from ..check.checking import OptionCheck
 from ..errors import SymdiffError
 from ..export.numbers import to_plain
 from ..program import Program, program
-from .key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key, OptionVerdict, QuestionKey
+from .key import (
+    BackpropKey,
+    BlanksKey,
+    ChoiceKey,
+    DeriveKey,
+    ForwardKey,
+    GroupKey,
+    Key,
+    OptionVerdict,
+    QuestionKey,
+    Value,
+)
 from .load import Source, load
 from .schema import Backprop, Blanks, Choice, Context, Derive, Forward, Group, Unreadable, Worksheet
 
@@ -169,10 +180,9 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
     )
 
 
-def _plain(value: object) -> float | str:
-    """A node's value as the key holds it: ``to_plain`` gives a float, or a string beyond a double's range, for a
-    scalar node (the key's type, ``key.py``); for a vector or matrix node it gives a list, which that type omits."""
-    return cast("float | str", to_plain(value))
+def _plain(value: object) -> Value:
+    """A node's value as the key holds it (``key.Value``)."""
+    return cast(Value, to_plain(value))
 
 
 def _blanks(group: _Group, question: Blanks) -> BlanksKey:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...export.numbers import format_number
-from ..key import GroupKey, Key, QuestionKey
+from ..key import GroupKey, Key, QuestionKey, Value
 
 VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "undecided", "unreadable": "unreadable"}
 """How a key names each verdict on an option."""
@@ -35,8 +35,11 @@ LARGEST_FIXED = 1e15
 """From here on (and beyond a double's range, where a key holds a string) values print in scientific notation."""
 
 
-def number(value: float | str) -> str:
-    """A value as a worksheet writes it: integers without a point, others to 4 decimals; huge ones 1.9701e+434."""
+def number(value: Value) -> str:
+    """A value as a worksheet writes it: integers without a point, others to 4 decimals; huge ones 1.9701e+434;
+    a vector or matrix entry by entry, [3, 7]."""
+    if isinstance(value, list):
+        return "[" + ", ".join(number(entry) for entry in value) + "]"
     if isinstance(value, str) or abs(value) >= LARGEST_FIXED:
         return format_number(value, 5)
     if float(value).is_integer():
@@ -44,8 +47,10 @@ def number(value: float | str) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def fixed(value: float | str) -> str:
-    """A value to exactly 4 decimals (0.1800), as the exact column shows it; huge ones as ``number`` does."""
+def fixed(value: Value) -> str:
+    """A value to exactly 4 decimals (0.1800), as the exact column shows it; huge ones and arrays as ``number`` does."""
+    if isinstance(value, list):
+        return "[" + ", ".join(fixed(entry) for entry in value) + "]"
     if isinstance(value, str) or abs(value) >= LARGEST_FIXED:
         return number(value)
     return f"{value:.4f}"
