@@ -1,24 +1,26 @@
-"""``Result``: a derivative (or a formula) with its printed forms and its numbers.
+"""``Result``: a derivative (or a formula) with its printed forms and its numbers, and ``derive``/``parse``,
+which make one from a single formula.
 
-What ``symdiff.derive`` and ``Program.derive`` return, below both: the
-printers and the evaluator are the stages it draws on, and ``api``,
-``program`` and ``check`` build and read it.
+The stage above derive, evaluate and the printers, which it draws on; ``program`` and ``check`` build and
+read ``Result``s too, and ``api`` re-exports what users call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import sympy as sp
 
 from . import arguments
+from .derive import derivative
+from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
 from .evaluate import ArrayLike, compile_for
 from .export.latex import to_latex
 from .export.text import to_text
-from .model import Formula
+from .model import Formula, Syntax, formula
 from .model.types import Dim
 
 
@@ -86,3 +88,50 @@ def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
     if not steps or not all(all(step) for step in steps):
         raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
     return steps
+
+
+ShapeSpec = Mapping[str, tuple[Dim, ...]]
+
+
+def derive(
+    expr: str | Formula,
+    wrt: str | Sequence[str],
+    shapes: ShapeSpec | None = None,
+    *,
+    syntax: Syntax = "auto",
+    layout: Layout | None = None,
+    symmetric: Iterable[str] = (),
+) -> Result:
+    """Differentiate ``expr`` by ``wrt`` (a name, or names to differentiate by in turn).
+
+    ``syntax`` is "plain", "latex" or "auto" (LaTeX when the text has a backslash).
+    ``layout`` is None (a gradient has the variable's shape, J[i, j] = ∂f_i/∂x_j),
+    "numerator" or "denominator"; ``symmetric`` names matrices declared
+    symmetric, whose gradient is then (G + G.T)/2 (see ``derive.conventions``).
+
+    >>> derive("0.5*norm(A*x)**2", "x").text
+    'A.T*A*x'
+    """
+    if not isinstance(expr, Formula):
+        arguments.text(expr, "expr")
+    arguments.shapes(shapes)
+    arguments.syntax(syntax)
+    symmetric = arguments.names(symmetric, "symmetric")
+    check_layout(arguments.name_or_none(layout, "layout"))
+    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax)
+    steps = wrt_steps(wrt)
+    parsed = square_symmetric(parsed, symmetric, shapes, syntax)
+    declared = symmetric_names(parsed, symmetric)
+    value = derivative(parsed, parsed.expr, steps, declared, layout)
+    return Result(parsed, tuple(",".join(step) for step in steps), value)
+
+
+def parse(expr: str, shapes: ShapeSpec | None = None, *, syntax: Syntax = "auto") -> Result:
+    """The formula itself as a ``Result``: printed, typed and evaluable."""
+    parsed = formula(arguments.text(expr, "expr"), arguments.shapes(shapes), arguments.syntax(syntax))  # type: ignore[arg-type]
+    return Result(parsed, (), parsed.expr)
+
+
+def parse_latex(expr: str, shapes: ShapeSpec | None = None) -> Result:
+    r"""A LaTeX formula (``\frac{1}{2}\|\mathbf{Ax}\|^2``) as a ``Result``, like ``parse``."""
+    return parse(expr, shapes, syntax="latex")

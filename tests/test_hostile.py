@@ -159,7 +159,7 @@ def test_an_internal_error_exits_with_status_3_and_asks_for_a_report(monkeypatch
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr("symdiff.cli.derive.derive_program", broken)
-    monkeypatch.setattr("symdiff.api.derivative", broken)
+    monkeypatch.setattr("symdiff.result.derivative", broken)
     result = run("derive", "x*y", "--wrt", "x")
     assert result.exit_code == EXIT_INTERNAL == 3
     assert "symdiff: internal error: ZeroDivisionError: a bug" in result.output
