@@ -31,6 +31,7 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..export.text import to_text
 from ..model.functions import maximum, minimum, relu, step
+from ..model.walk import nodes
 from .kinds import kind_of
 from .values import Point, Space, Value, agree, compile_value
 
@@ -149,7 +150,7 @@ def kinks(exprs: Sequence[sp.Basic]) -> list[sp.Basic]:
     """The distinct kink expressions (zero at a kink) of the functions in ``exprs``, at most ``MAX_KINKS``."""
     found: list[sp.Basic] = []
     for expr in exprs:
-        for node in sp.preorder_traversal(expr):
+        for node in nodes(expr):  # in its own scope: an entrywise body's placeholders are no variables
             where = KINKS.get(type(node))
             if where is not None:
                 kink = where(node.args)
