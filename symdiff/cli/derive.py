@@ -80,4 +80,4 @@ def derive(
     if derive_program(text, wrt, shapes, syntax, fmt, conventions, **program):
         return
     result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
-    echo_result(result, fmt, {"input": formula, "wrt": list(wrt), "shape": list(result.shape)})
+    echo_result(result, fmt, lambda: {"input": formula, "wrt": list(wrt), "shape": list(result.shape)})

@@ -51,11 +51,11 @@ def format_option(*formats: str) -> Decorator:
     )
 
 
-def echo_result(result: Result, fmt: str, payload: Mapping[str, object]) -> None:
-    """A derivative as text, LaTeX, or JSON (``payload`` plus its text and LaTeX)."""
+def echo_result(result: Result, fmt: str, payload: Callable[[], Mapping[str, object]]) -> None:
+    """A derivative as text, LaTeX, or JSON (what ``payload()`` gives, plus its text and LaTeX)."""
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":
         click.echo(result.latex)
     else:
-        click.echo(json.dumps({**payload, "text": result.text, "latex": result.latex}, indent=2, allow_nan=False))
+        click.echo(json.dumps({**payload(), "text": result.text, "latex": result.latex}, indent=2, allow_nan=False))

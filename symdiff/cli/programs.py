@@ -163,8 +163,11 @@ def derive_program(
         return True
     keep = [name.strip() for name in in_terms_of.split(",")] if in_terms_of else None
     result = program.derive(wrt, expand=expand, in_terms_of=keep, **conventions)
-    payload = {"input": text, "output": program.output, "wrt": list(result.wrt), "shape": _shape(result.sympy)}
-    echo_result(result, fmt, payload)
+    echo_result(
+        result,
+        fmt,
+        lambda: {"input": text, "output": program.output, "wrt": list(result.wrt), "shape": _shape(result.sympy)},
+    )
     return True
 
 
