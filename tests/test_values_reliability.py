@@ -157,3 +157,11 @@ def test_shifted_sums_of_exponentials_keep_their_derivatives() -> None:
     assert_matches_finite_differences("exp(x1)/(exp(x1) + exp(x2))^2 - x1*exp(x2)/(1 + exp(x1))", "x1")
     assert_matches_finite_differences("logsumexp(x)", "x", {"x": (3,)})
     assert_matches_finite_differences("softmax(x)", "x", {"x": (3,)})
+
+
+def test_a_size_no_array_gives_is_an_evaluation_error() -> None:
+    # was a raw KeyError: n is used only through eye(n), so no argument's shape gives it
+    result = symdiff.derive("t^2*trace(eye(n))", "t")
+    with pytest.raises(symdiff.EvaluationError, match="no value gives the size n"):
+        result.evaluate(t=1)
+    assert result.text == "2*t*trace(eye(n))"

@@ -80,9 +80,17 @@ def output(value: object) -> object:
 def compile_for(formula: Formula, expr: sp.Basic) -> Callable[..., object]:
     """``f(**values)`` computing ``expr`` for the variables of ``formula``; compiled once."""
     compiled = compile_expr(expr)
+    scalars = [symbol for symbol in expr.free_symbols if not getattr(symbol, "is_Matrix", False)]
 
     def evaluate(**values: ArrayLike) -> object:
+        env = bind(formula, values)
+        unsized = sorted(str(symbol) for symbol in scalars if symbol not in env)
+        if unsized:  # a dim used only by eye(n), ones(n) or as a number: no array gives its size
+            raise EvaluationError(
+                f"no value gives the size {', '.join(unsized)}: no array of the formula has that dimension",
+                hint="declare the dimension as a number (e.g. --shape x=3), or pass an array of that size",
+            )
         with np.errstate(all="ignore"):
-            return output(compiled(bind(formula, values)))
+            return output(compiled(env))
 
     return evaluate
