@@ -184,6 +184,7 @@ def test_a_singular_point_is_not_undefined_everywhere():
 CHAIN = "b0 = x; " + "; ".join(f"b{i} = sin(b{i - 1})" for i in range(1, 401))
 
 
+@pytest.mark.slow
 def test_chain_of_400_definitions_derives_and_evaluates():
     program = symdiff.program(CHAIN)
     result = program.derive("x")
@@ -246,6 +247,7 @@ def test_derivative_constants_are_bounded():
     assert run("derive", "x*(10^999)*(10^-999)", "--wrt", "x").output.strip() == "1"
 
 
+@pytest.mark.slow
 def test_checking_options_against_a_chain_of_400_definitions():
     checked = symdiff.check(CHAIN, "x", ["cos(x)"])
     assert checked.options[0].verdict == "not equivalent"

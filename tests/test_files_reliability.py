@@ -145,6 +145,7 @@ main(sys.argv[2:], prog_name="symdiff")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sent", "status"), [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 1)])
 def test_a_signal_in_the_middle_of_a_write_leaves_no_temporary_file(tmp_path, sent, status):
     keys, ready = tmp_path / "keys", tmp_path / "ready"

@@ -160,6 +160,7 @@ def test_unicode_dimension_names_are_typeset(tmp_path):
     assert "α" in text and "[U+0434]" in text
 
 
+@pytest.mark.slow
 def test_an_answer_too_long_to_typeset_is_a_note_and_whole_in_the_json_key(tmp_path):
     sheet = """
 title = "Long"

@@ -191,6 +191,7 @@ DRILL_CHOICES = {
 }
 
 
+@pytest.mark.slow
 def test_the_second_worksheet_shows_the_format_is_general(tmp_path):
     key = json.loads(symdiff.print_key(symdiff.solve(str(DRILL)), "json"))
     kinds = {q["kind"] for q in key["questions"]}
