@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...export.numbers import format_number
-from ..key import GroupKey, Key, QuestionKey, Value
+from ..key import BackpropKey, GroupKey, Key, QuestionKey, Value
 
 VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "undecided", "unreadable": "unreadable"}
 """How a key names each verdict on an option."""
@@ -18,6 +20,36 @@ class KeyPrinter:
     def _print(self, item: Key | GroupKey | QuestionKey) -> str:
         method = getattr(self, f"_print_{type(item).__name__}")
         return method(item)
+
+
+class DocumentKeyPrinter(KeyPrinter):
+    """What the LaTeX and Markdown keys lay out alike: paragraphs, tables of values, chain rules in LaTeX.
+
+    Each subclass says how its format escapes worksheet text (``_escape``), heads a question and typesets
+    a chain rule; the layout of a backprop answer is written once here.
+    """
+
+    _escape: Callable[[str], str]
+    """Worksheet text made safe for the format."""
+    _chain_rule: Callable[[str], str]
+    """A partial's chain rule (an ``align*`` body) typeset in the format."""
+
+    def _heading(self, question_id: str, text: str) -> str:
+        raise NotImplementedError
+
+    def _backprop(self, question: BackpropKey, mode: str, forward: str, partials: str) -> str:
+        """Heading, the forward table, the backward table, kinks, then each partial's chain rule."""
+        parts = [
+            self._heading(question.id, question.text),
+            f"Forward pass ({mode}):",
+            forward,
+            "Backward pass:",
+            partials,
+        ]
+        if question.kinks:
+            parts.append("At a kink: " + self._escape("; ".join(question.kinks)))
+        parts += [self._chain_rule(steps) for steps in question.steps_latex.values()]
+        return "\n\n".join(parts)
 
 
 MATH_LIMIT = 20_000

@@ -10,7 +10,7 @@ their place (the JSON key has them whole).
 from __future__ import annotations
 
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, fixed, number, too_long
+from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -51,7 +51,7 @@ def chain_rule(latex: str) -> str:
     return "\\begin{align*}\n" + "\\\\".join(lines) + "\n\\end{align*}"
 
 
-class LatexKeyPrinter(KeyPrinter):
+class LatexKeyPrinter(DocumentKeyPrinter):
     def doprint(self, key: Key) -> str:
         return break_lines(super().doprint(key))
 
@@ -68,6 +68,9 @@ class LatexKeyPrinter(KeyPrinter):
             parts.append(worksheet_text(group.text))
         parts.extend(self._print(question) for question in group.questions)
         return "\n\n".join(parts)
+
+    _escape = staticmethod(escape_text)
+    _chain_rule = staticmethod(chain_rule)
 
     def _heading(self, question_id: str, text: str) -> str:
         return rf"\textbf{{{escape_text(question_id)}}} {worksheet_text(text)}"
@@ -122,17 +125,7 @@ class LatexKeyPrinter(KeyPrinter):
                 for n in question.values
             ],
         )
-        parts = [
-            self._heading(question.id, question.text),
-            f"Forward pass ({escape_text(mode)}):",
-            forward,
-            "Backward pass:",
-            partials,
-        ]
-        if question.kinks:
-            parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
-        parts += [chain_rule(steps) for steps in question.steps_latex.values()]
-        return "\n\n".join(parts)
+        return self._backprop(question, escape_text(mode), forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
         parts = [self._heading(question.id, question.text), rf"Template: \texttt{{{escape_text(question.template)}}}"]

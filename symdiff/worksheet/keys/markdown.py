@@ -8,7 +8,7 @@ character reaches a terminal.
 from __future__ import annotations
 
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
-from .base import VERDICTS, KeyPrinter, decimals, fixed, number, too_long
+from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .clean import printable
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
 
@@ -36,7 +36,7 @@ def chain_rule(latex: str) -> str:
     return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(latex) + "\n\\end{aligned}$$"
 
 
-class MarkdownKeyPrinter(KeyPrinter):
+class MarkdownKeyPrinter(DocumentKeyPrinter):
     def doprint(self, key: Key) -> str:
         return printable(super().doprint(key))
 
@@ -51,6 +51,9 @@ class MarkdownKeyPrinter(KeyPrinter):
         parts = [f"## {escape_text(group.title or group.id)}"]
         parts.extend(self._print(question) for question in group.questions)
         return "\n\n".join(parts)
+
+    _escape = staticmethod(escape_text)
+    _chain_rule = staticmethod(chain_rule)
 
     def _heading(self, question_id: str, text: str) -> str:
         return f"**{inline(question_id)}** {worksheet_text(text)}".rstrip()
@@ -105,17 +108,7 @@ class MarkdownKeyPrinter(KeyPrinter):
                 for name in question.values
             ],
         )
-        parts = [
-            self._heading(question.id, question.text),
-            f"Forward pass ({mode}):",
-            forward,
-            "Backward pass:",
-            partials,
-        ]
-        if question.kinks:
-            parts.append("At a kink: " + escape_text("; ".join(question.kinks)))
-        parts += [chain_rule(steps) for steps in question.steps_latex.values()]
-        return "\n\n".join(parts)
+        return self._backprop(question, mode, forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
         parts = [self._heading(question.id, question.text), f"Template: {code(question.template)}"]
