@@ -35,7 +35,7 @@ from ..limits import DEFAULT_TIMEOUT_SECONDS
 from ..model import Syntax, formula
 from ..model.build import Builder, symbol_table
 from ..model.inference import infer
-from ..model.numbers import coordinates
+from ..model.numbers import constant, coordinates
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
 from ..parse.vocabulary import CONSTANTS
@@ -127,9 +127,15 @@ def read_points(text: str, variables: Sequence[str]) -> list[tuple[float, ...]]:
 
 
 def _constant(text: str, node: ast.Node) -> float:
-    value = formula(text[node.span[0] : node.span[1]], syntax="plain").expr
-    if not (isinstance(value, sp.Expr) and value.is_number and value.is_real):
-        raise ParseError("a coordinate must be a number", text, node.span, "write numbers such as 2, -0.5 or 1/2")
+    """A coordinate, read as every constant a user gives is (``model.numbers.constant``)."""
+    hint = "write numbers such as 2, -0.5 or 1/2"
+    try:
+        value = constant(node, text)
+    except SymdiffError as exc:
+        exc.hint = hint
+        raise exc.at(text) from None
+    if getattr(value, "is_Matrix", False):
+        raise ParseError("a coordinate must be a number", text, node.span, hint)
     return float(value)
 
 
