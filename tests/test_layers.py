@@ -16,7 +16,7 @@ import pytest
 import symdiff
 
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("ops", "errors", "limits", "arguments", "files"),
+    ("ops", "errors", "limits", "arguments", "files", "clean"),
     ("parse",),
     ("model",),
     ("export",),

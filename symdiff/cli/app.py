@@ -14,9 +14,9 @@ from contextlib import contextmanager
 
 import click
 
+from ..clean import printable
 from ..errors import SymdiffError
 from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
-from ..worksheet.keys.clean import printable
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..clean import printable
 from .app import main
 
 KEY_FORMATS = click.Choice(["text", "markdown", "json", "latex"])
@@ -52,7 +53,7 @@ def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
     if show:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
     for warning in key.warnings:
-        click.echo("symdiff: warning: " + warning, err=True)
+        click.echo("symdiff: warning: " + printable(warning), err=True)
     text = print_key(key, fmt)
     if output is None:
         click.echo(text, nl=False)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 
+from ...clean import BIDI
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
 from .base import KeyPrinter
-from .clean import BIDI
 
 UNSEEN = re.compile("[\x7f-\x9f" + "".join(sorted(BIDI)) + "]")
 """What ``json.dumps`` leaves raw but a terminal acts on (it escapes the controls below U+0020 itself)."""

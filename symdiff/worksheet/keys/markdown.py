@@ -7,9 +7,9 @@ character reaches a terminal.
 
 from __future__ import annotations
 
+from ...clean import printable
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
-from .clean import printable
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
 
 

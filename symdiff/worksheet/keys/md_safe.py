@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .clean import one_line, printable
+from ...clean import one_line, printable
 from .tex_safe import checked_math
 
 ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{char: "\\" + char for char in "\\`*_[]{}|~#$"}}

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ...clean import code_point, one_line, printable
 from .base import MATH_LIMIT
-from .clean import code_point, one_line, printable
 
 ATOMS = frozenset(
     [

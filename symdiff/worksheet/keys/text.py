@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...clean import printable
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number
-from .clean import printable
 
 
 def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> str:

@@ -1,7 +1,8 @@
-"""Characters no answer key passes on as they are, whatever its format.
+"""Characters symdiff never passes on as they are: not to a terminal, a key or TeX.
 
-A worksheet is someone else's file, and its text reaches a terminal (the text
-and Markdown keys), a web page (Markdown) or TeX (LaTeX). Control characters
+A worksheet or an input file is someone else's text, and it reaches a terminal
+(error messages quote it; the text and Markdown keys), a web page (Markdown) or
+TeX (LaTeX). Control characters
 are dropped everywhere: an ANSI escape sequence starts with one (ESC or the
 C1 CSI), and TeX refuses most of them. Bidirectional overrides and isolates,
 which reorder what a reader sees without being seen themselves, are shown as
