@@ -1,10 +1,11 @@
 """symdiff: derivatives you can trust, from text or LaTeX.
 
-The pipeline, one package per stage: ``parse`` (text -> syntax tree),
-``model`` (shapes and SymPy form), ``derive`` (matrix and component form),
-``program`` (named intermediates, backprop), ``evaluate`` (NumPy), ``check``
-(answer options, blanks), ``worksheet`` (files of questions, answer keys),
-``export`` (text, LaTeX and NumPy printers, key printers), ``cli``.
+The pipeline, one package per stage, in import order (README, "How it works"):
+``ops`` (one entry per operation), ``parse`` (text -> syntax tree), ``model``
+(shapes and SymPy form), ``export`` (text and LaTeX printers), ``derive``
+(matrix and component form), ``evaluate`` (NumPy), ``result``, ``program``
+(named intermediates, backprop), ``check`` (answer options, blanks),
+``worksheet`` (files of questions, answer keys and their printers), ``api``, ``cli``.
 """
 
 from .api import Result, derive, parse, parse_latex

@@ -102,7 +102,7 @@ def test_every_stage_has_a_rule_for_it(op: Op):
     if op not in SCALAR and op not in ARRAY and op not in COMPOSED:
         missing.append("a SymPy form (model/nodes.py)")
     if op in SCALAR and op is not ops.SQRT and op not in SCALAR_FUNCTIONS:
-        missing.append("a NumPy function (export/numpy.py SCALAR_FUNCTIONS)")
+        missing.append("a NumPy function (evaluate/numpy.py SCALAR_FUNCTIONS)")
     node = ARRAY.get(op)
     if node is not None and op.kind != "dimension":
         if node not in RULES:

@@ -1,4 +1,4 @@
-"""Stage 6: the command line, a thin layer over the Python API.
+"""The cli stage: the command line, a thin layer over the Python API.
 
 One module per command; ``app.py`` holds the group that turns symdiff's errors
 into one clear message and an exit status (2 bad input, 3 internal error).

@@ -1,4 +1,4 @@
-"""Stage 6: the command line's group, its error handling and shared option parsing.
+"""The cli stage: the command line's group, its error handling and shared option parsing.
 
 Errors about the input print as one ``symdiff: error: ...`` line, the input
 with a caret, and a hint, with exit status 2; anything unexpected is an

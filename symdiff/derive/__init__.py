@@ -1,4 +1,4 @@
-"""Stage 3: derivatives of a formula, in matrix form or component form.
+"""The derive stage: derivatives of a formula, in matrix form or component form.
 
 ``differentiate`` picks the route by the formula's form: symbolic dims go
 through our own reverse-mode rules (``matrix.py``; forward mode in

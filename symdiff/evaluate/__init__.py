@@ -1,4 +1,4 @@
-"""Stage 4: numbers. Evaluate a formula or a derivative with NumPy.
+"""The evaluate stage: numbers. Evaluate a formula or a derivative with NumPy.
 
 Users pass arrays by variable name, as NumPy users hold them (vectors 1-D);
 this module converts them with ``model.numbers.floats`` (numbers only; text

@@ -1,4 +1,4 @@
-"""Stage 2: syntax tree -> a typed formula with its SymPy form.
+"""The model stage: syntax tree -> a typed formula with its SymPy form.
 
 ``formula(text, shapes)`` parses, infers and checks shapes, and builds the
 SymPy expression in matrix form (symbolic dims) or component form (concrete

@@ -1,6 +1,6 @@
 r"""Typography decides what usage leaves open: in LaTeX that writes arrays bold, plain names are scalars.
 
-Shape inference (``shapes.infer``) reads a formula as matrixcalculus.org users
+Shape inference (``inference.infer``) reads a formula as matrixcalculus.org users
 write it, where nothing is bold. Course notes instead print vectors and
 matrices bold and scalars plain, so in ``\mathbf{X}\mathbf{w} + b`` the plain
 b is a scalar added to every entry, although usage alone would make it a

@@ -1,4 +1,4 @@
-"""Stage 1: text -> syntax tree. Plain text here; LaTeX beside it."""
+"""The parse stage: text -> syntax tree. Plain text here; LaTeX beside it."""
 
 from .latex import parse_latex
 from .plain import parse
