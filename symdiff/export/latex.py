@@ -208,10 +208,11 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def _print_Function(self, expr, exp=None):
         """A function LaTeX writes as a command, \\sigma\\left(z\\right), and the power SymPy hands a function."""
         op = op_of(expr)
-        if op is None or (op.latex is None and not self._of_a_matrix(expr)):
+        of_a_matrix = op is not None and self._of_a_matrix(expr)
+        if op is None or (op.latex is None and not of_a_matrix):
             return super()._print_Function(expr, exp)
         args = ", ".join(self._print(arg) for arg in expr.args)
-        text = self._entrywise_call(op, args) if self._of_a_matrix(expr) else self._call(op, args)
+        text = self._entrywise_call(op, args) if of_a_matrix else self._call(op, args)
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     _print_log = _print_Function
