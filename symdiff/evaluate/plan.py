@@ -37,6 +37,11 @@ from ..model.nodes import BOUND, Diag, Norm, op_of
 
 Sizes = Mapping[sp.Basic, int]
 
+GUESS = 1000
+"""The size a chain's unknown dims are planned for when some are known (printed code, A.T*A*x with x a vector):
+the order then depends on where the vectors are, not on the sizes, and the factors shared with other
+expressions (A*x) are shared. A chain of matrices of unknown sizes only is left to ``multi_dot``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -122,6 +127,14 @@ class Planner(Printer):
         size = self._size(dim)
         return self.const(size) if size is not None else self.emit("input", data=(dim,))
 
+    def times(self, coefficient: int, value: int) -> int:
+        """``coefficient*value``, with 1 and -1 spelt as nothing and as a negation."""
+        if coefficient == self.const(1.0):
+            return value
+        if coefficient == self.const(-1.0):
+            return self.emit("neg", (value,))
+        return self.emit("mul", (coefficient, value))
+
     def _many(self, kind: str, regs: list[int]) -> int:
         return regs[0] if len(regs) == 1 else self.emit(kind, tuple(regs))
 
@@ -159,10 +172,11 @@ class Planner(Printer):
                 bottom.append(self._print(factor.base if factor.exp == -1 else sp.Pow(factor.base, -factor.exp)))
             else:
                 top.append(self._print(factor))
-        if top == [self.const(-1.0)] and bottom:
-            return self.emit("neg", (self.emit("div", (self.const(1.0), self._many("mul", bottom))),))
+        sign = self.const(1.0)
+        if len(top) > 1 and top[0] == self.const(-1.0):
+            sign, top = top[0], top[1:]
         numerator = self._many("mul", top) if top else self.const(1.0)
-        return numerator if not bottom else self.emit("div", (numerator, self._many("mul", bottom)))
+        return self.times(sign, numerator if not bottom else self.emit("div", (numerator, self._many("mul", bottom))))
 
     _print_HadamardProduct = _print_Mul
 
@@ -202,8 +216,11 @@ class Planner(Printer):
         terms = [(self._print(c), self._print(b)) for c, b in map(_split_exp, expr.args)]
         largest = functools.reduce(lambda a, b: self.emit("call", (a, b), ("max",)), [b for _, b in terms])
         peak = self.emit("finite_or_zero", (largest,))
-        scaled = [self.emit("mul", (c, self.emit("call", (self.emit("sub", (b, peak)),), ("exp",)))) for c, b in terms]
+        scaled = [self.times(c, self.emit("call", (self._minus(b, peak),), ("exp",))) for c, b in terms]
         return self._many("add", scaled), peak
+
+    def _minus(self, a: int, b: int) -> int:
+        return self.emit("neg", (b,)) if a == self.const(0.0) else self.emit("sub", (a, b))
 
     def _scaled_product(self, factors: list[sp.Basic]) -> int:
         """A product of exps and powers of sums of exps: the exponents added up before one exp is taken."""
@@ -230,8 +247,7 @@ class Planner(Printer):
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        product = self._product([self._item(f) for f in factors])
-        return product if coefficient == 1 else self.emit("mul", (self._print(coefficient), product))
+        return self.times(self._print(coefficient), self._product([self._item(f) for f in factors]))
 
     def _product(self, items: list[_Item]) -> int:
         """The register of the product of ``items``: inverses as solves, diagonals as broadcasting, then the chain."""
@@ -281,9 +297,9 @@ class Planner(Printer):
         dims = [items[0].rows, *(item.cols for item in items)]
         if len(items) == 2:
             return self.emit("matmul", tuple(regs))
-        if any(d is None for d in dims):
+        if all(d is None for d in dims):
             return self.emit("multidot", tuple(regs))
-        split = _chain_order([int(d) for d in dims if d is not None])
+        split = _chain_order([GUESS if d is None else d for d in dims])
 
         def build(i: int, j: int) -> int:
             if i == j:
@@ -314,7 +330,7 @@ class Planner(Printer):
             items = [self._item(f) for f in factors]
             if len(items) >= 2 and items[-1].kind == "mat":
                 value = self.emit("trace_product", (self._product(items[:-1]), items[-1].reg))
-                return value if coefficient == 1 else self.emit("mul", (self._print(coefficient), value))
+                return self.times(self._print(coefficient), value)
         return self.emit("trace", (self._print(arg),))
 
     def _print_Determinant(self, expr):
