@@ -72,8 +72,9 @@ def _floats(value: object, name: str) -> np.ndarray:
     says which entry is not a number, or passes it if the sum only overflowed."""
     if isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim in (1, 2) and value.size:
         flat = value.reshape(-1)
-        if np.isfinite(np.dot(flat, flat)):
-            return value
+        with np.errstate(over="ignore"):
+            if np.isfinite(np.dot(flat, flat)):
+                return value
     return floats(value, name)
 
 

@@ -245,9 +245,17 @@ class Planner(Printer):
             return _Item("inv", self._print(factor.arg), *self._shape(factor), _name(factor.arg))
         return _Item("mat", self._print(factor), *self._shape(factor))
 
+    def _items(self, factors: list[sp.Basic]) -> list[_Item]:
+        """The factors of a product, X^k as k factors X, so that the chain order sees through powers."""
+        expanded: list[sp.Basic] = []
+        for f in factors:
+            power = f.args[1] if isinstance(f, sp.MatPow) else None
+            expanded += [f.args[0]] * int(power) if power is not None and power.is_Integer and power > 0 else [f]
+        return [self._item(f) for f in expanded]
+
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        return self.times(self._print(coefficient), self._product([self._item(f) for f in factors]))
+        return self.times(self._print(coefficient), self._product(self._items(factors)))
 
     def _product(self, items: list[_Item]) -> int:
         """The register of the product of ``items``: inverses as solves, diagonals as broadcasting, then the chain."""
@@ -319,7 +327,7 @@ class Planner(Printer):
     def _print_MatPow(self, expr):
         base, power = expr.args
         if power.is_Integer and power > 0:
-            return self._product([self._item(base)] * int(power))
+            return self._product(self._items([expr]))
         return self.emit("matpow", (self._print(base),), (int(power), _name(base)))
 
     def _print_Trace(self, expr):
@@ -327,7 +335,7 @@ class Planner(Printer):
         arg = expr.arg
         if isinstance(arg, sp.MatMul):
             coefficient, factors = arg.as_coeff_matrices()
-            items = [self._item(f) for f in factors]
+            items = self._items(factors)
             if len(items) >= 2 and items[-1].kind == "mat":
                 value = self.emit("trace_product", (self._product(items[:-1]), items[-1].reg))
                 return self.times(self._print(coefficient), value)
