@@ -79,8 +79,9 @@ class Result:
         from .evaluate.code import BACKENDS, GradientCheck, Signature, source
         from .evaluate.plan import plan_all
 
-        if backend not in BACKENDS:
-            raise SymdiffError(f"no code export for {backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
+        if not isinstance(backend, str) or backend not in BACKENDS:
+            shown = repr(backend) if isinstance(backend, str) and len(backend) <= 20 else "that backend"
+            raise SymdiffError(f"no code export for {shown}", hint=f"choose one of {', '.join(BACKENDS)}")
         expr = self.formula.expr
         scalar = not getattr(expr, "is_Matrix", False)
         kind = {1: "grad", 2: "hessian"}.get(len(self.wrt), "derivative") if scalar else "derivative"
@@ -93,8 +94,9 @@ class Result:
             doc += f"{output} = {self.text}"
         name = self.wrt[0] if kind == "grad" else ""
         gradient = name in self.formula.variables and self.shape == variable_shape(self.formula, name)
-        signature = Signature(f"f_and_{kind}" if self.wrt else "f", self.formula.variables, self.formula.symbols,
-                              outputs, doc)
+        signature = Signature(
+            f"f_and_{kind}" if self.wrt else "f", self.formula.variables, self.formula.symbols, outputs, doc
+        )
         return source(plan_all(exprs), signature, backend, GradientCheck(name) if gradient else None)
 
     def _repr_latex_(self) -> str:

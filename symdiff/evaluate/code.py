@@ -13,6 +13,7 @@ executes the text it prints (the tests run it in a subprocess).
 
 from __future__ import annotations
 
+import itertools
 import keyword
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,8 +153,8 @@ BACKENDS: dict[str, Backend] = {
             "sigmoid": "torch.sigmoid({0})",
             "relu": "torch.relu({0})",
             "step": "({0} > 0).to(torch.float64)",
-            "max": "torch.maximum(torch.as_tensor({0}, dtype=torch.float64), torch.as_tensor({1}, dtype=torch.float64))",
-            "min": "torch.minimum(torch.as_tensor({0}, dtype=torch.float64), torch.as_tensor({1}, dtype=torch.float64))",
+            "max": "torch.maximum(torch.as_tensor({0}), torch.as_tensor({1}))",
+            "min": "torch.minimum(torch.as_tensor({0}), torch.as_tensor({1}))",
         },
     ),
 }
@@ -334,7 +335,7 @@ def _bare(template: str, i: int) -> bool:
     pieces = template.split(f"{{{i}}}")
     return all(
         before.rstrip().endswith(("(", "[", ",")) and after.lstrip().startswith((")", "]", ","))
-        for before, after in zip(pieces, pieces[1:])
+        for before, after in itertools.pairwise(pieces)
     )
 
 
@@ -342,7 +343,7 @@ def _level(template: str) -> int:
     """The precedence of a filled template: its loosest operator outside brackets."""
     depth, level = 0, ATOM
     for i, char in enumerate(template):
-        depth += char in "([" and 1 or -(char in ")]")
+        depth += 1 if char in "([" else -1 if char in ")]" else 0
         if depth == 0 and template[i - 1 : i + 2] in (" + ", " - ", " * ", " / ", " @ ", " > "):
             level = min(level, 10 if char in "+-" else 5 if char == ">" else 20)
     return level

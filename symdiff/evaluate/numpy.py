@@ -156,7 +156,12 @@ class Runner:
         for i, symbol in self.loads:
             registers[i] = env[symbol]
         for i, function, args in self.calls:
-            registers[i] = function(*[registers[a] for a in args])
+            if len(args) == 1:
+                registers[i] = function(registers[args[0]])
+            elif len(args) == 2:
+                registers[i] = function(registers[args[0]], registers[args[1]])
+            else:
+                registers[i] = function(*[registers[a] for a in args])
         return registers[self.output]
 
 
