@@ -80,6 +80,16 @@ def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
+def _mlp(W1: np.ndarray, W2: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    s = _sigmoid(W1 @ x)
+    return np.outer((W2.T @ (W2 @ s - y)) * s * (1 - s), x)
+
+
+def _logistic_hessian(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    s = _sigmoid(X @ w)
+    return X.T @ ((s * (1 - s))[:, None] * X)
+
+
 def _square(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.normal(size=(n, n)) / np.sqrt(n)
 
@@ -148,9 +158,7 @@ GRADIENTS = [
             "x": rng.normal(size=n),
             "y": rng.normal(size=n),
         },
-        lambda W1, W2, x, y: np.outer(
-            (W2.T @ (W2 @ _sigmoid(W1 @ x) - y)) * _sigmoid(W1 @ x) * (1 - _sigmoid(W1 @ x)), x
-        ),
+        lambda W1, W2, x, y: _mlp(W1, W2, x, y),
         lambda W1, W2, x, y: 0.5 * np.sum((W2 @ _sigmoid(W1 @ x) - y) ** 2),
         lambda m, sig, W1, W2, x, y: 0.5 * m.sum((W2 @ sig(W1 @ x) - y) ** 2),
     ),
@@ -178,7 +186,7 @@ HESSIANS = [
             "w": rng.normal(size=300),
             "y": rng.integers(0, 2, n).astype(float),
         },
-        lambda X, w, y: X.T @ ((_sigmoid(X @ w) * (1 - _sigmoid(X @ w)))[:, None] * X),
+        lambda X, w, y: _logistic_hessian(X, w),
         lambda X, w, y: -np.sum(y * np.log(_sigmoid(X @ w)) + (1 - y) * np.log(1 - _sigmoid(X @ w))),
         lambda m, sig, X, w, y: -m.sum(y * m.log(sig(X @ w)) + (1 - y) * m.log(1 - sig(X @ w))),
     ),
@@ -200,19 +208,25 @@ HESSIANS = [
 ]
 
 
-def median_s(run: Callable[[], object]) -> float:
-    run()  # warm-up: JIT compilation, planning
-    start = time.perf_counter()
-    run()
-    first = time.perf_counter() - start
-    if first > SLOW_S:
-        return first
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def ratios(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Each run's median time over rounds, every run timed once per round in turn (so that the load of a shared
+    machine falls on all alike), divided by the first run's in the same round; the first's own median in seconds.
+    A run slower than ``SLOW_S`` is timed in the first round only."""
+    for run in runs.values():
+        run()  # warm-up: JIT compilation, planning
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    for round_ in range(REPEATS):
+        for label, run in runs.items():
+            if round_ and times[label][0] > SLOW_S:
+                continue
+            start = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - start)
+    first, *_ = runs
+    found = {first: statistics.median(times[first])}
+    for label, measured in list(times.items())[1:]:
+        found[label] = statistics.median(t / times[first][i] for i, t in enumerate(measured))
+    return found
 
 
 def _load(code: str, directory: Path, name: str):
@@ -299,17 +313,23 @@ def table(cases: list[Case], quick: bool) -> list[str]:
             for n in case.sizes[:1] if quick else case.sizes:
                 values = case.values(n, rng)
                 expected = case.hand(**values)
-                hand = median_s(lambda: case.hand(**values))  # noqa: B023
-                both = median_s(lambda: (case.hand_value(**values), case.hand(**values)))  # noqa: B023
-                cells = []
+                runs: dict[str, Callable[[], object]] = {"hand": lambda: case.hand(**values)}  # noqa: B023
+                runs["hand, value too"] = lambda: (case.hand_value(**values), case.hand(**values))  # noqa: B023
+                absent: dict[str, str] = {}
                 for column, run in contenders(case, values, Path(directory)).items():
                     if isinstance(run, str):
-                        cells.append(run)
+                        absent[column] = run
                     elif not _agrees(run(), expected):
-                        cells.append(f"{column} disagrees")
+                        absent[column] = f"{column} disagrees"
                     else:
-                        cells.append(f"{median_s(run) / (both if column == 'code' else hand):.2f}×")
-                rows.append(f"| {case.name} | {n} | {hand * 1000:.3g} | " + " | ".join(cells) + " |")
+                        runs[column] = run
+                found = ratios(runs)
+                both = found.get("hand, value too", 1.0)
+                cells = [
+                    absent.get(column) or f"{found[column] / (both if column == 'code' else 1.0):.2f}×"
+                    for column in columns
+                ]
+                rows.append(f"| {case.name} | {n} | {found['hand'] * 1000:.3g} | " + " | ".join(cells) + " |")
                 print(rows[-1], file=sys.stderr, flush=True)
     return rows
 
