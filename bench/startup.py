@@ -90,7 +90,10 @@ def measure(rounds: int) -> dict[Case, tuple[float, float]]:
                 result = run(case, environment(cache_home, case.cache))
                 if round_:  # the first round writes the bytecode and the parser cache
                     times[case].append(result)
-    return {case: (statistics.median(c for c, _ in runs), statistics.median(w for _, w in runs)) for case, runs in times.items()}
+    return {
+        case: (statistics.median(cpu for cpu, _ in runs), statistics.median(wall for _, wall in runs))
+        for case, runs in times.items()
+    }
 
 
 def table(medians: dict[Case, tuple[float, float]], rounds: int) -> str:
@@ -114,7 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="runs of each command (default: 15)")
     rounds = parser.parse_args().rounds
-    print(f"## Start-up\n\n{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    print(f"## Start-up\n\n{machine}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")
     print(table(measure(rounds), rounds))
 
 
