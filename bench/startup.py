@@ -113,11 +113,21 @@ def table(medians: dict[Case, tuple[float, float]], rounds: int) -> str:
     return "\n".join(lines)
 
 
+def cpu_model() -> str:
+    """The processor's name as Linux gives it, else what ``platform`` knows."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        lines = []
+    names = [line.partition(":")[2].strip() for line in lines if line.startswith("model name")]
+    return names[0] if names else platform.processor() or platform.machine()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="runs of each command (default: 15)")
     rounds = parser.parse_args().rounds
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    machine = f"{cpu_model()}, {os.cpu_count()} cores"
     print(f"## Start-up\n\n{machine}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")
     print(table(measure(rounds), rounds))
 
