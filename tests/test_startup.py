@@ -11,6 +11,7 @@ process with the real grammar. How long start-up takes is measured in
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import json
 import os
@@ -22,12 +23,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lark import Lark
 
 import symdiff
 from symdiff import api
 from symdiff.cli import main
 from symdiff.cli.app import COMMANDS
-from symdiff.parse import plain
+from symdiff.parse import grammar_cache, plain
 from symdiff.parse.grammar_cache import cache_file, cached_lark
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +94,8 @@ def test_derive_imports_sympy_but_not_numpy_or_pydantic(fresh_process):
 
 
 def test_a_new_process_writes_its_parser_to_the_cache(fresh_process):
-    assert {path.suffix for path in fresh_process["cache"].iterdir()} == {".lark"}
+    written = [path for path in fresh_process["cache"].iterdir() if path.suffix == ".lark"]
+    assert written and all(path.stat().st_size > 0 for path in written)
 
 
 def test_help_lists_every_command():
@@ -136,6 +139,33 @@ def test_a_fresh_cache_directory_gets_the_file_and_the_next_parser_loads_it(cach
     written = path.stat().st_mtime_ns
     assert parses_as_symdiff_does(cached_lark(PLAIN_GRAMMAR, **PLAIN_OPTIONS))
     assert path.stat().st_mtime_ns == written  # loaded, not built and written again
+
+
+def test_lark_reads_and_writes_the_cache_file_holding_the_lock(cache_home, monkeypatch):
+    """Processes take turns: two writing at once could mix their bytes, each ordering the tables its own way."""
+    path = cache_file(PLAIN_GRAMMAR, PLAIN_OPTIONS)
+    assert path is not None
+    lock = path.with_name(path.name + ".lock")
+    seen = []
+
+    def free() -> bool:
+        other = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(other)
+        return True
+
+    def watched(*args, **kwargs):
+        seen.append(free())
+        return Lark(*args, **kwargs)
+
+    monkeypatch.setattr(grammar_cache, "Lark", watched)
+    assert parses_as_symdiff_does(cached_lark(PLAIN_GRAMMAR, **PLAIN_OPTIONS))
+    assert seen == [False]
+    assert free()  # and let go afterwards
 
 
 def test_the_file_name_holds_the_grammar_hash(cache_home):
