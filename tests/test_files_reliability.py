@@ -152,7 +152,8 @@ def test_a_signal_in_the_middle_of_a_write_leaves_no_temporary_file(tmp_path, se
     keys.mkdir()
     out = keys / "key.txt"
     out.write_text("old key\n")
-    process = subprocess.Popen([sys.executable, "-c", STALLED_WRITE, str(ready), "solve", str(SHEET), "-o", str(out)],
+    process = subprocess.Popen([sys.executable, "-c", STALLED_WRITE, str(ready), "--timeout", "0", "solve", str(SHEET),
+                                "-o", str(out)],  # no time limit: on a busy machine it could end the wait first
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120

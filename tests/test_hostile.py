@@ -87,7 +87,8 @@ LARGE_INPUTS = [
     (["derive", "(x+y)**" + str(limits.MAX_EXPONENT), "--wrt", "x"], f"{limits.MAX_EXPONENT}*(x + y)^{limits.MAX_EXPONENT - 1}\n"),
     (["derive", "(" * limits.MAX_DEPTH + "x" + ")" * limits.MAX_DEPTH + "^2", "--wrt", "x"], "2*x\n"),
     (["derive", "+".join(["x"] * (limits.MAX_DEPTH // 2)), "--wrt", "x"], f"{limits.MAX_DEPTH // 2}\n"),
-    (["derive", "x.T*x", "--wrt", "x", "--shape", f"x={limits.MAX_COMPONENTS}"], None),
+    # about 7 s of CPU: more than the default --timeout of 60 s on a machine busy enough
+    (["--timeout", "600", "derive", "x.T*x", "--wrt", "x", "--shape", f"x={limits.MAX_COMPONENTS}"], None),
 ]
 
 
