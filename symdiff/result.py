@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -17,11 +18,13 @@ from . import arguments
 from .derive import derivative
 from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
-from .evaluate import ArrayLike, compile_for
 from .export.latex import to_latex
 from .export.text import to_text
 from .model import Formula, Syntax, formula
 from .model.types import Dim
+
+if TYPE_CHECKING:
+    from .evaluate import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Result:
 
     @cached_property
     def _compiled(self) -> Callable[..., object]:
+        from .evaluate import compile_for  # NumPy, only for numbers
+
         return compile_for(self.formula, self.sympy)
 
     def lambdify(self) -> Callable[..., object]:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..derive.conventions import Layout
 from ..errors import SymdiffError
-from ..model import Syntax
-from .app import main, shapes_option
+from .app import shapes_option
 from .options import CODE_FORMATS, echo_result, format_option, input_option, shape_option, wrt_option
 from .programs import derive_program, program_derive_options, read_source
 
+if TYPE_CHECKING:
+    from ..derive.conventions import Layout
+    from ..model import Syntax
 
-@main.command()
+
+@click.command()
 @click.argument("formula")
 @wrt_option(
     "Variable or component to differentiate by; repeat to differentiate again "

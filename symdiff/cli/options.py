@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import click
 
-from ..result import Result
+if TYPE_CHECKING:
+    from ..result import Result
 
 Decorator = Callable[[Callable], Callable]
 
