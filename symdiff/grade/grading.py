@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import SymdiffError
 from ..worksheet.load import Source, load
 from ..worksheet.schema import Worksheet
-from .answers import Answer, read_answers
+from .answer_file import Answer, read_answers
 from .markers import Marker, marker
 from .marks import Mark, undecided
 
