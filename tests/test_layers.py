@@ -26,7 +26,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("program",),
     ("check",),
     ("worksheet",),
-    ("grade",),
+    ("grade", "deploy"),
     ("api",),
     ("cli", "__main__"),
 )

@@ -194,8 +194,19 @@ class NumericMarker:
         return Mark("wrong", "numbers", said, good / len(self.labels))
 
     def close(self, given: np.ndarray, expected: np.ndarray) -> bool:
-        tolerance = self.tolerance if self.tolerance is not None else np.maximum(1e-3 * np.abs(expected), 1e-9)
-        return bool(np.all(np.abs(given - expected) <= tolerance))
+        return bool(np.all(np.abs(given - expected) <= tolerance(self.tolerance, expected)))
+
+
+RELATIVE_TOLERANCE = 1e-3
+ABSOLUTE_FLOOR = 1e-9
+
+
+def tolerance(given: float | None, expected: np.ndarray) -> np.ndarray:
+    """How far a numeric answer may be from ``expected``: the worksheet's ``[grading] tolerance``, else 0.1% of the
+    value (at least 1e-9). The exports give PrairieLearn and Moodle the same."""
+    if given is not None:
+        return np.full_like(expected, given)
+    return np.maximum(RELATIVE_TOLERANCE * np.abs(expected), ABSOLUTE_FLOOR)
 
 
 class BlanksMarker:
