@@ -5,8 +5,9 @@ the line, before anything is graded; a file that reads has every one of its
 answers graded, so no student's answer is lost. The format is told by the
 content: a first character ``{`` is JSON lines, anything else CSV with a
 header (``student,question,answer``, ``student,<question id>,...``, or
-``question,answer`` for one student's submission). CSV is read as Excel writes it (quoted fields, ``\\r\\n``, a byte-order
-mark), the header's names in any case and order.
+``question,answer`` for one student's submission). CSV is read as Excel
+writes it (quoted fields, ``\\r\\n``, a byte-order mark), the header's names
+in any case and order.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def read_answers(path: str | Path, questions: Sequence[str]) -> list[Answer]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SymdiffError(f"{path}:{line}: not UTF-8 text", hint="save the file as UTF-8 (CSV UTF-8 in Excel)") from None
+        raise SymdiffError(
+            f"{path}:{line}: not UTF-8 text", hint="save the file as UTF-8 (CSV UTF-8 in Excel)"
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SymdiffError(f"{path}:{line}: a NUL character: not a text file", hint="give a CSV or JSON-lines file")
@@ -129,7 +132,7 @@ def _fields(path: str, rows: Iterable[list[str]], width: int) -> Iterable[list[s
             line = getattr(rows, "line_num", "?")
             raise SymdiffError(
                 f"{path}:{line}: {len(row)} fields where the header has {width}",
-                hint="quote an answer that holds a comma: \"(x_1, x_2)\"",
+                hint='quote an answer that holds a comma: "(x_1, x_2)"',
             )
         yield row
 

@@ -68,10 +68,11 @@ class TypedMarker:
 
         A backslash means LaTeX; otherwise the worksheet's syntax is tried
         first, then the other: the first that reads ``text`` with only the
-        question's names, else the first that reads it, else the worksheet's
-        (whose error the student is shown).
+        question's names, else the first that reads it. When neither reads
+        it, the student is shown plain syntax's error: text without a
+        backslash is most likely typed in plain syntax.
         """
-        order = ["latex"] if "\\" in text else [self.syntax, OTHER_SYNTAX[self.syntax]]
+        order: list[Syntax] = ["latex"] if "\\" in text else [self.syntax, OTHER_SYNTAX[self.syntax]]
         parsed: list[Question] = []
         for syntax in order:
             question = self.readers[syntax]
@@ -83,7 +84,9 @@ class TypedMarker:
             if set(formula.variables) <= known:
                 return question
             parsed.append(question)
-        return parsed[0] if parsed else self.readers[order[0]]
+        if parsed:
+            return parsed[0]
+        return self.readers[order[0] if len(order) == 1 else "plain"]
 
     def judge(self, checked: OptionCheck) -> Mark:
         """The checker's verdict on a formula as a mark."""
@@ -172,8 +175,9 @@ class NumericMarker:
             return unreadable("no answer")
         parts = _split(text)
         if len(parts) != len(self.labels):
+            given = f"{len(parts)} number" + ("s" if len(parts) > 1 else "")
             return unreadable(
-                f"{len(parts)} numbers where {len(self.labels)} are asked for: give "
+                f"{given} where {len(self.labels)} are asked for: give "
                 + ", ".join(self.labels)
                 + " in that order, separated by commas"
             )
@@ -182,7 +186,7 @@ class NumericMarker:
             try:
                 given = floats(part.strip(), label)
             except SymdiffError as exc:
-                return unreadable(f"cannot read the number for {label}: " + exc.render())
+                return unreadable("cannot read " + exc.render())
             if given.shape != expected.shape or not self.close(given, expected):
                 wrong_labels.append(label)
         if not wrong_labels:
