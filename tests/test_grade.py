@@ -123,7 +123,18 @@ def test_a_generated_class_every_verdict_reason_score_and_total(tmp_path):
     assert len(rows) > 300
     answers = write_csv(tmp_path / "class.csv", rows)
     result = CliRunner().invoke(
-        main, ["grade", str(ws), str(answers), "-o", str(tmp_path / "book.csv"), "--feedback", str(tmp_path / "fb.json"), "--jobs", "1"]
+        main,
+        [
+            "grade",
+            str(ws),
+            str(answers),
+            "-o",
+            str(tmp_path / "book.csv"),
+            "--feedback",
+            str(tmp_path / "fb.json"),
+            "--jobs",
+            "1",
+        ],
     )
     assert result.exit_code == 0, result.output
     feedback = json.loads((tmp_path / "fb.json").read_text(encoding="utf-8"))
@@ -159,7 +170,11 @@ def test_answers_the_same_up_to_spacing_are_decided_once(tmp_path):
     ws = worksheet(tmp_path)
     answers = write_csv(
         tmp_path / "a.csv",
-        [["ann", "2.a", "x*h*(1-h)*(h-t)"], ["bob", "2.a", "x * h * (1 - h) * (h - t)"], ["cy", "2.a", " x*h*(1 - h)*(h - t) "]],
+        [
+            ["ann", "2.a", "x*h*(1-h)*(h-t)"],
+            ["bob", "2.a", "x * h * (1 - h) * (h - t)"],
+            ["cy", "2.a", " x*h*(1 - h)*(h - t) "],
+        ],
     )
     result = CliRunner().invoke(main, ["grade", str(ws), str(answers), "--jobs", "1"])
     assert result.exit_code == 0, result.output
@@ -179,7 +194,9 @@ def test_a_process_pool_grades_as_one_process_does(tmp_path, monkeypatch):
     answers = write_csv(tmp_path / "class.csv", rows)
     outputs = []
     for jobs in ("1", "2"):
-        result = CliRunner().invoke(main, ["grade", str(ws), str(answers), "--feedback", str(tmp_path / f"fb{jobs}.json"), "--jobs", jobs])
+        result = CliRunner().invoke(
+            main, ["grade", str(ws), str(answers), "--feedback", str(tmp_path / f"fb{jobs}.json"), "--jobs", jobs]
+        )
         assert result.exit_code == 0, result.output
         outputs.append(((tmp_path / f"fb{jobs}.json").read_text(), result.stdout))
     assert pools == [2]
@@ -190,7 +207,11 @@ def test_a_process_pool_grades_as_one_process_does(tmp_path, monkeypatch):
 
 def test_one_column_per_question_and_json_lines(tmp_path):
     ws = worksheet(tmp_path)
-    wide = write_csv(tmp_path / "wide.csv", [["ann", "1", "0.9, 0.4"], ["=cmd|' /C calc'!A0", "2", ""]], header=("Student", "1.a", "2.b"))
+    wide = write_csv(
+        tmp_path / "wide.csv",
+        [["ann", "1", "0.9, 0.4"], ["=cmd|' /C calc'!A0", "2", ""]],
+        header=("Student", "1.a", "2.b"),
+    )
     result = CliRunner().invoke(main, ["grade", str(ws), str(wide), "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -255,7 +276,9 @@ def test_the_gradebook_may_not_replace_an_input_or_the_feedback(tmp_path):
     answers = write_csv(tmp_path / "a.csv", [["ann", "2.c", "0.162"]])
     result = CliRunner().invoke(main, ["grade", str(ws), str(answers), "-o", str(answers)])
     assert result.exit_code == 2 and "is the input file" in result.output
-    result = CliRunner().invoke(main, ["grade", str(ws), str(answers), "-o", str(tmp_path / "x"), "--feedback", str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        main, ["grade", str(ws), str(answers), "-o", str(tmp_path / "x"), "--feedback", str(tmp_path / "x")]
+    )
     assert result.exit_code == 2 and "-o and --feedback are the same file" in result.output
     assert answers.read_text().startswith("student,question,answer")
 
@@ -292,7 +315,9 @@ def test_a_worksheet_tolerance_and_blanks_answers(tmp_path):
         ["ann", "2.a", "2, 3, 4, 5, 4, 3, 5"],
     ]
     answers = write_csv(tmp_path / "a.csv", rows)
-    result = CliRunner().invoke(main, ["grade", str(ws), str(answers), "--feedback", str(tmp_path / "fb.json"), "--jobs", "1"])
+    result = CliRunner().invoke(
+        main, ["grade", str(ws), str(answers), "--feedback", str(tmp_path / "fb.json"), "--jobs", "1"]
+    )
     assert result.exit_code == 0, result.output
     got = [(a["verdict"], a["reason"], a["score"]) for a in json.loads((tmp_path / "fb.json").read_text())["answers"]]
     assert got == [
@@ -311,7 +336,11 @@ def test_gradescope_results_json_in_its_documented_format(tmp_path):
     results.json has a top-level ``score`` (required unless every test has one) and ``tests``, a list of objects
     with ``score``, ``max_score``, ``name``, ``number``, ``output`` and ``status`` ("passed" or "failed")."""
     ws = worksheet(tmp_path)
-    submission = write_csv(tmp_path / "sub.csv", [["1.a", "2"], ["2.a", "x*h*(1 - h)*(h - t)"], ["2.b", "0.9"]], header=("question", "answer"))
+    submission = write_csv(
+        tmp_path / "sub.csv",
+        [["1.a", "2"], ["2.a", "x*h*(1 - h)*(h - t)"], ["2.b", "0.9"]],
+        header=("question", "answer"),
+    )
     out = tmp_path / "results.json"
     result = CliRunner().invoke(main, ["grade", str(ws), str(submission), "--gradescope", "-o", str(out)])
     assert result.exit_code == 0, result.output
