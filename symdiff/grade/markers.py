@@ -175,9 +175,9 @@ class NumericMarker:
             return unreadable("no answer")
         parts = _split(text)
         if len(parts) != len(self.labels):
-            given = f"{len(parts)} number" + ("s" if len(parts) > 1 else "")
+            count = f"{len(parts)} number" + ("s" if len(parts) > 1 else "")
             return unreadable(
-                f"{given} where {len(self.labels)} are asked for: give "
+                f"{count} where {len(self.labels)} are asked for: give "
                 + ", ".join(self.labels)
                 + " in that order, separated by commas"
             )
