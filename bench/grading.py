@@ -107,8 +107,9 @@ def worksheet(folder: Path) -> Path:
 
 
 def respaced(text: str, rng: random.Random) -> str:
-    """The same answer typed with the student's own spacing."""
-    return rng.choice([text, text.replace(" ", ""), text.replace("*", " * "), " " + text + " "])
+    """The same answer typed with the student's own spacing (spaces kept after a LaTeX command and between words)."""
+    squeezed = text if "\\" in text or text.replace(" ", "").isalpha() else text.replace(" ", "")
+    return rng.choice([text, squeezed, text.replace("*", " * "), " " + text + " "])
 
 
 def answer(question: str, rng: random.Random) -> tuple[str, str]:

@@ -229,7 +229,8 @@ class BlanksMarker:
             return right("there is no valid combination")
         parts = [_squeezed(part) for part in _split(text)]
         if len(parts) != len(self.candidates):
-            return unreadable(f"{len(parts)} blanks filled where the template has {len(self.candidates)}")
+            filled = f"{len(parts)} blank" + ("s" if len(parts) > 1 else "")
+            return unreadable(f"{filled} filled where the template has {len(self.candidates)}")
         for number, (part, candidates) in enumerate(zip(parts, self.candidates), start=1):
             if part not in candidates:
                 return unreadable(f"blank {number}: {part!r} is not one of its candidates {', '.join(candidates)}")
