@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -360,3 +362,41 @@ def test_gradescope_results_json_in_its_documented_format(tmp_path):
     two = write_csv(tmp_path / "two.csv", [["ann", "1.a", "1"], ["bob", "1.a", "1"]])
     result = CliRunner().invoke(main, ["grade", str(ws), str(two), "--gradescope"])
     assert result.exit_code == 2 and "a Gradescope submission is one student's" in result.output
+
+
+def _die(task):
+    os._exit(1)
+
+
+def test_a_grading_process_that_dies_is_one_clear_error(tmp_path, monkeypatch):
+    import symdiff.grade.grading as grading
+
+    monkeypatch.setattr(grading, "_worker_task", _die)
+    ws = worksheet(tmp_path)
+    rows = [[f"s{i}", "2.c", f"{i / 1000:.3f}"] for i in range(grading.POOL_THRESHOLD + 1)]
+    answers = write_csv(tmp_path / "a.csv", rows)
+    result = CliRunner().invoke(main, ["grade", str(ws), str(answers), "--jobs", "2", "-o", str(tmp_path / "book.csv")])
+    assert result.exit_code == 2, result.output
+    assert "symdiff: error: a grading process ended unexpectedly" in result.output
+    assert not (tmp_path / "book.csv").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_progress_bar_shows_after_a_second_on_a_terminal(monkeypatch):
+    from symdiff.cli import grade as command
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    bar = command._progress_bar()
+    bar(1, 4)
+    assert terminal.getvalue() == ""  # a run shorter than a second shows none
+    bar.start -= 2
+    bar(2, 4)
+    bar(4, 4)
+    assert "grading" in terminal.getvalue() and "100%" in terminal.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert command._progress_bar() is None

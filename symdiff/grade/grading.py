@@ -5,7 +5,7 @@ once: a class types a few hundred distinct answers to a question, so a
 class of a thousand costs little more than one of a hundred. Each question
 is derived once per process (its marker is built on first use). With more
 than one job and enough distinct answers, the marking runs in a process
-pool; the result is the same as in one process, in the file's order. An
+pool (``concurrent.futures``); the result is the same as in one process, in the file's order. An
 answer whose marking fails unexpectedly is ``undecided`` with the error as
 its feedback, so one strange answer never costs the class its grades.
 """
@@ -16,8 +16,9 @@ import os
 import re
 import signal
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import SymdiffError
@@ -167,14 +168,23 @@ def _mark_one(marker: Marker, text: str) -> Mark:
 
 
 def _in_pool(path: Path, tasks: list[Task], jobs: int) -> Iterator[tuple[str, list[tuple[str, Mark]]]]:
-    """Tasks marked by ``jobs`` worker processes, as they finish; the workers are ended whatever stops the caller."""
-    pool = get_context().Pool(jobs, initializer=_start_worker, initargs=(str(path),))
+    """Tasks marked by ``jobs`` worker processes, as they finish, the largest first.
+
+    Whatever stops the caller (``--timeout``, Ctrl-C, an error) cancels the
+    tasks not started; a worker that dies (out of memory) is an error, not a
+    run that never ends.
+    """
+    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(str(path),))
     try:
-        yield from pool.imap_unordered(_worker_task, sorted(tasks, key=lambda t: -len(t[1])))
-        pool.close()
+        futures = [executor.submit(_worker_task, task) for task in sorted(tasks, key=lambda t: -len(t[1]))]
+        for future in as_completed(futures):
+            yield future.result()
+    except BrokenProcessPool:
+        raise SymdiffError(
+            "a grading process ended unexpectedly (out of memory?)", hint="grade with fewer --jobs, or --jobs 1"
+        ) from None
     finally:
-        pool.terminate()
-        pool.join()
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 _WORKER: dict[str, object] = {}
