@@ -367,3 +367,61 @@ def test_the_bundled_symdiff_grades_a_submission(tmp_path):
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
     assert results["score"] == 1 and [t["status"] for t in results["tests"]] == ["failed", "failed", "failed", "passed"]
+
+
+COMPONENTS = r"""title = "Components"
+
+[[group]]
+id = "1"
+
+[group.context]
+shapes = { A = [2, 2], x = [2] }
+definitions = ['\mathbf{b} = \mathbf{Ax}', 'f = \frac{1}{2} \|\mathbf{b}\|^2']
+
+[[group.question]]
+id = "1.a"
+kind = "derive"
+wrt = "x1, x2"
+
+[[group]]
+id = "2"
+
+[group.context]
+syntax = "plain"
+definitions = ["y = e*x^2 + relu(w)"]
+
+[[group.question]]
+id = "2.a"
+kind = "derive"
+wrt = "x"
+
+[[group.question]]
+id = "2.b"
+kind = "derive"
+wrt = "w"
+
+[[group.question]]
+id = "2.c"
+kind = "derive"
+wrt = "e"
+"""
+
+
+def test_a_derive_answer_in_components_is_one_symbolic_input_per_component(tmp_path):
+    path = tmp_path / "components.toml"
+    path.write_text(COMPONENTS, encoding="utf-8")
+    worksheet, source = load(path)
+    exported = check_prairielearn(worksheet, solve_worksheet(worksheet, source))
+    parsed = elements(exported.files["q1_a/question.html"])
+    inputs = [attrs for tag, attrs in parsed.found if tag == "pl-symbolic-input"]
+    assert [(a["label"], a["correct-answer"]) for a in inputs] == [
+        ("(1)", "A11*b1 + A21*b2"),
+        ("(2)", "A12*b1 + A22*b2"),
+    ]
+    assert inputs[0]["variables"] == "A11, A12, A21, A22, b1, b2"
+    assert exported.report[1:] == [
+        "2.a: not exported: the answer uses the name e, which pl-symbolic-input keeps for itself",
+        "2.b: not exported: the answer uses step, which pl-symbolic-input does not know",
+        "2.c: q2_c/ (pl-symbolic-input, 1 points)",
+    ]
+    assert 'variables="x" correct-answer="x**2"' in exported.files["q2_c/question.html"]

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..grade.markers import tolerance
+from ..grade.markers import split_parts, tolerance
 from ..worksheet.key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, Key
 from ..worksheet.schema import Worksheet
 from . import html_safe
@@ -158,18 +158,11 @@ def _derive(question: DeriveKey, worksheet: Worksheet, matrix_form: bool) -> str
 
 def _components(answer: str) -> list[str]:
     """``(x1*b1, x2*b1)`` -> its components; a scalar answer is one."""
-    if not (answer.startswith("(") and answer.endswith(")")):
-        return [answer]
-    parts, depth, start = [], 0, 1
-    for at, char in enumerate(answer[1:-1], start=1):
-        depth += (char in "([") - (char in ")]")
-        if char == "," and depth == 0:
-            parts.append(answer[start:at])
-            start = at + 1
-    if depth:
-        return [answer]
-    parts.append(answer[start:-1])
-    return parts if len(parts) > 1 else [answer]
+    if answer.startswith("(") and answer.endswith(")"):
+        parts = split_parts(answer[1:-1])
+        if len(parts) > 1:
+            return [part.strip() for part in parts]
+    return [answer]
 
 
 def _numbers(values: dict[str, object], worksheet: Worksheet) -> str:

@@ -173,7 +173,7 @@ class NumericMarker:
     def mark(self, text: str) -> Mark:
         if not text.strip():
             return unreadable("no answer")
-        parts = _split(text)
+        parts = split_parts(text)
         if len(parts) != len(self.labels):
             count = f"{len(parts)} number" + ("s" if len(parts) > 1 else "")
             return unreadable(
@@ -227,7 +227,7 @@ class BlanksMarker:
             if self.fillings:
                 return wrong("blanks", "there is a valid combination", {})
             return right("there is no valid combination")
-        parts = [_squeezed(part) for part in _split(text)]
+        parts = [_squeezed(part) for part in split_parts(text)]
         if len(parts) != len(self.candidates):
             filled = f"{len(parts)} blank" + ("s" if len(parts) > 1 else "")
             return unreadable(f"{filled} filled where the template has {len(self.candidates)}")
@@ -243,7 +243,7 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _split(text: str) -> list[str]:
+def split_parts(text: str) -> list[str]:
     """``text`` cut at commas and semicolons outside brackets."""
     parts, depth, start = [], 0, 0
     for at, char in enumerate(text):
