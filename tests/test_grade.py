@@ -245,6 +245,7 @@ BAD_FILES = [
     ('{"student": "ann", "question": "1.a", "answer": "1"}\n[1, 2]\n', "bad.csv:2: not an answer"),
     ('{"student": "ann", "question": "1.a", "answer": null}\n', "bad.csv:1: student, question and answer must be"),
     ("student,question,answer\nann,1.a,\x00\n", "bad.csv:2: a NUL character"),
+    ('{"student": "ann", "question": "1.a", "answer": NaN}\n', "bad.csv:1: student, question and answer must be"),
 ]
 
 

@@ -97,7 +97,7 @@ def export(worksheet: Worksheet, key: Key) -> Export:
             shown = (header + statement).strip()
             panel = f"<pl-question-panel>\n{shown}\n</pl-question-panel>\n" if shown else ""
             name = folder(question.id)
-            out.files[f"{name}/info.json"] = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
+            out.files[f"{name}/info.json"] = json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
             out.files[f"{name}/question.html"] = panel + body
             out.report.append(f"{question.id}: {name}/ ({_element(body)}, {points[question.id]:g} points)")
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,10 +161,13 @@ def _json_lines(path: str, text: str, questions: Sequence[str]) -> list[Answer]:
         values = [record[key] for key in LONG]
         if not all(isinstance(value, str) or _is_number(value) for value in values):
             raise SymdiffError(f"{where}: student, question and answer must be strings or numbers")
-        student, question, answer = (value if isinstance(value, str) else json.dumps(value) for value in values)
+        student, question, answer = (
+            value if isinstance(value, str) else json.dumps(value, allow_nan=False) for value in values
+        )
         found.append(Answer(number, *_long(where, [student, question, answer], questions)))
     return found
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A JSON number, finite (Python's reader also takes NaN and Infinity)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -60,7 +60,7 @@ def feedback_json(book: Gradebook) -> str:
         for row in book.rows
     ]
     data = {"title": book.title, "max_score": book.max_score, "answers": answers}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def summary(book: Gradebook) -> str:
@@ -95,4 +95,4 @@ def gradescope_results(book: Gradebook) -> str:
             }
         )
     total = round(sum(test["score"] for test in tests), 6)  # type: ignore[misc]
-    return json.dumps({"score": total, "tests": tests}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"score": total, "tests": tests}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
