@@ -350,17 +350,17 @@ def compare(
     found = differences(answer, option) or []
     if found and all(d == 0 for d in found):
         return Verdict("equivalent", "symbolic")
-    explicit = at_small_sizes() if at_small_sizes is not None else None
-    explicit_found = (differences(*explicit) or []) if explicit is not None else []
-    proven_at_small_sizes = bool(explicit_found) and all(d == 0 for d in explicit_found)
-    proof = nonzero(found) or _at_small_sizes(nonzero(explicit_found))
     try:
         samples = sample(space, answer, option, domain, seed)
     except SymdiffError as exc:
         return Verdict("undecided", "none", f"no symbolic proof, and {exc.message}")
     differing = samples.first_difference()
-    if differing is not None:
+    if differing is not None:  # decided by a point: the explicit components below (slow to simplify) are not needed
         return Verdict("not equivalent", "numeric", point=samples.points[differing], samples=samples)
+    explicit = at_small_sizes() if at_small_sizes is not None else None
+    explicit_found = (differences(*explicit) or []) if explicit is not None else []
+    proven_at_small_sizes = bool(explicit_found) and all(d == 0 for d in explicit_found)
+    proof = nonzero(found) or _at_small_sizes(nonzero(explicit_found))
     if proof is not None and samples.points:
         return Verdict("not equivalent", "difference", proof, samples=samples)
     if samples.random >= POINTS:

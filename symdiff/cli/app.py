@@ -33,6 +33,8 @@ COMMANDS: Mapping[str, str] = {
     "blanks": "symdiff.cli.blanks:blanks",
     "check": "symdiff.cli.check:check",
     "derive": "symdiff.cli.derive:derive",
+    "export": "symdiff.cli.export:export",
+    "grade": "symdiff.cli.grade:grade",
     "solve": "symdiff.cli.solve:solve",
 }
 """Each command and where it lives (``module:command``); a new command is one line here."""
