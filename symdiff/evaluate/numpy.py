@@ -62,6 +62,18 @@ def _softmax(v):
     return shifted / np.sum(shifted)
 
 
+def _softmax_rows(matrix):
+    """softmax of each row, each shifted by its own largest entry."""
+    shifted = np.exp(matrix - np.max(matrix, axis=1, keepdims=True))
+    return shifted / np.sum(shifted, axis=1, keepdims=True)
+
+
+def _logsumexp_rows(matrix):
+    """The column of each row's logsumexp, each shifted by its own largest entry."""
+    peak = np.max(matrix, axis=1, keepdims=True)
+    return peak + np.log(np.sum(np.exp(matrix - peak), axis=1, keepdims=True))
+
+
 SCALAR_FUNCTIONS: dict[Op, Callable] = {
     ops.EXP: np.exp,
     ops.LOG: np.log,
@@ -274,6 +286,14 @@ class NumPyCompiler(Printer):
     def _print_Softmax(self, expr):
         arg = self._print(expr.vector)
         return lambda env: _softmax(arg(env))
+
+    def _print_SoftmaxRows(self, expr):
+        arg = self._print(expr.matrix)
+        return lambda env: _softmax_rows(np.asarray(arg(env), dtype=float))
+
+    def _print_LogSumExpRows(self, expr):
+        arg = self._print(expr.matrix)
+        return lambda env: _logsumexp_rows(np.asarray(arg(env), dtype=float))
 
     def _print_Diag(self, expr):
         arg = self._print(expr.vector)

@@ -201,6 +201,9 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def _call(self, op: Op, args: str) -> str:
         return rf"{op.latex}\left({args}\right)"
 
+    def _along(self, name: str, matrix: str, axis: str) -> str:
+        return rf"\operatorname{{{name}}}\left({matrix}, \text{{{axis}}}\right)"
+
     def _entrywise_call(self, op: Op, args: str) -> str:
         r"""``\exp(\mathbf{X})`` would be the matrix exponential: of a matrix, the entrywise function is named."""
         return rf"\operatorname{{{op.name}}}\left({args}\right)"

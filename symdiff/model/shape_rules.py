@@ -51,6 +51,22 @@ def _vector_to_vector(inf: Inference, node: ast.Call, shapes: list) -> TermShape
     return shape if node.op is ops.SOFTMAX else (shape[0], shape[0])
 
 
+def _rows(result: str) -> Callable:
+    """``softmax(X, rows)`` keeps X's shape; ``sum(X, rows)`` and the other reductions give one entry per row."""
+
+    def rule(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+        (shape,) = shapes
+        if shape is UNKNOWN:  # a bare unknown name reduced by rows is a matrix
+            inf.assign(node.args[0], (inf.fresh(), inf.fresh()))
+            return UNKNOWN
+        if shape == ():
+            spelling, axis = ops.AXIS_OF[node.op]
+            raise inf.conflict(node, f"{spelling}(..., {axis}) takes a matrix, not {inf.show(node.args[0], shape)}")
+        return shape if result == "same" else (shape[0], 1)
+
+    return rule
+
+
 def _dot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
     for arg, shape in zip(node.args, shapes, strict=True):
         if shape is UNKNOWN:
@@ -105,6 +121,11 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.LOGSUMEXP: _to_scalar("vector"),
     ops.SOFTMAX: _vector_to_vector,
     ops.DIAG: _vector_to_vector,
+    ops.SOFTMAX_ROWS: _rows("same"),
+    **{op: _rows("column") for op in (ops.LOGSUMEXP_ROWS, ops.SUM_ROWS, ops.MEAN_ROWS, ops.VAR_ROWS, ops.STD_ROWS)},
+    ops.MEAN: _to_scalar("any"),
+    ops.VAR: _to_scalar("any"),
+    ops.STD: _to_scalar("any"),
     ops.TRACE: _square("scalar"),
     ops.DET: _square("scalar"),
     ops.LOGDET: _square("scalar"),
