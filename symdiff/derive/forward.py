@@ -20,7 +20,7 @@ from ..model.functions import diff
 from ..model.matrices import as_scalar
 from ..model.nodes import BOUND, Diag, Elementwise, LogSumExpRows, Softmax, SoftmaxRows
 from .entrywise import entrywise
-from .matrix import gradient
+from .matrix import construct_name, gradient
 from .rules import along_rows, hadamard, partials, row_sums
 
 Tangent = Callable[[sp.Basic, sp.Basic], "sp.Basic | None"]
@@ -34,7 +34,7 @@ def tangent(expr: sp.Basic, t: sp.Symbol) -> sp.Basic | None:
         return gradient(expr, sp.S.One, t)
     rule = TANGENTS.get(type(expr))
     if rule is None:
-        raise UnsupportedError(f"the derivative of {type(expr).__name__} by a scalar is not supported yet")
+        raise UnsupportedError(f"the derivative of {construct_name(expr)} by a scalar is not supported yet")
     return rule(expr, t)
 
 

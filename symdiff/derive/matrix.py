@@ -17,6 +17,7 @@ import sympy as sp
 from ..errors import UnsupportedError
 from ..model.algebra import higher_order
 from ..model.nodes import Diag, Elementwise, ScalarOf, SumEntries, op_of
+from ..ops import AXIS_OF
 from .rules import RULES, _scalar
 
 PLACEHOLDER = "_G"
@@ -32,7 +33,7 @@ def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic |
     rule = RULES.get(type(expr))
     if rule is None:
         if getattr(expr, "is_Matrix", False):
-            raise UnsupportedError(f"differentiating through {_name(expr)} is not supported yet")
+            raise UnsupportedError(f"differentiating through {construct_name(expr)} is not supported yet")
         rule = _scalar
     total = None
     for child, thunk in rule(expr, upstream):
@@ -98,7 +99,7 @@ def linear_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
         return _product_coefficient(expr, G)
     if isinstance(expr, ScalarOf):
         return _product_coefficient(sp.Mul(expr, evaluate=False), G)
-    raise UnsupportedError(f"cannot write a Jacobian through {_name(expr)} in matrix form")
+    raise UnsupportedError(f"cannot write a Jacobian through {construct_name(expr)} in matrix form")
 
 
 def _product_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
@@ -122,7 +123,7 @@ def _product_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
     if factors and not any(f.has(G) for f in factors[:-1]):
         last = linear_coefficient(factors[-1], G)
         return coefficient * sp.MatMul(*factors[:-1], last).doit()
-    raise UnsupportedError(f"cannot write a Jacobian through {_name(expr)} in matrix form")
+    raise UnsupportedError(f"cannot write a Jacobian through {construct_name(expr)} in matrix form")
 
 
 def _row_coefficient(scalar: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
@@ -130,7 +131,7 @@ def _row_coefficient(scalar: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
     rule = ROWS.get(type(scalar))
     if rule is None:
         raise UnsupportedError(
-            f"cannot write a Jacobian through {_name(scalar)} in matrix form",
+            f"cannot write a Jacobian through {construct_name(scalar)} in matrix form",
             hint="differentiate a scalar of it (e.g. its sum or its norm), or declare concrete dims for components",
         )
     return rule(scalar, G)
@@ -176,9 +177,13 @@ ROWS: dict[type, Callable[[sp.Basic, sp.MatrixSymbol], sp.Basic]] = {
 """How a scalar linear in the placeholder G is written P*G, by the type of its top node."""
 
 
-def _name(expr: sp.Basic) -> str:
-    """What a message calls ``expr``: its operation's name (``diag``), else a description of the node."""
+def construct_name(expr: sp.Basic) -> str:
+    """What a message calls ``expr``: its operation as the user writes it (``diag``, ``softmax(..., rows)``),
+    else a description of the node."""
     op = op_of(expr)
+    if op in AXIS_OF:
+        name, axis = AXIS_OF[op]
+        return f"{name}(..., {axis})"
     if op is not None:
         return op.name
     names = {Elementwise: "an entrywise function", sp.MatPow: "a matrix power", sp.ImmutableMatrix: "a matrix literal"}

@@ -358,11 +358,15 @@ def axis_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int]) -> a
     """``softmax(X, rows)``: the row-wise operation; ``f(X, cols)`` is ``f(X.T, rows)`` (transposed back
     where f keeps the shape); None when the call names no axis."""
     op = operation(name)
-    if op is None or len(args) != 2 or not isinstance(args[1], ast.Name) or args[1].id not in AXES:
+    along = BY_AXIS.get((op.name, "rows")) if op is not None else None
+    if along is None or len(args) != 2:
         return None
-    along = BY_AXIS.get((op.name, "rows"))
-    if along is None:
-        return None
+    if not isinstance(args[1], ast.Name) or args[1].id not in AXES:
+        raise ParseError(
+            f"the second argument of {name} is the axis it works along",
+            span=args[1].span,  # type: ignore[attr-defined]
+            hint=f"write {name}(X, rows) for each row, {name}(X, cols) for each column, or {name}(v) for all entries",
+        )
     matrix = args[0] if args[1].id == "rows" else ast.Transpose(args[0], span=args[0].span)
     call = ast.Call(along.name, (matrix,), span=span)
     keeps_shape = along is SOFTMAX_ROWS
