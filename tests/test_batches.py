@@ -193,3 +193,18 @@ def test_log_det_of_a_large_positive_definite_matrix_is_finite():
     value = symdiff.parse("log(det(S))", {"S": ("n", "n")}).evaluate(S=S)
     assert np.isfinite(value)
     np.testing.assert_allclose(value, np.linalg.slogdet(S)[1])
+
+
+@pytest.mark.parametrize(
+    ("formula", "hint"),
+    [
+        ("trace(C.T*softmax(Q*K.T/sqrt(d))*V)", "for each row write softmax(..., rows)"),
+        ("sum(logsumexp(X*W))", "for each row write logsumexp(..., rows)"),
+        (r"\operatorname{softmax}(\mathbf{X})", r"for each row write \operatorname{softmax}(..., \text{rows})"),
+    ],
+)
+def test_a_vector_operation_given_a_matrix_points_to_its_row_wise_spelling(formula: str, hint: str):
+    outcome = CliRunner().invoke(main, ["derive", formula, "--wrt", "X" if "X" in formula else "Q"])
+    assert outcome.exit_code == 2
+    assert "takes a vector" in outcome.output
+    assert hint in outcome.output
