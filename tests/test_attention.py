@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from numeric import assert_matches_finite_differences, random_values
 
 import symdiff
+from symdiff.cli.app import main
 
 BATCH = {"X": ("n", "d"), "W": ("d", "k"), "Y": ("n", "k"), "b": ("k",)}
 """A batch X of n examples with d features, weights W, bias b, one-hot targets Y."""
@@ -125,3 +127,28 @@ def test_normalisations(formula: str, wrt: str):
 def test_layer_norm_gain_is_the_normalised_input():
     result = symdiff.derive(f"c.T*(hadamard(g, {LAYER_NORM}) + beta)", "g", NORMS)
     assert result.text == "hadamard((x - sum(x)/n)/sqrt(eps + sum((x - sum(x)/n)^2)/n), c)"
+
+
+@pytest.mark.parametrize(
+    ("program", "wrt", "shapes", "expected"),
+    [
+        (
+            "S = softmax(Q*K.T/sqrt(d), rows); O = S*V; L = sum(hadamard(C, O))",
+            "Q",
+            ["Q=n,d", "K=m,d", "V=m,v"],
+            "hadamard(C*V.T - hadamard(C*V.T, S)*ones(m)*ones(m).T, S)*K/sqrt(d)",
+        ),
+        (
+            "Z = X*W + ones(n)*b.T; L = (sum(logsumexp(Z, rows)) - sum(hadamard(Y, Z)))/n",
+            "W",
+            ["X=n,d", "W=d,k", "Y=n,k", "b=k"],
+            "X.T*(softmax(Z, rows) - Y)/n",
+        ),
+    ],
+)
+def test_programs_name_the_intermediates(program: str, wrt: str, shapes: list[str], expected: str):
+    """A program's derivative is written in its intermediates (S, Z), as a course's backward pass is."""
+    arguments = ["derive", program, "--wrt", wrt, *[part for shape in shapes for part in ("--shape", shape)]]
+    outcome = CliRunner().invoke(main, arguments)
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output == expected + "\n"
