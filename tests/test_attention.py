@@ -100,11 +100,12 @@ def test_attention_agrees_with_components(wrt: str):
     )
 
 
-NORMS = {"x": ("n",), "g": ("n",), "beta": ("n",), "c": ("n",), "eps": (), "X": ("m", "d"), "C": ("m", "d")}
-LAYER_NORM = "(x - mean(x))/sqrt(var(x) + eps)"
-BATCH_NORM = "(X - ones(m)*mean(X, cols).T)/(ones(m)*sqrt(var(X, cols) + eps).T)"
+NORMS = {"x": ("n",), "g": ("n",), "beta": ("n",), "c": ("n",), "X": ("m", "d"), "C": ("m", "d")}
+"""(eps is 1/100 below: a variable eps drawn at random could be negative, where the square roots are NaN.)"""
+LAYER_NORM = "(x - mean(x))/sqrt(var(x) + 1/100)"
+BATCH_NORM = "(X - ones(m)*mean(X, cols).T)/(ones(m)*sqrt(var(X, cols) + 1/100).T)"
 """Batch normalisation of a batch matrix: each column (feature) centred and scaled over the batch."""
-ROW_NORM = "(X - mean(X, rows)*ones(d).T)/(sqrt(var(X, rows) + eps)*ones(d).T)"
+ROW_NORM = "(X - mean(X, rows)*ones(d).T)/(sqrt(var(X, rows) + 1/100)*ones(d).T)"
 """Layer normalisation of each row (example) of a batch matrix."""
 
 
@@ -126,7 +127,7 @@ def test_normalisations(formula: str, wrt: str):
 
 def test_layer_norm_gain_is_the_normalised_input():
     result = symdiff.derive(f"c.T*(hadamard(g, {LAYER_NORM}) + beta)", "g", NORMS)
-    assert result.text == "hadamard((x - sum(x)/n)/sqrt(eps + sum((x - sum(x)/n)^2)/n), c)"
+    assert result.text == "hadamard((x - sum(x)/n)/sqrt(1/100 + sum((x - sum(x)/n)^2)/n), c)"
 
 
 @pytest.mark.parametrize(
