@@ -348,7 +348,9 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
     arity = op.arity if op else 1
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
-        raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span)
+        along = op is not None and (op.name, "rows") in BY_AXIS
+        hint = f"{name}(v) takes all entries; {name}(X, rows) each row, {name}(X, cols) each column" if along else None
+        raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span, hint=hint)
     if op is None:
         return ast.Transpose(args[0], span=span)
     return ast.Call(op.name, args, span=span)
@@ -359,14 +361,8 @@ def axis_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int]) -> a
     where f keeps the shape); None when the call names no axis."""
     op = operation(name)
     along = BY_AXIS.get((op.name, "rows")) if op is not None else None
-    if along is None or len(args) != 2:
+    if along is None or len(args) != 2 or not isinstance(args[1], ast.Name) or args[1].id not in AXES:
         return None
-    if not isinstance(args[1], ast.Name) or args[1].id not in AXES:
-        raise ParseError(
-            f"the second argument of {name} is the axis it works along",
-            span=args[1].span,  # type: ignore[attr-defined]
-            hint=f"write {name}(X, rows) for each row, {name}(X, cols) for each column, or {name}(v) for all entries",
-        )
     matrix = args[0] if args[1].id == "rows" else ast.Transpose(args[0], span=args[0].span)
     call = ast.Call(along.name, (matrix,), span=span)
     keeps_shape = along is SOFTMAX_ROWS
