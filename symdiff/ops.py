@@ -128,59 +128,29 @@ DIAG = Op(
     "diag", 1, "array", "the square matrix with v on its diagonal", latex=r"\operatorname{diag}", numpy="np.diagflat"
 )
 
-SOFTMAX_ROWS = Op(
-    "softmax_rows",
-    1,
-    "array",
-    "softmax of each row of a matrix (each row sums to 1)",
-    latex_usage=r"\operatorname{softmax}(X, \text{rows})",
-    numpy="scipy.special.softmax(X, axis=1)",
+
+def _by_rows(name: str, summary: str, numpy: str) -> Op:
+    r"""``name`` applied to each row of a matrix, written ``name(X, rows)`` (``\text{rows}`` in LaTeX)."""
+    return Op(
+        f"{name}_rows", 1, "array", summary, latex_usage=rf"\operatorname{{{name}}}(X, \text{{rows}})", numpy=numpy
+    )
+
+
+SOFTMAX_ROWS = _by_rows(
+    "softmax", "softmax of each row of a matrix (each row sums to 1)", "scipy.special.softmax(X, axis=1)"
 )
-LOGSUMEXP_ROWS = Op(
-    "logsumexp_rows",
-    1,
-    "array",
-    "the column of the logsumexp of each row of a matrix",
-    latex_usage=r"\operatorname{logsumexp}(X, \text{rows})",
-    numpy="scipy.special.logsumexp(X, axis=1)",
+LOGSUMEXP_ROWS = _by_rows(
+    "logsumexp", "the column of the logsumexp of each row of a matrix", "scipy.special.logsumexp(X, axis=1)"
 )
-SUM_ROWS = Op(
-    "sum_rows",
-    1,
-    "array",
-    "the column of the sums of each row of a matrix (X*ones(d))",
-    latex_usage=r"\operatorname{sum}(X, \text{rows})",
-    numpy="np.sum(X, axis=1)",
-)
+SUM_ROWS = _by_rows("sum", "the column of the sums of each row of a matrix (X*ones(d))", "np.sum(X, axis=1)")
 MEAN = Op("mean", 1, "array", "mean of all entries (sum(v)/n)", latex=r"\operatorname{mean}", numpy="np.mean")
-MEAN_ROWS = Op(
-    "mean_rows",
-    1,
-    "array",
-    "the column of the means of each row of a matrix",
-    latex_usage=r"\operatorname{mean}(X, \text{rows})",
-    numpy="np.mean(X, axis=1)",
-)
+MEAN_ROWS = _by_rows("mean", "the column of the means of each row of a matrix", "np.mean(X, axis=1)")
 VAR = Op(
     "var", 1, "array", "population variance of all entries (divides by n)", latex=r"\operatorname{var}", numpy="np.var"
 )
-VAR_ROWS = Op(
-    "var_rows",
-    1,
-    "array",
-    "the column of the variances of each row of a matrix",
-    latex_usage=r"\operatorname{var}(X, \text{rows})",
-    numpy="np.var(X, axis=1)",
-)
+VAR_ROWS = _by_rows("var", "the column of the variances of each row of a matrix", "np.var(X, axis=1)")
 STD = Op("std", 1, "array", "population standard deviation of all entries", latex=r"\operatorname{std}", numpy="np.std")
-STD_ROWS = Op(
-    "std_rows",
-    1,
-    "array",
-    "the column of the standard deviations of each row of a matrix",
-    latex_usage=r"\operatorname{std}(X, \text{rows})",
-    numpy="np.std(X, axis=1)",
-)
+STD_ROWS = _by_rows("std", "the column of the standard deviations of each row of a matrix", "np.std(X, axis=1)")
 
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
