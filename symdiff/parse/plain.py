@@ -349,7 +349,9 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
         by_rows = op is not None and (op.name, "rows") in BY_AXIS
-        hint = f"{name}(v) takes all entries; {name}(X, rows) each row, {name}(X, cols) each column" if by_rows else None
+        hint = (
+            f"{name}(v) takes all entries; {name}(X, rows) each row, {name}(X, cols) each column" if by_rows else None
+        )
         raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span, hint=hint)
     if op is None:
         return ast.Transpose(args[0], span=span)
