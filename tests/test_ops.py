@@ -57,6 +57,15 @@ REVERSE: dict[Op, tuple[str, str]] = {
     ops.LOGSUMEXP: ("logsumexp(W*x)", "W"),
     ops.SOFTMAX: ("x.T*softmax(W*x)", "W"),
     ops.DIAG: ("x.T*diag(W*x)*x", "W"),
+    ops.SOFTMAX_ROWS: ("x.T*softmax(W, rows)*x", "W"),
+    ops.LOGSUMEXP_ROWS: ("x.T*logsumexp(W, rows)", "W"),
+    ops.SUM_ROWS: ("x.T*sum(hadamard(W, W), rows)", "W"),
+    ops.MEAN: ("mean(sin(W*x))", "W"),
+    ops.MEAN_ROWS: ("x.T*mean(hadamard(W, W), rows)", "W"),
+    ops.VAR: ("var(W*x)", "W"),
+    ops.VAR_ROWS: ("x.T*var(W, rows)", "W"),
+    ops.STD: ("std(W*x)", "W"),
+    ops.STD_ROWS: ("x.T*std(W, rows)", "W"),
     ops.EYE: ("x.T*(W + eye(n))*x", "W"),
     ops.ONES: ("ones(n).T*W*x", "W"),
 }
@@ -72,10 +81,19 @@ FORWARD: dict[Op, str] = {
     ops.INV: "inv(t*W + eye(n))",
     ops.SOFTMAX: "softmax(t*x)",
     ops.DIAG: "diag(t*x)",
+    ops.SOFTMAX_ROWS: "softmax(t*W, rows)",
+    ops.LOGSUMEXP_ROWS: "logsumexp(t*W, rows)",
 }
 """An array-valued formula using each array-valued operation, differentiated by the scalar t (forward mode)."""
 
-ARRAY_VALUED = {op for op in OPS if op.kind == "entrywise"} | {ops.HADAMARD, ops.INV, ops.SOFTMAX, ops.DIAG}
+ARRAY_VALUED = {op for op in OPS if op.kind == "entrywise"} | {
+    ops.HADAMARD,
+    ops.INV,
+    ops.SOFTMAX,
+    ops.DIAG,
+    ops.SOFTMAX_ROWS,
+    ops.LOGSUMEXP_ROWS,
+}
 
 
 def test_every_operation_has_samples():

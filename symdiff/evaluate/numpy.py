@@ -127,6 +127,8 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "sumsq": _plain(lambda matrix: float(np.vdot(matrix, matrix))),
     "sum": _plain(lambda matrix: float(np.sum(matrix))),
     "max": _plain(np.max),
+    "rowsum": _plain(lambda matrix: np.sum(matrix, axis=1, keepdims=True)),
+    "rowmax": _plain(lambda matrix: np.max(matrix, axis=1, keepdims=True)),
     "full_like": _plain(lambda like, value: np.full(np.shape(like), value, dtype=float)),
     "diag": _plain(np.diagflat),
 }

@@ -391,6 +391,19 @@ class Planner(Printer):
         shifted = self.emit("call", (self.emit("sub", (v, self.emit("max", (v,)))),), ("exp",))
         return self.emit("div", (shifted, self.emit("sum", (shifted,))))
 
+    def _print_SoftmaxRows(self, expr):
+        """Each row shifted by its own largest entry, so entries of 1000 stay finite."""
+        m = self._print(expr.matrix)
+        shifted = self.emit("call", (self.emit("sub", (m, self.emit("rowmax", (m,)))),), ("exp",))
+        return self.emit("div", (shifted, self.emit("rowsum", (shifted,))))
+
+    def _print_LogSumExpRows(self, expr):
+        """The column of each row's logsumexp, each row shifted by its own largest entry."""
+        m = self._print(expr.matrix)
+        peak = self.emit("rowmax", (m,))
+        shifted = self.emit("call", (self.emit("sub", (m, peak)),), ("exp",))
+        return self.emit("add", (peak, self.emit("call", (self.emit("rowsum", (shifted,)),), ("log",))))
+
     def _print_Diag(self, expr):
         return self._product([self._item(expr)])
 

@@ -1073,6 +1073,10 @@ class _ToAst(Transformer):
     def arguments(self, meta, children):
         return tuple(children)
 
+    def axis(self, meta, children):
+        (word,) = children
+        return ast.Name(str(word), span=_token_span(word))
+
     def function_command(self, meta, children):
         (token,) = children
         return token[1:], _token_span(token)
