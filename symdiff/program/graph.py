@@ -20,7 +20,7 @@ from ..derive.recognise import recognise
 from ..errors import ParseError, ShapeError, SymdiffError
 from ..model.build import Builder, is_array, symbol_table
 from ..model.canonical import canonical
-from ..model.inference import infer
+from ..model.typography import infer_typeset
 from ..model.types import Shape, Typing, describe
 from ..parse import ast
 
@@ -127,8 +127,10 @@ def build_graph(
     known: dict[str, Shape] = dict(declared)
     components: dict[str, tuple[str, tuple[int, int]]] = {}
     sizes: set[str] = set()
+    # typography is the program's: one definition writing arrays bold makes plain names scalars in all of them
+    bold = any(isinstance(node, ast.Name) and node.bold for d in definitions for node in d.value.walk())
     for definition in definitions:
-        typing = infer(definition.value, text, known, latex)
+        typing = infer_typeset(definition.value, text, known, latex, bold)
         if typing.is_tuple:
             raise ShapeError(
                 f"{definition.name} is defined as a tuple", text, definition.value.span, "define one quantity per name"
