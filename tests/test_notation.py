@@ -164,7 +164,9 @@ REFUSED = [
     (r"\newcommand{\w}{#2} \w", r"\newcommand{\w}{#2}", r"uses #2 but \w takes 0", "[2]"),
     (r"\sqtr{t}", r"\sqtr", r"unknown LaTeX command \sqtr", r"did you mean \sqrt?"),
     (r"W^{(l+1)}", "{(l+1)}", "a label here is one number or one letter", "W^{(1)}"),
-    (r"\mathbf{W}\mathbf{h}_{t-1}", "-", "a subscript with '-'", r"\mathit{hprev}"),
+    (r"\mathbf{s}_{k-j}", "k-j", "a step -j in a subscript", "h_{t-1}"),
+    (r"s_{3-1}", "3-1", "read only as a step from a label", "x_{1}"),
+    (r"\mathbf{M}_{1,2-1}", "-", "a subscript with '-' here is not read", "h_{t-1}"),
     (r"\mathbf{1}^\top \mathbf{u} \mathbf{1}", r"\mathbf{1}", r"\mathbf{1} is not read here", r"\mathbf{1}_n"),
     (r"\mathbf{1}^\top \mathbf{1}", r"\mathbf{1}", r"\mathbf{1} is not read here", r"\mathbf{1}_n"),
 ]

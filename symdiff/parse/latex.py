@@ -68,6 +68,8 @@ MATRIX_FUNCTIONS = frozenset({"exp", "log", "sqrt", "sin", "cos"})
 r"""Functions that texts apply to a matrix as matrix functions (e^{\mathbf{X}} is the matrix exponential)."""
 MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
 NORM_INDICES = frozenset({"2", "F", "1"})
+STEPS = {"-": "m", "+": "p"}
+r"""How a name spells the step of a subscript: h_{t-1} is h_tm1, x_{i+1} is x_ip1."""
 
 INDEX_SUMS = (
     r"write the matrix form: \sum_i x_i^2 is \|\mathbf{x}\|^2, \sum_i x_i is \mathbf{1}^\top \mathbf{x}, "
@@ -336,10 +338,10 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         )
     if str(token) in "+-" and re.search(r"_\{[A-Za-z0-9,]*$", text[: span[0]]):
         return ParseError(
-            f"a subscript with '{token}' (like h_{{t-1}}) is not read",
+            f"a subscript with '{token}' here is not read",
             text,
             span,
-            r"subscripts name variables: write the step as a name of its own, h_{p} or \mathit{hprev}",
+            r"a subscript is an index (x_{1}, A_{1,2}), a label (x_{t}) or a step from one (h_{t-1})",
         )
     if token.type in ("NUMBER", "DIGIT"):
         return ParseError(
@@ -865,6 +867,23 @@ class _ToAst(Transformer):
 
     def index(self, meta, children):
         return "".join(children)
+
+    def step(self, meta, children):
+        r"""``h_{t-1}`` is the name h_tm1 and ``x_{i+1}`` x_ip1 (printed back as written): a label, a step."""
+        label, sign, steps = children
+        if not steps.isdigit():
+            raise ParseError(
+                f"a step {sign}{steps} in a subscript is read only as a number, as in h_{{t-1}}",
+                span=_span(meta),
+                hint=r"write the step as a number, h_{t-1}, or the index alone, h_{k}",
+            )
+        if not any(char.isalpha() for char in label):
+            raise ParseError(
+                f"a subscript {label}{sign}{steps} is read only as a step from a label, as in h_{{t-1}}",
+                span=_span(meta),
+                hint="write an entry's index as one number: x_{1}, A_{1,2}",
+            )
+        return f"{label}{STEPS[str(sign)]}{steps}"
 
     def italic(self, meta, children):
         (token,) = children
