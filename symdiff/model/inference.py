@@ -11,7 +11,7 @@ and their shapes, with hints in the syntax the formula was written in.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +41,8 @@ class Inference:
     changed: bool = False
     scaling: list[ast.Node] = field(default_factory=list)
     """Untyped factors on the left of an array (``lam`` in ``lam*W*x``): scalars if nothing else types them."""
+    sizes: dict[int, tuple[ast.Size, Var]] = field(default_factory=dict)
+    r"""The unknown size of each constant array written without one (``\mathbf{I}``), by its key."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -93,6 +95,10 @@ class Inference:
 
     def vector(self) -> TermShape:
         return (self.fresh(), 1)
+
+    def size(self, node: ast.Size) -> Var:
+        """The unknown size of ``node``, the same on every pass."""
+        return self.sizes.setdefault(node.key, (node, self.fresh()))[1]
 
     # --- shape rules -------------------------------------------------------
     def shape(self, node: ast.Node) -> Any:
@@ -289,6 +295,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
         return (final(shape[0]), final(shape[1])) if shape else ()
 
     shapes = {name: finished(shape) for name, shape in inf.names.items()}
+    inferred = _inferred(inf, text, shapes, final)
     sizes = _sizes(tree, text, shapes, declared, {arg.id for arg in dimensions if isinstance(arg, ast.Name)})
     for name in sizes:
         del shapes[name]
@@ -304,8 +311,29 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
             )
     result_shapes = tuple(finished(shape) for shape in results)
     if isinstance(tree, ast.Tuple):
-        return Typing(shapes, components, result_shapes, is_tuple=True, sizes=sizes)
-    return Typing(shapes, components, result_shapes[0], sizes=sizes)
+        return Typing(shapes, components, result_shapes, is_tuple=True, sizes=sizes, inferred=inferred)
+    return Typing(shapes, components, result_shapes[0], sizes=sizes, inferred=inferred)
+
+
+def _inferred(
+    inf: Inference, text: str, shapes: Mapping[str, Shape], final: Callable[[Term], Dim]
+) -> dict[int, Dim]:
+    r"""The size of each constant array written without one; an error if nothing it is used with gives it."""
+    given = {dim for shape in shapes.values() for dim in shape}
+    inferred = {}
+    for key, (node, var) in inf.sizes.items():
+        dim = final(var)
+        if isinstance(inf.find(var), Var) and dim not in given:
+            written = text[node.span[0] : node.span[1]] or "the constant array"
+            raise ShapeError(
+                f"the size of {written} cannot be inferred: nothing it is used with has that size",
+                text,
+                node.span,
+                "write its size, as in \\mathbf{I}_n, \\mathbf{1}_n or eye(n), ones(n); or use it with an array "
+                "of that size (declared with --shape x=n)",
+            )
+        inferred[key] = dim
+    return inferred
 
 
 def _sizes(

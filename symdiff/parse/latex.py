@@ -407,6 +407,11 @@ def _written_as_matrix(node: ast.Node) -> bool:
     return False
 
 
+def _unsized(node: ast.Node, function: str) -> bool:
+    r"""Whether ``node`` is ``function`` of a size left to inference: \mathbf{I} is eye of one."""
+    return isinstance(node, ast.Call) and node.func == function and isinstance(node.args[0], ast.Size)
+
+
 def _written_as_vector(node: ast.Node) -> bool:
     r"""Whether typography alone says ``node`` is a vector: a bold lower-case name (\mathbf{v})."""
     return isinstance(node, ast.Name) and node.bold and node.id[:1].islower()
@@ -659,16 +664,10 @@ class _ToAst(Transformer):
             before = result[-1] if result else None
             summed = before.nodes[0] if isinstance(before, _Factor) and before.kind == "prefix" else None
             if not (isinstance(summed, ast.Call) and summed.func == "sum" and _written_as_matrix(summed.args[0])):
-                raise self._lone_ones(child.nodes[0].span)
+                result.append(replace(child, kind="other"))  # the ones vector
+                continue
             result[-1] = _Factor((replace(summed, span=(summed.span[0], child.nodes[0].span[1])),), "other")
         return result
-
-    def _lone_ones(self, span: tuple[int, int]) -> ParseError:
-        return ParseError(
-            r"\mathbf{1} is not read here",
-            span=span,
-            hint=r"\mathbf{1}^\top \mathbf{X} \mathbf{1} is the sum of a matrix; the ones vector is \mathbf{1}_n",
-        )
 
     def _spelled_without_parentheses(self, children: list) -> None:
         """Refuse ``sin x`` typed without a backslash: the function, or the product s i n x?"""
@@ -735,8 +734,6 @@ class _ToAst(Transformer):
         )
 
     def _operand(self, factor: _Factor) -> ast.Node:
-        if factor.kind == "ones":
-            raise self._lone_ones(factor.nodes[0].span)
         if len(factor.nodes) > 1:
             raise self._ambiguous(factor.nodes[1], "part of the argument")
         return factor.nodes[0]
@@ -792,10 +789,10 @@ class _ToAst(Transformer):
 
     def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
         last = factor.nodes[-1]
+        if factor.kind == "bold" and _unsized(last, "eye"):
+            eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
+            return _Factor((*factor.nodes[:-1], eye), "other")
         if factor.kind in ("name", "bold") and isinstance(last, ast.Name) and "_" not in last.id:
-            if factor.kind == "bold" and last == ast.Name("I") and "I" not in self.declared:
-                eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
-                return _Factor((*factor.nodes[:-1], eye), "other")
             named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]), bold=last.bold)
             return replace(factor, nodes=(*factor.nodes[:-1], named))
         if factor.kind == "norm":
@@ -967,6 +964,8 @@ class _ToAst(Transformer):
     def bold(self, meta, children):
         if len(children) == 1:  # \mathbf{x} is x: a caret goes under all of it
             children = [replace(_letter(children[0]), span=_span(meta), bold=True)]
+            if children[0] == ast.Name("I") and "I" not in self.declared:  # the identity, its size inferred
+                children = [ast.Call("eye", (ast.Size(span=_span(meta)),), span=_span(meta))]
         return _Factor(tuple(children), "bold")
 
     def bold_letter(self, meta, children):
@@ -978,14 +977,19 @@ class _ToAst(Transformer):
         return ast.Name(f"{name.id}_{index}", span=(name.span[0], span[1]), bold=True)
 
     def ones(self, meta, children):
+        r"""``\mathbf{1}^\top v`` is sum(v); ``\mathbf{1}`` and ``\mathbf{0}`` alone are the ones and zero vectors,
+        their size inferred (``_ones_sandwich`` reads the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1})."""
         digit, superscript, operand = children
-        if digit == "1" and superscript is None:  # the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1}
-            return _Factor((ast.Number(Fraction(1), span=_span(meta)),), "ones")
+        if digit in ("0", "1") and superscript is None:
+            vector: ast.Node = ast.Call("ones", (ast.Size(span=_span(meta)),), span=_span(meta))
+            if digit == "0":
+                return _Factor((ast.Binary("*", ast.Number(Fraction(0), span=_span(meta)), vector, span=_span(meta)),), "other")
+            return _Factor((vector,), "ones")
         if digit != "1" or superscript != TRANSPOSE:
             raise ParseError(
                 f"\\mathbf{{{digit}}} is not read here",
                 span=_span(meta),
-                hint=r"\mathbf{1} is read only as the ones vector in \mathbf{1}^\top v, the sum of v",
+                hint=r"\mathbf{1} is the ones vector and \mathbf{0} the zero vector; \mathbf{1}^\top v is the sum of v",
             )
         return _Factor((ast.Call("sum", (self._operand(operand),), span=_span(meta)),), "prefix")
 

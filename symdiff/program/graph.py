@@ -21,7 +21,7 @@ from ..errors import ParseError, ShapeError, SymdiffError
 from ..model.build import Builder, is_array, symbol_table
 from ..model.canonical import canonical
 from ..model.typography import infer_typeset
-from ..model.types import Shape, Typing, describe
+from ..model.types import Dim, Shape, Typing, describe
 from ..parse import ast
 
 
@@ -127,6 +127,7 @@ def build_graph(
     known: dict[str, Shape] = dict(declared)
     components: dict[str, tuple[str, tuple[int, int]]] = {}
     sizes: set[str] = set()
+    inferred: dict[int, Dim] = {}
     # typography is the program's: one definition writing arrays bold makes plain names scalars in all of them
     bold = any(isinstance(node, ast.Name) and node.bold for d in definitions for node in d.value.walk())
     for definition in definitions:
@@ -147,14 +148,15 @@ def build_graph(
         known[definition.name] = result
         components.update(typing.components)
         sizes.update(typing.sizes)
+        inferred.update(typing.inferred)
     for name in components:
         known.pop(name, None)
-    typing = Typing(known, components, (), sizes=frozenset(sizes))
+    typing = Typing(known, components, (), sizes=frozenset(sizes), inferred=inferred)
     try:
         symbols = symbol_table(typing)
     except SymdiffError as exc:
         raise exc.at(text) from None
-    builder = Builder(text, symbols, typing.sizes)
+    builder = Builder(text, symbols, typing.sizes, typing.inferred)
     nodes = []
     for definition in definitions:
         try:
