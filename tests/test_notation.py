@@ -23,6 +23,8 @@ READINGS = [
     (r"\vec{u}^\top \vec{v}", "u.T*v"),
     (r"\mathbf{V}^{(2)} \mathbf{h}^{[1]}", "V__2*h__1"),
     (r"z^{(k)} + z_j^{(k)}", "z__k + z_j__k"),
+    (r"\mathbf{V}\mathbf{s}_{k-1} + \mathbf{u}_{j+2}", "V*s_km1 + u_jp2"),
+    (r"\hat{q}_{i-1} q_{i}", "qhat_im1*q_i"),
     # bars: det of a matrix, abs of a scalar; double bars are norms
     (r"\log|\mathbf{S}|", "log(det(S))"),
     (r"\ln \left| \mathbf{S} \right|", "log(det(S))"),
@@ -97,6 +99,14 @@ READINGS = [
 @pytest.mark.parametrize(("latex", "plain"), READINGS)
 def test_course_notation_reads_as_its_plain_spelling(latex, plain):
     assert parse_latex(latex) == parse(plain)
+
+
+def test_a_step_from_a_label_prints_back_as_written():
+    latex = r"\frac{1}{2}\|\mathbf{V}\mathbf{s}_{k-1} - \hat{\mathbf{u}}_{k+1}\|^2"
+    result = assert_matches_finite_differences(latex, "s_km1")
+    assert result.text == "V.T*(V*s_km1 - uhat_kp1)"
+    assert result.latex == r"\mathbf{V}^\top \left(\mathbf{V} \mathbf{s}_{k-1} - \hat{\mathbf{u}}_{k+1}\right)"
+    assert symdiff.parse(result.latex, syntax="latex").sympy == result.sympy
 
 
 def test_macros_given_to_the_reader():

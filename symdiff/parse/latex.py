@@ -413,7 +413,12 @@ def _unsized(node: ast.Node, function: str) -> bool:
 
 
 def _written_as_vector(node: ast.Node) -> bool:
-    r"""Whether typography alone says ``node`` is a vector: a bold lower-case name (\mathbf{v})."""
+    r"""Whether typography alone says ``node`` is a vector: a bold lower-case name (\mathbf{v}), and sums and
+    differences of them (\mathbf{a} - \mathbf{b})."""
+    if isinstance(node, ast.Binary) and node.op in ("+", "-"):
+        return _written_as_vector(node.left) and _written_as_vector(node.right)
+    if isinstance(node, ast.Neg):
+        return _written_as_vector(node.operand)
     return isinstance(node, ast.Name) and node.bold and node.id[:1].islower()
 
 
