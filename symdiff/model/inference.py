@@ -325,12 +325,12 @@ def _inferred(
         dim = final(var)
         if isinstance(inf.find(var), Var) and dim not in given:
             written = text[node.span[0] : node.span[1]] or "the constant array"
+            sized = r"\mathbf{I}_n, \mathbf{1}_n" if inf.latex else "eye(n), ones(n)"
             raise ShapeError(
                 f"the size of {written} cannot be inferred: nothing it is used with has that size",
                 text,
                 node.span,
-                "write its size, as in \\mathbf{I}_n, \\mathbf{1}_n or eye(n), ones(n); or use it with an array "
-                "of that size (declared with --shape x=n)",
+                f"write its size ({sized}): a number, or the dim of the array it goes with (as in --shape x=n)",
             )
         inferred[key] = dim
     return inferred
