@@ -94,7 +94,7 @@ def test_two_readings_are_an_error_naming_the_name_both_readings_and_the_shape()
     latex = r"\frac{1}{2}\|\mathbf{t} - L u\|^2"
     result = run("derive", latex, "--wrt", "u")
     assert result.exit_code == 2
-    first, shown, caret, hint = result.output.splitlines()[:4]
+    first, _, caret, hint = result.output.splitlines()[:4]
     assert first == (
         "symdiff: error: two readings: u, not bold, a scalar (and L then a column), or u an array and L a matrix"
     )

@@ -315,9 +315,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     return Typing(shapes, components, result_shapes[0], sizes=sizes, inferred=inferred)
 
 
-def _inferred(
-    inf: Inference, text: str, shapes: Mapping[str, Shape], final: Callable[[Term], Dim]
-) -> dict[int, Dim]:
+def _inferred(inf: Inference, text: str, shapes: Mapping[str, Shape], final: Callable[[Term], Dim]) -> dict[int, Dim]:
     r"""The size of each constant array written without one; an error if nothing it is used with gives it."""
     given = {dim for shape in shapes.values() for dim in shape}
     inferred = {}

@@ -22,18 +22,18 @@ from .types import Shape, Typing
 
 
 def infer_typeset(
-    tree: ast.Node, text: str, declared: Mapping[str, Shape], latex: bool, bold: bool | None = None
+    tree: ast.Node, text: str, declared: Mapping[str, Shape], latex: bool, writes_bold: bool | None = None
 ) -> Typing:
     """``infer``, then, in LaTeX with bold names, plain names read as scalars where the formula allows it.
 
-    ``bold`` says whether the text writes arrays bold, when ``tree`` is one part of it (a definition of a
+    ``writes_bold`` says whether the text writes arrays bold, when ``tree`` is one part of it (a definition of a
     program whose other definitions write them bold); by default, whether ``tree`` writes any name bold.
     """
     typing = _checked(infer(tree, text, declared, latex=latex), tree, text, declared)
     names = [node for node in tree.walk() if isinstance(node, ast.Name)]
-    if bold is None:
-        bold = any(node.bold for node in names)
-    if not latex or not bold:
+    if writes_bold is None:
+        writes_bold = any(node.bold for node in names)
+    if not latex or not writes_bold:
         return typing
     bold = {node.id for node in names if node.bold}
     plain = {

@@ -52,6 +52,9 @@ class Name(Node):
     r"""Written bold in LaTeX (``\mathbf{x}``): a hint for shape inference, not part of the name."""
 
 
+_SIZES = itertools.count()
+
+
 @dataclass(frozen=True)
 class Size(Node):
     r"""A dimension left to shape inference: the size of ``\mathbf{I}``, ``\mathbf{1}``, ``vector(1)``, constant
@@ -59,9 +62,6 @@ class Size(Node):
 
     key: int = field(default_factory=lambda: next(_SIZES), compare=False)
     """Tells apart the sizes of one formula (each may differ); unique in the process, so also in a program."""
-
-
-_SIZES = itertools.count()
 
 
 @dataclass(frozen=True)

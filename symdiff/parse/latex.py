@@ -988,7 +988,9 @@ class _ToAst(Transformer):
         if digit in ("0", "1") and superscript is None:
             vector: ast.Node = ast.Call("ones", (ast.Size(span=_span(meta)),), span=_span(meta))
             if digit == "0":
-                return _Factor((ast.Binary("*", ast.Number(Fraction(0), span=_span(meta)), vector, span=_span(meta)),), "other")
+                return _Factor(
+                    (ast.Binary("*", ast.Number(Fraction(0), span=_span(meta)), vector, span=_span(meta)),), "other"
+                )
             return _Factor((vector,), "ones")
         if digit != "1" or superscript != TRANSPOSE:
             raise ParseError(

@@ -42,6 +42,7 @@ COMPOSITES: dict[str, Callable[[ast.Node, tuple[int, int]], ast.Node]] = {"norm1
 """matrixcalculus.org's functions that are compositions of symdiff's: norm1(v) is sum(abs(v)), entrywise for a
 matrix."""
 
+
 def _ones(span: tuple[int, int]) -> ast.Node:
     return ast.Call("ones", (ast.Size(span=span),), span=span)
 

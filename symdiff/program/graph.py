@@ -20,8 +20,8 @@ from ..derive.recognise import recognise
 from ..errors import ParseError, ShapeError, SymdiffError
 from ..model.build import Builder, is_array, symbol_table
 from ..model.canonical import canonical
-from ..model.typography import infer_typeset
 from ..model.types import Dim, Shape, Typing, describe
+from ..model.typography import infer_typeset
 from ..parse import ast
 
 
