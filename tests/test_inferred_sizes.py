@@ -108,3 +108,10 @@ def test_vector_takes_one_argument():
     result = run("derive", "vector(1, 2)*s", "--wrt", "s")
     assert result.exit_code == 2
     assert "vector takes 1 argument, got 2" in result.output
+
+
+def test_a_value_cannot_leave_its_size_to_inference():
+    result = run("backprop", "f = sum(u)", "--wrt", "u", "--at", "u=vector(1)")
+    assert result.exit_code == 2
+    assert "the size of this constant array is not known here" in result.output
+    assert "Traceback" not in result.output

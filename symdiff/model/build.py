@@ -16,7 +16,7 @@ from typing import cast
 import sympy as sp
 
 from .. import limits, ops
-from ..errors import LimitError, SymdiffError, UnsupportedError
+from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
 from .nodes import SCALAR, Diag, LogDet, LogSumExp, Norm, Softmax, SumEntries
@@ -155,6 +155,11 @@ class Builder:
         if node.op.kind == "dimension":
             (arg,) = node.args
             if isinstance(arg, ast.Size):
+                if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
+                    raise ShapeError(
+                        "the size of this constant array is not known here",
+                        hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
+                    )
                 dim = dim_symbol(self.inferred[arg.key])
             else:
                 dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
