@@ -24,15 +24,17 @@ The tree shapes it chooses:
   one factor (``\log\det\mathbf{X}``); ``\mathbf{1}^\top v`` is ``sum(v)``;
   ``\sigma`` is always the sigmoid. Whatever follows such an application by
   juxtaposition is refused, as are ``f(x)`` for a letter f (an unknown
-  function or a product?), a factor juxtaposed after a divisor (``a/b c``), a
-  number written after a factor (``x_12``) and ``W^{(1)}`` (a label or a power?).
+  function or a product?), a factor juxtaposed after a divisor (``a/b c``) and a
+  number written after a factor (``x_12``).
+* ``W^{(1)}`` and ``h_{t-1}`` are names (W__1, h_tm1): a label, a step from one.
 * Inside ``\|...\|`` a bare ``\|`` after an operand closes the norm:
   ``\|a\| b \|c\|`` is norm(a)*b*norm(c).
 * ``\mathit{lam}`` is one name of several characters; ``A_{10,2}`` is A_10_2.
 * ``a \odot b`` is hadamard(a, b); beside other products (``a b \odot c``) it
   is refused, as precedence between them is not settled in print.
 * ``\mathbf{I}_n`` is eye(n) unless I is a declared variable; ``\mathbf{1}_n``
-  is ones(n) and ``\mathbf{0}_n`` the zero vector.
+  is ones(n) and ``\mathbf{0}_n`` the zero vector; without a subscript their
+  size is an ``ast.Size``, which shape inference solves.
 """
 
 from __future__ import annotations
@@ -56,7 +58,15 @@ from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
 from . import ast
 from .macros import expand_macros
 from .plain import check_depth, check_length, literal_value, make_call
-from .vocabulary import DECORATIONS, GREEK_CAPITALS, TRANSPOSE, known_words, operation
+from .vocabulary import (
+    DECORATIONS,
+    GREEK_CAPITALS,
+    TRANSPOSE,
+    known_words,
+    operation,
+    unsized_identity,
+    unsized_ones,
+)
 
 INVERSE = "inverse"
 LABEL = "__"
@@ -407,9 +417,9 @@ def _written_as_matrix(node: ast.Node) -> bool:
     return False
 
 
-def _unsized(node: ast.Node, function: str) -> bool:
-    r"""Whether ``node`` is ``function`` of a size left to inference: \mathbf{I} is eye of one."""
-    return isinstance(node, ast.Call) and node.func == function and isinstance(node.args[0], ast.Size)
+def _unsized_identity(node: ast.Node) -> bool:
+    r"""Whether ``node`` is the identity of a size left to inference, \mathbf{I} (a subscript gives it one)."""
+    return isinstance(node, ast.Call) and node.func == "eye" and isinstance(node.args[0], ast.Size)
 
 
 def _written_as_vector(node: ast.Node) -> bool:
@@ -794,7 +804,7 @@ class _ToAst(Transformer):
 
     def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
         last = factor.nodes[-1]
-        if factor.kind == "bold" and _unsized(last, "eye"):
+        if factor.kind == "bold" and _unsized_identity(last):
             eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
             return _Factor((*factor.nodes[:-1], eye), "other")
         if factor.kind in ("name", "bold") and isinstance(last, ast.Name) and "_" not in last.id:
@@ -970,7 +980,7 @@ class _ToAst(Transformer):
         if len(children) == 1:  # \mathbf{x} is x: a caret goes under all of it
             children = [replace(_letter(children[0]), span=_span(meta), bold=True)]
             if children[0] == ast.Name("I") and "I" not in self.declared:  # the identity, its size inferred
-                children = [ast.Call("eye", (ast.Size(span=_span(meta)),), span=_span(meta))]
+                children = [unsized_identity(_span(meta))]
         return _Factor(tuple(children), "bold")
 
     def bold_letter(self, meta, children):
@@ -986,7 +996,7 @@ class _ToAst(Transformer):
         their size inferred (``_ones_sandwich`` reads the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1})."""
         digit, superscript, operand = children
         if digit in ("0", "1") and superscript is None:
-            vector: ast.Node = ast.Call("ones", (ast.Size(span=_span(meta)),), span=_span(meta))
+            vector = unsized_ones(_span(meta))
             if digit == "0":
                 return _Factor(
                     (ast.Binary("*", ast.Number(Fraction(0), span=_span(meta)), vector, span=_span(meta)),), "other"

@@ -43,8 +43,14 @@ COMPOSITES: dict[str, Callable[[ast.Node, tuple[int, int]], ast.Node]] = {"norm1
 matrix."""
 
 
-def _ones(span: tuple[int, int]) -> ast.Node:
+def unsized_ones(span: tuple[int, int]) -> ast.Node:
+    r"""The vector of ones, its size left to inference (``\mathbf{1}``, ``vector(1)``)."""
     return ast.Call("ones", (ast.Size(span=span),), span=span)
+
+
+def unsized_identity(span: tuple[int, int]) -> ast.Node:
+    r"""The identity, its size left to inference (``\mathbf{I}``, ``eye``)."""
+    return ast.Call("eye", (ast.Size(span=span),), span=span)
 
 
 def _scaled(scale: ast.Node, array: ast.Node, span: tuple[int, int]) -> ast.Node:
@@ -52,14 +58,14 @@ def _scaled(scale: ast.Node, array: ast.Node, span: tuple[int, int]) -> ast.Node
 
 
 CONSTANT_ARRAYS: dict[str, Callable[[tuple[ast.Node, ...], tuple[int, int]], ast.Node]] = {
-    "vector": lambda args, span: _scaled(args[0], _ones(span), span),
+    "vector": lambda args, span: _scaled(args[0], unsized_ones(span), span),
     "matrix": lambda args, span: _scaled(
-        args[0], ast.Binary("*", _ones(span), ast.Transpose(_ones(span), span=span), span=span), span
+        args[0], ast.Binary("*", unsized_ones(span), ast.Transpose(unsized_ones(span), span=span), span=span), span
     ),
 }
 """matrixcalculus.org's constant arrays, ``vector(c)`` and ``matrix(c)``: every entry c, the size inferred from
 where they are used (``c*ones(n)``, ``c*ones(n)*ones(d).T``)."""
-UNSIZED = {"eye": lambda span: ast.Call("eye", (ast.Size(span=span),), span=span)}
+UNSIZED = {"eye": unsized_identity}
 """Arrays written without arguments whose size is inferred: matrixcalculus.org's bare ``eye``."""
 
 
