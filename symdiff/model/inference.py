@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .. import limits
 from ..errors import LimitError, ShapeError
@@ -41,7 +41,7 @@ class Inference:
     changed: bool = False
     scaling: list[ast.Node] = field(default_factory=list)
     """Untyped factors on the left of an array (``lam`` in ``lam*W*x``): scalars if nothing else types them."""
-    sizes: dict[int, tuple[ast.Size, Var]] = field(default_factory=dict)
+    sizes: dict[int, tuple[ast.Call, Var]] = field(default_factory=dict)
     r"""The unknown size of each constant array written without one (``\mathbf{I}``), by its key."""
 
     # --- unification -------------------------------------------------------
@@ -96,9 +96,10 @@ class Inference:
     def vector(self) -> TermShape:
         return (self.fresh(), 1)
 
-    def size(self, node: ast.Size) -> Var:
-        """The unknown size of ``node``, the same on every pass."""
-        return self.sizes.setdefault(node.key, (node, self.fresh()))[1]
+    def size(self, call: ast.Call) -> Var:
+        """The unknown size of ``call`` (``eye`` or ``ones`` of an ``ast.Size``), the same on every pass."""
+        (size,) = call.args
+        return self.sizes.setdefault(cast(ast.Size, size).key, (call, self.fresh()))[1]
 
     # --- shape rules -------------------------------------------------------
     def shape(self, node: ast.Node) -> Any:
@@ -319,19 +320,28 @@ def _inferred(inf: Inference, text: str, shapes: Mapping[str, Shape], final: Cal
     r"""The size of each constant array written without one; an error if nothing it is used with gives it."""
     given = {dim for shape in shapes.values() for dim in shape}
     inferred = {}
-    for key, (node, var) in inf.sizes.items():
+    for key, (call, var) in inf.sizes.items():
         dim = final(var)
         if isinstance(inf.find(var), Var) and dim not in given:
-            written = text[node.span[0] : node.span[1]] or "the constant array"
-            sized = r"\mathbf{I}_n, \mathbf{1}_n" if inf.latex else "eye(n), ones(n)"
+            written = text[call.span[0] : call.span[1]] or "the constant array"
             raise ShapeError(
                 f"the size of {written} cannot be inferred: nothing it is used with has that size",
                 text,
-                node.span,
-                f"write its size ({sized}): a number, or the dim of the array it goes with (as in --shape x=n)",
+                call.span,
+                _size_hint(call.func, shapes, inf.latex),
             )
         inferred[key] = dim
     return inferred
+
+
+def _size_hint(function: str, shapes: Mapping[str, Shape], latex: bool) -> str:
+    r"""How to give a constant array its size: a dim of an array of the formula, declared with ``--shape``."""
+    array = next(((name, shape) for name, shape in sorted(shapes.items()) if shape and isinstance(shape[0], str)), None)
+    dim, declared = ("n", "x=n") if array is None else (array[1][0], f"{array[0]}={array[1][0]}")
+    if array is not None and array[1][1] != 1:
+        declared += f",{array[1][1]}"
+    sized = (rf"\mathbf{{I}}_{dim}" if function == "eye" else rf"\mathbf{{1}}_{dim}") if latex else f"{function}({dim})"
+    return f"write its size, {sized}, with the dim of an array it goes with (--shape {declared}), or a number"
 
 
 def _sizes(

@@ -75,7 +75,7 @@ def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
     without its size."""
     (arg,) = node.args
     if isinstance(arg, ast.Size):
-        return inf.size(arg)
+        return inf.size(node)
     if isinstance(arg, ast.Name):
         return arg.id
     if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:
