@@ -56,6 +56,7 @@ from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
 from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
 from . import ast
+from .grammar_cache import cached_lark
 from .macros import expand_macros
 from .plain import check_depth, check_length, literal_value, make_call
 from .vocabulary import (
@@ -193,7 +194,7 @@ class _ProgramLines(_RefuseCommands):
 @lru_cache(maxsize=2)
 def _parser(program: bool = False) -> Lark:
     grammar = Path(__file__).with_name("latex.lark").read_text()
-    return Lark(
+    return cached_lark(
         grammar,
         parser="lalr",
         start=["formula", "definition", "program"],

@@ -18,6 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from . import ast
+from .grammar_cache import cached_lark
 from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
@@ -28,7 +29,7 @@ MAX_ENTRYWISE_POWER = 16
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("plain.lark")).read_text()
-    return Lark(
+    return cached_lark(
         grammar,
         parser="lalr",
         start=["start", "program", "bindings", "template", "formulas"],
