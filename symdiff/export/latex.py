@@ -45,6 +45,7 @@ def latex_name(name: str, bold: bool = False) -> str:
     parts = index.split("_")
     if not (index and all(part.isalnum() for part in parts)):
         return _stem(name, bold)
+    parts = [STEP.sub(lambda m: m[1] + {"m": "-", "p": "+"}[m[2]] + m[3], part) for part in parts]  # h_tm1: h_{t-1}
     if bold and stem == "I":  # \mathbf{I}_{n} is the identity
         return rf"\mathbf{{I_{{{','.join(parts)}}}}}"
     return f"{_stem(stem, bold)}_{{{','.join(parts)}}}"
@@ -71,6 +72,9 @@ def _is_greek(name: str) -> bool:
     except SymdiffError:
         return False
 
+
+STEP = re.compile(r"^(.*[A-Za-z])([mp])([0-9]+)$")
+r"""A subscript that is a step from a label: h_tm1 was written h_{t-1} (``symdiff.parse.latex.STEPS``)."""
 
 _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
 """A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""

@@ -9,18 +9,18 @@ one table of rules, keyed by the syntax's function names, serves both forms.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import cast
 
 import sympy as sp
 
 from .. import limits, ops
-from ..errors import LimitError, SymdiffError, UnsupportedError
+from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
 from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
-from .types import Shape, Typing
+from .types import Dim, Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
@@ -78,11 +78,19 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
 class Builder:
     """Turns syntax nodes into SymPy, one method per node type."""
 
-    def __init__(self, text: str, symbols: dict[str, sp.Basic], sizes: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        text: str,
+        symbols: dict[str, sp.Basic],
+        sizes: frozenset[str] = frozenset(),
+        inferred: Mapping[int, Dim] | None = None,
+    ) -> None:
         self.text = text
         self.symbols = symbols
         self.sizes = sizes
         """Dimension names used as numbers (``Typing.sizes``): each builds as its dim symbol."""
+        self.inferred = inferred or {}
+        r"""The sizes of constant arrays written without one (``Typing.inferred``): \mathbf{I} builds as eye(n)."""
 
     def build(self, node: ast.Node) -> sp.Basic:
         try:
@@ -146,7 +154,17 @@ class Builder:
     def build_Call(self, node: ast.Call) -> sp.Basic:
         if node.op.kind == "dimension":
             (arg,) = node.args
-            dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            if isinstance(arg, ast.Size):
+                if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
+                    raise ShapeError(
+                        "the size of this constant array is not known here",
+                        hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
+                    )
+                dim = dim_symbol(self.inferred[arg.key])
+            else:
+                dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            if dim.is_Integer:  # component form: explicit, as every array there is
+                return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
 

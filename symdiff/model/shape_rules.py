@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import limits, ops
 from ..parse import ast
-from .types import UNKNOWN, Dim, TermShape, Unknown
+from .types import UNKNOWN, Dim, TermShape, Unknown, Var
 
 if TYPE_CHECKING:
     from .inference import Inference
@@ -99,9 +99,12 @@ def _hadamard(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unkno
     return inf.broadcast(node, shapes[0], shapes[1], "take the entrywise product of")
 
 
-def _dimension(inf: Inference, node: ast.Call) -> Dim:
-    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``."""
+def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
+    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``; an unknown one for ``eye`` written
+    without its size."""
     (arg,) = node.args
+    if isinstance(arg, ast.Size):
+        return inf.size(node)
     if isinstance(arg, ast.Name):
         return arg.id
     if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:

@@ -20,7 +20,7 @@ from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from ..ops import AXES, BY_AXIS, SOFTMAX_ROWS
 from . import ast
 from .grammar_cache import cached_lark
-from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, known_words, operation
+from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 MAX_ENTRYWISE_POWER = 16
@@ -252,10 +252,8 @@ class _ToAst(Transformer):
         return ast.Number(literal_value(children[0]), span=_span(meta))
 
     def name(self, meta, children):
-        if str(children[0]) in CONSTANT_ARRAYS:
-            raise ParseError(
-                f"{children[0]} without its size is not read", span=_span(meta), hint=CONSTANT_ARRAYS[str(children[0])]
-            )
+        if str(children[0]) in UNSIZED:  # eye: the identity, its size inferred
+            return UNSIZED[str(children[0])](_span(meta))
         return ast.Name(str(children[0]), span=_span(meta))
 
     def call(self, meta, children):
@@ -337,8 +335,14 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
         return along
     if name in COMPOSITES and len(args) == 1:
         return COMPOSITES[name](args[0], span)
-    if name in CONSTANT_ARRAYS and operation(name) is None:
-        raise ParseError(f"{name}(...) is not read", span=name_span, hint=CONSTANT_ARRAYS[name])
+    if name in CONSTANT_ARRAYS:
+        if len(args) != 1:
+            raise ParseError(
+                f"{name} takes 1 argument, got {len(args)}",
+                span=span,
+                hint=f"write {name}(c): every entry c, its size inferred from where it is used",
+            )
+        return CONSTANT_ARRAYS[name](args, span)
     op = operation(name)
     if op is None and name != TRANSPOSE:
         raise ParseError(

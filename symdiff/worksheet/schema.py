@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from ..check.explain import RULES
+from ..parse.macros import check_macro
 
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9a-z]+)*$")]
 """The worksheet's own numbering, dot-separated: ``1.a.i``, ``1.d.ii``, ``2.a``, ``2.c.1``."""
@@ -39,6 +40,26 @@ class Context(_Strict):
     """Decimals each forward value is rounded to before use, as the worksheet does; exact when absent."""
     syntax: Literal["latex", "plain"] = "latex"
     """How definitions and options are written: LaTeX as worksheets print them, or symdiff's plain syntax."""
+    macros: dict[str, str] = {}
+    r"""The document's shorthands, as ``--macro`` takes them: ``x = '\mathbf{x}'`` (or ``'\x' = ...``),
+    ``ip = '#1^\top #2'``; expanded in the group's definitions, options and text (``load.py``)."""
+
+    @field_validator("macros")
+    @classmethod
+    def _commands(cls, macros: dict[str, str]) -> dict[str, str]:
+        named = {(name if name.startswith("\\") else "\\" + name): body for name, body in macros.items()}
+        for name, body in named.items():
+            if not check_macro(name, body):
+                raise ValueError(
+                    f"a macro is a command's name (x or \\x) and a body with balanced braces, not {name} = {body!r}"
+                )
+        return named
+
+    @model_validator(mode="after")
+    def _macros_are_latex(self) -> Context:
+        if self.macros and self.syntax != "latex":
+            raise ValueError("macros are LaTeX shorthands; this group's syntax is plain")
+        return self
 
 
 class _Question(_Strict):
