@@ -18,6 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from . import ast
+from .sums import Entry, index_call
 from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
@@ -246,6 +247,16 @@ class _ToAst(Transformer):
             raise ParseError("at most two indices", span=_span(meta), hint="write A[i, j] or x[i]")
         return ast.Index(base, tuple(values), span=_span(meta))
 
+    def entry(self, meta, children):
+        base, *slots = children
+        if len(slots) > 2:
+            raise ParseError("at most two indices", span=_span(meta), hint="write W[i, j] or y[i]")
+        return Entry(base, tuple(slots), span=_span(meta))
+
+    def slot(self, meta, children):
+        (token,) = children
+        return None if token.type == "COLON" else str(token)
+
     def number(self, meta, children):
         return ast.Number(literal_value(children[0]), span=_span(meta))
 
@@ -335,6 +346,8 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
     if name in CONSTANT_ARRAYS and operation(name) is None:
         raise ParseError(f"{name}(...) is not read", span=name_span, hint=CONSTANT_ARRAYS[name])
     op = operation(name)
+    if op is not None and op.kind == "index":
+        return index_call(op, args, span)
     if op is None and name != TRANSPOSE:
         raise ParseError(
             f"unknown function '{name}'",

@@ -1,0 +1,217 @@
+r"""Index notation in the syntax tree: sums and products over an index, and indexed entries.
+
+Courses write losses as index sums (``\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i)^2``).
+Both parsers read them into the two nodes below, and the plain syntax spells
+them so that a LaTeX formula and its plain spelling give the same tree:
+
+- ``Sum(i, n, body)`` (``Sum(i, body)`` when the entries give the bound),
+  ``Prod(i, n, body)``: the sum (product) of ``body`` for i = 1..n;
+- ``y[i]`` entry i of a vector, ``W[i, j]`` entry (i, j) of a matrix,
+  ``X[i, :]`` row i of X as a vector (a sample), ``X[:, j]`` column j.
+
+In LaTeX an indexed name (``y_i``, ``W_{ij}``) inside a sum over its index is
+that entry, and a bold ``\mathbf{x}_i`` is sample i: row i of the data
+matrix named by the capital letter (X). ``resolve`` makes those entries once
+the whole formula is read, since a name is read before the sum around it.
+The model stage (``model.indices``) gives the nodes their shapes and builds
+them in matrix form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from .. import ops
+from ..errors import ParseError
+from ..ops import Op
+from . import ast
+
+Slot = str | None
+"""One index of an entry: an index name, or None for a whole axis (``:``)."""
+
+
+@dataclass(frozen=True)
+class IndexSum(ast.Node):
+    """``Sum(i, n, body)``: body summed (or multiplied, ``product``) over i = 1..bound."""
+
+    index: str
+    bound: str | int | None
+    """The dimension i runs over: a name (n), a number, or None when the entries give it."""
+    body: ast.Node
+    product: bool = False
+
+    @property
+    def op(self) -> Op:
+        return ops.INDEX_PROD if self.product else ops.INDEX_SUM
+
+    def children(self) -> tuple[ast.Node, ...]:
+        return (self.body,)
+
+
+@dataclass(frozen=True)
+class Entry(ast.Node):
+    """``y[i]``, ``W[i, j]``, ``X[i, :]``: an entry (or a row, a column) of an array at summation indices."""
+
+    base: ast.Node
+    slots: tuple[Slot, ...]
+
+    def children(self) -> tuple[ast.Node, ...]:
+        return (self.base,)
+
+
+def bound_of(node: ast.Node, span: tuple[int, int]) -> str | int:
+    """The bound of a sum written as a name or a positive integer; anything else is refused."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Number) and node.value.denominator == 1 and node.value > 0:
+        return int(node.value)
+    raise ParseError(
+        "the bound of a sum is a dimension: a name such as n, or a positive integer",
+        span=span,
+        hint="write Sum(i, n, y[i]^2), or Sum(i, y[i]^2) to take the bound from the shape of y",
+    )
+
+
+def index_call(op: Op, args: tuple[ast.Node, ...], span: tuple[int, int]) -> IndexSum:
+    """``Sum(i, body)`` or ``Sum(i, n, body)`` in the plain syntax."""
+    if len(args) not in (2, 3):
+        raise ParseError(
+            f"{op.name} takes an index, an optional bound and a summand, got {len(args)} arguments",
+            span=span,
+            hint=f"write {op.name}(i, n, y[i]^2)",
+        )
+    index = args[0]
+    if not isinstance(index, ast.Name) or not index.id.isalpha():
+        raise ParseError(
+            f"the first argument of {op.name} is its index, a name such as i", span=index.span, hint="write Sum(i, ...)"
+        )
+    bound = bound_of(args[1], args[1].span) if len(args) == 3 else None
+    return IndexSum(index.id, bound, args[-1], op is ops.INDEX_PROD, span=span)
+
+
+def latex_bound(lower: Fraction | None, upper: ast.Node | None, span: tuple[int, int]) -> str | int | None:
+    r"""The dimension of ``\sum_{i=1}^{n}`` (n) or ``\sum_{i=0}^{n-1}`` (n); None without an upper bound."""
+    if upper is None:
+        if lower not in (None, 1):
+            raise ParseError("a sum from a lower bound needs its upper bound", span=span, hint=r"write \sum_{i=1}^{n}")
+        return None
+    if lower in (None, 1):
+        return bound_of(upper, span)
+    if lower == 0:
+        if isinstance(upper, ast.Binary) and upper.op == "-" and upper.right == ast.Number(Fraction(1)):
+            return bound_of(upper.left, span)
+        if isinstance(upper, ast.Number) and upper.value.denominator == 1 and upper.value >= 0:
+            return int(upper.value) + 1
+    raise ParseError(
+        "a sum runs from 1 to a dimension (or from 0 to one less)",
+        span=span,
+        hint=r"write \sum_{i=1}^{n} or \sum_{i=0}^{n-1}",
+    )
+
+
+def nested(
+    indices: tuple[str, ...], bound: str | int | None, body: ast.Node, product: bool, span: tuple[int, int]
+) -> IndexSum:
+    r"""``\sum_{i,j} body`` as the sum over i of the sum over j; a bound applies to each index."""
+    for index in reversed(indices):
+        body = IndexSum(index, bound, body, product, span=span)
+    assert isinstance(body, IndexSum)
+    return body
+
+
+# --- LaTeX: indexed names inside sums become entries -------------------------
+
+
+def _index_letters(subscript: str) -> tuple[str, ...]:
+    """``i`` -> (i,); ``ij`` -> (i, j); ``i_j`` (written ``{i,j}``) -> (i, j)."""
+    if "_" in subscript:
+        return tuple(subscript.split("_"))
+    return tuple(subscript) if subscript.isalpha() and len(subscript) <= 2 else (subscript,)
+
+
+def _indexed(name: ast.Name) -> tuple[str, tuple[str, ...]] | None:
+    """The base and subscript letters of ``y_i``, ``W_ij``; None for a name without a subscript or a label."""
+    if "_" not in name.id or "__" in name.id:
+        return None
+    base, _, subscript = name.id.partition("_")
+    return base, _index_letters(subscript)
+
+
+def resolve(tree: ast.Node, text: str, samples: dict[str, tuple[str, str]] | None = None) -> ast.Node:
+    r"""Names indexed by summation indices (``y_i``, ``W_{ij}``, ``\mathbf{x}_i``) as entries.
+
+    ``samples`` maps a bold name to its data matrix and how samples lie in it
+    (``{"x": ("X", "rows")}``); by default ``\mathbf{x}_i`` is row i of X. A
+    name indexed by an index of a sum it stands outside of (``\sum_i a_i + b_i``)
+    is refused: where the summand ends is then not clear.
+    """
+    every = {node.index for node in tree.walk() if isinstance(node, IndexSum)}
+    if not every:
+        return tree
+    return _Resolver(text, every, samples or {}).visit(tree, frozenset())
+
+
+def resolve_read(read: object, text: str) -> object:
+    """``resolve`` on what the LaTeX reader read: a formula, a definition (name, formula) or definitions."""
+    if isinstance(read, ast.Node):
+        return resolve(read, text)
+    if isinstance(read, tuple) and len(read) == 2 and isinstance(read[0], str):
+        return read[0], resolve(read[1], text)
+    return tuple(replace(item, value=resolve(item.value, text)) for item in read)  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Resolver:
+    text: str
+    indices: set[str]
+    samples: dict[str, tuple[str, str]]
+
+    def visit(self, node: ast.Node, scope: frozenset[str]) -> ast.Node:
+        if isinstance(node, ast.Name):
+            return self.name(node, scope)
+        if isinstance(node, IndexSum):
+            return replace(node, body=self.visit(node.body, scope | {node.index}))
+        changes = {}
+        for field, value in vars(node).items():
+            if isinstance(value, ast.Node):
+                changes[field] = self.visit(value, scope)
+            elif isinstance(value, tuple) and value and all(isinstance(item, ast.Node) for item in value):
+                changes[field] = tuple(self.visit(item, scope) for item in value)
+            elif isinstance(value, tuple) and value and all(isinstance(row, tuple) for row in value):
+                changes[field] = tuple(tuple(self.visit(item, scope) for item in row) for row in value)
+        return replace(node, **changes) if changes else node
+
+    def name(self, node: ast.Name, scope: frozenset[str]) -> ast.Node:
+        indexed = _indexed(node)
+        if indexed is None:
+            return node
+        base, letters = indexed
+        bound = [letter for letter in letters if letter in scope]
+        if not bound:
+            outside = [letter for letter in letters if letter in self.indices]
+            if outside:
+                raise ParseError(
+                    f"{self.text[node.span[0] : node.span[1]]} is indexed by {outside[0]}, "
+                    f"but stands outside the sum over {outside[0]}",
+                    self.text,
+                    node.span,
+                    r"the summand ends at the + or - after it; bracket the summand: \sum_i (a_i + b_i)",
+                )
+            return node
+        if len(bound) != len(letters):
+            free = next(letter for letter in letters if letter not in scope)
+            raise ParseError(
+                f"{free} in {self.text[node.span[0] : node.span[1]]} is not the index of a sum around it",
+                self.text,
+                node.span,
+                r"sum over every index used: \sum_{i,j} W_{ij}^2",
+            )
+        if len(letters) > 2:
+            raise ParseError("at most two indices", self.text, node.span, "write W_{ij} or x_i")
+        if node.bold and base[:1].islower() and len(letters) == 1:
+            matrix, layout = self.samples.get(base, (base.upper(), "rows"))
+            data = ast.Name(matrix, span=node.span, bold=True)
+            slots: tuple[Slot, ...] = (letters[0], None) if layout == "rows" else (None, letters[0])
+            return Entry(data, slots, span=node.span)
+        return Entry(ast.Name(base, span=node.span, bold=True), letters, span=node.span)
