@@ -20,6 +20,7 @@ from ..errors import LimitError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
 from .nodes import SCALAR, Diag, LogDet, LogSumExp, Norm, Softmax, SumEntries
+from .summing import product_over, sum_over
 from .types import Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
@@ -149,6 +150,14 @@ class Builder:
             dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
+
+    def build_IndexSum(self, node: ast.Node) -> sp.Basic:
+        from .indices import build_index_sum  # index sums lift their summand with this builder
+
+        return build_index_sum(self, node)  # type: ignore[arg-type]
+
+    def build_Entry(self, node: ast.Node) -> sp.Basic:
+        raise UnsupportedError("an entry at an index outside a sum", self.text, node.span, "write it inside Sum(i, ...)")
 
     def power(self, node: ast.Binary, base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
         _check_power(base, exponent, self.text, node)
@@ -361,5 +370,7 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.LOGDET: _logdet,
     ops.INV: _square_op("inverse", "inv", sp.Inverse),
     ops.DIAG: _diag,
+    ops.INDEX_SUM: sum_over,
+    ops.INDEX_PROD: product_over,
 }
 """How each operation is built from its built arguments (``eye`` and ``ones`` take dimensions: ``build_Call``)."""

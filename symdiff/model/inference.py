@@ -18,6 +18,8 @@ from typing import Any
 from .. import limits
 from ..errors import LimitError, ShapeError
 from ..parse import ast
+from ..parse.sums import Entry, IndexSum
+from . import index_shapes
 from .naming import component_names, names_component, spelled_shape
 from .shape_rules import CALL_RULES
 from .types import UNKNOWN, Dim, Shape, Term, TermShape, Typing, Unknown, Var, describe
@@ -41,6 +43,10 @@ class Inference:
     changed: bool = False
     scaling: list[ast.Node] = field(default_factory=list)
     """Untyped factors on the left of an array (``lam`` in ``lam*W*x``): scalars if nothing else types them."""
+    indices: dict[str, Term] = field(default_factory=dict)
+    """The summation indices in scope -> the dimension each runs over (``index_shapes``)."""
+    index_dims: dict[int, Var] = field(default_factory=dict)
+    """The dimension of each sum written without a bound, by the sum's id."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -232,6 +238,12 @@ class Inference:
             return rule(self, node, [])
         return rule(self, node, [self.shape(arg) for arg in node.args])
 
+    def shape_IndexSum(self, node: IndexSum) -> TermShape | Unknown:
+        return CALL_RULES[node.op](self, node, [])
+
+    def shape_Entry(self, node: Entry) -> TermShape | Unknown:
+        return index_shapes.entry(self, node)
+
     # --- driving -----------------------------------------------------------
     def run(self, tree: ast.Node) -> TermShape | tuple:
         items = tree.items if isinstance(tree, ast.Tuple) else (tree,)
@@ -273,6 +285,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     results = inf.run(tree)
 
     taken = used | set(declared) | {d for s in declared.values() for d in s if isinstance(d, str)}
+    taken |= {node.bound for node in tree.walk() if isinstance(node, IndexSum) and isinstance(node.bound, str)}
     candidates = itertools.chain(DIM_LETTERS, (f"n{i}" for i in itertools.count(1)))
     letters = (letter for letter in candidates if letter not in taken)
     names: dict[Var, str] = {}

@@ -170,8 +170,9 @@ ARRAY: dict[Op, type[sp.Basic]] = {
 }
 """Array operation -> its node class."""
 
-COMPOSED: frozenset[Op] = frozenset({ops.DOT})
-"""Operations built as a composition of others (``dot(a, b)`` is ``a.T*b``), with no node of their own."""
+COMPOSED: frozenset[Op] = frozenset({ops.DOT, ops.INDEX_SUM, ops.INDEX_PROD})
+"""Operations built as a composition of others (``dot(a, b)`` is ``a.T*b``; an index sum is built in matrix
+form, ``model.indices``), with no node of their own."""
 
 _SYMPY_OP_OF: dict[type, Op] = {
     node: op
