@@ -131,7 +131,7 @@ class _Lifter:
 
     def chain(self, node: ast.Binary) -> Lifted:
         """A chain of products a*b*c: the vectors multiplied in order, then the scalars (which commute),
-        so -yᵢwᵀxᵢ is -y∘(Xw), not a row-wise dot product with -yᵢwᵀ."""
+        those over fewer indices first, so -yᵢwᵀxᵢ is -y∘(Xw), not a row-wise dot product with -yᵢwᵀ."""
         factors: list[ast.Node] = []
         stack: list[ast.Node] = [node]
         while stack:
@@ -142,6 +142,7 @@ class _Lifter:
                 factors.append(item)
         lifted = [self.lift(factor) for factor in factors]
         scalar = [value for value in lifted if value.per == "scalar" or not is_array(value.value)]
+        scalar.sort(key=lambda value: len(value.axes))  # aᵢWᵢⱼbⱼ as (abᵀ)∘W
         arrays = [value for value in lifted if not (value.per == "scalar" or not is_array(value.value))]
         result = arrays[0] if arrays else scalar.pop(0)
         for value in [*arrays[1:], *scalar]:
