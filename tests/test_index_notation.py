@@ -231,7 +231,7 @@ IDENTITIES = [
     Identity(
         "ridge", "Sum(i, n, (y[i] - w.T*X[i, :])^2) + lam*Sum(j, w[j]^2)", "w", "2*(lam*w - X.T*(y - X*w))"
     ),
-    Identity("MSE with bias", "Sum(i, (y[i] - w.T*X[i, :] - b)^2)", "b", "2*sum(b - y - (-X*w))"),
+    Identity("MSE with bias", "Sum(i, (y[i] - w.T*X[i, :] - b)^2)", "b", "2*sum(b - (y - X*w))"),
     Identity(
         "logistic", "Sum(i, log(1 + exp(-y[i]*w.T*X[i, :])))", "w", "X.T*hadamard(-y, sigmoid(hadamard(X*w, -y)))"
     ),
@@ -239,7 +239,7 @@ IDENTITIES = [
         "cross-entropy of sigmoids",
         "-Sum(i, y[i]*log(sigmoid(w.T*X[i, :])) + (1 - y[i])*log(1 - sigmoid(w.T*X[i, :])))",
         "w",
-        "-X.T*(hadamard(y, 1 - sigmoid(X*w)) - hadamard(-y + 1, sigmoid(X*w)))",
+        "X.T*(sigmoid(X*w) - y)",
     ),
     Identity("cross-entropy", "-Sum(i, y[i]*log(p[i]))", "p", "-hadamard(y, 1/p)", positive=True),
     Identity(
@@ -259,7 +259,7 @@ IDENTITIES = [
         "multiclass SVM (one-hot Y)",
         "Sum(i, Sum(j, max(0, (X*W)[i, j] - Sum(k, Y[i, k]*(X*W)[i, k]) + 1)))",
         "W",
-        "X.T*(1 - hadamard((1 - step(-X*W - (-hadamard(Y, X*W)*ones(d)*ones(d).T) - 1))*ones(d)*ones(d).T, Y) "
+        "X.T*(1 - hadamard((1 - step(-(X*W - hadamard(Y, X*W)*ones(d)*ones(d).T) - 1))*ones(d)*ones(d).T, Y) "
         "- step(hadamard(Y, X*W)*ones(d)*ones(d).T - X*W - 1))",
     ),
     Identity("linear layer's entries", "Sum(i, Sum(j, G[i, j]*(W*X.T)[i, j]))", "W", "G*X"),

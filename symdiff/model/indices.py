@@ -221,6 +221,9 @@ class _Lifter:
             axes = left.axes or right.axes
             rows = self.rows(node, left, per, axes) + self.rows(node, right, per, axes)
             return Lifted(rows, axes, per)  # type: ignore[arg-type]
+        axes, (first, second) = self.aligned(node, (left, right))
+        if is_array(first) and is_array(second):
+            return Lifted(first + second, axes, "scalar")
         return self.entrywise(node, lambda a, b: a + b, left, right)
 
     def rows(self, node: ast.Node, value: Lifted, per: str, axes: tuple[str, ...]) -> sp.Basic:
