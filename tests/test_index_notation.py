@@ -228,9 +228,7 @@ IDENTITIES = [
     Identity("MSE", "1/2*Sum(i, n, (y[i] - w.T*X[i, :])^2)", "w", "-X.T*(y - X*w)"),
     Identity("mean MSE", "1/n*Sum(i, n, (y[i] - w.T*X[i, :])^2)", "w", "-2*X.T*(y - X*w)/n"),
     Identity("MSE by the targets", "1/2*Sum(i, n, (y[i] - w.T*X[i, :])^2)", "y", "y - X*w"),
-    Identity(
-        "ridge", "Sum(i, n, (y[i] - w.T*X[i, :])^2) + lam*Sum(j, w[j]^2)", "w", "2*(lam*w - X.T*(y - X*w))"
-    ),
+    Identity("ridge", "Sum(i, n, (y[i] - w.T*X[i, :])^2) + lam*Sum(j, w[j]^2)", "w", "2*(lam*w - X.T*(y - X*w))"),
     Identity("MSE with bias", "Sum(i, (y[i] - w.T*X[i, :] - b)^2)", "b", "2*sum(b - (y - X*w))"),
     Identity(
         "logistic", "Sum(i, log(1 + exp(-y[i]*w.T*X[i, :])))", "w", "X.T*hadamard(-y, sigmoid(hadamard(X*w, -y)))"

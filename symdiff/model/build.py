@@ -156,9 +156,6 @@ class Builder:
 
         return build_index_sum(self, node)  # type: ignore[arg-type]
 
-    def build_Entry(self, node: ast.Node) -> sp.Basic:
-        raise UnsupportedError("an entry at an index outside a sum", self.text, node.span, "write it inside Sum(i, ...)")
-
     def power(self, node: ast.Binary, base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
         _check_power(base, exponent, self.text, node)
         if not is_array(base):

@@ -21,11 +21,7 @@ if TYPE_CHECKING:
 
 def index_sum(inf: Inference, node: IndexSum, shapes: list) -> TermShape | Unknown:
     """The summand's shape, its index bound to the sum's dimension while the summand is typed."""
-    dim: Term
-    if node.bound is not None:
-        dim = node.bound
-    else:
-        dim = inf.index_dims.setdefault(id(node), inf.fresh())
+    dim: Term = node.bound if node.bound is not None else inf.index_dims.setdefault(id(node), inf.fresh())
     outer = inf.indices.get(node.index)
     inf.indices[node.index] = dim
     try:
@@ -50,7 +46,7 @@ def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
     shape = inf.shape(node.base)
     if shape is UNKNOWN:
         if len(dims) == 1:
-            inf.assign(node.base, (dims[0], 1))
+            inf.assign(node.base, (dims[0] or inf.fresh(), 1))
         else:
             inf.assign(node.base, tuple(inf.fresh() if d is None else d for d in dims))  # type: ignore[arg-type]
         return UNKNOWN
@@ -75,4 +71,3 @@ def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
         other = cols if wanted[1] is None else rows
         return () if len(dims) == 1 else (other, 1)
     return ()
-

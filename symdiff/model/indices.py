@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import sympy as sp
 
@@ -22,8 +23,7 @@ from .. import ops
 from ..errors import SymdiffError, UnsupportedError
 from ..parse import ast
 from ..parse.sums import Entry, IndexSum
-from .build import CALLS, OPERATORS, Builder, _entrywise, dim_symbol, is_array
-from .nodes import Diag
+from .build import CALLS, Builder, _entrywise, dim_symbol, is_array
 from .summing import Lifted, ones
 
 REDUCE: dict[ops.Op, Callable[[Lifted, str, sp.Expr], Lifted]] = {
@@ -37,7 +37,7 @@ def build_index_sum(builder: Builder, node: IndexSum) -> sp.Basic:
     result = _Lifter(builder).reduce(node)
     if result.per != "plain":
         raise _unsupported(node, "an index is left free")
-    return result.value  # type: ignore[return-value]
+    return result.value
 
 
 def _unsupported(node: ast.Node, what: str) -> UnsupportedError:
@@ -71,9 +71,7 @@ class _Lifter:
             raise exc.at(self.builder.text, node.span) from None
 
     def depends(self, node: ast.Node) -> bool:
-        return any(
-            isinstance(item, Entry) and any(slot in self.scope for slot in item.slots) for item in node.walk()
-        )
+        return any(isinstance(item, Entry) and any(slot in self.scope for slot in item.slots) for item in node.walk())
 
     def lift(self, node: ast.Node) -> Lifted:
         if not self.depends(node):
@@ -93,25 +91,25 @@ class _Lifter:
         return self.reduce(node)
 
     def lift_Entry(self, node: Entry) -> Lifted:
-        slots = node.slots
+        slots: Any = node.slots
         if self.depends(node.base):  # zᵢ[k] of a vector zᵢ at each i: the array Z over (i, k)
             vector = self.lift(node.base)
             if vector.per != "column" or len(slots) != 1 or slots[0] in vector.axes:
                 raise _unsupported(node, "an entry of what is not a vector at each index")
-            self.dims.setdefault(slots[0], vector.value.shape[1])  # type: ignore[union-attr]
-            return Lifted(vector.value, vector.axes + slots, "scalar")  # type: ignore[operator]
+            self.dims.setdefault(slots[0], vector.value.shape[1])
+            return Lifted(vector.value, vector.axes + slots, "scalar")
         base = self.builder.build(node.base)
         for axis, slot in enumerate(slots):
             if slot is not None:
                 self.dims.setdefault(slot, base.shape[axis])
         if len(slots) == 1:
-            return Lifted(base, (slots[0],), "scalar")  # type: ignore[arg-type]
+            return Lifted(base, (slots[0],), "scalar")
         if slots[0] == slots[1]:
             raise _unsupported(node, f"a diagonal entry ({slots[0]} twice)")
         if None in slots:
             index = slots[0] if slots[0] is not None else slots[1]
-            return Lifted(base if slots[0] is not None else base.T, (index,), "column")  # type: ignore[arg-type]
-        return Lifted(base, slots, "scalar")  # type: ignore[arg-type]
+            return Lifted(base if slots[0] is not None else base.T, (index,), "column")
+        return Lifted(base, slots, "scalar")
 
     def lift_Neg(self, node: ast.Neg) -> Lifted:
         return self.scale(self.lift(node.operand), sp.Integer(-1))
@@ -121,10 +119,9 @@ class _Lifter:
 
     def transposed(self, node: ast.Node, value: Lifted) -> Lifted:
         if value.per == "plain":
-            return replace(value, value=value.value.T) if is_array(value.value) else value  # type: ignore[union-attr]
-        flipped = {"column": "row", "row": "column"}
-        if value.per in flipped:
-            return replace(value, per=flipped[value.per])  # type: ignore[arg-type]
+            return replace(value, value=value.value.T) if is_array(value.value) else value
+        if value.per in ("column", "row"):
+            return replace(value, per="row" if value.per == "column" else "column")
         if value.per == "scalar":
             return value
         raise _unsupported(node, "the transpose of an outer product")
@@ -159,7 +156,7 @@ class _Lifter:
             return self.chain(node)
         if node.op == "/":
             if right.per == "plain" and not is_array(right.value):
-                return self.scale(left, 1 / right.value)  # type: ignore[operator]
+                return self.scale(left, 1 / right.value)
             return self.entrywise(node, lambda a, b: a / b, left, right)
         if right.per != "plain" or is_array(right.value):
             raise _unsupported(node, "an exponent that depends on an index")
@@ -179,8 +176,8 @@ class _Lifter:
     def scale(self, value: Lifted, factor: sp.Basic) -> Lifted:
         if value.per == "outer":
             pairs = value.value
-            return replace(value, value=tuple((factor * left, right) for left, right in pairs))  # type: ignore[union-attr]
-        return replace(value, value=factor * value.value)  # type: ignore[operator]
+            return replace(value, value=tuple((factor * left, right) for left, right in pairs))
+        return replace(value, value=factor * value.value)
 
     def aligned(self, node: ast.Node, values: tuple[Lifted, ...]) -> tuple[tuple[str, ...], list[sp.Basic]]:
         """Scalars over indices as arrays over the same axes (a plain scalar stays a scalar)."""
@@ -197,16 +194,16 @@ class _Lifter:
         """``value`` (a scalar over some of ``axes``) as the array over all of them."""
         array = value.value
         if value.axes == axes or value.per == "plain":
-            return array  # type: ignore[return-value]
+            return array
         if value.axes == axes[::-1]:
-            return array.T  # type: ignore[union-attr]
+            return array.T
         (axis,) = value.axes
         other = ones(self.dims[axes[1] if axes[0] == axis else axes[0]], array)
-        return array * other.T if axes[0] == axis else other * array.T  # type: ignore[union-attr,operator]
+        return array * other.T if axes[0] == axis else other * array.T
 
     def entrywise(self, node: ast.Node, function: Callable[..., sp.Expr], *values: Lifted) -> Lifted:
         if len(values) == 1 and values[0].per in ("column", "row"):
-            return replace(values[0], value=_entrywise(function, values[0].value))  # type: ignore[arg-type]
+            return replace(values[0], value=_entrywise(function, values[0].value))
         axes, arrays = self.aligned(node, values)
         return Lifted(_entrywise(function, *arrays), axes, "scalar")
 
@@ -214,13 +211,13 @@ class _Lifter:
         if op == "-":
             right = self.scale(right, sp.Integer(-1))
         if left.per == right.per == "outer":
-            return Lifted(left.value + right.value, left.axes, "outer")  # type: ignore[operator]
+            return Lifted(left.value + right.value, left.axes, "outer")
         vectors = {"column", "row"}
         if left.per in vectors or right.per in vectors:
             per = left.per if left.per in vectors else right.per
             axes = left.axes or right.axes
             rows = self.rows(node, left, per, axes) + self.rows(node, right, per, axes)
-            return Lifted(rows, axes, per)  # type: ignore[arg-type]
+            return Lifted(rows, axes, per)
         axes, (first, second) = self.aligned(node, (left, right))
         if is_array(first) and is_array(second):
             return Lifted(first + second, axes, "scalar")
@@ -229,9 +226,9 @@ class _Lifter:
     def rows(self, node: ast.Node, value: Lifted, per: str, axes: tuple[str, ...]) -> sp.Basic:
         """A vector at each index as the array of its rows; a plain vector repeated on every row."""
         if value.per == per:
-            return value.value  # type: ignore[return-value]
+            return value.value
         if value.per == "plain" and is_array(value.value):
-            vector = value.value if per == "column" else value.value.T  # type: ignore[union-attr]
+            vector = value.value if per == "column" else value.value.T
             if vector.shape[1] == 1:
                 return self.repeated(vector, axes)
         raise _unsupported(node, "a sum of a vector at each index and something else")
@@ -243,7 +240,7 @@ class _Lifter:
     def multiply(self, node: ast.Node, left: Lifted, right: Lifted) -> Lifted:
         for one, other in ((left, right), (right, left)):
             if one.per == "plain" and not is_array(one.value):
-                return self.scale(other, one.value)  # type: ignore[arg-type]
+                return self.scale(other, one.value)
         rule = PRODUCTS.get((left.per, right.per))
         if rule is None:
             raise _unsupported(node, f"a product of a {left.per} and a {right.per} at each index")
@@ -261,13 +258,13 @@ def _scalars(lifter: _Lifter, node: ast.Node, left: Lifted, right: Lifted) -> Li
     if left.axes == right.axes or left.axes == right.axes[::-1]:
         return lifter.entrywise(node, lambda a, b: a * b, left, right)
     if len(left.axes) == len(right.axes) == 1:
-        return Lifted(left.value * right.value.T, left.axes + right.axes, "scalar")  # type: ignore[union-attr,operator]
+        return Lifted(left.value * right.value.T, left.axes + right.axes, "scalar")
     matrix, vector = (left, right) if len(left.axes) == 2 else (right, left)
     (axis,) = vector.axes
     if axis not in matrix.axes:
         raise _unsupported(node, "more than two indices at once")
     scaled = CALLS[ops.DIAG](vector.value)
-    value = scaled * matrix.value if matrix.axes[0] == axis else matrix.value * scaled  # type: ignore[operator]
+    value = scaled * matrix.value if matrix.axes[0] == axis else matrix.value * scaled
     return Lifted(value, matrix.axes, "scalar")
 
 
@@ -278,33 +275,33 @@ def _scalar_times_vector(lifter: _Lifter, node: ast.Node, left: Lifted, right: L
         raise _unsupported(node, "a vector at each index scaled by an entry of a matrix")
     if vector.per == "plain":
         plain = vector.value
-        if plain.shape[1] == 1:  # type: ignore[union-attr]
-            return Lifted(scalar.value * plain.T, scalar.axes, "column")  # type: ignore[union-attr,operator]
-        if plain.shape[0] == 1:  # type: ignore[union-attr]
-            return Lifted(scalar.value * plain, scalar.axes, "row")  # type: ignore[operator]
+        if plain.shape[1] == 1:
+            return Lifted(scalar.value * plain.T, scalar.axes, "column")
+        if plain.shape[0] == 1:
+            return Lifted(scalar.value * plain, scalar.axes, "row")
         raise _unsupported(node, "a matrix scaled by an entry at each index")
     _same_index(node, scalar, vector)
     diagonal = CALLS[ops.DIAG](scalar.value)
     if vector.per == "outer":
         pairs = vector.value
-        return Lifted(tuple((diagonal * a, b) for a, b in pairs), vector.axes, "outer")  # type: ignore[union-attr]
-    return Lifted(diagonal * vector.value, vector.axes, vector.per)  # type: ignore[operator]
+        return Lifted(tuple((diagonal * a, b) for a, b in pairs), vector.axes, "outer")
+    return Lifted(diagonal * vector.value, vector.axes, vector.per)
 
 
 def _row_times(lifter: _Lifter, node: ast.Node, left: Lifted, right: Lifted) -> Lifted:
     """xᵢᵀB (a plain matrix or column on the right): XB; xᵢᵀzᵢ: the row-wise dot product."""
     rows = left.value
     if right.per == "plain":
-        value = rows * right.value  # type: ignore[operator]
+        value = rows * right.value
         return Lifted(value, left.axes, "scalar" if value.shape[1] == 1 else "row")
     _same_index(node, left, right)
     products = CALLS[ops.HADAMARD](rows, right.value)
-    return Lifted(products * ones(rows.shape[1], rows), left.axes, "scalar")  # type: ignore[union-attr]
+    return Lifted(products * ones(rows.shape[1], rows), left.axes, "scalar")
 
 
 def _times_column(lifter: _Lifter, node: ast.Node, left: Lifted, right: Lifted) -> Lifted:
     """Axᵢ, wᵀxᵢ (a plain matrix or row on the left): XAᵀ, Xw."""
-    value = right.value * left.value.T  # type: ignore[union-attr,operator]
+    value = right.value * left.value.T
     return Lifted(value, right.axes, "scalar" if value.shape[1] == 1 else "column")
 
 
@@ -313,8 +310,8 @@ def _outer(lifter: _Lifter, node: ast.Node, left: Lifted, right: Lifted) -> Lift
     axes = left.axes or right.axes
     if left.axes and right.axes:
         _same_index(node, left, right)
-    lefts = left.value if left.per == "column" else lifter.repeated(left.value, axes)  # type: ignore[arg-type]
-    rights = right.value if right.per == "row" else lifter.repeated(right.value.T, axes)  # type: ignore[union-attr]
+    lefts = left.value if left.per == "column" else lifter.repeated(left.value, axes)
+    rights = right.value if right.per == "row" else lifter.repeated(right.value.T, axes)
     return Lifted(((lefts, rights),), axes, "outer")
 
 
@@ -348,7 +345,7 @@ def _sum_of_vector(lifter: _Lifter, node: ast.Call, value: Lifted) -> Lifted:
     if value.per not in ("column", "row"):
         raise _unsupported(node, f"{node.func} of what is not a vector at each index")
     rows = value.value
-    return Lifted(rows * ones(rows.shape[1], rows), value.axes, "scalar")  # type: ignore[union-attr]
+    return Lifted(rows * ones(rows.shape[1], rows), value.axes, "scalar")
 
 
 def _dot(lifter: _Lifter, node: ast.Call, left: Lifted, right: Lifted) -> Lifted:

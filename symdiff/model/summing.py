@@ -12,7 +12,7 @@ builders of ``ops.INDEX_SUM`` and ``ops.INDEX_PROD`` (``build.CALLS``);
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -29,7 +29,8 @@ array, as a column or a row); ``outer`` a matrix Σ Lᵢ Rᵢᵀ (pairs of array
 class Lifted:
     """A summand as the array of its values over ``axes`` (rows along ``axes[0]``, columns along ``axes[1]``)."""
 
-    value: sp.Basic | tuple[tuple[sp.Basic, sp.Basic], ...]
+    value: Any
+    """An array (or a scalar, if plain); for ``outer`` a tuple of (L, R) pairs."""
     axes: tuple[str, ...] = ()
     per: Per = "plain"
 
@@ -67,22 +68,22 @@ def sum_over(summand: Lifted, index: str, dim: sp.Expr) -> Lifted:
     if index not in summand.axes:
         if summand.per == "outer":
             pairs = summand.value
-            return Lifted(tuple((dim * left, right) for left, right in pairs), summand.axes, "outer")  # type: ignore[union-attr]
-        return Lifted(dim * summand.value, summand.axes, summand.per)  # type: ignore[operator]
+            return Lifted(tuple((dim * left, right) for left, right in pairs), summand.axes, "outer")
+        return Lifted(dim * summand.value, summand.axes, summand.per)
     value = summand.value
     if summand.per == "scalar" and len(summand.axes) == 1:
-        return Lifted(total(value))  # type: ignore[arg-type]
+        return Lifted(total(value))
     if summand.per == "scalar":
         other = next(axis for axis in summand.axes if axis != index)
-        matrix = value if summand.axes[1] == index else value.T  # type: ignore[union-attr]
+        matrix = value if summand.axes[1] == index else value.T
         return Lifted(matrix * ones(matrix.shape[1], matrix), (other,), "scalar")
     if summand.per == "column":
         if isinstance(value, sp.MatMul) and len(value.args) == 2 and isinstance(value.args[0], Diag):
             return Lifted(value.args[1].T * value.args[0].vector)  # Σᵢ aᵢxᵢ = Xᵀa
-        return Lifted(value.T * ones(value.shape[0], value))  # type: ignore[union-attr]
+        return Lifted(value.T * ones(value.shape[0], value))
     if summand.per == "row":
-        return Lifted(ones(value.shape[0], value).T * value)  # type: ignore[union-attr]
-    return Lifted(sp.Add(*(left.T * right for left, right in value)))  # type: ignore[union-attr]
+        return Lifted(ones(value.shape[0], value).T * value)
+    return Lifted(sp.Add(*(left.T * right for left, right in value)))
 
 
 def product_over(factor: Lifted, index: str, dim: sp.Expr) -> Lifted:
@@ -90,9 +91,9 @@ def product_over(factor: Lifted, index: str, dim: sp.Expr) -> Lifted:
     if index not in factor.axes:
         if factor.per != "plain" or getattr(factor.value, "is_Matrix", False):
             raise _no_product()
-        return Lifted(factor.value**dim)  # type: ignore[operator]
+        return Lifted(factor.value**dim)
     if factor.per == "scalar" and len(factor.axes) == 1 and explicit(factor.value):
-        return Lifted(sp.Mul(*factor.value))  # type: ignore[misc]
+        return Lifted(sp.Mul(*factor.value))
     raise _no_product()
 
 

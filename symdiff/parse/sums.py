@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 from .. import ops
 from ..errors import ParseError
@@ -152,13 +153,13 @@ def resolve(tree: ast.Node, text: str, samples: dict[str, tuple[str, str]] | Non
     return _Resolver(text, every, samples or {}).visit(tree, frozenset())
 
 
-def resolve_read(read: object, text: str) -> object:
+def resolve_read(read: Any, text: str) -> Any:
     """``resolve`` on what the LaTeX reader read: a formula, a definition (name, formula) or definitions."""
     if isinstance(read, ast.Node):
         return resolve(read, text)
     if isinstance(read, tuple) and len(read) == 2 and isinstance(read[0], str):
         return read[0], resolve(read[1], text)
-    return tuple(replace(item, value=resolve(item.value, text)) for item in read)  # type: ignore[attr-defined]
+    return tuple(replace(item, value=resolve(item.value, text)) for item in read)
 
 
 @dataclass
@@ -172,7 +173,7 @@ class _Resolver:
             return self.name(node, scope)
         if isinstance(node, IndexSum):
             return replace(node, body=self.visit(node.body, scope | {node.index}))
-        changes = {}
+        changes: dict[str, Any] = {}
         for field, value in vars(node).items():
             if isinstance(value, ast.Node):
                 changes[field] = self.visit(value, scope)
