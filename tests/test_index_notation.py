@@ -180,7 +180,7 @@ def test_samples_are_rows_of_the_capital_letter():
     [
         ("Sum(i, n, y[i])", ShapeError, "the sum over i runs to n, but y (vector of length m) has m rows"),
         ("Sum(i, W[i])", ShapeError, "is a matrix: write two indices"),
-        ("y[i]", ShapeError, "i is not the index of a sum around this entry"),
+        ("Sum(i, 2) + a[i]*b[j]*c[k]", ShapeError, "more than two free indices"),
         ("Sum(i, n, x[i]) + Sum(j, m, x[j])", ShapeError, "the sum over j runs to m"),
         ("Prod(i, n, p[i])", UnsupportedError, "a product over an index is read only with a number as its bound"),
         ("Sum(i, W[i, i])", UnsupportedError, "a diagonal entry"),

@@ -16,7 +16,9 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
 from ..parse.macros import expand_macros
+from ..parse.sums import free_indices
 from .build import Builder, symbol_table
+from .indices import build_free
 from .types import Dim, Shape, Typing, normalize_declaration
 from .typography import infer_typeset
 
@@ -69,7 +71,9 @@ def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None, synt
             text = expand_macros(text)
         typing = infer_typeset(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
-        expr = Builder(text, symbols, typing.sizes).build(tree)
+        builder = Builder(text, symbols, typing.sizes)
+        free = free_indices(tree)
+        expr = build_free(builder, tree, free) if free else builder.build(tree)
     except SymdiffError as exc:
         raise exc.at(text) from None
     return Formula(text, tree, typing, symbols, expr)

@@ -1,5 +1,8 @@
 """Shapes in index notation: a sum's bound names the dimension its index runs over.
 
+An index no sum binds is free: ``2*W[k, l]`` is the matrix of those entries,
+its rows along the first free index in alphabetical order (``free_shape``).
+
 An entry ``y[i]`` makes y a vector whose length is the dimension of i,
 ``W[i, j]`` a matrix of (dim i)×(dim j), ``X[i, :]`` a matrix with as many
 rows as i runs over (and is a vector of its columns' length). A bound that
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..parse import ast
 from ..parse.sums import Entry, IndexSum
 from .types import UNKNOWN, Term, TermShape, Unknown
 
@@ -36,10 +40,8 @@ def index_sum(inf: Inference, node: IndexSum, shapes: list) -> TermShape | Unkno
 def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
     """() for ``y[i]`` and ``W[i, j]``; a vector for a row ``X[i, :]`` or a column ``X[:, j]``."""
     for slot in node.slots:
-        if slot is not None and slot not in inf.indices:
-            raise inf.conflict(
-                node, f"{slot} is not the index of a sum around this entry", "write the entry inside Sum(i, n, ...)"
-            )
+        if slot is not None and slot not in inf.indices:  # a free index: the formula is the array over it
+            inf.indices[slot] = inf.free.setdefault(slot, inf.fresh())
     if all(slot is None for slot in node.slots):
         raise inf.conflict(node, "an entry needs an index", "write X[i, :] for row i")
     dims = [None if slot is None else inf.indices[slot] for slot in node.slots]
@@ -71,3 +73,15 @@ def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
         other = cols if wanted[1] is None else rows
         return () if len(dims) == 1 else (other, 1)
     return ()
+
+
+def free_shape(inf: Inference, node: ast.Node, shape: TermShape | Unknown) -> TermShape | Unknown:
+    """The shape of a formula with free indices: the array over them (at most two, in alphabetical order)."""
+    if not inf.free:
+        return shape
+    if shape not in ((), UNKNOWN):
+        raise inf.conflict(node, "a formula with free indices must be a scalar at each of them")
+    if len(inf.free) > 2:
+        raise inf.conflict(node, f"more than two free indices ({', '.join(sorted(inf.free))})", "sum over the others")
+    dims = [inf.free[index] for index in sorted(inf.free)]
+    return (dims[0], 1) if len(dims) == 1 else (dims[0], dims[1])

@@ -40,6 +40,17 @@ def build_index_sum(builder: Builder, node: IndexSum) -> sp.Basic:
     return result.value
 
 
+def build_free(builder: Builder, tree: ast.Node, free: tuple[str, ...]) -> sp.Basic:
+    """A formula with free indices (``2*W[k, l]``): the array of its values over them, in their order."""
+    lifter = _Lifter(builder, set(free))
+    value = lifter.lift(tree)
+    if value.per == "plain" or not set(value.axes) <= set(free):
+        raise _unsupported(tree, "a free index that nothing is indexed by")
+    if value.per != "scalar":
+        raise _unsupported(tree, "a vector at each value of a free index")
+    return lifter.spread(tree, value, free)
+
+
 def _unsupported(node: ast.Node, what: str) -> UnsupportedError:
     return UnsupportedError(
         f"this index expression has no matrix form symdiff knows: {what}",

@@ -47,6 +47,8 @@ class Inference:
     """The summation indices in scope -> the dimension each runs over (``index_shapes``)."""
     index_dims: dict[int, Var] = field(default_factory=dict)
     """The dimension of each sum written without a bound, by the sum's id."""
+    free: dict[str, Var] = field(default_factory=dict)
+    """Indices no sum binds -> their dimensions: the formula is the array over them."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -260,7 +262,9 @@ class Inference:
         for name, shape in self.names.items():
             if shape is None:
                 self.names[name] = ()
-        return tuple(self.shape(item) for item in items)
+        if self.free and len(items) > 1:
+            raise self.conflict(tree, "a tuple with free indices", "sum over every index in a tuple")
+        return tuple(index_shapes.free_shape(self, item, self.shape(item)) for item in items)
 
 
 def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None, latex: bool = False) -> Typing:

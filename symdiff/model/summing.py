@@ -44,6 +44,16 @@ def ones(dim: sp.Expr, like: object) -> sp.Basic:
     return sp.ImmutableMatrix.ones(int(dim), 1) if explicit(like) else sp.OneMatrix(dim, 1)
 
 
+def row_sums(matrix: sp.Basic) -> sp.Basic:
+    """M·1, as a textbook writes it: M·diag(a)·1 is Ma."""
+    if isinstance(matrix, sp.MatMul) and isinstance(matrix.args[-1], Diag):
+        rest = matrix.args[:-1]
+        return (sp.MatMul(*rest) if len(rest) > 1 else rest[0]) * matrix.args[-1].vector
+    if isinstance(matrix, sp.Transpose) and isinstance(matrix.arg, sp.MatMul) and isinstance(matrix.arg.args[0], Diag):
+        return row_sums(sp.MatMul(*(factor.T for factor in reversed(matrix.arg.args))))
+    return matrix * ones(matrix.shape[1], matrix)
+
+
 def total(value: sp.Basic) -> sp.Basic:
     """The sum of all entries, as a textbook writes it: Σᵢⱼ Wᵢⱼ² is ‖W‖², the sum of row sums the sum."""
     if explicit(value):
@@ -76,7 +86,7 @@ def sum_over(summand: Lifted, index: str, dim: sp.Expr) -> Lifted:
     if summand.per == "scalar":
         other = next(axis for axis in summand.axes if axis != index)
         matrix = value if summand.axes[1] == index else value.T
-        return Lifted(matrix * ones(matrix.shape[1], matrix), (other,), "scalar")
+        return Lifted(row_sums(matrix), (other,), "scalar")
     if summand.per == "column":
         if isinstance(value, sp.MatMul) and len(value.args) == 2 and isinstance(value.args[0], Diag):
             return Lifted(value.args[1].T * value.args[0].vector)  # Σᵢ aᵢxᵢ = Xᵀa

@@ -121,6 +121,19 @@ def nested(
     return body
 
 
+def free_indices(tree: ast.Node) -> tuple[str, ...]:
+    """The indices of entries that no sum around them binds, in alphabetical order."""
+    free: set[str] = set()
+    stack: list[tuple[ast.Node, frozenset[str]]] = [(tree, frozenset())]
+    while stack:
+        node, scope = stack.pop()
+        if isinstance(node, Entry):
+            free.update(slot for slot in node.slots if slot is not None and slot not in scope)
+        inner = scope | {node.index} if isinstance(node, IndexSum) else scope
+        stack.extend((child, inner) for child in node.children())
+    return tuple(sorted(free))
+
+
 # --- LaTeX: indexed names inside sums become entries -------------------------
 
 
