@@ -7,6 +7,7 @@ read ``Result``s too, and ``api`` re-exports what users call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -83,8 +84,10 @@ def shape_of(expr: sp.Basic) -> tuple[Dim, ...]:
 
 def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
     """What to differentiate by, in turn: ``"x"`` once; ``"A11, A12"`` the tuple of those partials;
-    ``["x", "x"]`` by x, then again by x (a Hessian)."""
-    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in arguments.names(wrt, "wrt"))
+    ``["x", "x"]`` by x, then again by x (a Hessian); ``"W[k, l]"`` by an entry (its comma is no separator)."""
+    steps = tuple(
+        tuple(name.strip() for name in re.split(r",(?![^\[]*\])", item)) for item in arguments.names(wrt, "wrt")
+    )
     if not steps or not all(all(step) for step in steps):
         raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
     return steps

@@ -156,7 +156,7 @@ def test_latex_reads_as_its_plain_spelling(latex: str, plain: str):
     [
         (r"\sum_{j \neq y_i} s_j", "a sum that skips one value of its index is not read"),
         (r"\sum_i a_i + b_i", "b_i is indexed by i, but stands outside the sum over i"),
-        (r"\sum_i W_{ik}", "k in W_{ik} is not the index of a sum around it"),
+        (r"\sum_i W_{i2}", "an entry inside a sum takes one or two index letters"),
         (r"\sum^{n} y_i", r"\sum without its index"),
         (r"\sum_{i=2}^{n} y_i", "a sum runs from 1 to a dimension"),
         (r"\sum_{i=0} y_i", "a sum from a lower bound needs its upper bound"),
@@ -319,3 +319,77 @@ def test_the_cli_reads_index_sums():
     refused = runner.invoke(main, ["derive", r"\sum_i a_i + b_i", "--wrt", "a"])
     assert refused.exit_code == 2
     assert "stands outside the sum over i" in refused.output
+
+
+# --- the partial by an entry, in index form ------------------------------------
+
+ENTRIES = [
+    ("Sum(i, Sum(j, W[i, j]^2))", "W[k, l]", "2*W[k, l]"),
+    ("Sum(i, n, (y[i] - w.T*X[i, :])^2)", "w[j]", "-2*Sum(i, n, (y[i] - Sum(k, d, X[i, k]*w[k]))*X[i, j])"),
+    ("Sum(k, exp(z[k]))", "z[j]", "exp(z[j])"),
+    (
+        "Sum(i, log(1 + exp(-y[i]*w.T*X[i, :])))",
+        "w[j]",
+        "-Sum(i, n, sigmoid(-y[i]*Sum(k, d, X[i, k]*w[k]))*X[i, j]*y[i])",
+    ),
+    ("Sum(i, Sum(j, x[i]*A[i, j]*x[j]))", "x[j]", "Sum(i, n, (A[i, j] + A[j, i])*x[i])"),
+    ("Sum(i, Sum(j, a[i]*W[i, j]*b[j]))", "W[k, l]", "a[k]*b[l]"),
+    ("Sum(i, norm(X[i, :] - mu)^2)", "mu[j]", "-2*Sum(i, n, X[i, j] - mu[j])"),
+    ("Sum(i, a[i]*X[i, :]).T*v", "v[j]", "Sum(i, n, X[i, j]*a[i])"),
+]
+
+
+@pytest.mark.parametrize(("formula", "wrt", "expected"), ENTRIES)
+def test_partial_by_an_entry(formula: str, wrt: str, expected: str):
+    """The index form: finite differences of the loops, equal to the matrix form's entries, read back."""
+    base = wrt.split("[")[0]
+    result = symdiff.derive(formula, wrt)
+    assert result.text == expected
+    assert "KroneckerDelta" not in result.text and "Derivative" not in result.text
+    matrix = symdiff.derive(formula, base)
+    tree = matrix.formula.tree
+    rng = np.random.default_rng(11)
+    for _ in range(3):
+        values = _values(matrix, rng, False)
+        given = {k: v for k, v in values.items() if k != "__sizes" and k not in matrix.formula.typing.sizes}
+        point = np.asarray(values[base], dtype=float)
+        numeric = np.zeros(point.shape)
+        for position in np.ndindex(point.shape):
+            plus, minus = point.copy(), point.copy()
+            plus[position] += 1e-6
+            minus[position] -= 1e-6
+            numeric[position] = (loops(tree, {**values, base: plus}) - loops(tree, {**values, base: minus})) / 2e-6
+        index_form = np.asarray(result.evaluate(**given), dtype=float)
+        np.testing.assert_allclose(index_form, numeric.reshape(index_form.shape), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(index_form, matrix.evaluate(**given), rtol=1e-9, atol=1e-12)
+        read = symdiff.parse(result.text, matrix.formula.variables)
+        np.testing.assert_allclose(read.evaluate(**{k: given[k] for k in read.formula.variables}), index_form)
+        if "Sum(" in result.text:  # a lone W_{kl} in LaTeX is a name; inside a sum it is an entry
+            latex = symdiff.parse(result.latex, matrix.formula.variables)
+            np.testing.assert_allclose(latex.evaluate(**{k: given[k] for k in latex.formula.variables}), index_form)
+
+
+def test_entry_partials_in_latex_and_on_the_command_line():
+    result = symdiff.derive(r"\frac{1}{2}\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i)^2", "w[j]")
+    assert result.latex == r"- \sum_{i=1}^{n} \left(y_{i} - \sum_{k=1}^{d} X_{ik} w_{k}\right) X_{ij}"
+    assert result.shape == ()
+    runner = CliRunner()
+    answer = runner.invoke(main, ["derive", r"\sum_{i,j} W_{ij}^2", "--wrt", "W[k, l]", "--format", "latex"])
+    assert answer.exit_code == 0, answer.output
+    assert answer.output == "2 W_{kl}\n"
+
+
+@pytest.mark.parametrize(
+    ("formula", "wrt", "message"),
+    [
+        ("Sum(i, Sum(j, W[i, j]^2))", "W[k]", "its entry takes 2 different index names"),
+        ("Sum(i, y[i]^2)", "y[k, k]", "its entry takes 1 different index names"),
+        ("Sum(i, y[i]^2)*n", "y[n]", "the index n is also a name of the formula"),
+        ("Sum(i, 3, y[i]^2)", "y[j]", "differentiate by a component such as y1"),
+        ("W*x", "x[j]", "the partial by an entry of x is of a scalar formula"),
+    ],
+)
+def test_entry_partial_mistakes(formula: str, wrt: str, message: str):
+    with pytest.raises(symdiff.SymdiffError) as caught:
+        symdiff.derive(formula, wrt)
+    assert message in str(caught.value)

@@ -18,7 +18,7 @@ from .. import limits
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
 from ..model.build import UNDEFINED
-from . import components, conventions, forward, matrix
+from . import components, conventions, forward, indices, matrix
 from .recognise import recognise
 from .tidy import tidy
 
@@ -63,6 +63,10 @@ def differentiate(
     (``X21``), so the partial by it is the sum of the two partials.
     ``rule`` takes the plain derivative (default: ``plain(formula)``).
     """
+    entry = indices.entry_target(name)
+    if entry is not None and entry[0] in formula.variables:  # w[j], W[k, l]: the partial in index form
+        gradient = differentiate(formula, value, entry[0], symmetric, rule)
+        return indices.by_entry(formula, gradient, *entry)
     target = target_of(formula, name)
     rule = rule or plain(formula)
     if isinstance(value, sp.Tuple):

@@ -31,6 +31,7 @@ from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..model.nodes import BOUND, op_of
 from ..ops import Op
+from .indices import IndexLoops
 
 Env = dict[sp.Basic, object]
 Compiled = Callable[[Env], object]
@@ -80,7 +81,7 @@ SCALAR_FUNCTIONS: dict[Op, Callable] = {
 """Entrywise operation -> the NumPy function computing it (``sqrt`` is a power)."""
 
 
-class NumPyCompiler(Printer):
+class NumPyCompiler(IndexLoops, Printer):
     """SymPy expression -> a function of an environment {symbol: value}."""
 
     printmethod = "_numpy_closure"

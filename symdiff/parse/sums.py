@@ -19,7 +19,7 @@ them in matrix form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -141,7 +141,7 @@ def _index_letters(subscript: str) -> tuple[str, ...]:
     """``i`` -> (i,); ``ij`` -> (i, j); ``i_j`` (written ``{i,j}``) -> (i, j)."""
     if "_" in subscript:
         return tuple(subscript.split("_"))
-    return tuple(subscript) if subscript.isalpha() and len(subscript) <= 2 else (subscript,)
+    return tuple(subscript) if len(subscript) <= 2 else (subscript,)
 
 
 def _indexed(name: ast.Name) -> tuple[str, tuple[str, ...]] | None:
@@ -158,12 +158,16 @@ def resolve(tree: ast.Node, text: str, samples: dict[str, tuple[str, str]] | Non
     ``samples`` maps a bold name to its data matrix and how samples lie in it
     (``{"x": ("X", "rows")}``); by default ``\mathbf{x}_i`` is row i of X. A
     name indexed by an index of a sum it stands outside of (``\sum_i a_i + b_i``)
-    is refused: where the summand ends is then not clear.
+    is refused: where the summand ends is then not clear. Beside a summation
+    index, another letter is a free index (j in ``X_{ij}`` inside a sum over
+    i), and then a name indexed by it alone is an entry too (``\mu_j``).
     """
     every = {node.index for node in tree.walk() if isinstance(node, IndexSum)}
     if not every:
         return tree
-    return _Resolver(text, every, samples or {}).visit(tree, frozenset())
+    first = _Resolver(text, every, samples or {})
+    first.visit(tree, frozenset())
+    return _Resolver(text, every, samples or {}, first.free).visit(tree, frozenset())
 
 
 def resolve_read(read: Any, text: str) -> Any:
@@ -180,6 +184,8 @@ class _Resolver:
     text: str
     indices: set[str]
     samples: dict[str, tuple[str, str]]
+    free: set[str] = field(default_factory=set)
+    """Letters seen beside a summation index in a subscript: free indices."""
 
     def visit(self, node: ast.Node, scope: frozenset[str]) -> ast.Node:
         if isinstance(node, ast.Name):
@@ -187,13 +193,13 @@ class _Resolver:
         if isinstance(node, IndexSum):
             return replace(node, body=self.visit(node.body, scope | {node.index}))
         changes: dict[str, Any] = {}
-        for field, value in vars(node).items():
+        for attribute, value in vars(node).items():
             if isinstance(value, ast.Node):
-                changes[field] = self.visit(value, scope)
+                changes[attribute] = self.visit(value, scope)
             elif isinstance(value, tuple) and value and all(isinstance(item, ast.Node) for item in value):
-                changes[field] = tuple(self.visit(item, scope) for item in value)
+                changes[attribute] = tuple(self.visit(item, scope) for item in value)
             elif isinstance(value, tuple) and value and all(isinstance(row, tuple) for row in value):
-                changes[field] = tuple(tuple(self.visit(item, scope) for item in row) for row in value)
+                changes[attribute] = tuple(tuple(self.visit(item, scope) for item in row) for row in value)
         return replace(node, **changes) if changes else node
 
     def name(self, node: ast.Name, scope: frozenset[str]) -> ast.Node:
@@ -202,6 +208,10 @@ class _Resolver:
             return node
         base, letters = indexed
         bound = [letter for letter in letters if letter in scope]
+        if bound:
+            self.free.update(letter for letter in letters if letter not in scope and letter.isalpha())
+        elif all(letter in self.free for letter in letters):
+            bound = list(letters)
         if not bound:
             outside = [letter for letter in letters if letter in self.indices]
             if outside:
@@ -213,16 +223,10 @@ class _Resolver:
                     r"the summand ends at the + or - after it; bracket the summand: \sum_i (a_i + b_i)",
                 )
             return node
-        if len(bound) != len(letters):
-            free = next(letter for letter in letters if letter not in scope)
+        if len(letters) > 2 or not all(letter.isalpha() and len(letter) == 1 for letter in letters):
             raise ParseError(
-                f"{free} in {self.text[node.span[0] : node.span[1]]} is not the index of a sum around it",
-                self.text,
-                node.span,
-                r"sum over every index used: \sum_{i,j} W_{ij}^2",
+                "an entry inside a sum takes one or two index letters", self.text, node.span, "write W_{ij} or x_i"
             )
-        if len(letters) > 2:
-            raise ParseError("at most two indices", self.text, node.span, "write W_{ij} or x_i")
         if node.bold and base[:1].islower() and len(letters) == 1:
             matrix, layout = self.samples.get(base, (base.upper(), "rows"))
             data = ast.Name(matrix, span=node.span, bold=True)
