@@ -104,13 +104,16 @@ def derive(
     syntax: Syntax = "auto",
     layout: Layout | None = None,
     symmetric: Iterable[str] = (),
+    samples: Mapping[str, str] | None = None,
 ) -> Result:
     """Differentiate ``expr`` by ``wrt`` (a name, or names to differentiate by in turn).
 
     ``syntax`` is "plain", "latex" or "auto" (LaTeX when the text has a backslash).
     ``layout`` is None (a gradient has the variable's shape, J[i, j] = ∂f_i/∂x_j),
     "numerator" or "denominator"; ``symmetric`` names matrices declared
-    symmetric, whose gradient is then (G + G.T)/2 (see ``derive.conventions``).
+    symmetric, whose gradient is then (G + G.T)/2 (see ``derive.conventions``); ``samples`` says
+    where a sample written ``\\mathbf{x}_i`` in an index sum lies (``{"x": "X:cols"}``: column i of X;
+    by default row i of the capital letter).
 
     >>> derive("0.5*norm(A*x)**2", "x").text
     'A.T*A*x'
@@ -121,7 +124,7 @@ def derive(
     arguments.syntax(syntax)
     symmetric = arguments.names(symmetric, "symmetric")
     check_layout(arguments.name_or_none(layout, "layout"))
-    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax)
+    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax, samples)
     steps = wrt_steps(wrt)
     parsed = square_symmetric(parsed, symmetric, shapes, syntax)
     declared = symmetric_names(parsed, symmetric)

@@ -102,15 +102,17 @@ def _values(result: symdiff.Result, rng: np.random.Generator, positive: bool) ->
     return {**values, "__sizes": sizes}
 
 
-def assert_index_identity(formula: str, wrt: str, positive: bool = False, shapes=None) -> symdiff.Result:
+def assert_index_identity(formula: str, wrt: str, positive: bool = False, shapes=None, samples=None) -> symdiff.Result:
     """symdiff's matrix form equals the loops, and its derivative their central differences."""
-    tree = symdiff.parse(formula, shapes).formula.tree
-    result = symdiff.derive(formula, wrt, shapes)
+    tree = symdiff.derive(formula, wrt, shapes, samples=samples).formula.tree
+    result = symdiff.derive(formula, wrt, shapes, samples=samples)
     rng = np.random.default_rng(7)
     for _ in range(3):
         values = _values(result, rng, positive)
         given = {k: v for k, v in values.items() if k != "__sizes" and k not in result.formula.typing.sizes}
-        np.testing.assert_allclose(symdiff.parse(formula, shapes).evaluate(**given), loops(tree, values), rtol=1e-9)
+        np.testing.assert_allclose(
+            symdiff.Result(result.formula, (), result.formula.expr).evaluate(**given), loops(tree, values), rtol=1e-9
+        )
         point = np.asarray(values[wrt], dtype=float)
         numeric = np.zeros(point.shape)
         for position in np.ndindex(point.shape):
@@ -173,6 +175,23 @@ def test_samples_are_rows_of_the_capital_letter():
     tree = parse_latex(r"\sum_i \mathbf{w}^\top \mathbf{x}_i")
     assert tree == parse("Sum(i, w.T*X[i, :])")
     assert symdiff.parse(r"\sum_i \mathbf{w}^\top \mathbf{x}_i").text == "sum(X*w)"
+
+
+def test_samples_may_be_columns_of_a_named_matrix():
+    latex = r"\frac{1}{2}\sum_i (y_i - \mathbf{w}^\top \mathbf{x}_i)^2"
+    result = assert_index_identity(latex, "w", samples={"x": "A:cols"})
+    assert result.text == "-A*(y - A.T*w)"
+    assert symdiff.derive(latex, "w", samples={"x": "A:rows"}).text == "-A.T*(y - A*w)"
+    runner = CliRunner()
+    answer = runner.invoke(main, ["derive", latex, "--wrt", "w", "--samples", "x=A:cols"])
+    assert (answer.exit_code, answer.output) == (0, "-A*(y - A.T*w)\n")
+    for spec in ("x=A:diag", "x", "x=2:rows"):
+        refused = runner.invoke(main, ["derive", latex, "--wrt", "w", "--samples", spec])
+        assert refused.exit_code == 2
+        assert "is not a name and a matrix with rows or cols" in refused.output
+    with_steps = runner.invoke(main, ["derive", latex, "--wrt", "w", "--samples", "x=A:cols", "--steps"])
+    assert with_steps.exit_code == 2
+    assert "--samples is read for one formula" in with_steps.output
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ them in matrix form.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -56,6 +57,8 @@ class Entry(ast.Node):
 
     base: ast.Node
     slots: tuple[Slot, ...]
+    sample: str | None = field(default=None, compare=False)
+    r"""The bold name a sample was written as (x for ``\mathbf{x}_i``), which ``samples`` may place elsewhere."""
 
     def children(self) -> tuple[ast.Node, ...]:
         return (self.base,)
@@ -152,11 +155,10 @@ def _indexed(name: ast.Name) -> tuple[str, tuple[str, ...]] | None:
     return base, _index_letters(subscript)
 
 
-def resolve(tree: ast.Node, text: str, samples: dict[str, tuple[str, str]] | None = None) -> ast.Node:
+def resolve(tree: ast.Node, text: str) -> ast.Node:
     r"""Names indexed by summation indices (``y_i``, ``W_{ij}``, ``\mathbf{x}_i``) as entries.
 
-    ``samples`` maps a bold name to its data matrix and how samples lie in it
-    (``{"x": ("X", "rows")}``); by default ``\mathbf{x}_i`` is row i of X. A
+    ``\mathbf{x}_i`` is row i of X (``place_samples`` puts it elsewhere). A
     name indexed by an index of a sum it stands outside of (``\sum_i a_i + b_i``)
     is refused: where the summand ends is then not clear. Beside a summation
     index, another letter is a free index (j in ``X_{ij}`` inside a sum over
@@ -165,9 +167,9 @@ def resolve(tree: ast.Node, text: str, samples: dict[str, tuple[str, str]] | Non
     every = {node.index for node in tree.walk() if isinstance(node, IndexSum)}
     if not every:
         return tree
-    first = _Resolver(text, every, samples or {})
+    first = _Resolver(text, every)
     first.visit(tree, frozenset())
-    return _Resolver(text, every, samples or {}, first.free).visit(tree, frozenset())
+    return _Resolver(text, every, first.free).visit(tree, frozenset())
 
 
 def resolve_read(read: Any, text: str) -> Any:
@@ -183,7 +185,6 @@ def resolve_read(read: Any, text: str) -> Any:
 class _Resolver:
     text: str
     indices: set[str]
-    samples: dict[str, tuple[str, str]]
     free: set[str] = field(default_factory=set)
     """Letters seen beside a summation index in a subscript: free indices."""
 
@@ -192,15 +193,7 @@ class _Resolver:
             return self.name(node, scope)
         if isinstance(node, IndexSum):
             return replace(node, body=self.visit(node.body, scope | {node.index}))
-        changes: dict[str, Any] = {}
-        for attribute, value in vars(node).items():
-            if isinstance(value, ast.Node):
-                changes[attribute] = self.visit(value, scope)
-            elif isinstance(value, tuple) and value and all(isinstance(item, ast.Node) for item in value):
-                changes[attribute] = tuple(self.visit(item, scope) for item in value)
-            elif isinstance(value, tuple) and value and all(isinstance(row, tuple) for row in value):
-                changes[attribute] = tuple(tuple(self.visit(item, scope) for item in row) for row in value)
-        return replace(node, **changes) if changes else node
+        return rebuilt(node, lambda child: self.visit(child, scope))
 
     def name(self, node: ast.Name, scope: frozenset[str]) -> ast.Node:
         indexed = _indexed(node)
@@ -228,8 +221,59 @@ class _Resolver:
                 "an entry inside a sum takes one or two index letters", self.text, node.span, "write W_{ij} or x_i"
             )
         if node.bold and base[:1].islower() and len(letters) == 1:
-            matrix, layout = self.samples.get(base, (base.upper(), "rows"))
-            data = ast.Name(matrix, span=node.span, bold=True)
-            slots: tuple[Slot, ...] = (letters[0], None) if layout == "rows" else (None, letters[0])
-            return Entry(data, slots, span=node.span)
+            data = ast.Name(base.upper(), span=node.span, bold=True)
+            return Entry(data, (letters[0], None), span=node.span, sample=base)
         return Entry(ast.Name(base, span=node.span, bold=True), letters, span=node.span)
+
+
+# --- where samples lie: --samples x=X:rows|cols ----------------------------------
+
+LAYOUTS = ("rows", "cols")
+
+
+def read_samples(spec: object) -> dict[str, tuple[str, str]]:
+    r"""``{"x": "X:cols"}`` -> ``{"x": ("X", "cols")}``: sample x_i is column i of X (rows by default)."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, Mapping):
+        raise ParseError(f"samples must map names to matrices, not {type(spec).__name__}", hint='e.g. {"x": "X:rows"}')
+    placed: dict[str, tuple[str, str]] = {}
+    for name, where in spec.items():
+        matrix, _, layout = where.partition(":") if isinstance(where, str) else ("", "", "")
+        layout = layout or "rows"
+        if not (isinstance(name, str) and name.isidentifier() and matrix.isidentifier() and layout in LAYOUTS):
+            raise ParseError(
+                f"samples: {str(name)[:40]!r} -> {str(where)[:40]!r} is not a name and a matrix with rows or cols",
+                hint="write x=X:rows (sample x_i is row i of X) or x=X:cols (column i)",
+            )
+        placed[name] = (matrix, layout)
+    return placed
+
+
+def place_samples(tree: ast.Node, samples: Mapping[str, tuple[str, str]]) -> ast.Node:
+    r"""``\mathbf{x}_i`` as row (or column) i of the matrix ``samples`` names for x."""
+    if not samples:
+        return tree
+    return _place(tree, samples)
+
+
+def _place(node: ast.Node, samples: Mapping[str, tuple[str, str]]) -> ast.Node:
+    if isinstance(node, Entry) and node.sample is not None and node.sample in samples:
+        matrix, layout = samples[node.sample]
+        (index,) = [slot for slot in node.slots if slot is not None]
+        slots: tuple[Slot, ...] = (index, None) if layout == "rows" else (None, index)
+        return replace(node, base=ast.Name(matrix, span=node.base.span, bold=True), slots=slots)
+    return rebuilt(node, lambda child: _place(child, samples))
+
+
+def rebuilt(node: ast.Node, change: Callable[[ast.Node], ast.Node]) -> ast.Node:
+    """``node`` with ``change`` applied to each child (in fields, tuples of them, and rows of a matrix)."""
+    changes: dict[str, Any] = {}
+    for attribute, value in vars(node).items():
+        if isinstance(value, ast.Node):
+            changes[attribute] = change(value)
+        elif isinstance(value, tuple) and value and all(isinstance(item, ast.Node) for item in value):
+            changes[attribute] = tuple(change(item) for item in value)
+        elif isinstance(value, tuple) and value and all(isinstance(row, tuple) for row in value):
+            changes[attribute] = tuple(tuple(change(item) for item in row) for row in value)
+    return replace(node, **changes) if changes else node
