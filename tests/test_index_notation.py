@@ -412,3 +412,28 @@ def test_entry_partial_mistakes(formula: str, wrt: str, message: str):
     with pytest.raises(symdiff.SymdiffError) as caught:
         symdiff.derive(formula, wrt)
     assert message in str(caught.value)
+
+
+# --- checking options in index notation against matrix forms, and the reverse ---------
+
+
+def test_check_compares_index_and_matrix_forms_and_names_index_mistakes():
+    question = "L = 1/(2*n)*Sum(i, n, (y[i] - w.T*X[i, :])^2)"
+    shapes = {"X": ("n", "d"), "w": ("d",), "y": ("n",)}
+    options = [
+        "-1/n*X.T*(y - X*w)",
+        "-1/n*Sum(i, n, (y[i] - w.T*X[i, :])*X[i, :])",
+        "-X.T*(y - X*w)",
+        "-1/n^2*X.T*(y - X*w)",
+        "-1/n*Sum(i, n, (y[i] - w.T*X[i, :])*X[i, :].T)",
+    ]
+    checked = symdiff.check(question, "w", options, shapes)
+    assert checked.correct == (1, 2)
+    reasons = [option.why for option in checked.options]
+    assert reasons[2] == "it is n times the answer: a 1/n is missing"
+    assert reasons[3] == "it is the answer divided by n: a 1/n too many"
+    assert "transpose" in reasons[4]
+    latex = symdiff.check(
+        r"L = \frac{1}{2}\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i)^2", "w", ["-X.T*(y - X*w)"], shapes
+    )
+    assert latex.correct == (1,)
