@@ -762,6 +762,13 @@ class _ToAst(Transformer):
             hint=r"sum over every index and subtract the skipped term, or write the loss with a one-hot matrix",
         )
 
+    def value_index(self, meta, children):
+        raise ParseError(
+            "indexing by a value (s_{y_i}, the entry of s at the label y_i) is not read",
+            span=_span(meta),
+            hint=r"write it with a one-hot matrix Y of the labels: \sum_k Y_{ik} s_k",
+        )
+
     def sum_upper(self, meta, children):
         (bound,) = children
         if isinstance(bound, Token):
