@@ -102,6 +102,18 @@ def _values(result: symdiff.Result, rng: np.random.Generator, positive: bool) ->
     return {**values, "__sizes": sizes}
 
 
+def loops_gradient(tree: ast.Node, values: dict, wrt: str) -> np.ndarray:
+    """The gradient of the loops' value by ``wrt``, by central differences."""
+    point = np.asarray(values[wrt], dtype=float)
+    numeric = np.zeros(point.shape)
+    for position in np.ndindex(point.shape):
+        plus, minus = point.copy(), point.copy()
+        plus[position] += 1e-6
+        minus[position] -= 1e-6
+        numeric[position] = (loops(tree, {**values, wrt: plus}) - loops(tree, {**values, wrt: minus})) / 2e-6
+    return numeric
+
+
 def assert_index_identity(formula: str, wrt: str, positive: bool = False, shapes=None, samples=None) -> symdiff.Result:
     """symdiff's matrix form equals the loops, and its derivative their central differences."""
     tree = symdiff.derive(formula, wrt, shapes, samples=samples).formula.tree
@@ -113,13 +125,7 @@ def assert_index_identity(formula: str, wrt: str, positive: bool = False, shapes
         np.testing.assert_allclose(
             symdiff.Result(result.formula, (), result.formula.expr).evaluate(**given), loops(tree, values), rtol=1e-9
         )
-        point = np.asarray(values[wrt], dtype=float)
-        numeric = np.zeros(point.shape)
-        for position in np.ndindex(point.shape):
-            plus, minus = point.copy(), point.copy()
-            plus[position] += 1e-6
-            minus[position] -= 1e-6
-            numeric[position] = (loops(tree, {**values, wrt: plus}) - loops(tree, {**values, wrt: minus})) / 2e-6
+        numeric = loops_gradient(tree, values, wrt)
         actual = np.asarray(result.evaluate(**given), dtype=float)
         np.testing.assert_allclose(actual, numeric.reshape(actual.shape), rtol=1e-5, atol=1e-6)
     return result
@@ -372,13 +378,7 @@ def test_partial_by_an_entry(formula: str, wrt: str, expected: str):
     for _ in range(3):
         values = _values(matrix, rng, False)
         given = {k: v for k, v in values.items() if k != "__sizes" and k not in matrix.formula.typing.sizes}
-        point = np.asarray(values[base], dtype=float)
-        numeric = np.zeros(point.shape)
-        for position in np.ndindex(point.shape):
-            plus, minus = point.copy(), point.copy()
-            plus[position] += 1e-6
-            minus[position] -= 1e-6
-            numeric[position] = (loops(tree, {**values, base: plus}) - loops(tree, {**values, base: minus})) / 2e-6
+        numeric = loops_gradient(tree, values, base)
         index_form = np.asarray(result.evaluate(**given), dtype=float)
         np.testing.assert_allclose(index_form, numeric.reshape(index_form.shape), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(index_form, matrix.evaluate(**given), rtol=1e-9, atol=1e-12)
