@@ -392,7 +392,7 @@ def test_partial_by_an_entry(formula: str, wrt: str, expected: str):
 def test_entry_partials_in_latex_and_on_the_command_line():
     result = symdiff.derive(r"\frac{1}{2}\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i)^2", "w[j]")
     assert result.latex == r"- \sum_{i=1}^{n} \left(y_{i} - \sum_{k=1}^{d} X_{ik} w_{k}\right) X_{ij}"
-    assert result.shape == ()
+    assert result.shape == ("d",)  # it stands for the partials at every j, as w[j] free reads
     runner = CliRunner()
     answer = runner.invoke(main, ["derive", r"\sum_{i,j} W_{ij}^2", "--wrt", "W[k, l]", "--format", "latex"])
     assert answer.exit_code == 0, answer.output
@@ -438,3 +438,17 @@ def test_check_compares_index_and_matrix_forms_and_names_index_mistakes():
         r"L = \frac{1}{2}\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i)^2", "w", ["-X.T*(y - X*w)"], shapes
     )
     assert latex.correct == (1,)
+
+
+def test_check_an_entry_partial_against_options_in_both_forms():
+    question = "L = Sum(i, n, (y[i] - w.T*X[i, :])^2)"
+    shapes = {"X": ("n", "d"), "w": ("d",), "y": ("n",)}
+    options = ["-2*Sum(i, n, (y[i] - w.T*X[i, :])*X[i, j])", "-2*X.T*(y - X*w)", "2*X.T*(y - X*w)"]
+    checked = symdiff.check(question, "w[j]", options, shapes)
+    assert checked.correct == (1, 2)
+    assert checked.options[2].why == "it has the wrong sign: it is minus the answer"
+
+
+def test_a_partial_by_an_entry_is_not_differentiated_again():
+    with pytest.raises(symdiff.SymdiffError, match="is not differentiated again"):
+        symdiff.derive("Sum(i, n, (y[i] - w.T*X[i, :])^2)", ["w[j]", "w[k]"])

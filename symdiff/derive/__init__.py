@@ -63,6 +63,7 @@ def differentiate(
     (``X21``), so the partial by it is the sum of the two partials.
     ``rule`` takes the plain derivative (default: ``plain(formula)``).
     """
+    indices.check_not_index_form(value)
     entry = indices.entry_target(name)
     if entry is not None and entry[0] in formula.variables:  # w[j], W[k, l]: the partial in index form
         gradient = differentiate(formula, value, entry[0], symmetric, rule)
@@ -101,6 +102,8 @@ def derivative(
     for step in steps:
         parts = [differentiate(formula, value, name, symmetric, rule) for name in step]
         before, value = value, parts[0] if len(parts) == 1 else sp.Tuple(*parts)
+    if value.has(indices.FreeIndices):  # a partial by an entry: the same in every layout
+        return value
     return conventions.arrange(formula, before, value, steps[-1], layout)
 
 

@@ -69,6 +69,15 @@ def by_entry(formula: Formula, gradient: sp.Basic, base: str, slots: tuple[str, 
     return FreeIndices(form, indices, (rows,) if wanted == 1 else (rows, cols))
 
 
+def check_not_index_form(value: sp.Basic) -> None:
+    """A partial by an entry is differentiated no further: its index form is an answer, not a formula."""
+    if value.has(FreeIndices):
+        raise SymdiffError(
+            "a partial by an entry (in index form) is not differentiated again",
+            hint="differentiate by the whole arrays (--wrt w --wrt w), then take the entry",
+        )
+
+
 class _Writer:
     """Entries of matrix expressions in index form, with fresh summation indices."""
 

@@ -65,17 +65,21 @@ class IndexedSum(sp.Expr):
         return (self.body.free_symbols - {self.index}) | self.dim.free_symbols
 
 
-class FreeIndices(sp.Expr):
+class FreeIndices(MatrixExpr):
     """An index-form answer and the free indices it is a function of, with the dims they run over.
 
-    It is the scalar partial at those indices; evaluated, it gives the array
-    of its values over all of them (rows along the first)."""
-
-    is_commutative = True
-    is_real = True
+    It prints as the partial at those indices and stands for the array of its
+    values over all of them (rows along the first), as a formula with free
+    indices reads (``2*W[k, l]`` is the matrix 2W), so it is checked and
+    evaluated as that array."""
 
     def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...]):
-        return sp.Expr.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims))
+        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims))
+
+    @property
+    def shape(self):
+        dims = self.dims
+        return (dims[0], sp.Integer(1)) if len(dims) == 1 else (dims[0], dims[1])
 
     @property
     def form(self) -> sp.Expr:
