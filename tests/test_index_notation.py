@@ -295,6 +295,14 @@ IDENTITIES = [
         "Q",
         "hadamard(1/(exp(Q*K.T/s)*ones(n))*ones(n).T, exp(Q*K.T/s))*K/s",
     ),
+    Identity(
+        "attention weights row by row",
+        "Sum(i, Sum(k, G[i, k]*exp((Q*K.T)[i, k]/s)/Sum(m, exp((Q*K.T)[i, m]/s))))",
+        "Q",
+        "hadamard(hadamard(G, 1/(exp(Q*K.T/s)*ones(d)*ones(d).T)) - hadamard(hadamard(G, "
+        "1/hadamard(exp(Q*K.T/s)*ones(d)*ones(d).T, exp(Q*K.T/s)*ones(d)*ones(d).T)), exp(Q*K.T/s))"
+        "*ones(d)*ones(d).T, exp(Q*K.T/s))*K/s",
+    ),
     Identity("k-means distortion", "Sum(i, norm(X[i, :] - mu)^2)", "mu", "-2*(X.T - mu*ones(n).T)*ones(n)"),
     Identity("sum of samples", "v.T*Sum(i, X[i, :])", "v", "X.T*ones(n)"),
     Identity("tanh layer", "Sum(i, tanh(w.T*X[i, :]))", "w", "X.T*(1 - tanh(X*w)^2)"),
