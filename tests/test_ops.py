@@ -18,7 +18,8 @@ import symdiff
 from symdiff import ops
 from symdiff.derive.forward import TANGENTS
 from symdiff.derive.rules import RULES
-from symdiff.evaluate.numpy import SCALAR_FUNCTIONS, NumPyCompiler
+from symdiff.evaluate.numpy import SCALAR_FUNCTIONS
+from symdiff.evaluate.plan import Planner
 from symdiff.export.latex import LatexPrinter
 from symdiff.export.text import TextPrinter
 from symdiff.model.build import CALLS
@@ -114,7 +115,7 @@ def test_every_stage_has_a_rule_for_it(op: Op):
             missing.append("a reverse rule (derive/rules.py RULES)")
         if op in ARRAY_VALUED and node not in TANGENTS:
             missing.append("a forward rule (derive/forward.py TANGENTS)")
-        for printer in (TextPrinter, LatexPrinter, NumPyCompiler):
+        for printer in (TextPrinter, LatexPrinter, Planner):
             if not any(hasattr(printer, f"_print_{cls.__name__}") for cls in node.__mro__[:-1]):
                 missing.append(f"a {printer.__name__} method _print_{node.__name__}")
     assert not missing, f"{op.name} lacks " + "; ".join(missing)

@@ -16,6 +16,9 @@ from ..result import Result
 
 Decorator = Callable[[Callable], Callable]
 
+CODE_FORMATS = ("numpy", "jax", "torch")
+"""``--format`` values that print the derivative as a Python function (``Result.code``, ``evaluate.code``)."""
+
 
 def wrt_option(help: str) -> Decorator:
     """``--wrt NAME``, repeatable (a second one differentiates again)."""
@@ -52,11 +55,13 @@ def format_option(*formats: str) -> Decorator:
 
 
 def echo_result(result: Result, fmt: str, payload: Callable[[], Mapping[str, object]]) -> None:
-    """A derivative as text, LaTeX, or JSON (what ``payload()`` gives, plus its text and LaTeX)."""
+    """A derivative as text, LaTeX, JSON (what ``payload()`` gives, plus its text and LaTeX) or code."""
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":
         click.echo(result.latex)
+    elif fmt in CODE_FORMATS:
+        click.echo(result.code(fmt), nl=False)
     else:
         click.echo(json.dumps({**payload(), "text": result.text, "latex": result.latex}, indent=2, allow_nan=False))
 

@@ -66,7 +66,7 @@ def by_entry(formula: Formula, gradient: sp.Basic, base: str, slots: tuple[str, 
     names = (name for name in INDEX_NAMES if name not in taken and name not in slots)
     form = _Writer(names).entry(gradient, row, col)
     indices = (row,) if wanted == 1 else (row, col)
-    return FreeIndices(form, indices, (rows,) if wanted == 1 else (rows, cols))
+    return FreeIndices(form, indices, (rows,) if wanted == 1 else (rows, cols), gradient)
 
 
 def check_not_index_form(value: sp.Basic) -> None:

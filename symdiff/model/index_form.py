@@ -4,9 +4,10 @@ r"""Index form: entries at symbolic indices and sums over them, as courses write
 -2 Σᵢ X_ij (yᵢ − Σₘ X_im wₘ). These nodes hold such an answer: ``IndexedEntry``
 (W[k, l]), ``IndexedSum`` (Sum(i, n, ...)) and ``FreeIndices``, the answer
 with the indices it is a function of. They print as symdiff reads them (text
-``Sum(i, n, X[i, j]*y[i])``, LaTeX ``\sum_{i=1}^{n} X_{ij} y_{i}``) and are
-evaluated by loops, so the index form is checked against the matrix form it
-came from rather than trusted. ``derive.indices`` builds them.
+``Sum(i, n, X[i, j]*y[i])``, LaTeX ``\sum_{i=1}^{n} X_{ij} y_{i}``), and the
+text reads back through the lifting of index sums (``model.indices``), an
+independent path the tests compare with the matrix form. ``derive.indices``
+builds them.
 """
 
 from __future__ import annotations
@@ -66,20 +67,15 @@ class IndexedSum(sp.Expr):
 
 
 class FreeIndices(MatrixExpr):
-    """An index-form answer and the free indices it is a function of, with the dims they run over.
+    """An index-form answer, the free indices it is a function of, and the matrix form it was written from.
 
     It prints as the partial at those indices and stands for the array of its
     values over all of them (rows along the first), as a formula with free
-    indices reads (``2*W[k, l]`` is the matrix 2W), so it is checked and
-    evaluated as that array."""
+    indices reads (``2*W[k, l]`` is the matrix 2W); its numbers are the matrix
+    form's. The tests read the printed index form back and compare."""
 
-    def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...]):
-        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims))
-
-    @property
-    def shape(self):
-        dims = self.dims
-        return (dims[0], sp.Integer(1)) if len(dims) == 1 else (dims[0], dims[1])
+    def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...], matrix: MatrixExpr):
+        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims), matrix)
 
     @property
     def form(self) -> sp.Expr:
@@ -94,5 +90,14 @@ class FreeIndices(MatrixExpr):
         return tuple(self.args[2])
 
     @property
+    def matrix(self) -> MatrixExpr:
+        """The matrix form of the same array."""
+        return self.args[3]
+
+    @property
+    def shape(self):
+        return self.matrix.shape
+
+    @property
     def free_symbols(self):
-        return (self.form.free_symbols - set(self.indices)) | set().union(*(d.free_symbols for d in self.dims))
+        return self.matrix.free_symbols

@@ -81,14 +81,14 @@ class ProgramResult(Result):
         }
         return to_latex(self.sympy, self.intermediates, components=components)
 
+    @property
+    def numeric(self) -> sp.Basic:
+        return self.sympy if self.expanded is None else self.expanded
+
     @cached_property
     @_deep
     def _compiled(self) -> Callable[..., object]:
-        return _Evaluator(
-            self.depth,
-            self.described,
-            compile_for(self.formula, self.sympy if self.expanded is None else self.expanded),
-        )
+        return _Evaluator(self.depth, self.described, compile_for(self.formula, self.numeric))
 
 
 @dataclass(frozen=True)
