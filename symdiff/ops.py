@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["entrywise", "array", "dimension"]
+Kind = Literal["entrywise", "array", "dimension", "index"]
 """``entrywise``: a scalar function applied entry by entry to arrays;
 ``array``: a function of whole vectors or matrices (``norm``, ``det``);
-``dimension``: its arguments are dimensions, not formulas (``eye(n)``)."""
+``dimension``: its arguments are dimensions, not formulas (``eye(n)``);
+``index``: its first argument is an index it binds (``Sum(i, n, y[i]^2)``)."""
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,29 @@ STD_ROWS = _by_rows("std", "the column of the standard deviations of each row of
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
 
+INDEX_SUM = Op(
+    "Sum",
+    2,
+    "index",
+    "sum over an index i = 1..n: Sum(i, n, y[i]^2)",
+    latex_usage=r"\sum_{i=1}^{n} x_i",
+    numpy="np.sum",
+)
+INDEX_PROD = Op(
+    "Prod",
+    2,
+    "index",
+    "product over an index i = 1..n: Prod(i, n, y[i])",
+    latex_usage=r"\prod_{i=1}^{n} x_i",
+    numpy="np.prod",
+)
+
 OPS: tuple[Op, ...] = (
     EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
     HADAMARD, DOT, SUM, NORM, TRACE, DET, LOGDET, INV, LOGSUMEXP, SOFTMAX, DIAG,
     SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS,
     EYE, ONES,
+    INDEX_SUM, INDEX_PROD,
 )  # fmt: skip
 """Every operation, in the order the README lists them."""
 

@@ -7,6 +7,7 @@ read ``Result``s too, and ``api`` re-exports what users call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -133,8 +134,10 @@ def variable_shape(formula: Formula, name: str) -> tuple[Dim, ...]:
 
 def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:
     """What to differentiate by, in turn: ``"x"`` once; ``"A11, A12"`` the tuple of those partials;
-    ``["x", "x"]`` by x, then again by x (a Hessian)."""
-    steps = tuple(tuple(name.strip() for name in item.split(",")) for item in arguments.names(wrt, "wrt"))
+    ``["x", "x"]`` by x, then again by x (a Hessian); ``"W[k, l]"`` by an entry (its comma is no separator)."""
+    steps = tuple(
+        tuple(name.strip() for name in re.split(r",(?![^\[]*\])", item)) for item in arguments.names(wrt, "wrt")
+    )
     if not steps or not all(all(step) for step in steps):
         raise SymdiffError("nothing to differentiate by", hint="give names, e.g. wrt='x' or wrt='A11, A12'")
     return steps
@@ -151,13 +154,16 @@ def derive(
     syntax: Syntax = "auto",
     layout: Layout | None = None,
     symmetric: Iterable[str] = (),
+    samples: Mapping[str, str] | None = None,
 ) -> Result:
     """Differentiate ``expr`` by ``wrt`` (a name, or names to differentiate by in turn).
 
     ``syntax`` is "plain", "latex" or "auto" (LaTeX when the text has a backslash).
     ``layout`` is None (a gradient has the variable's shape, J[i, j] = ∂f_i/∂x_j),
     "numerator" or "denominator"; ``symmetric`` names matrices declared
-    symmetric, whose gradient is then (G + G.T)/2 (see ``derive.conventions``).
+    symmetric, whose gradient is then (G + G.T)/2 (see ``derive.conventions``); ``samples`` says
+    where a sample written ``\\mathbf{x}_i`` in an index sum lies (``{"x": "X:cols"}``: column i of X;
+    by default row i of the capital letter).
 
     >>> derive("0.5*norm(A*x)**2", "x").text
     'A.T*A*x'
@@ -168,7 +174,7 @@ def derive(
     arguments.syntax(syntax)
     symmetric = arguments.names(symmetric, "symmetric")
     check_layout(arguments.name_or_none(layout, "layout"))
-    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax)
+    parsed = expr if isinstance(expr, Formula) else formula(expr, shapes, syntax, samples)
     steps = wrt_steps(wrt)
     parsed = square_symmetric(parsed, symmetric, shapes, syntax)
     declared = symmetric_names(parsed, symmetric)

@@ -72,7 +72,7 @@ def _program() -> symdiff.Program:
 # What each public callable is called with when nothing is hostile: function -> (callable, keyword arguments).
 CALLS: dict[str, Callable[..., tuple[Callable, dict[str, object]]]] = {
     "derive": lambda key: (symdiff.derive, {"expr": "x.T*A*x", "wrt": "x", "shapes": MATRIX_SHAPES, "syntax": "plain",
-                                            "layout": "numerator", "symmetric": ["A"]}),
+                                            "layout": "numerator", "symmetric": ["A"], "samples": {"x": "X:rows"}}),
     "parse": lambda key: (symdiff.parse, {"expr": "x.T*A*x", "shapes": MATRIX_SHAPES, "syntax": "plain"}),
     "parse_latex": lambda key: (symdiff.parse_latex, {"expr": r"\mathbf{x}^T A \mathbf{x}", "shapes": MATRIX_SHAPES}),
     "program": lambda key: (symdiff.program, {"text": PROGRAM, "shapes": SHAPES, "syntax": "plain", "of": "f"}),

@@ -24,6 +24,7 @@ from ..model import Formula
 from ..model.build import dim_symbol
 from ..program.printing import to_text
 from .equivalence import Samples, Verdict, sample
+from .index_mistakes import size_factor
 from .kinds import components, kind_of
 from .question import Question
 from .values import Value, agree
@@ -309,6 +310,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("transposed input", transposed_input),
     ("swapped", swapped_components),
     ("zero", zero),
+    ("size factor", size_factor),
     ("factor", constant_factor),
     ("some components", some_components),
     ("some points", some_points),

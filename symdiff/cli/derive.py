@@ -8,7 +8,7 @@ import click
 
 from ..errors import SymdiffError
 from .app import shapes_option
-from .options import CODE_FORMATS, echo_result, format_option, input_option, shape_option, wrt_option
+from .options import CODE_FORMATS, echo_result, format_option, input_option, sample_option, shape_option, wrt_option
 from .programs import derive_program, program_derive_options, read_source
 
 if TYPE_CHECKING:
@@ -49,6 +49,13 @@ if TYPE_CHECKING:
     metavar="\\NAME=BODY",
     help="A LaTeX shorthand the formula uses, as \\newcommand defines it: --macro '\\x=\\mathbf{x}'.",
 )
+@click.option(
+    "--samples",
+    "sample_specs",
+    multiple=True,
+    metavar="x=X:rows|cols",
+    help="Where a sample \\mathbf{x}_i of an index sum lies: row i (default) or column i of X.",
+)
 @program_derive_options
 def derive(
     formula: str,
@@ -59,6 +66,7 @@ def derive(
     layout: Layout | None,
     symmetric: tuple[str, ...],
     macros: tuple[str, ...] = (),
+    sample_specs: tuple[str, ...] = (),
     **program,
 ) -> None:
     """Differentiate FORMULA: a formula, a program of definitions, or @FILE.
@@ -86,7 +94,8 @@ def derive(
     formula = read_source(formula)
     text = definitions(macros) + formula  # expanded by the LaTeX reader, as \newcommand lines first would be
     conventions = {"layout": layout, "symmetric": symmetric}
-    if derive_program(text, wrt, shapes, syntax, fmt, conventions, **program):
+    samples = sample_option(sample_specs, program)
+    if not samples and derive_program(text, wrt, shapes, syntax, fmt, conventions, **program):
         return
-    result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric)
+    result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric, samples=samples)
     echo_result(result, fmt, lambda: {"input": formula, "wrt": list(wrt), "shape": list(result.shape)})

@@ -18,7 +18,7 @@ from .. import limits
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
 from ..model.build import UNDEFINED
-from . import components, conventions, forward, matrix
+from . import components, conventions, forward, indices, matrix
 from .recognise import recognise
 from .tidy import tidy
 
@@ -63,6 +63,11 @@ def differentiate(
     (``X21``), so the partial by it is the sum of the two partials.
     ``rule`` takes the plain derivative (default: ``plain(formula)``).
     """
+    indices.check_not_index_form(value)
+    entry = indices.entry_target(name)
+    if entry is not None and entry[0] in formula.variables:  # w[j], W[k, l]: the partial in index form
+        gradient = differentiate(formula, value, entry[0], symmetric, rule)
+        return indices.by_entry(formula, gradient, *entry)
     target = target_of(formula, name)
     rule = rule or plain(formula)
     if isinstance(value, sp.Tuple):
@@ -97,6 +102,8 @@ def derivative(
     for step in steps:
         parts = [differentiate(formula, value, name, symmetric, rule) for name in step]
         before, value = value, parts[0] if len(parts) == 1 else sp.Tuple(*parts)
+    if value.has(indices.FreeIndices):  # a partial by an entry: the same in every layout
+        return value
     return conventions.arrange(formula, before, value, steps[-1], layout)
 
 

@@ -407,6 +407,9 @@ class Planner(Printer):
     def _print_Diag(self, expr):
         return self._product([self._item(expr)])
 
+    def _print_FreeIndices(self, expr):  # a partial by an entry (model.index_form): its matrix form's numbers
+        return self._print(expr.matrix)
+
     def _print_Elementwise(self, expr):
         """The body inlined, its placeholders standing for the operands' registers: one ufunc call per node."""
         operands = [self._print(op) for op in expr.operands]

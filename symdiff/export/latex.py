@@ -29,6 +29,7 @@ from ..model.nodes import BOUND, Elementwise, ScalarOf, SumEntries, op_of
 from ..ops import Op
 from ..parse import ast, parse_latex
 from ..parse.vocabulary import DECORATIONS
+from .indices import IndexLatex
 from .printing import ArrayPrinting
 
 ACCENTS = tuple(sorted({suffix for suffix in DECORATIONS.values() if suffix}))
@@ -80,7 +81,7 @@ _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
 """A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""
 
 
-class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
+class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
     """SymPy expression -> LaTeX in worksheet notation."""
 
     def __init__(self, names: Collection[str] = (), components: Collection[str] = ()) -> None:

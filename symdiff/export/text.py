@@ -14,10 +14,11 @@ from sympy.printing.str import StrPrinter
 
 from ..model.nodes import BOUND, Elementwise, ScalarOf, op_of
 from ..ops import Op
+from .indices import IndexText
 from .printing import ArrayPrinting
 
 
-class TextPrinter(ArrayPrinting, StrPrinter):
+class TextPrinter(IndexText, ArrayPrinting, StrPrinter):
     """SymPy expression -> symdiff's plain syntax."""
 
     # --- precedence: what needs parentheses ----------------------------------

@@ -16,7 +16,9 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..parse import ast, parse, parse_latex
 from ..parse.macros import expand_macros
+from ..parse.sums import free_indices, place_samples, read_samples
 from .build import Builder, symbol_table
+from .indices import build_free
 from .types import Dim, Shape, Typing, normalize_declaration
 from .typography import infer_typeset
 
@@ -60,16 +62,26 @@ def read(text: str, syntax: Syntax = "auto", declared: frozenset[str] = frozense
     return parse_latex(text, declared) if is_latex(text, syntax) else parse(text)
 
 
-def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None, syntax: Syntax = "auto") -> Formula:
-    """Parse ``text`` (plain syntax or LaTeX) and give it shapes and a SymPy form."""
+def formula(
+    text: str,
+    shapes: Mapping[str, tuple[Dim, ...]] | None = None,
+    syntax: Syntax = "auto",
+    samples: Mapping[str, str] | None = None,
+) -> Formula:
+    r"""Parse ``text`` (plain syntax or LaTeX) and give it shapes and a SymPy form.
+
+    ``samples`` says where a sample ``\mathbf{x}_i`` lies: ``{"x": "X:cols"}`` is column i of X
+    (by default it is row i of X)."""
     try:
         declared = declarations(shapes)
-        tree = read(text, syntax, frozenset(declared))
+        tree = place_samples(read(text, syntax, frozenset(declared)), read_samples(samples))
         if is_latex(text, syntax):  # later errors point into the formula its macros expand to
             text = expand_macros(text)
         typing = infer_typeset(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
-        expr = Builder(text, symbols, typing.sizes, typing.inferred).build(tree)
+        builder = Builder(text, symbols, typing.sizes, typing.inferred)
+        free = free_indices(tree)
+        expr = build_free(builder, tree, free) if free else builder.build(tree)
     except SymdiffError as exc:
         raise exc.at(text) from None
     return Formula(text, tree, typing, symbols, expr)

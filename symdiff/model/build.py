@@ -20,6 +20,7 @@ from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
 from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
+from .summing import product_over, sum_over
 from .types import Dim, Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
@@ -167,6 +168,11 @@ class Builder:
                 return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
+
+    def build_IndexSum(self, node: ast.Node) -> sp.Basic:
+        from .indices import build_index_sum  # index sums lift their summand with this builder
+
+        return build_index_sum(self, node)  # type: ignore[arg-type]
 
     def power(self, node: ast.Binary, base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
         _check_power(base, exponent, self.text, node)
@@ -437,5 +443,7 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.VAR_ROWS: _var_rows,
     ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
     ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
+    ops.INDEX_SUM: sum_over,
+    ops.INDEX_PROD: product_over,
 }
 """How each operation is built from its built arguments (``eye`` and ``ones`` take dimensions: ``build_Call``)."""

@@ -18,6 +18,8 @@ from typing import Any, cast
 from .. import limits
 from ..errors import LimitError, ShapeError
 from ..parse import ast
+from ..parse.sums import Entry, IndexSum
+from . import index_shapes
 from .naming import component_names, names_component, spelled_shape
 from .shape_rules import CALL_RULES
 from .types import UNKNOWN, Dim, Shape, Term, TermShape, Typing, Unknown, Var, describe
@@ -43,6 +45,12 @@ class Inference:
     """Untyped factors on the left of an array (``lam`` in ``lam*W*x``): scalars if nothing else types them."""
     sizes: dict[int, tuple[ast.Call, Var]] = field(default_factory=dict)
     r"""The unknown size of each constant array written without one (``\mathbf{I}``), by its key."""
+    indices: dict[str, Term] = field(default_factory=dict)
+    """The summation indices in scope -> the dimension each runs over (``index_shapes``)."""
+    index_dims: dict[int, Var] = field(default_factory=dict)
+    """The dimension of each sum written without a bound, by the sum's id."""
+    free: dict[str, Var] = field(default_factory=dict)
+    """Indices no sum binds -> their dimensions: the formula is the array over them."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -239,6 +247,12 @@ class Inference:
             return rule(self, node, [])
         return rule(self, node, [self.shape(arg) for arg in node.args])
 
+    def shape_IndexSum(self, node: IndexSum) -> TermShape | Unknown:
+        return CALL_RULES[node.op](self, node, [])
+
+    def shape_Entry(self, node: Entry) -> TermShape | Unknown:
+        return index_shapes.entry(self, node)
+
     # --- driving -----------------------------------------------------------
     def run(self, tree: ast.Node) -> TermShape | tuple:
         items = tree.items if isinstance(tree, ast.Tuple) else (tree,)
@@ -255,7 +269,9 @@ class Inference:
         for name, shape in self.names.items():
             if shape is None:
                 self.names[name] = ()
-        return tuple(self.shape(item) for item in items)
+        if self.free and len(items) > 1:
+            raise self.conflict(tree, "a tuple with free indices", "sum over every index in a tuple")
+        return tuple(index_shapes.free_shape(self, item, self.shape(item)) for item in items)
 
 
 def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None, latex: bool = False) -> Typing:
@@ -280,6 +296,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
     results = inf.run(tree)
 
     taken = used | set(declared) | {d for s in declared.values() for d in s if isinstance(d, str)}
+    taken |= {node.bound for node in tree.walk() if isinstance(node, IndexSum) and isinstance(node.bound, str)}
     candidates = itertools.chain(DIM_LETTERS, (f"n{i}" for i in itertools.count(1)))
     letters = (letter for letter in candidates if letter not in taken)
     names: dict[Var, str] = {}

@@ -204,7 +204,18 @@ ARRAY: dict[Op, type[sp.Basic]] = {
 """Array operation -> its node class."""
 
 COMPOSED: frozenset[Op] = frozenset(
-    {ops.DOT, ops.SUM_ROWS, ops.MEAN, ops.MEAN_ROWS, ops.VAR, ops.VAR_ROWS, ops.STD, ops.STD_ROWS}
+    {
+        ops.DOT,
+        ops.SUM_ROWS,
+        ops.MEAN,
+        ops.MEAN_ROWS,
+        ops.VAR,
+        ops.VAR_ROWS,
+        ops.STD,
+        ops.STD_ROWS,
+        ops.INDEX_SUM,
+        ops.INDEX_PROD,
+    }
 )
 """Operations built as a composition of others (``dot(a, b)`` is ``a.T*b``, ``mean(X, rows)`` is
 ``X*ones(d)/d``), with no node of their own."""

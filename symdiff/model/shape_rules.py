@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import limits, ops
 from ..parse import ast
+from .index_shapes import index_sum
 from .types import UNKNOWN, Dim, TermShape, Unknown, Var
 
 if TYPE_CHECKING:
@@ -148,5 +149,7 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.INV: _square("matrix"),
     ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
     ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),
+    ops.INDEX_SUM: index_sum,
+    ops.INDEX_PROD: index_sum,
 }
 """Shape rule of each operation."""

@@ -55,7 +55,7 @@ from lark.lark import PostLex
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
 from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
-from . import ast
+from . import ast, sums
 from .grammar_cache import cached_lark
 from .macros import expand_macros
 from .plain import check_depth, check_length, literal_value, make_call
@@ -82,13 +82,7 @@ NORM_INDICES = frozenset({"2", "F", "1"})
 STEPS = {"-": "m", "+": "p"}
 r"""How a name spells the step of a subscript: h_{t-1} is h_tm1, x_{i+1} is x_ip1."""
 
-INDEX_SUMS = (
-    r"write the matrix form: \sum_i x_i^2 is \|\mathbf{x}\|^2, \sum_i x_i is \mathbf{1}^\top \mathbf{x}, "
-    r"\sum_i a_i b_i is \mathbf{a}^\top \mathbf{b}, \sum_{i,j} W_{ij}^2 is \|\mathbf{W}\|_F^2"
-)
 REFUSED_COMMANDS: dict[str, tuple[str, str]] = {
-    "\\sum": ("index sums (\\sum) are not read yet", INDEX_SUMS),
-    "\\prod": ("index products (\\prod) are not read yet", r"write the product out, or the log of it as a sum"),
     "\\otimes": ("the Kronecker product \\otimes is not supported", r"for the entrywise product write \odot"),
     "\\oplus": ("the direct sum \\oplus is not supported", r"write the sum with +"),
     "\\dagger": (
@@ -277,6 +271,7 @@ def _read(text: str, start: str, declared: frozenset[str] | set[str]) -> ast.Nod
         builder.refused.append(exc.orig_exc)
     if builder.refused:
         raise min(builder.refused, key=lambda error: error.span or (0, 0)).at(text)
+    result = sums.resolve_read(result, text)
     for tree in result if start == "program" else [result[1] if start == "definition" else result]:
         _check_nesting(tree, text)
     return result
@@ -748,6 +743,54 @@ class _ToAst(Transformer):
             span=node.span,
             hint=r"group with braces or parentheses, as in \frac{a}{b c} or \log(x y), or write \cdot",
         )
+
+    # --- index sums (parse/sums.py) -----------------------------------------
+    def summation(self, meta, children):
+        (indices, bound, product), body = children
+        return _Factor((sums.nested(indices, bound, body, product, _span(meta)),), "other")
+
+    def negated_summation(self, meta, children):
+        factor = self.summation(meta, children)
+        return _Factor((ast.Neg(factor.nodes[0], span=_span(meta)),), "other")
+
+    def big_operator(self, meta, children):
+        op, lower, upper = children
+        indices, start = lower if lower is not None else ((), None)
+        if not indices:
+            raise ParseError(
+                f"{op} without its index", span=_span(meta), hint=rf"write {op}_{{i=1}}^{{n}} with the index below"
+            )
+        return indices, sums.latex_bound(start, upper, _span(meta)), op == "\\prod"
+
+    def big_op(self, meta, children):
+        return str(children[0])
+
+    def sum_indices(self, meta, children):
+        return tuple(str(letter) for letter in children), None
+
+    def sum_from(self, meta, children):
+        letter, start = children
+        return (str(letter),), Fraction(str(start))
+
+    def sum_skip(self, meta, children):
+        raise ParseError(
+            "a sum that skips one value of its index is not read",
+            span=_span(meta),
+            hint=r"sum over every index and subtract the skipped term, or write the loss with a one-hot matrix",
+        )
+
+    def value_index(self, meta, children):
+        raise ParseError(
+            "indexing by a value (s_{y_i}, the entry of s at the label y_i) is not read",
+            span=_span(meta),
+            hint=r"write it with a one-hot matrix Y of the labels: \sum_k Y_{ik} s_k",
+        )
+
+    def sum_upper(self, meta, children):
+        (bound,) = children
+        if isinstance(bound, Token):
+            return ast.Number(Fraction(str(bound)), span=_token_span(bound)) if bound.isdigit() else _letter(bound)
+        return bound
 
     def _operand(self, factor: _Factor) -> ast.Node:
         if len(factor.nodes) > 1:

@@ -20,6 +20,7 @@ from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from ..ops import AXES, BY_AXIS, SOFTMAX_ROWS
 from . import ast
 from .grammar_cache import cached_lark
+from .sums import Entry, index_call
 from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
@@ -248,6 +249,16 @@ class _ToAst(Transformer):
             raise ParseError("at most two indices", span=_span(meta), hint="write A[i, j] or x[i]")
         return ast.Index(base, tuple(values), span=_span(meta))
 
+    def entry(self, meta, children):
+        base, *slots = children
+        if len(slots) > 2:
+            raise ParseError("at most two indices", span=_span(meta), hint="write W[i, j] or y[i]")
+        return Entry(base, tuple(slots), span=_span(meta))
+
+    def slot(self, meta, children):
+        (token,) = children
+        return None if token.type == "COLON" else str(token)
+
     def number(self, meta, children):
         return ast.Number(literal_value(children[0]), span=_span(meta))
 
@@ -344,6 +355,8 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
             )
         return CONSTANT_ARRAYS[name](args, span)
     op = operation(name)
+    if op is not None and op.kind == "index":
+        return index_call(op, args, span)
     if op is None and name != TRANSPOSE:
         raise ParseError(
             f"unknown function '{name}'",

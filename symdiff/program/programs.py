@@ -19,6 +19,7 @@ import sympy as sp
 from .. import arguments, limits
 from ..derive import derivative as derive_in_turn
 from ..derive.conventions import Layout, check_layout, squared, symmetric_names
+from ..derive.indices import entry_target
 from ..derive.tidy import tidy
 from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula, Syntax, declarations, is_latex
@@ -32,7 +33,7 @@ from .chain import derivative
 from .graph import Graph, build_graph
 from .printing import to_latex, to_text
 from .reading import read_program
-from .steps import Derivation, derivation
+from .steps import Derivation, Line, derivation
 
 if TYPE_CHECKING:
     from .backprop import Backprop  # the numbers, with NumPy: imported when asked for
@@ -210,6 +211,9 @@ class Program:
         """The SymPy object of an input, intermediate or component; an error with a suggestion otherwise."""
         if arguments.text(name, "name") in self.graph.symbols:
             return self.graph.symbols[name]
+        entry = entry_target(name)  # w[j], W[k, l]: the partial by an entry, in index form
+        if entry is not None and entry[0] in self.graph.inputs:
+            return self.graph.symbols[entry[0]]
         known = sorted(set(self.graph.typing.shapes))
         where = "program" if self._bare is None else "formula"
         raise SymdiffError(
@@ -327,7 +331,20 @@ class Program:
             from .backprop import run_backprop
 
             numbers = run_backprop(self.graph, self.value, output, at, names, round)
-        return [derivation(self.graph, self.value, output, name, numbers) for name in names]
+        return [
+            self._entry_steps(output, name, *entry)
+            if (entry := entry_target(name)) is not None and name not in self.graph.symbols
+            else derivation(self.graph, self.value, output, name, numbers)
+            for name in names
+        ]
+
+    def _entry_steps(self, output: str, name: str, base: str, slots: tuple[str, ...]) -> Derivation:
+        """∂output/∂w_j: the entry j of the gradient by w, then that entry written out in index form."""
+        gradient, answer = self.derive(base), self.derive(name)
+        index = ", ".join(slots)
+        lhs = Line(f"∂{output}/∂{name}", rf"\frac{{\partial {output}}}{{\partial {base}_{{{''.join(slots)}}}}}")
+        whole = Line(f"({gradient.text})[{index}]", rf"\left({gradient.latex}\right)_{{{''.join(slots)}}}")
+        return Derivation(output, name, lhs, (whole, Line(answer.text, answer.latex)))
 
     def __repr__(self) -> str:
         return f"Program({self.text!r}, output={self.output!r})"
