@@ -218,7 +218,7 @@ COMPOSED: frozenset[Op] = frozenset(
     }
 )
 """Operations built as a composition of others (``dot(a, b)`` is ``a.T*b``, ``mean(X, rows)`` is
-``X*ones(d)/d``), with no node of their own."""
+``X*ones(d)/d``, an index sum is built in matrix form by ``model.indices``), with no node of their own."""
 
 _SYMPY_OP_OF: dict[type, Op] = {
     node: op
