@@ -46,9 +46,8 @@ Rule = Callable[[sp.Basic, sp.Basic], sp.Basic]
 
 def plain(formula: Formula) -> Rule:
     """A formula's own rule: SymPy's scalar calculus on entries, or our reverse-mode rules and ``tidy``."""
-    if formula.form == "component":
-        return components.derivative
-    return lambda value, target: tidy(_matrix_form(recognise(value), target))
+    matrix_rule: Rule = lambda value, target: tidy(_matrix_form(recognise(value), target))  # noqa: E731
+    return components.rule(formula, matrix_rule) if formula.form == "component" else matrix_rule
 
 
 def differentiate(
