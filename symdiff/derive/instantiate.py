@@ -52,7 +52,7 @@ def _rebuild(node: sp.Basic, walk: Callable[[sp.Basic], sp.Basic], values: Value
     if isinstance(node, NAMED_ARRAYS):
         return _named(node, values)
     if isinstance(node, Elementwise):
-        return _elementwise(node.body, [walk(operand) for operand in node.operands])
+        return _elementwise(walk(node.body), [walk(operand) for operand in node.operands])
     rule = _STRUCTURE.get(type(node))
     args = [walk(arg) for arg in node.args]
     if rule is not None:
@@ -70,6 +70,8 @@ def _named(node: sp.Basic, values: Values) -> sp.Basic:
         if node not in values:
             raise NotExplicit(str(node))
         return values[node]
+    if not all(getattr(d, "is_Integer", False) for d in node.shape):
+        raise NotExplicit(str(node))
     rows, cols = (int(d) for d in node.shape)
     if isinstance(node, sp.Identity):
         return sp.ImmutableMatrix(sp.eye(rows))
