@@ -22,7 +22,7 @@ from functools import reduce
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .. import ops
+from .. import limits, ops
 from ..model.build import CALLS, is_array
 from ..model.nodes import BOUND, Elementwise, ScalarOf, op_of
 from ..model.walk import NAMED_ARRAYS
@@ -73,6 +73,8 @@ def _named(node: sp.Basic, values: Values) -> sp.Basic:
     if not all(getattr(d, "is_Integer", False) for d in node.shape):
         raise NotExplicit(str(node))
     rows, cols = (int(d) for d in node.shape)
+    if rows * cols > limits.MAX_COMPONENTS:  # eye(n) takes n up to the limit: n² entries
+        raise NotExplicit(str(node))
     if isinstance(node, sp.Identity):
         return sp.ImmutableMatrix(sp.eye(rows))
     fill = 1 if isinstance(node, sp.OneMatrix) else 0
@@ -109,9 +111,18 @@ def _chain(matrices: list[sp.Basic]) -> sp.Basic:
             )
 
     def multiply(i: int, j: int) -> sp.Basic:
-        return matrices[i] if i == j else multiply(i, split[i][j]) * multiply(split[i][j] + 1, j)
+        return matrices[i] if i == j else _times(multiply(i, split[i][j]), multiply(split[i][j] + 1, j))
 
     return multiply(0, count - 1)
+
+
+def _times(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    """The product of two explicit matrices, each entry the sum of its products: what SymPy's own product
+    gives, without its conversion to a domain of the entries (three times slower on symbolic entries)."""
+    rows, columns = a.tolist(), b.T.tolist()
+    return sp.ImmutableMatrix(
+        a.rows, b.cols, [sp.Add(*(sp.Mul(s, t) for s, t in zip(row, column))) for row in rows for column in columns]
+    )
 
 
 def _add(*terms: sp.Basic) -> sp.Basic:
