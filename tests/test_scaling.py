@@ -93,7 +93,9 @@ def test_component_form_routes_match_finite_differences(expr, wrt, shapes):
 
 def test_the_size_limit_is_documented_and_enforced():
     side = int(limits.MAX_COMPONENTS**0.5) + 1
-    done = CliRunner().invoke(main, ["derive", FORMULA, "--wrt", "x", "--shape", f"A={side},{side}", "--shape", f"x={side}"])
+    done = CliRunner().invoke(
+        main, ["derive", FORMULA, "--wrt", "x", "--shape", f"A={side},{side}", "--shape", f"x={side}"]
+    )
     assert done.exit_code == 2
     assert f"component form allows at most {limits.MAX_COMPONENTS}" in done.output
     assert limits.MAX_COMPONENTS >= 64 * 64
