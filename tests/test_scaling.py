@@ -85,6 +85,7 @@ def test_symmetric_matrices_in_component_form(expr, wrt, shapes):
         ("sum(sigmoid(W*x)) + 3*trace(eye(3)*W*W.T)", "W", {"W": (3, 5), "x": (5,)}),
         ("A11*x1 + 0.5*norm(A*x)**2", "A", {"A": (3, 3), "x": (3,)}),  # names a component: entry by entry
         ("softmax(x)", "x", {"x": (25,)}),  # a Jacobian
+        ("sum(ones(2)*x.T)", "x", {"x": (2,)}),  # was an unevaluated Derivative
     ],
 )
 def test_component_form_routes_match_finite_differences(expr, wrt, shapes):

@@ -46,7 +46,8 @@ Rule = Callable[[sp.Basic, sp.Basic], sp.Basic]
 
 
 def plain(formula: Formula) -> Rule:
-    """A formula's own rule: SymPy's scalar calculus on entries, or our reverse-mode rules and ``tidy``."""
+    """A formula's own rule: our reverse-mode rules and ``tidy``, in component form with the entries
+    written out (or SymPy's scalar calculus on entries where there is no matrix form)."""
     matrix_rule: Rule = lambda value, target: tidy(_matrix_form(recognise(value), target))  # noqa: E731
     return components.rule(formula, matrix_rule) if formula.form == "component" else matrix_rule
 

@@ -23,7 +23,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .. import limits, ops
-from ..model.build import CALLS, is_array
+from ..model.build import CALLS, MAX_EXPLICIT_INVERSE, is_array
 from ..model.nodes import BOUND, Elementwise, ScalarOf, op_of
 from ..model.walk import NAMED_ARRAYS
 
@@ -134,6 +134,8 @@ def _hadamard(*factors: sp.Basic) -> sp.Basic:
 
 
 def _power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
+    if exponent < 0 and base.rows > MAX_EXPLICIT_INVERSE:  # as building one refuses it
+        raise NotExplicit(f"a symbolic inverse of a {base.rows}×{base.rows} matrix")
     return base**exponent
 
 
