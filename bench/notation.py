@@ -69,18 +69,24 @@ def same_values(read: Formula, meaning: Formula, seed: int) -> str | None:
     # declares it: the same formula where the scalar is that size
     as_sizes = {name for name in set(read.variables) - set(meaning.variables)
                 if name in meaning.typing.sizes and read.variables[name] == ()}
-    if set(read.variables) - as_sizes != set(meaning.variables):
+    # the hand spelling of a name symdiff now reads (h_t_1 for h_{t-1}, which symdiff names h_tm1): paired in
+    # sorted order, a wrong pairing shows as different values
+    unread = sorted(set(meaning.variables) - set(read.variables))
+    unmeant = sorted(set(read.variables) - as_sizes - set(meaning.variables))
+    named = dict(zip(unread, unmeant)) if len(unread) == len(unmeant) else {}
+    if {named.get(name, name) for name in meaning.variables} != set(read.variables) - as_sizes:
         return f"variables {sorted(read.variables)} instead of {sorted(meaning.variables)}"
     for name, shape in meaning.variables.items():
-        if kind(read.variables[name]) != kind(shape):
-            return f"{name} is a {kind(read.variables[name])}, meant a {kind(shape)}"
+        if kind(read.variables[named.get(name, name)]) != kind(shape):
+            return f"{name} is a {kind(read.variables[named.get(name, name)])}, meant a {kind(shape)}"
     ours, theirs = compile_for(read, read.expr), compile_for(meaning, meaning.expr)
     rng = np.random.default_rng(seed)
     for _ in range(POINTS):
         point, sizes = random_point(meaning, rng)
         expected = np.asarray(theirs(**point), dtype=float)
         try:
-            got = np.asarray(ours(**point, **{name: sizes.get(name, 1) for name in as_sizes}), dtype=float)
+            renamed = {named.get(name, name): value for name, value in point.items()}
+            got = np.asarray(ours(**renamed, **{name: sizes.get(name, 1) for name in as_sizes}), dtype=float)
         except (ValueError, TypeError) as exc:
             return f"cannot evaluate at the meaning's shapes: {exc}"
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-7, atol=1e-9, equal_nan=True):

@@ -9,9 +9,9 @@ inside. Values (numbers, arrays) are not checked here but converted by
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
-
-import numpy as np
+from typing import Any, TypeGuard
 
 from .errors import SymdiffError
 
@@ -20,6 +20,15 @@ SYNTAXES = ("auto", "plain", "latex")
 
 def _kind(value: object) -> str:
     return type(value).__name__
+
+
+def is_numpy(value: object, kind: str) -> TypeGuard[Any]:
+    """Whether ``value`` is a ``numpy.<kind>`` (``ndarray``, ``floating``), asked without importing NumPy.
+
+    No NumPy value exists before NumPy is imported, and ``symdiff derive`` has no need of it.
+    """
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, getattr(numpy, kind))
 
 
 def text(value: object, what: str) -> str:
@@ -38,7 +47,7 @@ def texts(value: object, what: str) -> list[str]:
 
 def items(value: object, what: str) -> list[object]:
     """The items of a list, tuple or NumPy array (not of a text, which would be read letter by letter)."""
-    if isinstance(value, np.ndarray) and value.ndim > 0:
+    if is_numpy(value, "ndarray") and value.ndim > 0:
         return list(value)
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise SymdiffError(f"{what} must be a list, not {_kind(value)}", hint=f"e.g. {what}=[...]")
@@ -83,7 +92,7 @@ def shapes(value: object) -> Mapping[str, tuple[object, ...]] | None:
 
 def flag(value: object, what: str) -> bool:
     """True or False."""
-    if not isinstance(value, bool | np.bool_):
+    if not (isinstance(value, bool) or is_numpy(value, "bool_")):
         raise SymdiffError(f"{what} must be True or False, not {_kind(value)}")
     return bool(value)
 
@@ -114,6 +123,7 @@ __all__ = [
     "flag",
     "instance",
     "integer_or_none",
+    "is_numpy",
     "items",
     "name_or_none",
     "names",

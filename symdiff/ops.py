@@ -128,12 +128,37 @@ DIAG = Op(
     "diag", 1, "array", "the square matrix with v on its diagonal", latex=r"\operatorname{diag}", numpy="np.diagflat"
 )
 
+
+def _by_rows(name: str, summary: str, numpy: str) -> Op:
+    r"""``name`` applied to each row of a matrix, written ``name(X, rows)`` (``\text{rows}`` in LaTeX)."""
+    return Op(
+        f"{name}_rows", 1, "array", summary, latex_usage=rf"\operatorname{{{name}}}(X, \text{{rows}})", numpy=numpy
+    )
+
+
+SOFTMAX_ROWS = _by_rows(
+    "softmax", "softmax of each row of a matrix (each row sums to 1)", "scipy.special.softmax(X, axis=1)"
+)
+LOGSUMEXP_ROWS = _by_rows(
+    "logsumexp", "the column of the logsumexp of each row of a matrix", "scipy.special.logsumexp(X, axis=1)"
+)
+SUM_ROWS = _by_rows("sum", "the column of the sums of each row of a matrix (X*ones(d))", "np.sum(X, axis=1)")
+MEAN = Op("mean", 1, "array", "mean of all entries (sum(v)/n)", latex=r"\operatorname{mean}", numpy="np.mean")
+MEAN_ROWS = _by_rows("mean", "the column of the means of each row of a matrix", "np.mean(X, axis=1)")
+VAR = Op(
+    "var", 1, "array", "population variance of all entries (divides by n)", latex=r"\operatorname{var}", numpy="np.var"
+)
+VAR_ROWS = _by_rows("var", "the column of the variances of each row of a matrix", "np.var(X, axis=1)")
+STD = Op("std", 1, "array", "population standard deviation of all entries", latex=r"\operatorname{std}", numpy="np.std")
+STD_ROWS = _by_rows("std", "the column of the standard deviations of each row of a matrix", "np.std(X, axis=1)")
+
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
 
 OPS: tuple[Op, ...] = (
     EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
     HADAMARD, DOT, SUM, NORM, TRACE, DET, LOGDET, INV, LOGSUMEXP, SOFTMAX, DIAG,
+    SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS,
     EYE, ONES,
 )  # fmt: skip
 """Every operation, in the order the README lists them."""
@@ -159,6 +184,20 @@ LATEX_COMMANDS: dict[str, Op] = {
     for spelling in (*op.latex_aliases, *([op.latex[1:]] if op.latex and op.latex[1:].isalpha() else []))
 }
 r"""The command names LaTeX input may write an operation as without ``\operatorname`` (``\tr``, ``\Tr``, ``\ReLU``)."""
+
+
+AXES: tuple[str, ...] = ("rows", "cols")
+"""The words a reduction's second argument may be: ``softmax(X, rows)`` works along each row."""
+
+BY_AXIS: dict[tuple[str, str], Op] = {
+    (op.name.removesuffix("_rows"), "rows"): op
+    for op in (SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN_ROWS, VAR_ROWS, STD_ROWS)
+}
+"""(operation, ``rows``) -> the operation applied to each row: ``softmax(X, rows)`` is SOFTMAX_ROWS.
+``f(X, cols)`` is read as ``f(X.T, rows)``, transposed back where f keeps the shape (softmax)."""
+
+AXIS_OF: dict[Op, tuple[str, str]] = {op: key for key, op in BY_AXIS.items()}
+"""Each row-wise operation -> (the operation's name, ``rows``): how both notations write it."""
 
 
 def lookup(name: str) -> Op | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -17,11 +18,13 @@ from . import arguments
 from .derive import derivative
 from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
-from .evaluate import ArrayLike, compile_for
 from .export.latex import to_latex
 from .export.text import to_text
 from .model import Formula, Syntax, formula
 from .model.types import Dim
+
+if TYPE_CHECKING:
+    from .evaluate import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,48 @@ class Result:
 
     @cached_property
     def _compiled(self) -> Callable[..., object]:
+        from .evaluate import compile_for  # NumPy, only for numbers
+
         return compile_for(self.formula, self.sympy)
 
     def lambdify(self) -> Callable[..., object]:
         """A callable compiled once, taking the same keyword arguments as ``evaluate``."""
         return self._compiled
+
+    @property
+    def numeric(self) -> sp.Basic:
+        """The expression numbers are computed from (a program's derivative: in terms of its inputs)."""
+        return self.sympy
+
+    def code(self, backend: str = "numpy") -> str:
+        """A self-contained Python function computing the formula and this derivative together
+        (``f_and_grad(A, x)`` returns the value and the gradient), for ``backend`` "numpy", "jax" or "torch".
+
+        The arguments' shapes are checked; a gradient comes with ``check_gradient``, which compares it with
+        central finite differences of the value at a point. symdiff prints this code and never runs it.
+        """
+        from .evaluate.code import BACKENDS, GradientCheck, Signature, source
+        from .evaluate.plan import plan_all
+
+        if not isinstance(backend, str) or backend not in BACKENDS:
+            shown = repr(backend) if isinstance(backend, str) and len(backend) <= 20 else "that backend"
+            raise SymdiffError(f"no code export for {shown}", hint=f"choose one of {', '.join(BACKENDS)}")
+        expr = self.formula.expr
+        scalar = not getattr(expr, "is_Matrix", False)
+        kind = {1: "grad", 2: "hessian"}.get(len(self.wrt), "derivative") if scalar else "derivative"
+        output = "gradient" if kind == "grad" else kind
+        exprs, outputs, doc = [expr], [("value", _column(expr))], f"The value of {to_text(expr)}."
+        if self.wrt:
+            exprs.append(self.numeric)
+            outputs.append((output, _column(self.sympy)))
+            doc = f"The value of {to_text(expr)}, and its {output} by {', then by '.join(self.wrt)}.\n\n"
+            doc += f"{output} = {self.text}"
+        name = self.wrt[0] if kind == "grad" else ""
+        gradient = name in self.formula.variables and self.shape == variable_shape(self.formula, name)
+        signature = Signature(
+            f"f_and_{kind}" if self.wrt else "f", self.formula.variables, self.formula.symbols, outputs, doc
+        )
+        return source(plan_all(exprs), signature, backend, GradientCheck(name) if gradient else None)
 
     def _repr_latex_(self) -> str:
         return f"${self.latex}$"
@@ -79,6 +119,16 @@ def shape_of(expr: sp.Basic) -> tuple[Dim, ...]:
         return ()
     dims = tuple(int(d) if isinstance(d, int | sp.Integer) else str(d) for d in expr.shape)
     return (dims[0],) if dims[1] == 1 else dims
+
+
+def _column(expr: sp.Basic) -> bool:
+    return getattr(expr, "is_Matrix", False) and expr.shape[1] == 1
+
+
+def variable_shape(formula: Formula, name: str) -> tuple[Dim, ...]:
+    """A variable's user-facing shape: (), (d,) or (rows, cols)."""
+    shape = formula.variables[name]
+    return shape[:1] if shape and shape[1] == 1 else shape
 
 
 def wrt_steps(wrt: str | Sequence[str]) -> tuple[tuple[str, ...], ...]:

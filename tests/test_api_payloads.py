@@ -102,6 +102,8 @@ METHODS: dict[tuple[str, str], Callable[..., tuple[Callable, dict[str, object]]]
     ("Program", "nesting"): lambda key: (_program().nesting, {}),
     ("Result", "evaluate"): lambda key: (symdiff.derive("x.T*A*x", "x", MATRIX_SHAPES).evaluate, dict(GOOD)),
     ("Result", "lambdify"): lambda key: (symdiff.derive("x.T*A*x", "x", SHAPES).lambdify(), dict(GOOD)),
+    ("Result", "code"): lambda key: (symdiff.derive("x.T*A*x", "x", MATRIX_SHAPES).code, {"backend": "numpy"}),
+    ("ProgramResult", "code"): lambda key: (_program().derive("A").code, {"backend": "torch"}),
     ("ProgramResult", "evaluate"): lambda key: (_program().derive("A").evaluate, dict(GOOD)),
     ("ProgramResult", "lambdify"): lambda key: (_program().derive("A").lambdify(), dict(GOOD)),
     ("CheckResult", "as_json"): lambda key: (symdiff.check("x^2", "x", ["2*x"]).as_json, {}),

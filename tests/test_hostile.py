@@ -1,41 +1,26 @@
 """Hostile input through the real command line: nothing runs, every bound holds, the exit statuses are kept.
 
-Attacks and absurd sizes go to ``python -m symdiff`` in a subprocess whose
-working directory is a fresh temp dir (so a marker file would show any code
-that ran) and whose address space is capped (so a memory blow-up would show as
-a crash rather than a slow machine). Exit statuses: 0 success, 2 bad input or
-usage, 3 internal error; library users get ``symdiff.SymdiffError``s with spans.
+Attacks and absurd sizes go to the command line in a subprocess whose
+address space is capped (so a memory blow-up would show as a crash rather
+than a slow machine), each command line in a fresh working directory of its
+own (so a marker file would show any code that ran); one subprocess runs them
+all (``cli_batch.py``) and each test asserts on its own. Exit statuses: 0
+success, 2 bad input or usage, 3 internal error; library users get
+``symdiff.SymdiffError``s with spans.
 """
 
 from __future__ import annotations
 
-import resource
-import subprocess
-import sys
-
 import pytest
+from cli_batch import Batch, Ran, run_batch
 from click.testing import CliRunner
 
 import symdiff
 from symdiff import limits
 from symdiff.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, main
 
-MEMORY_CAP = 2 * 1024**3
-"""Address-space cap of the subprocess: a blow-up fails with MemoryError instead of exhausting the machine."""
 
-
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-
-def symdiff_cli(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "symdiff", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120, preexec_fn=_cap_memory,
-    )
-
-
-def assert_refused(done: subprocess.CompletedProcess, message: str = "") -> None:
+def assert_refused(done: Ran, message: str = "") -> None:
     assert done.returncode == EXIT_BAD_INPUT, done.stderr
     assert done.stderr.startswith("symdiff: error: " + message), done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
@@ -68,32 +53,16 @@ LATEX_ATTACKS = [
 ]
 
 
-@pytest.mark.parametrize("attack", PLAIN_ATTACKS + LATEX_ATTACKS)
-def test_code_in_a_formula_is_refused_and_never_runs(attack, tmp_path):
-    assert_refused(symdiff_cli("derive", attack, "--wrt", "x", cwd=tmp_path))
-    assert list(tmp_path.iterdir()) == []  # no MARKER, nothing else either
-
-
-@pytest.mark.parametrize("args", [
+OTHER_ARGUMENTS = [
     ["derive", "x", "--wrt", "x", "--shape", "__import__('os').system('touch MARKER')=2"],
     ["derive", "x", "--wrt", "__import__('os').system('touch MARKER')"],
     ["derive", "f = x*y", "--wrt", "x", "--at", "x=__import__('os').system('touch MARKER'), y=1", "--steps"],
     ["backprop", "f = x*y", "--at", "x=eval('1'), y=1"],
     ["backprop", "f = x*y", "--at", "x=1, y=1", "--of", "__class__"],
-])
-def test_code_in_other_arguments_is_refused_and_never_runs(args, tmp_path):
-    assert_refused(symdiff_cli(*args, cwd=tmp_path))
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_code_in_a_program_file_is_refused_and_never_runs(tmp_path):
-    program = tmp_path / "net.txt"
-    program.write_text("b = A*x\nimport os\nos.system('touch MARKER')\nf = 0.5*norm(b)**2\n")
-    assert_refused(symdiff_cli("derive", "@net.txt", "--wrt", "A", cwd=tmp_path))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.txt"]
-
-
-@pytest.mark.parametrize(("args", "message"), [
+]
+PROGRAM_FILE = ("derive", "@net.txt", "--wrt", "A")
+NET = "b = A*x\nimport os\nos.system('touch MARKER')\nf = 0.5*norm(b)**2\n"
+ABSURD_SIZES = [
     (["derive", "x*" * (limits.MAX_INPUT_CHARS // 2) + "x", "--wrt", "x"],
      f"input is {limits.MAX_INPUT_CHARS + 1} characters long; the limit is {limits.MAX_INPUT_CHARS}"),
     (["derive", "(" * (limits.MAX_DEPTH + 1) + "x" + ")" * (limits.MAX_DEPTH + 1), "--wrt", "x"],
@@ -112,20 +81,65 @@ def test_code_in_a_program_file_is_refused_and_never_runs(tmp_path):
     (["derive", "x[123456789012]", "--wrt", "x", "--shape", "x=3"], "index 123456789012 is out of range"),
     (["derive", "inv(A)*x", "--wrt", "x", "--shape", "A=20,20", "--shape", "x=20"], "a symbolic inverse of a concrete 20×20"),
     (["--timeout", "1", "derive", "A^1000*x", "--wrt", "x", "--shape", "A=3,3", "--shape", "x=3"], "gave up after 1 s"),
-])
-def test_absurd_sizes_are_refused_within_the_documented_limits(args, message, tmp_path):
-    assert_refused(symdiff_cli(*args, cwd=tmp_path), message)
-
-
-@pytest.mark.parametrize(("args", "output"), [
+]
+LARGE_INPUTS = [
     (["derive", "(x+y)**1000", "--wrt", "x"], "1000*(x + y)^999\n"),
     (["derive", "(x+y)**" + str(limits.MAX_EXPONENT), "--wrt", "x"], f"{limits.MAX_EXPONENT}*(x + y)^{limits.MAX_EXPONENT - 1}\n"),
     (["derive", "(" * limits.MAX_DEPTH + "x" + ")" * limits.MAX_DEPTH + "^2", "--wrt", "x"], "2*x\n"),
     (["derive", "+".join(["x"] * (limits.MAX_DEPTH // 2)), "--wrt", "x"], f"{limits.MAX_DEPTH // 2}\n"),
-    (["derive", "x.T*x", "--wrt", "x", "--shape", f"x={limits.MAX_COMPONENTS}"], None),
-])
-def test_large_input_within_the_limits_is_computed(args, output, tmp_path):
-    done = symdiff_cli(*args, cwd=tmp_path)
+    # about 7 s of CPU: more than the default --timeout of 60 s on a machine busy enough
+    (["--timeout", "600", "derive", "x.T*x", "--wrt", "x", "--shape", f"x={limits.MAX_COMPONENTS}"], None),
+]
+
+
+def _formula(attack: str) -> list[str]:
+    return ["derive", attack, "--wrt", "x"]
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    """Every command line of the tests below, run in one capped subprocess."""
+    return run_batch(
+        [
+            *map(_formula, PLAIN_ATTACKS + LATEX_ATTACKS),
+            *OTHER_ARGUMENTS,
+            PROGRAM_FILE,
+            *(args for args, _ in ABSURD_SIZES),
+            *(args for args, _ in LARGE_INPUTS),
+        ],
+        tmp_path_factory.mktemp("hostile"),
+        files={PROGRAM_FILE: {"net.txt": NET}},
+    )
+
+
+@pytest.mark.parametrize("attack", PLAIN_ATTACKS + LATEX_ATTACKS)
+def test_code_in_a_formula_is_refused_and_never_runs(cli, attack):
+    done = cli[_formula(attack)]
+    assert_refused(done)
+    assert list(done.cwd.iterdir()) == []  # no MARKER, nothing else either
+
+
+@pytest.mark.parametrize("args", OTHER_ARGUMENTS)
+def test_code_in_other_arguments_is_refused_and_never_runs(cli, args):
+    done = cli[args]
+    assert_refused(done)
+    assert list(done.cwd.iterdir()) == []
+
+
+def test_code_in_a_program_file_is_refused_and_never_runs(cli):
+    done = cli[PROGRAM_FILE]
+    assert_refused(done)
+    assert sorted(p.name for p in done.cwd.iterdir()) == ["net.txt"]
+
+
+@pytest.mark.parametrize(("args", "message"), ABSURD_SIZES)
+def test_absurd_sizes_are_refused_within_the_documented_limits(cli, args, message):
+    assert_refused(cli[args], message)
+
+
+@pytest.mark.parametrize(("args", "output"), LARGE_INPUTS)
+def test_large_input_within_the_limits_is_computed(cli, args, output):
+    done = cli[args]
     assert done.returncode == 0, done.stderr
     if output is not None:
         assert done.stdout == output

@@ -43,6 +43,13 @@ V = {"x": ("n",)}
 SQUARE = {"A": ("n", "n"), "X": ("n", "n"), "B": ("n", "n")}
 """Square factors, as the Cookbook's determinant identities assume (else AXB can be singular)."""
 
+BATCH = {"X": ("n", "d"), "W": ("d", "k"), "Y": ("n", "k"), "C": ("n", "d"), "c": ("n",), "y": ("d",)}
+"""A batch X of n examples by rows, weights W, targets Y; C, c and y read a result out. (Formulas naming a
+dim, as ones(n) in a bias does, cannot go the component route: tests/test_attention.py has them.)"""
+ATTENTION = {"Q": ("n", "d"), "K": ("m", "d"), "V": ("m", "v"), "C": ("n", "v")}
+HEAD = {"X": ("n", "d"), "Wq": ("d", "h"), "Wk": ("d", "h"), "Wv": ("d", "v"), "C": ("n", "v")}
+NORMS = {"x": ("n",), "g": ("n",), "beta": ("n",), "c": ("n",)}
+
 IDENTITIES = [
     # --- traces ------------------------------------------------------------------------------------------------
     Identity("MC (100)", "trace(X)", "X", "eye(n)"),
@@ -143,6 +150,32 @@ IDENTITIES = [
     Identity("by a scalar", "a.T*sigmoid(t*x)", "t", "x.T*hadamard(a, hadamard(1 - sigmoid(t*x), sigmoid(t*x)))", V),
     Identity("by a scalar", "exp(t*A)", "t", "hadamard(A, exp(t*A))"),
     Identity("literal", "c.T*[x.T*a, x.T*b]", "x", "c[1]*a + c[2]*b"),
+    # --- batches, attention, normalisation (ML) --------------------------------------------------------------
+    Identity("batched least squares", "norm(X*W - Y)^2/2", "W", "X.T*(X*W - Y)", BATCH),
+    Identity("batched cross-entropy", "sum(logsumexp(X*W, rows)) - sum(hadamard(Y, X*W))", "W", "X.T*(softmax(X*W, rows) - Y)", BATCH),
+    Identity("row softmax", "sum(hadamard(C, softmax(X, rows)))", "X", "hadamard(C - hadamard(C, softmax(X, rows))*ones(d)*ones(d).T, softmax(X, rows))", BATCH),
+    Identity("row logsumexp", "c.T*logsumexp(X, rows)", "X", "hadamard(c*ones(d).T, softmax(X, rows))", BATCH),
+    Identity("row sums", "c.T*sum(X, rows)", "X", "c*ones(d).T", BATCH),
+    Identity("column sums", "y.T*sum(X, cols)", "X", "ones(n)*y.T", BATCH),
+    Identity("column means", "y.T*mean(X, cols)", "X", "ones(n)*y.T/n", BATCH),
+    Identity("row variances", "c.T*var(X, rows)", "X", "2/d*hadamard(c*ones(d).T, X - X*ones(d)*ones(d).T/d) - 2/d*hadamard(c*ones(d).T, X - X*ones(d)*ones(d).T/d)*ones(d)*ones(d).T/d", BATCH),
+    Identity("mean", "mean(x)", "x", "ones(n)/n", V),
+    Identity("variance", "var(x)", "x", "(2*x - 2*sum(x)/n)/n", V),
+    Identity("variance Hessian", "var(x)", ("x", "x"), "2*(n*eye(n) - ones(n)*ones(n).T)/n^2", V),
+    Identity("centring", "x - mean(x)", "x", "eye(n) - ones(n)*ones(n).T/n", V),
+    Identity("sum squared, Hessian", "sum(x)^2", ("x", "x"), "2*ones(n)*ones(n).T", V),
+    Identity("mean squared, Hessian", "mean(x)^2", ("x", "x"), "2*ones(n)*ones(n).T/n^2", V),
+    Identity("norm Hessian", "norm(x)", ("x", "x"), "eye(n)/norm(x) - x*x.T/norm(x)^3", V),
+    Identity("normalisation", "x/norm(x)", "x", "eye(n)/norm(x) - x*x.T/norm(x)^3", V),
+    Identity("scaled by a sum", "x*sum(x)", "x", "x*ones(n).T + sum(x)*eye(n)", V),
+    Identity("softmax written out", "exp(x)/sum(exp(x))", "x", "(diag(exp(x)) - exp(x)*exp(x).T/sum(exp(x)))/sum(exp(x))", V),
+    Identity("logsumexp of exp, Hessian", "logsumexp(exp(x))", ("x", "x"), "(diag(hadamard(softmax(exp(x)), exp(x))) - diag(exp(x))*softmax(exp(x))*softmax(exp(x)).T)*diag(exp(x)) + diag(hadamard(softmax(exp(x)), exp(x)))", V),
+    Identity("attention by Q", "sum(hadamard(C, softmax(Q*K.T, rows)*V))", "Q", "hadamard(C*V.T - hadamard(C*V.T, softmax(Q*K.T, rows))*ones(m)*ones(m).T, softmax(Q*K.T, rows))*K", ATTENTION),
+    Identity("attention by V", "sum(hadamard(C, softmax(Q*K.T, rows)*V))", "V", "softmax(Q*K.T, rows).T*C", ATTENTION),
+    Identity("attention head by Wv", "sum(hadamard(C, softmax(X*Wq*(X*Wk).T, rows)*X*Wv))", "Wv", "X.T*softmax(X*Wq*Wk.T*X.T, rows).T*C", HEAD),
+    Identity("layer norm by gain", "c.T*(hadamard(g, (x - mean(x))/sqrt(var(x) + 1/100)) + beta)", "g", "hadamard((x - sum(x)/n)/sqrt(1/100 + sum((x - sum(x)/n)^2)/n), c)", NORMS),
+    Identity("layer norm by shift", "c.T*(hadamard(g, (x - mean(x))/sqrt(var(x) + 1/100)) + beta)", "beta", "c", NORMS),
+    Identity("layer norm Jacobian", "(x - mean(x))/sqrt(var(x) + 1/100)", "x", "(eye(n) - 50*(x - sum(x)/n)*(2*x - 2*sum(x)/n).T/(n + 100*sum((x - sum(x)/n)^2)) - 1/n)/sqrt(1/100 + sum((x - sum(x)/n)^2)/n)", NORMS),
 ]
 
 FORBIDDEN = ("ArrayAdd", "PermuteDims", "ArrayTensorProduct", "Lambda", "Derivative", "ZeroMatrix")

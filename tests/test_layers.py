@@ -26,6 +26,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("program",),
     ("check",),
     ("worksheet",),
+    ("grade", "deploy"),
     ("api",),
     ("cli", "__main__"),
 )

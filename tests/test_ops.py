@@ -18,7 +18,8 @@ import symdiff
 from symdiff import ops
 from symdiff.derive.forward import TANGENTS
 from symdiff.derive.rules import RULES
-from symdiff.evaluate.numpy import SCALAR_FUNCTIONS, NumPyCompiler
+from symdiff.evaluate.numpy import SCALAR_FUNCTIONS
+from symdiff.evaluate.plan import Planner
 from symdiff.export.latex import LatexPrinter
 from symdiff.export.text import TextPrinter
 from symdiff.model.build import CALLS
@@ -56,6 +57,15 @@ REVERSE: dict[Op, tuple[str, str]] = {
     ops.LOGSUMEXP: ("logsumexp(W*x)", "W"),
     ops.SOFTMAX: ("x.T*softmax(W*x)", "W"),
     ops.DIAG: ("x.T*diag(W*x)*x", "W"),
+    ops.SOFTMAX_ROWS: ("x.T*softmax(W, rows)*x", "W"),
+    ops.LOGSUMEXP_ROWS: ("x.T*logsumexp(W, rows)", "W"),
+    ops.SUM_ROWS: ("x.T*sum(hadamard(W, W), rows)", "W"),
+    ops.MEAN: ("mean(sin(W*x))", "W"),
+    ops.MEAN_ROWS: ("x.T*mean(hadamard(W, W), rows)", "W"),
+    ops.VAR: ("var(W*x)", "W"),
+    ops.VAR_ROWS: ("x.T*var(W, rows)", "W"),
+    ops.STD: ("std(W*x)", "W"),
+    ops.STD_ROWS: ("x.T*std(W, rows)", "W"),
     ops.EYE: ("x.T*(W + eye(n))*x", "W"),
     ops.ONES: ("ones(n).T*W*x", "W"),
 }
@@ -71,10 +81,19 @@ FORWARD: dict[Op, str] = {
     ops.INV: "inv(t*W + eye(n))",
     ops.SOFTMAX: "softmax(t*x)",
     ops.DIAG: "diag(t*x)",
+    ops.SOFTMAX_ROWS: "softmax(t*W, rows)",
+    ops.LOGSUMEXP_ROWS: "logsumexp(t*W, rows)",
 }
 """An array-valued formula using each array-valued operation, differentiated by the scalar t (forward mode)."""
 
-ARRAY_VALUED = {op for op in OPS if op.kind == "entrywise"} | {ops.HADAMARD, ops.INV, ops.SOFTMAX, ops.DIAG}
+ARRAY_VALUED = {op for op in OPS if op.kind == "entrywise"} | {
+    ops.HADAMARD,
+    ops.INV,
+    ops.SOFTMAX,
+    ops.DIAG,
+    ops.SOFTMAX_ROWS,
+    ops.LOGSUMEXP_ROWS,
+}
 
 
 def test_every_operation_has_samples():
@@ -109,7 +128,7 @@ def test_every_stage_has_a_rule_for_it(op: Op):
             missing.append("a reverse rule (derive/rules.py RULES)")
         if op in ARRAY_VALUED and node not in TANGENTS:
             missing.append("a forward rule (derive/forward.py TANGENTS)")
-        for printer in (TextPrinter, LatexPrinter, NumPyCompiler):
+        for printer in (TextPrinter, LatexPrinter, Planner):
             if not any(hasattr(printer, f"_print_{cls.__name__}") for cls in node.__mro__[:-1]):
                 missing.append(f"a {printer.__name__} method _print_{node.__name__}")
     assert not missing, f"{op.name} lacks " + "; ".join(missing)

@@ -17,7 +17,19 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symdiff.derive.rules import RULES
 from symdiff.evaluate.numpy import compile_expr
-from symdiff.model.nodes import BOUND, Diag, Elementwise, LogDet, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from symdiff.model.nodes import (
+    BOUND,
+    Diag,
+    Elementwise,
+    LogDet,
+    LogSumExp,
+    LogSumExpRows,
+    Norm,
+    ScalarOf,
+    Softmax,
+    SoftmaxRows,
+    SumEntries,
+)
 
 N = 3
 X, Y = sp.MatrixSymbol("X", N, N), sp.MatrixSymbol("Y", N, N)
@@ -36,6 +48,8 @@ NODES: dict[type, sp.Basic] = {
     sp.ImmutableMatrix: sp.ImmutableMatrix([[a, b], [b, a]]),
     Elementwise: Elementwise(sp.sin(BOUND[0]) * BOUND[1] + a * BOUND[0], (X, Y)),
     Softmax: Softmax(x),
+    SoftmaxRows: SoftmaxRows(X),
+    LogSumExpRows: LogSumExpRows(X),
     ScalarOf: ScalarOf(S),
     Norm: Norm(X),
     SumEntries: SumEntries(X),

@@ -10,6 +10,7 @@ b1) let explanations recognise the answer to a neighbouring question.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -38,6 +39,8 @@ class Question:
         of: str | None = None,
     ) -> None:
         self.text, self.wrt, self.shapes, self.syntax, self.of = text, wrt, dict(shapes or {}), syntax, of
+        self.option_syntax: Syntax = syntax
+        """How options are read: the question's syntax, unless ``reading_options`` says another."""
         self.program: Program = program(text, shapes, syntax, of)
         self.result: Result = self.program.derive(wrt)
         self.answer: sp.Basic = self.program.expand(self.result.sympy)
@@ -61,7 +64,13 @@ class Question:
 
     def read(self, text: str) -> Formula:
         """An option, read with the question's names and shapes."""
-        return self.program.formula(text, self.syntax)
+        return self.program.formula(text, self.option_syntax)
+
+    def reading_options(self, syntax: Syntax) -> Question:
+        """The same question (derived once, shared) with options read in ``syntax``: students type either."""
+        other = copy.copy(self)
+        other.option_syntax = syntax
+        return other
 
     def expand(self, expr: sp.Basic) -> sp.Basic:
         return self.program.expand(expr)
@@ -106,7 +115,7 @@ class Question:
             return None
         explicit, answer = self._explicit
         try:
-            return answer, explicit.expand(explicit.formula(option_text, self.syntax).expr)
+            return answer, explicit.expand(explicit.formula(option_text, self.option_syntax).expr)
         except SymdiffError:
             return None
 

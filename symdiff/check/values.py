@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import EvaluationError
-from ..evaluate.numpy import Env, NumPyCompiler
+from ..evaluate.numpy import Env, compile_expr
 from ..model.build import dim_symbol
 from ..model.types import Shape
 
@@ -35,19 +35,10 @@ class Undefined(Exception):
     """The expression has no value at this point."""
 
 
-class _DomainCompiler(NumPyCompiler):
-    """The NumPy printer, refusing inverses of (numerically) singular matrices instead of returning noise."""
-
-    def _print_Inverse(self, expr):
-        arg = self._print(expr.arg)
-
-        def inverse(env: Env):
-            matrix = np.asarray(arg(env), dtype=float)
-            if not np.all(np.isfinite(matrix)) or np.linalg.cond(matrix) > MAX_CONDITION:
-                raise Undefined
-            return np.linalg.inv(matrix)
-
-        return inverse
+def _invertible(matrix: np.ndarray) -> None:
+    """Inverses (and solves) of (numerically) singular matrices are undefined here, instead of returning noise."""
+    if not np.all(np.isfinite(matrix)) or np.linalg.cond(matrix) > MAX_CONDITION:
+        raise Undefined
 
 
 Value = np.ndarray
@@ -63,7 +54,7 @@ def flatten(value: object) -> Value:
 
 def compile_value(expr: sp.Basic) -> Callable[[Env], Value | None]:
     """``expr`` as a function of an environment, giving its flat value or None where it is undefined."""
-    compiled = _DomainCompiler()._print(expr)
+    compiled = compile_expr(expr, _invertible)
 
     def value(env: Env) -> Value | None:
         try:

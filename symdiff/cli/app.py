@@ -1,16 +1,22 @@
-"""The cli stage: the command line's group, its error handling and shared option parsing.
+"""The cli stage: the command line's group, its commands, its error handling and shared option parsing.
 
 Errors about the input print as one ``symdiff: error: ...`` line, the input
 with a caret, and a hint, with exit status 2; anything unexpected is an
 internal error with exit status 3 and a request to report it.
+
+Commands are named in ``COMMANDS`` by import path and imported when used
+(click's lazy group), so ``symdiff --help`` and ``symdiff derive`` do not load
+what other commands need; a command module imports SymPy, NumPy or pydantic
+inside the command, not at its top.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from importlib import import_module
 
 import click
 
@@ -22,8 +28,33 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 
+COMMANDS: Mapping[str, str] = {
+    "backprop": "symdiff.cli.backprop:backprop",
+    "blanks": "symdiff.cli.blanks:blanks",
+    "check": "symdiff.cli.check:check",
+    "derive": "symdiff.cli.derive:derive",
+    "export": "symdiff.cli.export:export",
+    "grade": "symdiff.cli.grade:grade",
+    "solve": "symdiff.cli.solve:solve",
+}
+"""Each command and where it lives (``module:command``); a new command is one line here."""
+
+
 class _Group(click.Group):
-    """Turns symdiff's errors into one clear message and an exit status."""
+    """Loads a command from ``COMMANDS`` when it is used; turns symdiff's errors into one clear message and an exit
+    status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = COMMANDS[cmd_name].partition(":")
+        command = getattr(import_module(module), name)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+        return command
 
     def invoke(self, ctx: click.Context):
         try:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from ..model import Syntax
-from .app import main, shapes_option
+from .app import shapes_option
 from .options import format_option, input_option, shape_option
 from .programs import of_option, read_source, render_steps
 
+if TYPE_CHECKING:
+    from ..model import Syntax
 
-@main.command()
+
+@click.command()
 @click.argument("program_text", metavar="PROGRAM")
 @click.option(
     "--at",

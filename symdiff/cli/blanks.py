@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from ..check.blanks import BlanksResult, read_names, read_points
-from ..check.blanks import blanks as blanks_api
 from ..limits import DEFAULT_TIMEOUT_SECONDS
-from .app import main
 from .options import format_option
 
+if TYPE_CHECKING:
+    from ..check.blanks import BlanksResult
 
-@main.command()
+
+@click.command()
 @click.argument("template")
 @click.option(
     "--blank",
@@ -67,6 +68,9 @@ def blanks(
           --blank "x2, -x2, 0" --blank "1, -1, 0" \\
           --positive "(2, 2), (-2, 2), (1.5, 0), (-1.5, 0)" --negative "(0, 0), (0.5, 1.5)"
     """
+    from ..check.blanks import blanks as blanks_api
+    from ..check.blanks import read_names, read_points
+
     names = read_names(variables)
     result = blanks_api(
         template,

@@ -8,18 +8,20 @@ checked, and the exit status is then 2 (bad input) instead of 0.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from ..check import CheckResult, OptionCheck
-from ..check import check as check_api
-from ..model import Syntax
-from .app import EXIT_BAD_INPUT, main, shapes_option
+from .app import EXIT_BAD_INPUT, shapes_option
 from .options import format_option, input_option, shape_option, wrt_option
 from .programs import of_option, read_source
 
+if TYPE_CHECKING:
+    from ..check import CheckResult, OptionCheck
+    from ..model import Syntax
 
-@main.command()
+
+@click.command()
 @click.argument("question")
 @wrt_option("What to differentiate by, as for derive: x, A11,A12 (a tuple of partials); repeat to differentiate again.")
 @click.option(
@@ -57,6 +59,8 @@ def check(
       symdiff check "b = A*x; f = 0.5*norm(b)^2" --shape A=2,2 --shape x=2 \\
           --wrt A11,A12 --option "(x1*b1, x2*b1)" --option "(x1*b2, x2*b2)"
     """
+    from ..check import check as check_api
+
     steps = wrt if len(wrt) > 1 else wrt[0]
     result = check_api(read_source(question), steps, options, shapes_option(shape_specs), of=of, syntax=syntax)
     if fmt == "json":

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..derive.conventions import Layout
-from ..model import Syntax
-from .app import main, shapes_option
-from .options import echo_result, format_option, input_option, shape_option, wrt_option
+from ..errors import SymdiffError
+from .app import shapes_option
+from .options import CODE_FORMATS, echo_result, format_option, input_option, shape_option, wrt_option
 from .programs import derive_program, program_derive_options, read_source
 
+if TYPE_CHECKING:
+    from ..derive.conventions import Layout
+    from ..model import Syntax
 
-@main.command()
+
+@click.command()
 @click.argument("formula")
 @wrt_option(
     "Variable or component to differentiate by; repeat to differentiate again "
@@ -19,7 +24,7 @@ from .programs import derive_program, program_derive_options, read_source
     "A11,A12 gives the tuple of those partials."
 )
 @shape_option("Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
-@format_option("text", "latex", "json")
+@format_option("text", "latex", "json", *CODE_FORMATS)
 @input_option("FORMULA")
 @click.option(
     "--layout",
@@ -63,6 +68,8 @@ def derive(
       symdiff derive "0.5*norm(A*x)**2" --wrt A          ->  A*x*x.T
       symdiff derive "0.5*norm(A*x)**2" --wrt A11 --shape A=2,2 --shape x=2
                                                           ->  x1*(A11*x1 + A12*x2)
+    --format numpy (jax, torch) prints a Python function computing the value and
+    the derivative together, with a finite-difference check_gradient for gradients.
     LaTeX as worksheets print it (single quotes keep the backslashes):
       symdiff derive '\\frac{1}{2}\\|\\mathbf{Ax}\\|^2' --wrt x   ->  A.T*A*x
     Programs: definitions separated by ';' or new lines, the last one the output;
@@ -73,6 +80,8 @@ def derive(
     from ..api import derive as derive_api
     from ..parse.macros import definitions
 
+    if fmt in CODE_FORMATS and program.get("steps"):
+        raise SymdiffError(f"--steps prints the chain rule step by step, not {fmt} code", hint="drop --steps")
     shapes = shapes_option(shape_specs)
     formula = read_source(formula)
     text = definitions(macros) + formula  # expanded by the LaTeX reader, as \newcommand lines first would be

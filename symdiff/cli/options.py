@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import click
 
-from ..result import Result
+if TYPE_CHECKING:
+    from ..result import Result
 
 Decorator = Callable[[Callable], Callable]
+
+CODE_FORMATS = ("numpy", "jax", "torch")
+"""``--format`` values that print the derivative as a Python function (``Result.code``, ``evaluate.code``)."""
 
 
 def wrt_option(help: str) -> Decorator:
@@ -52,10 +57,12 @@ def format_option(*formats: str) -> Decorator:
 
 
 def echo_result(result: Result, fmt: str, payload: Callable[[], Mapping[str, object]]) -> None:
-    """A derivative as text, LaTeX, or JSON (what ``payload()`` gives, plus its text and LaTeX)."""
+    """A derivative as text, LaTeX, JSON (what ``payload()`` gives, plus its text and LaTeX) or code."""
     if fmt == "text":
         click.echo(result.text)
     elif fmt == "latex":
         click.echo(result.latex)
+    elif fmt in CODE_FORMATS:
+        click.echo(result.code(fmt), nl=False)
     else:
         click.echo(json.dumps({**payload(), "text": result.text, "latex": result.latex}, indent=2, allow_nan=False))

@@ -12,16 +12,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import LimitError, SymdiffError
 from ..files import read_limited
 from ..limits import MAX_FORMULA_FILE_BYTES, MAX_INPUT_CHARS
-from ..model import Syntax
-from ..program import Program
-from ..program.steps import Derivation
 from .options import echo_result
+
+if TYPE_CHECKING:
+    from ..model import Syntax
+    from ..program.steps import Derivation
 
 
 def read_source(argument: str) -> str:
@@ -142,6 +144,8 @@ def derive_program(
 
     ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula.
     """
+    from ..program import Program
+
     if (at is not None or rounding is not None) and not steps:
         raise SymdiffError(
             "--at and --round go with --steps", hint="or use: symdiff backprop PROGRAM --at ... --wrt ..."

@@ -7,12 +7,11 @@ import sys
 import click
 
 from ..clean import printable
-from .app import main
 
 KEY_FORMATS = click.Choice(["text", "markdown", "json", "latex"])
 
 
-@main.command()
+@click.command()
 @click.argument("worksheet", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=KEY_FORMATS, default="text", show_default=True, help="Format of the key.")
 @click.option(

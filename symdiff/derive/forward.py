@@ -18,10 +18,10 @@ from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import as_scalar
-from ..model.nodes import BOUND, Diag, Elementwise, Softmax
+from ..model.nodes import BOUND, Diag, Elementwise, LogSumExpRows, Softmax, SoftmaxRows
 from .entrywise import entrywise
-from .matrix import gradient
-from .rules import hadamard, partials
+from .matrix import construct_name, gradient
+from .rules import along_rows, hadamard, partials, row_sums
 
 Tangent = Callable[[sp.Basic, sp.Basic], "sp.Basic | None"]
 
@@ -34,7 +34,7 @@ def tangent(expr: sp.Basic, t: sp.Symbol) -> sp.Basic | None:
         return gradient(expr, sp.S.One, t)
     rule = TANGENTS.get(type(expr))
     if rule is None:
-        raise UnsupportedError(f"the derivative of {type(expr).__name__} by a scalar is not supported yet")
+        raise UnsupportedError(f"the derivative of {construct_name(expr)} by a scalar is not supported yet")
     return rule(expr, t)
 
 
@@ -120,6 +120,18 @@ def _softmax(node: Softmax, t: sp.Symbol) -> sp.Basic | None:
     return sp.HadamardProduct(node, d_vector) - node * as_scalar(node.T * d_vector)
 
 
+def _softmax_rows(node: SoftmaxRows, t: sp.Symbol) -> sp.Basic | None:
+    d_matrix = tangent(node.matrix, t)
+    if d_matrix is None:
+        return None
+    return sp.HadamardProduct(node, d_matrix - along_rows(row_sums(hadamard(node, d_matrix)), node))
+
+
+def _logsumexp_rows(node: LogSumExpRows, t: sp.Symbol) -> sp.Basic | None:
+    d_matrix = tangent(node.matrix, t)
+    return None if d_matrix is None else row_sums(hadamard(SoftmaxRows(node.matrix), d_matrix))
+
+
 def _diag(node: Diag, t: sp.Symbol) -> sp.Basic | None:
     d_vector = tangent(node.vector, t)
     return None if d_vector is None else Diag(d_vector)
@@ -138,6 +150,8 @@ TANGENTS: dict[type, Tangent] = {
     sp.HadamardProduct: _hadamard,
     Elementwise: _elementwise,
     Softmax: _softmax,
+    SoftmaxRows: _softmax_rows,
+    LogSumExpRows: _logsumexp_rows,
     Diag: _diag,
     sp.ImmutableMatrix: _literal,
 }

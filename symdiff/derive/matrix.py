@@ -16,7 +16,8 @@ import sympy as sp
 
 from ..errors import UnsupportedError
 from ..model.algebra import higher_order
-from ..model.nodes import Diag, Elementwise, ScalarOf, op_of
+from ..model.nodes import Diag, Elementwise, ScalarOf, SumEntries, op_of
+from ..ops import AXIS_OF
 from .rules import RULES, _scalar
 
 PLACEHOLDER = "_G"
@@ -32,7 +33,7 @@ def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic |
     rule = RULES.get(type(expr))
     if rule is None:
         if getattr(expr, "is_Matrix", False):
-            raise UnsupportedError(f"differentiating through {_name(expr)} is not supported yet")
+            raise UnsupportedError(f"differentiating through {construct_name(expr)} is not supported yet")
         rule = _scalar
     total = None
     for child, thunk in rule(expr, upstream):
@@ -98,7 +99,7 @@ def linear_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
         return _product_coefficient(expr, G)
     if isinstance(expr, ScalarOf):
         return _product_coefficient(sp.Mul(expr, evaluate=False), G)
-    raise UnsupportedError(f"cannot write a Jacobian through {_name(expr)} in matrix form")
+    raise UnsupportedError(f"cannot write a Jacobian through {construct_name(expr)} in matrix form")
 
 
 def _product_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
@@ -122,24 +123,67 @@ def _product_coefficient(expr: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
     if factors and not any(f.has(G) for f in factors[:-1]):
         last = linear_coefficient(factors[-1], G)
         return coefficient * sp.MatMul(*factors[:-1], last).doit()
-    raise UnsupportedError(f"cannot write a Jacobian through {_name(expr)} in matrix form")
+    raise UnsupportedError(f"cannot write a Jacobian through {construct_name(expr)} in matrix form")
 
 
 def _row_coefficient(scalar: sp.Basic, G: sp.MatrixSymbol) -> sp.Basic:
-    """P (a row) such that the scalar ``scalar`` = P*G; it must be a ScalarOf of a product."""
-    if isinstance(scalar, ScalarOf):
-        product = scalar.matrix
-        if isinstance(product, sp.MatMul) and product.args[-1] != G:
-            product = product.T
-        if isinstance(product, sp.MatMul) and product.args[-1] == G:
-            coefficient, factors = product.as_coeff_matrices()
-            return coefficient * sp.MatMul(*factors[:-1]).doit()
-    raise UnsupportedError(f"cannot write a Jacobian through {_name(scalar)} in matrix form")
+    """P (a row) such that the scalar ``scalar``, linear in G, is P*G: by the node holding G (``ROWS``)."""
+    rule = ROWS.get(type(scalar))
+    if rule is None:
+        raise UnsupportedError(
+            f"cannot write a Jacobian through {construct_name(scalar)} in matrix form",
+            hint="differentiate a scalar of it (e.g. its sum or its norm), or declare concrete dims for components",
+        )
+    return rule(scalar, G)
 
 
-def _name(expr: sp.Basic) -> str:
-    """What a message calls ``expr``: its operation's name (``diag``), else a description of the node."""
+def _row_of_one_by_one(scalar: ScalarOf, G: sp.MatrixSymbol) -> sp.Basic:
+    """A 1×1 matrix M equals Mᵀ, each a column of length 1: the coefficient of whichever ends in G is the row."""
+    matrix = scalar.matrix
+    ends_in_g = isinstance(matrix, sp.MatMul) and matrix.args[-1].has(G)
+    return linear_coefficient(matrix if ends_in_g else matrix.T, G)
+
+
+def _row_of_sum(scalar: SumEntries, G: sp.MatrixSymbol) -> sp.Basic:
+    """sum(E) = ones(k).T*E for a column E; of a row, the sum of its transpose."""
+    entries = scalar.matrix if scalar.matrix.shape[1] == 1 else scalar.matrix.T
+    if entries.shape[1] != 1:
+        raise UnsupportedError(
+            "cannot write a Jacobian through the sum of the entries of a matrix in matrix form",
+            hint="declare concrete dims for components, or differentiate a scalar of it",
+        )
+    return (sp.OneMatrix(1, entries.shape[0]) * linear_coefficient(entries, G)).doit()
+
+
+def _row_of_add(scalar: sp.Add, G: sp.MatrixSymbol) -> sp.Basic:
+    return sp.MatAdd(*(_row_coefficient(term, G) for term in scalar.args if term.has(G))).doit()
+
+
+def _row_of_mul(scalar: sp.Mul, G: sp.MatrixSymbol) -> sp.Basic:
+    """c*s for s linear in G and c free of it (the product is linear, so only one factor holds G)."""
+    holding = [factor for factor in scalar.args if factor.has(G)]
+    if len(holding) != 1:
+        raise UnsupportedError("cannot write a Jacobian through a product that is not linear in matrix form")
+    rest = sp.Mul(*(factor for factor in scalar.args if factor is not holding[0]))
+    return rest * _row_coefficient(holding[0], G)
+
+
+ROWS: dict[type, Callable[[sp.Basic, sp.MatrixSymbol], sp.Basic]] = {
+    ScalarOf: _row_of_one_by_one,
+    SumEntries: _row_of_sum,
+    sp.Add: _row_of_add,
+    sp.Mul: _row_of_mul,
+}
+"""How a scalar linear in the placeholder G is written P*G, by the type of its top node."""
+
+
+def construct_name(expr: sp.Basic) -> str:
+    """What a message calls ``expr``: its operation as the user writes it (``diag``, ``softmax(..., rows)``),
+    else a description of the node."""
     op = op_of(expr)
+    if op in AXIS_OF:
+        name, axis = AXIS_OF[op]
+        return f"{name}(..., {axis})"
     if op is not None:
         return op.name
     names = {Elementwise: "an entrywise function", sp.MatPow: "a matrix power", sp.ImmutableMatrix: "a matrix literal"}

@@ -22,7 +22,19 @@ from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import as_scalar
-from ..model.nodes import BOUND, Diag, Elementwise, LogDet, LogSumExp, Norm, ScalarOf, Softmax, SumEntries
+from ..model.nodes import (
+    BOUND,
+    Diag,
+    Elementwise,
+    LogDet,
+    LogSumExp,
+    LogSumExpRows,
+    Norm,
+    ScalarOf,
+    Softmax,
+    SoftmaxRows,
+    SumEntries,
+)
 from ..model.walk import in_scope, is_array, nodes
 from .diagonal import diagonal
 from .entrywise import entrywise
@@ -188,6 +200,26 @@ def _softmax(node: Softmax, G: sp.Basic):
     yield node.vector, lambda: sp.HadamardProduct(node, G) - node * as_scalar(node.T * G)
 
 
+def row_sums(M: sp.Basic) -> sp.Basic:
+    """M*ones(d): the column of the sums of M's rows."""
+    return M * sp.OneMatrix(M.shape[1], 1)
+
+
+def along_rows(v: sp.Basic, like: sp.Basic) -> sp.Basic:
+    """The column v repeated along each row of a matrix of ``like``'s shape: v*ones(d).T."""
+    return v * sp.OneMatrix(1, like.shape[1])
+
+
+def _softmax_rows(node: SoftmaxRows, G: sp.Basic):
+    """Each row as softmax: dS = S ∘ (dX - ((S ∘ dX) 1) 1ᵀ), so X receives S ∘ (G - ((S ∘ G) 1) 1ᵀ)."""
+    yield node.matrix, lambda: sp.HadamardProduct(node, G - along_rows(row_sums(hadamard(node, G)), node))
+
+
+def _logsumexp_rows(node: LogSumExpRows, G: sp.Basic):
+    """Each row as logsumexp: dL = (S ∘ dX) 1, so X receives S ∘ (G 1ᵀ) with S = softmax(X, rows)."""
+    yield node.matrix, lambda: hadamard(along_rows(G, node.matrix), SoftmaxRows(node.matrix))
+
+
 def _scalar_of(node: ScalarOf, g: sp.Basic):
     yield node.matrix, lambda: g
 
@@ -227,6 +259,8 @@ RULES: dict[type, Rule] = {
     sp.ImmutableMatrix: _literal,
     Elementwise: _elementwise,
     Softmax: _softmax,
+    SoftmaxRows: _softmax_rows,
+    LogSumExpRows: _logsumexp_rows,
     ScalarOf: _scalar_of,
     Norm: _norm,
     SumEntries: _sum_entries,

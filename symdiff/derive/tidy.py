@@ -306,9 +306,26 @@ def _scalar_of(expr: ScalarOf) -> sp.Expr:
 
 def _sum_entries(expr: SumEntries) -> sp.Expr:
     coefficient, factors = _split(expr.matrix)
+    if len(factors) == 1 and isinstance(factors[0], Elementwise):
+        return coefficient * _sum_of_affine(SumEntries(factors[0]))
     if coefficient == 1 or len(factors) != 1:
         return expr
     return coefficient * sum_entries(factors[0])
+
+
+def _sum_of_affine(expr: SumEntries) -> sp.Expr:
+    """sum(a*v + b) = a*sum(v) + b*n for an entrywise body affine in its one operand (a centred vector sums
+    to 0: ``sum(x - sum(x)/n)``)."""
+    node = expr.matrix
+    if len(node.operands) != 1:
+        return expr
+    (operand,) = node.operands
+    slope = sp.diff(node.body, BOUND[0])
+    if slope.has(BOUND[0]):
+        return expr
+    offset = node.body.subs(BOUND[0], 0)
+    rows, cols = operand.shape
+    return shorter([expr, tidy(slope * sum_entries(operand) + offset * rows * cols)])
 
 
 TIDY: dict[type, Callable[[sp.Basic], sp.Basic]] = {

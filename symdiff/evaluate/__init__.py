@@ -4,7 +4,8 @@ Users pass arrays by variable name, as NumPy users hold them (vectors 1-D);
 this module converts them with ``model.numbers.floats`` (numbers only; text
 through symdiff's grammar, never Python), checks them against the formula's shapes, binds symbolic dims
 from them, and returns NumPy values (vectors 1-D again, scalars as floats).
-The expression is compiled once by ``evaluate.numpy``.
+The expression is planned once per set of sizes (``evaluate.plan``) and run by ``evaluate.numpy``;
+``evaluate.code`` prints the same plans as Python source.
 """
 
 from __future__ import annotations
@@ -19,50 +20,90 @@ from ..model import Formula
 from ..model.build import dim_symbol
 from ..model.numbers import floats
 from .numpy import compile_expr
+from .plan import dims_of
 
 ArrayLike = float | int | np.ndarray | list
 
 
-def bind(formula: Formula, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, object]:
-    """The environment for the compiled expression: symbols and dims -> numbers."""
-    missing = sorted(set(formula.variables) - set(values))
-    if missing:
-        raise EvaluationError(f"missing value for {', '.join(missing)}", hint="pass every variable of the formula")
-    unknown = sorted(set(values) - set(formula.variables))
-    if unknown:
+class Binder:
+    """How values given by name become a plan's environment, worked out once per formula: each call then only
+    converts, checks and files the arrays (at n = 100 this is most of the time of a call)."""
+
+    def __init__(self, formula: Formula, expr: sp.Basic) -> None:
+        self.formula = formula
+        own = {str(dim): dim for dim in dims_of(expr)}  # the expression's own dim objects: lookups by identity
+        self.dims = {
+            dim: own.get(dim) or dim_symbol(dim)
+            for shape in formula.variables.values()
+            for dim in shape
+            if isinstance(dim, str)
+        }
+        symbols = {symbol: symbol for symbol in expr.free_symbols | expr.atoms(sp.MatrixSymbol)}
+        self.names = formula.variables.keys()
+        self.variables = [
+            (name, symbols.get(formula.symbols[name], formula.symbols[name]), shape)
+            for name, shape in formula.variables.items()
+        ]
+        bound = set(self.dims.values()) | {symbol for _, symbol, _ in self.variables}
+        bound |= {entry for _, symbol, _ in self.variables if isinstance(symbol, sp.MatrixBase) for entry in symbol}
+        scalars = [symbol for symbol in expr.free_symbols if not getattr(symbol, "is_Matrix", False)]
+        self.unsized = sorted(str(symbol) for symbol in scalars if symbol not in bound)
+
+    def __call__(self, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, object]:
+        """The environment for the compiled expression: symbols and dims -> numbers."""
+        if values.keys() != self.names:
+            self._names(values)
+        env: dict[sp.Basic, object] = {}
+        sizes: dict[str, int] = {}
+        for name, symbol, shape in self.variables:
+            value = _floats(values[name], name)
+            if not shape:  # scalar: the shape is ()
+                if value.shape != ():
+                    raise EvaluationError(f"{name} is a scalar, got an array of shape {value.shape}")
+                env[symbol] = float(value)
+                continue
+            if value.ndim == 1 and shape[1] == 1:
+                value = value.reshape(-1, 1)
+            if value.ndim != 2:
+                raise EvaluationError(
+                    f"{name} needs {len(shape) if shape[1] != 1 else 1} dimension(s), got shape {value.shape}"
+                )
+            for dim, size in zip(shape, value.shape):
+                expected = dim if isinstance(dim, int) else sizes.setdefault(dim, size)
+                if expected != size:
+                    raise EvaluationError(
+                        f"{name} has shape {value.shape[0] if shape[1] == 1 else value.shape}, "
+                        f"but its dim {dim} is {expected} elsewhere"
+                    )
+            if isinstance(symbol, sp.MatrixBase):
+                env.update((entry, float(v)) for entry, v in zip(symbol, value.ravel()))
+            else:
+                env[symbol] = value
+        for dim, size in sizes.items():
+            env[self.dims[dim]] = size
+        return env
+
+    def _names(self, values: Mapping[str, ArrayLike]) -> None:
+        missing = sorted(set(self.formula.variables) - set(values))
+        if missing:
+            raise EvaluationError(f"missing value for {', '.join(missing)}", hint="pass every variable of the formula")
+        unknown = sorted(set(values) - set(self.formula.variables))
         raise EvaluationError(
             f"{', '.join(unknown)} is not a variable of the formula",
-            hint=f"its variables are {', '.join(formula.variables)}",
+            hint=f"its variables are {', '.join(self.formula.variables)}",
         )
-    env: dict[sp.Basic, object] = {}
-    dims: dict[str, int] = {}
-    for name, shape in formula.variables.items():
-        value = floats(values[name], name)
-        symbol = formula.symbols[name]
-        if not shape:  # scalar: the shape is ()
-            if value.shape != ():
-                raise EvaluationError(f"{name} is a scalar, got an array of shape {value.shape}")
-            env[symbol] = float(value)
-            continue
-        if value.ndim == 1 and shape[1] == 1:
-            value = value.reshape(-1, 1)
-        if value.ndim != 2:
-            raise EvaluationError(
-                f"{name} needs {len(shape) if shape[1] != 1 else 1} dimension(s), got shape {value.shape}"
-            )
-        for dim, size in zip(shape, value.shape):
-            expected = dim if isinstance(dim, int) else dims.setdefault(dim, size)
-            if expected != size:
-                raise EvaluationError(
-                    f"{name} has shape {value.shape[0] if shape[1] == 1 else value.shape}, "
-                    f"but its dim {dim} is {expected} elsewhere"
-                )
-        if isinstance(symbol, sp.MatrixBase):
-            env.update((entry, float(v)) for entry, v in zip(symbol, value.ravel()))
-        else:
-            env[symbol] = value
-    env.update((dim_symbol(name), size) for name, size in dims.items())
-    return env
+
+
+def _floats(value: object, name: str) -> np.ndarray:
+    """``floats(value)``, with float arrays let through by one dot product: a sum of squares is finite only if
+    every entry is, and it reads the array once without the boolean array ``isfinite`` builds (at n = 1000 the
+    check otherwise costs as much as a gradient of ½‖Ax‖²). An array failing it goes to ``floats``, which
+    says which entry is not a number, or passes it if the sum only overflowed."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim in (1, 2) and value.size:
+        flat = value.reshape(-1)
+        if np.isfinite(np.dot(flat, flat)):  # overflow warnings are off (``compile_for``)
+            return value
+    return floats(value, name)
 
 
 def output(value: object) -> object:
@@ -78,19 +119,18 @@ def output(value: object) -> object:
 
 
 def compile_for(formula: Formula, expr: sp.Basic) -> Callable[..., object]:
-    """``f(**values)`` computing ``expr`` for the variables of ``formula``; compiled once."""
+    """``f(**values)`` computing ``expr`` for the variables of ``formula``; planned once per set of sizes."""
     compiled = compile_expr(expr)
-    scalars = [symbol for symbol in expr.free_symbols if not getattr(symbol, "is_Matrix", False)]
+    bind = Binder(formula, expr)
 
     def evaluate(**values: ArrayLike) -> object:
-        env = bind(formula, values)
-        unsized = sorted(str(symbol) for symbol in scalars if symbol not in env)
-        if unsized:  # a dim used only by eye(n), ones(n) or as a number: no array gives its size
-            raise EvaluationError(
-                f"no value gives the size {', '.join(unsized)}: no array of the formula has that dimension",
-                hint="declare the dimension as a number (e.g. --shape x=3), or pass an array of that size",
-            )
         with np.errstate(all="ignore"):
+            env = bind(values)
+            if bind.unsized:  # a dim used only by eye(n), ones(n) or as a number: no array gives its size
+                raise EvaluationError(
+                    f"no value gives the size {', '.join(bind.unsized)}: no array of the formula has that dimension",
+                    hint="declare the dimension as a number (e.g. --shape x=3), or pass an array of that size",
+                )
             return output(compiled(env))
 
     return evaluate

@@ -1,19 +1,11 @@
-"""The NumPy printer: an expression compiled once into nested NumPy calls.
+"""The NumPy interpreter of plans: each step kind's NumPy kernel, and ``compile_expr``.
 
-A printer in SymPy's sense, one ``_print_<Node>`` method per node type, but
-what it prints are Python closures rather than source text, so no generated
-code is ever executed with ``eval``/``exec`` (SymPy's ``lambdify`` does, and
-mis-prints matrix products once arguments are renamed). Column vectors are
-(n, 1) arrays inside; callers convert at the boundary.
-
-Sums of exponentials are evaluated shifted by their largest exponent, as
-``logsumexp`` and ``softmax`` are: component form writes them out
-(``log(exp(x1) + exp(x2))``, ``exp(x1)/(exp(x1) + exp(x2))``), and at
-x = [1000, 1000] the plain evaluation overflows to inf/inf = NaN where the
-value is 0.5. ``log(det(X))`` is ``slogdet``'s, as ``logdet`` is: the
-determinant of a 1000×1000 matrix overflows. The inverse of a singular
-matrix, and the log of a determinant that is not positive, are an
-``EvaluationError``.
+A plan (``evaluate.plan``) is run step by step over a list of registers; no
+generated code is ever executed with ``eval``/``exec`` (SymPy's ``lambdify``
+does, and mis-prints matrix products once arguments are renamed). The plan is
+made on the first call with a given set of sizes and kept, so repeated calls
+with the same shapes pay no planning. The inverse of a singular matrix, and the
+log of a determinant that is not positive, are an ``EvaluationError``.
 """
 
 from __future__ import annotations
@@ -25,41 +17,23 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
-from sympy.printing.printer import Printer
 
 from .. import ops
 from ..errors import EvaluationError, UnsupportedError
-from ..model.nodes import BOUND, op_of
 from ..ops import Op
+from .plan import Plan, Step, dims_of, plan
 
 Env = dict[sp.Basic, object]
 Compiled = Callable[[Env], object]
+Guard = Callable[[np.ndarray], None]
+"""Called with a matrix before it is inverted or solved with: raises where the caller counts it as singular."""
+
+PLANS_KEPT = 32
+"""Plans kept per compiled expression, one per set of sizes (``check`` draws a few sizes; users keep one)."""
 
 
 def _sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
-
-
-def _logsumexp(v):
-    peak = np.max(v)
-    return float(peak + np.log(np.sum(np.exp(v - peak))))
-
-
-def _logdet(matrix: sp.Basic, value: object) -> float:
-    """log(det(value)) from ``slogdet``: finite where det itself under- or overflows (a 1000×1000 matrix)."""
-    sign, log_magnitude = np.linalg.slogdet(np.asarray(value, dtype=float))
-    if sign <= 0:
-        name = str(matrix) if len(str(matrix)) <= 40 else "the matrix"
-        raise EvaluationError(
-            f"the determinant of {name} is {'0' if sign == 0 else 'negative'} at these values: its log is undefined",
-            hint="logdet needs a matrix whose determinant is positive",
-        )
-    return float(log_magnitude)
-
-
-def _softmax(v):
-    shifted = np.exp(v - np.max(v))
-    return shifted / np.sum(shifted)
 
 
 SCALAR_FUNCTIONS: dict[Op, Callable] = {
@@ -79,248 +53,141 @@ SCALAR_FUNCTIONS: dict[Op, Callable] = {
 }
 """Entrywise operation -> the NumPy function computing it (``sqrt`` is a power)."""
 
+_FUNCTIONS = {op.name: function for op, function in SCALAR_FUNCTIONS.items()}
 
-class NumPyCompiler(Printer):
-    """SymPy expression -> a function of an environment {symbol: value}."""
 
-    printmethod = "_numpy_closure"
+def _logdet(name: str, value: object) -> float:
+    """log(det(value)) from ``slogdet``: finite where det itself under- or overflows (a 1000×1000 matrix)."""
+    sign, log_magnitude = np.linalg.slogdet(np.asarray(value, dtype=float))
+    if sign <= 0:
+        raise EvaluationError(
+            f"the determinant of {name} is {'0' if sign == 0 else 'negative'} at these values: its log is undefined",
+            hint="logdet needs a matrix whose determinant is positive",
+        )
+    return float(log_magnitude)
 
-    def emptyPrinter(self, expr):
-        raise UnsupportedError(f"cannot evaluate {type(expr).__name__} numerically")
 
-    def _args(self, expr) -> list[Compiled]:
-        return [self._print(arg) for arg in expr.args]
+def _inverting(function: Callable) -> Callable[[tuple, Guard | None], Callable]:
+    """A kernel that inverts its first argument: the guard first, then an error naming the matrix if singular."""
 
-    # --- scalars ---------------------------------------------------------------
-    def _print_Symbol(self, expr):
-        return lambda env: env[expr]
+    def make(data: tuple, guard: Guard | None) -> Callable:
+        name = data[-1]
 
-    def _print_Number(self, expr):
-        value = float(expr)
-        return lambda env: value
-
-    _print_Rational = _print_Integer = _print_Float = _print_Number
-
-    def _print_NumberSymbol(self, expr):
-        value = float(expr)
-        return lambda env: value
-
-    _print_Pi = _print_Exp1 = _print_NumberSymbol
-
-    def _print_Add(self, expr):
-        parts = self._args(expr)
-        return lambda env: functools.reduce(operator.add, (p(env) for p in parts))
-
-    def _print_Mul(self, expr):
-        if any(_is_power_of_exp_sum(factor) for factor in expr.args):
-            return self._scaled_product(list(expr.args))
-        parts = self._args(expr)
-        return lambda env: functools.reduce(operator.mul, (p(env) for p in parts))
-
-    def _print_Pow(self, expr):
-        if _is_power_of_exp_sum(expr):
-            return self._scaled_product([expr])
-        base, exponent = self._args(expr)
-        return lambda env: np.power(np.asarray(base(env), dtype=float), exponent(env))
-
-    def _print_Function(self, expr):
-        op = op_of(expr)
-        function = SCALAR_FUNCTIONS.get(op) if op else None
-        if function is None:
-            return self.emptyPrinter(expr)
-        parts = self._args(expr)
-        return lambda env: function(*(p(env) for p in parts))
-
-    _print_Abs = _print_Function
-
-    def _print_log(self, expr):
-        if isinstance(expr.args[0], sp.Determinant):  # log(det(X)) as logdet(X), without overflow
-            return self._print_LogDet(expr.args[0])
-        if not _has_exp_term(expr.args[0]):
-            return self._print_Function(expr)
-        scaled = self._scaled_sum(expr.args[0])
-
-        def log(env: Env):
-            total, peak = scaled(env)
-            return peak + np.log(total)
-
-        return log
-
-    # --- sums of exponentials, shifted by their peak ------------------------------
-    def _scaled_sum(self, expr: sp.Add) -> Callable[[Env], tuple[np.ndarray, np.ndarray]]:
-        """``sum c_i*exp(b_i)`` as (sum c_i*exp(b_i - peak), peak), peak the largest finite b_i."""
-        terms = [
-            (self._print(coefficient), self._print(exponent)) for coefficient, exponent in map(_split_exp, expr.args)
-        ]
-
-        def scaled(env: Env):
-            exponents = [np.asarray(exponent(env), dtype=float) for _, exponent in terms]
-            largest = functools.reduce(np.maximum, exponents)
-            peak = np.where(np.isfinite(largest), largest, 0.0)
-            scaled_terms = (np.asarray(c(env)) * np.exp(b - peak) for (c, _), b in zip(terms, exponents, strict=True))
-            return functools.reduce(operator.add, scaled_terms), peak
-
-        return scaled
-
-    def _scaled_product(self, factors: list[sp.Basic]) -> Compiled:
-        """A product of exps and powers of sums of exps: the exponents added up before one exp is taken."""
-        plain = [self._print(f) for f in factors if not isinstance(f, sp.exp) and not _is_power_of_exp_sum(f)]
-        exponents = [self._print(f.args[0]) for f in factors if isinstance(f, sp.exp)]
-        sums = [(self._scaled_sum(f.base), float(f.exp)) for f in factors if _is_power_of_exp_sum(f)]
-
-        def product(env: Env):
-            value: Any = functools.reduce(operator.mul, (p(env) for p in plain), 1.0)
-            scale: Any = functools.reduce(operator.add, (e(env) for e in exponents), 0.0)
-            for scaled, power in sums:
-                total, peak = scaled(env)
-                value = value * np.power(total, power)
-                scale = scale + power * peak
-            return value * np.exp(scale)
-
-        return product
-
-    # --- matrices --------------------------------------------------------------
-    def _print_MatrixSymbol(self, expr):
-        return lambda env: env[expr]
-
-    def _print_MatMul(self, expr):
-        coefficient, factors = expr.as_coeff_matrices()
-        scale = self._print(coefficient)
-        parts = [self._print(f) for f in factors]
-        return lambda env: scale(env) * functools.reduce(np.matmul, (p(env) for p in parts))
-
-    def _print_MatAdd(self, expr):
-        return self._print_Add(expr)
-
-    def _print_HadamardProduct(self, expr):
-        return self._print_Mul(expr)
-
-    def _print_MatrixElement(self, expr):
-        parent = self._print(expr.parent)
-        i, j = int(expr.i), int(expr.j)
-        return lambda env: float(np.asarray(parent(env))[i, j])
-
-    def _print_HadamardPower(self, expr):
-        base, exponent = self._args(expr)
-        return lambda env: np.power(base(env), exponent(env))
-
-    def _print_Transpose(self, expr):
-        arg = self._print(expr.arg)
-        return lambda env: np.transpose(arg(env))
-
-    def _print_Inverse(self, expr):
-        arg = self._print(expr.arg)
-        return lambda env: _invertible(np.linalg.inv, expr.arg, arg(env))
-
-    def _print_MatPow(self, expr):
-        base = self._print(expr.args[0])
-        k = int(expr.args[1])
-        return lambda env: _invertible(lambda m: np.linalg.matrix_power(m, k), expr.args[0], base(env))
-
-    def _print_Trace(self, expr):
-        arg = self._print(expr.arg)
-        return lambda env: float(np.trace(arg(env)))
-
-    def _print_Determinant(self, expr):
-        arg = self._print(expr.arg)
-        return lambda env: float(np.linalg.det(arg(env)))
-
-    def _print_LogDet(self, expr):
-        """``LogDet(X)``, or ``log(det(X))`` read before recognition: both have the matrix as their one argument."""
-        matrix = expr.args[0]
-        arg = self._print(matrix)
-        return lambda env: _logdet(matrix, arg(env))
-
-    def _dims(self, expr) -> list[Compiled]:
-        return [self._print(d) for d in expr.shape]
-
-    def _print_Identity(self, expr):
-        (n, _) = self._dims(expr)
-        return lambda env: np.eye(int(n(env)))
-
-    def _print_OneMatrix(self, expr):
-        rows, cols = self._dims(expr)
-        return lambda env: np.ones((int(rows(env)), int(cols(env))))
-
-    def _print_ZeroMatrix(self, expr):
-        rows, cols = self._dims(expr)
-        return lambda env: np.zeros((int(rows(env)), int(cols(env))))
-
-    def _print_ImmutableDenseMatrix(self, expr):
-        entries = [[self._print(e) for e in expr.row(i)] for i in range(expr.rows)]
-        return lambda env: np.array([[float(e(env)) for e in row] for row in entries])
-
-    def _print_Tuple(self, expr):
-        parts = self._args(expr)
-        return lambda env: tuple(p(env) for p in parts)
-
-    # --- symdiff's own nodes -----------------------------------------------------
-    def _print_ScalarOf(self, expr):
-        arg = self._print(expr.matrix)
-        return lambda env: float(np.asarray(arg(env)).reshape(()))
-
-    def _print_Norm(self, expr):
-        arg = self._print(expr.matrix)
-        return lambda env: float(np.linalg.norm(arg(env)))
-
-    def _print_SumEntries(self, expr):
-        arg = self._print(expr.matrix)
-        return lambda env: float(np.sum(arg(env)))
-
-    def _print_LogSumExp(self, expr):
-        arg = self._print(expr.matrix)
-        return lambda env: _logsumexp(arg(env))
-
-    def _print_Softmax(self, expr):
-        arg = self._print(expr.vector)
-        return lambda env: _softmax(arg(env))
-
-    def _print_Diag(self, expr):
-        arg = self._print(expr.vector)
-        return lambda env: np.diagflat(arg(env))
-
-    def _print_Elementwise(self, expr):
-        body = self._print(expr.body)
-        operands = [self._print(op) for op in expr.operands]
-        slots = BOUND[: len(operands)]
-
-        def run(env: Env):
-            values = [op(env) for op in operands]
-            inner = {**env, **dict(zip(slots, values, strict=True))}
-            return np.broadcast_to(body(inner), np.shape(values[0])) * 1.0
+        def run(matrix, *rest):
+            if guard is not None:
+                guard(np.asarray(matrix, dtype=float))
+            try:
+                return function(data, matrix, *rest)
+            except np.linalg.LinAlgError:
+                raise EvaluationError(
+                    f"{name} is singular at these values: its inverse is undefined",
+                    hint="evaluate where the matrix is invertible (its determinant is not 0)",
+                ) from None
 
         return run
 
-
-def _invertible(function: Callable, matrix: sp.Basic, value: object) -> object:
-    """``function(value)``, a NumPy call that inverts ``value``; an error saying so where it is singular."""
-    try:
-        return function(value)
-    except np.linalg.LinAlgError:
-        name = str(matrix) if len(str(matrix)) <= 40 else "a matrix"
-        raise EvaluationError(
-            f"{name} is singular at these values: its inverse is undefined",
-            hint="evaluate where the matrix is invertible (its determinant is not 0)",
-        ) from None
+    return make
 
 
-def _split_exp(term: sp.Basic) -> tuple[sp.Expr, sp.Expr]:
-    """A term as coefficient * exp(exponent), its exp factors pulled out (exponent 0 if none)."""
-    factors = sp.Mul.make_args(term)
-    return (
-        sp.Mul(*(f for f in factors if not isinstance(f, sp.exp))),
-        sp.Add(*(f.args[0] for f in factors if isinstance(f, sp.exp))),
-    )
+def _plain(function: Callable) -> Callable[[tuple, Guard | None], Callable]:
+    return lambda data, guard: function
 
 
-def _has_exp_term(expr: sp.Basic) -> bool:
-    return isinstance(expr, sp.Add) and any(_split_exp(term)[1] != 0 for term in expr.args)
+def _nary(combine: Callable) -> Callable[[tuple, Guard | None], Callable]:
+    return _plain(lambda first, *rest: functools.reduce(combine, rest, first))
 
 
-def _is_power_of_exp_sum(expr: sp.Basic) -> bool:
-    return isinstance(expr, sp.Pow) and expr.exp.is_Number and _has_exp_term(expr.base)
+KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
+    "add": _nary(operator.add),
+    "sub": _plain(operator.sub),
+    "mul": _nary(np.multiply),
+    "div": _plain(np.divide),
+    "neg": _plain(operator.neg),
+    "power": _plain(lambda base, exponent: np.power(np.asarray(base, dtype=float), exponent)),
+    "sqrt": _plain(np.sqrt),
+    "call": lambda data, guard: _FUNCTIONS[data[0]],
+    "finite_or_zero": _plain(lambda peak: np.where(np.isfinite(peak), peak, 0.0)),
+    "matmul": _plain(np.matmul),
+    "multidot": _plain(lambda *matrices: np.linalg.multi_dot(matrices)),
+    "transpose": _plain(np.transpose),
+    "solve": _inverting(lambda data, matrix, rhs: np.linalg.solve(matrix, rhs)),
+    "inv": _inverting(lambda data, matrix: np.linalg.inv(matrix)),
+    "matpow": _inverting(lambda data, matrix: np.linalg.matrix_power(matrix, data[0])),
+    "trace": _plain(lambda matrix: float(np.trace(matrix))),
+    "trace_product": _plain(lambda p, q: float(np.einsum("ij,ji->", p, q))),
+    "det": _plain(lambda matrix: float(np.linalg.det(matrix))),
+    "logdet": lambda data, guard: functools.partial(_logdet, data[0]),
+    "eye": _plain(lambda n: np.eye(int(n))),
+    "ones": _plain(lambda rows, cols: np.ones((int(rows), int(cols)))),
+    "zeros": _plain(lambda rows, cols: np.zeros((int(rows), int(cols)))),
+    "entry": lambda data, guard: lambda matrix: float(np.asarray(matrix)[data]),
+    "dense": lambda data, guard: lambda *entries: np.array([float(e) for e in entries]).reshape(data),
+    "tuple": _plain(lambda *items: items),
+    "item": _plain(lambda matrix: float(np.asarray(matrix).reshape(()))),
+    "sumsq": _plain(lambda matrix: float(np.vdot(matrix, matrix))),
+    "sum": _plain(lambda matrix: float(np.sum(matrix))),
+    "max": _plain(np.max),
+    "rowsum": _plain(lambda matrix: np.sum(matrix, axis=1, keepdims=True)),
+    "rowmax": _plain(lambda matrix: np.max(matrix, axis=1, keepdims=True)),
+    "full_like": _plain(lambda like, value: np.full(np.shape(like), value, dtype=float)),
+    "diag": _plain(np.diagflat),
+}
+"""Step kind -> (its data, the guard) -> the function of its arguments' values."""
 
 
-def compile_expr(expr: sp.Basic) -> Compiled:
-    """A function of {symbol: value} computing ``expr`` with NumPy."""
-    return NumPyCompiler()._print(expr)
+class Runner:
+    """A plan made ready to run: constants placed, inputs listed, each step's kernel looked up once."""
+
+    __slots__ = ("calls", "loads", "output", "template")
+
+    def __init__(self, plan: Plan, guard: Guard | None = None) -> None:
+        self.template: list[Any] = [None] * len(plan.steps)
+        self.loads: list[tuple[int, sp.Basic]] = []
+        self.calls: list[tuple[int, Callable, tuple[int, ...]]] = []
+        for i, step in enumerate(plan.steps):
+            if step.kind == "const":
+                self.template[i] = step.data[0]
+            elif step.kind == "input":
+                self.loads.append((i, step.data[0]))
+            else:
+                self.calls.append((i, _kernel(step, guard), step.args))
+        self.output = plan.output
+
+    def __call__(self, env: Env) -> object:
+        registers = self.template.copy()
+        for i, symbol in self.loads:
+            registers[i] = env[symbol]
+        for i, function, args in self.calls:
+            if len(args) == 1:
+                registers[i] = function(registers[args[0]])
+            elif len(args) == 2:
+                registers[i] = function(registers[args[0]], registers[args[1]])
+            else:
+                registers[i] = function(*[registers[a] for a in args])
+        return registers[self.output]
+
+
+def _kernel(step: Step, guard: Guard | None) -> Callable:
+    if step.kind == "call" and step.data[0] not in _FUNCTIONS:
+        raise UnsupportedError(f"cannot evaluate {step.data[0]} numerically")
+    return KERNELS[step.kind](step.data, guard)
+
+
+def compile_expr(expr: sp.Basic, guard: Guard | None = None) -> Compiled:
+    """A function of {symbol: value} computing ``expr`` with NumPy, planned once per set of sizes in the env."""
+    dims = dims_of(expr)
+    runners: dict[tuple, Runner] = {}
+    if not dims:  # no sizes to wait for: plan now, so unsupported nodes are reported at once
+        runners[()] = Runner(plan(expr), guard)
+
+    def run(env: Env) -> object:
+        key = tuple(env.get(dim) for dim in dims)
+        runner = runners.get(key)
+        if runner is None:
+            if len(runners) >= PLANS_KEPT:
+                runners.clear()
+            sizes = {dim: int(size) for dim, size in zip(dims, key) if size is not None}  # type: ignore[call-overload]
+            runner = runners[key] = Runner(plan(expr, sizes), guard)
+        return runner(env)
+
+    return run

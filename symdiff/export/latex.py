@@ -45,6 +45,7 @@ def latex_name(name: str, bold: bool = False) -> str:
     parts = index.split("_")
     if not (index and all(part.isalnum() for part in parts)):
         return _stem(name, bold)
+    parts = [STEP.sub(lambda m: m[1] + {"m": "-", "p": "+"}[m[2]] + m[3], part) for part in parts]  # h_tm1: h_{t-1}
     if bold and stem == "I":  # \mathbf{I}_{n} is the identity
         return rf"\mathbf{{I_{{{','.join(parts)}}}}}"
     return f"{_stem(stem, bold)}_{{{','.join(parts)}}}"
@@ -72,6 +73,9 @@ def _is_greek(name: str) -> bool:
         return False
 
 
+STEP = re.compile(r"^(.*[A-Za-z])([mp])([0-9]+)$")
+r"""A subscript that is a step from a label: h_tm1 was written h_{t-1} (``symdiff.parse.latex.STEPS``)."""
+
 _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
 """A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""
 
@@ -97,7 +101,7 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
             return self._within(item, self._precedence, item.body)
         if isinstance(item, SumEntries | sp.HadamardProduct | sp.HadamardPower) or self._is_hadamard_power(item):
             return PRECEDENCE["Mul"]
-        if isinstance(item, sp.OneMatrix | sp.ZeroMatrix) and item.shape[1] != 1:
+        if isinstance(item, sp.OneMatrix | sp.ZeroMatrix) and item.shape[1] != 1 and item.shape[0] != 1:
             return PRECEDENCE["Mul"]
         if isinstance(item, sp.Inverse) or (isinstance(item, sp.exp) and "e" not in self._names):
             return PRECEDENCE["Pow"]
@@ -201,6 +205,9 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
     def _call(self, op: Op, args: str) -> str:
         return rf"{op.latex}\left({args}\right)"
 
+    def _along(self, name: str, matrix: str, axis: str) -> str:
+        return rf"\operatorname{{{name}}}\left({matrix}, \text{{{axis}}}\right)"
+
     def _entrywise_call(self, op: Op, args: str) -> str:
         r"""``\exp(\mathbf{X})`` would be the matrix exponential: of a matrix, the entrywise function is named."""
         return rf"\operatorname{{{op.name}}}\left({args}\right)"
@@ -289,6 +296,8 @@ class LatexPrinter(ArrayPrinting, SympyLatexPrinter):
 
     def _sized_matrix(self, symbol: str, rows: sp.Expr, cols: sp.Expr) -> str:
         r"""A vector of ones or zeros, \mathbf{1}_{n}; a matrix as that vector times \mathbf{1}_{m}^\top."""
+        if rows == 1 and cols != 1 and symbol == "1":  # a row of ones (a bias spread along rows: v 1ᵀ)
+            return f"{self._sized('1', ops.ONES, cols)}^\\top"
         vector = self._sized(symbol, ops.ONES, rows)
         return vector if cols == 1 else f"{vector} {self._sized('1', ops.ONES, cols)}^\\top"
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import math
 import sys
 
-import numpy as np
 import sympy as sp
 from mpmath import libmp
+
+from ..arguments import is_numpy
 
 SHOWN_DIGITS = 6
 """Significant digits shown for values that have no short exact decimal."""
@@ -41,7 +42,7 @@ def format_number(value: object, digits: int = SHOWN_DIGITS) -> str:
 
     Beyond a double's range, scientific notation from the exact value: ``1.97007e+434``.
     """
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float) or is_numpy(value, "floating"):
         return _double(float(value), digits)
     exact = _exact(value)
     short = _short_decimal(exact)
@@ -54,14 +55,13 @@ def format_number(value: object, digits: int = SHOWN_DIGITS) -> str:
 
 def to_plain(value: object) -> object:
     """A number or array as JSON-ready values: floats, or strings beyond a double's range; vectors as flat lists."""
-    if isinstance(value, np.ndarray):
-        if value.ndim == 2 and value.shape[1] == 1:
-            value = value[:, 0]
-        return [to_plain(entry) for entry in value] if value.ndim else to_plain(value.item())
+    if is_numpy(value, "ndarray"):
+        array = value[:, 0] if value.ndim == 2 and value.shape[1] == 1 else value
+        return [to_plain(entry) for entry in array] if array.ndim else to_plain(array.item())
     if isinstance(value, sp.MatrixBase):
         rows = [[to_plain(entry) for entry in value.row(i)] for i in range(value.rows)]
         return [row[0] for row in rows] if value.cols == 1 else rows
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float) or is_numpy(value, "floating"):
         number = float(value)
         return number if math.isfinite(number) else _double(number, SHOWN_DIGITS)
     exact = _exact(value)
@@ -82,7 +82,7 @@ def latex_number(text: str) -> str:
 
 
 def _exact(value: object) -> sp.Number:
-    if isinstance(value, int | np.integer):
+    if isinstance(value, int) or is_numpy(value, "integer"):
         return sp.Integer(int(value))
     if isinstance(value, str):  # a number as to_plain writes it (a JSON string)
         return sp.Float(value, JSON_DIGITS)

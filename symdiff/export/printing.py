@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.printing.printer import Printer
 
 from ..model.nodes import BOUND, Elementwise, op_of
-from ..ops import Op
+from ..ops import AXIS_OF, Op
 
 
 class ArrayPrinting(Printer):
@@ -74,6 +74,19 @@ class ArrayPrinting(Printer):
     # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
+
+    def _along(self, name: str, matrix: str, axis: str) -> str:
+        """The operation ``name`` applied along ``axis`` of a printed matrix: ``softmax(X, rows)``."""
+        raise NotImplementedError
+
+    def _print_RowWise(self, expr: sp.Basic) -> str:
+        """A node of an operation applied to each row, printed as the reduction with its axis."""
+        op = op_of(expr)
+        assert op is not None, f"{type(expr)} names no operation"
+        name, axis = AXIS_OF[op]
+        return self._along(name, self._print(expr.args[0]), axis)
+
+    _print_SoftmaxRows = _print_LogSumExpRows = _print_RowWise
 
     # --- nodes printed alike ----------------------------------------------------------
     def _print_ScalarOf(self, expr) -> str:

@@ -97,6 +97,9 @@ class TextPrinter(ArrayPrinting, StrPrinter):
     def _call(self, op: Op, args: str) -> str:
         return f"{op.name}({args})"
 
+    def _along(self, name: str, matrix: str, axis: str) -> str:
+        return f"{name}({matrix}, {axis})"
+
     def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
         return "*".join(text for _, text in parts)
 

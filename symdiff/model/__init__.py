@@ -69,7 +69,7 @@ def formula(text: str, shapes: Mapping[str, tuple[Dim, ...]] | None = None, synt
             text = expand_macros(text)
         typing = infer_typeset(tree, text, declared, latex=is_latex(text, syntax))
         symbols = symbol_table(typing)
-        expr = Builder(text, symbols, typing.sizes).build(tree)
+        expr = Builder(text, symbols, typing.sizes, typing.inferred).build(tree)
     except SymdiffError as exc:
         raise exc.at(text) from None
     return Formula(text, tree, typing, symbols, expr)

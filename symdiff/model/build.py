@@ -9,18 +9,18 @@ one table of rules, keyed by the syntax's function names, serves both forms.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import cast
 
 import sympy as sp
 
 from .. import limits, ops
-from ..errors import LimitError, SymdiffError, UnsupportedError
+from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogDet, LogSumExp, Norm, Softmax, SumEntries
-from .types import Shape, Typing
+from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
+from .types import Dim, Shape, Typing
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
@@ -78,11 +78,19 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
 class Builder:
     """Turns syntax nodes into SymPy, one method per node type."""
 
-    def __init__(self, text: str, symbols: dict[str, sp.Basic], sizes: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        text: str,
+        symbols: dict[str, sp.Basic],
+        sizes: frozenset[str] = frozenset(),
+        inferred: Mapping[int, Dim] | None = None,
+    ) -> None:
         self.text = text
         self.symbols = symbols
         self.sizes = sizes
         """Dimension names used as numbers (``Typing.sizes``): each builds as its dim symbol."""
+        self.inferred = inferred or {}
+        r"""The sizes of constant arrays written without one (``Typing.inferred``): \mathbf{I} builds as eye(n)."""
 
     def build(self, node: ast.Node) -> sp.Basic:
         try:
@@ -146,7 +154,17 @@ class Builder:
     def build_Call(self, node: ast.Call) -> sp.Basic:
         if node.op.kind == "dimension":
             (arg,) = node.args
-            dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            if isinstance(arg, ast.Size):
+                if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
+                    raise ShapeError(
+                        "the size of this constant array is not known here",
+                        hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
+                    )
+                dim = dim_symbol(self.inferred[arg.key])
+            else:
+                dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            if dim.is_Integer:  # component form: explicit, as every array there is
+                return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
 
@@ -340,6 +358,55 @@ def _diag(value: sp.Basic) -> sp.Basic:
     return sp.ImmutableMatrix(sp.diag(*value)) if is_explicit(value) else Diag(value)
 
 
+def _rows_of(explicit: Callable[[sp.Basic], sp.Basic], node: Callable[[sp.Basic], sp.Basic]) -> Callable:
+    """A function applied to each row: the rows of a concrete matrix one by one, a node of an expression."""
+
+    def build(value: sp.Basic) -> sp.Basic:
+        if not is_explicit(value):
+            return node(value)
+        return sp.ImmutableMatrix.vstack(*(sp.ImmutableMatrix(explicit(value.row(i))) for i in range(value.rows)))
+
+    return build
+
+
+def _ones(rows: sp.Expr, cols: sp.Expr, like: sp.Basic) -> sp.Basic:
+    """A matrix of ones, explicit beside an explicit ``like`` (component form), else ``OneMatrix``."""
+    return sp.ImmutableMatrix.ones(rows, cols) if is_explicit(like) else sp.OneMatrix(rows, cols)
+
+
+def _sum_rows(value: sp.Basic) -> sp.Basic:
+    """``sum(X, rows)`` is X*ones(d): the column of row sums."""
+    return _mul(value, _ones(value.shape[1], 1, value)) if is_array(value) else value
+
+
+def _mean(value: sp.Basic) -> sp.Basic:
+    """``mean(v)`` is sum(v)/n, n the number of entries."""
+    if not is_array(value):
+        return value
+    rows, cols = value.shape
+    return CALLS[ops.SUM](value) / (rows * cols)
+
+
+def _mean_rows(value: sp.Basic) -> sp.Basic:
+    return _div(_sum_rows(value), value.shape[1]) if is_array(value) else value
+
+
+def _var(value: sp.Basic) -> sp.Basic:
+    """``var(v)`` is mean((v - mean(v))^2), the population variance (NumPy's ``np.var``)."""
+    if not is_array(value):
+        return sp.S.Zero
+    return _mean(_entrywise(lambda t: t**2, _sub(value, _mean(value))))
+
+
+def _var_rows(value: sp.Basic) -> sp.Basic:
+    """``var(X, rows)``: each row's population variance, its row mean broadcast along it (``m*ones(d).T``)."""
+    if not is_array(value):
+        return sp.S.Zero
+    means = _mean_rows(value)
+    spread = means * _ones(1, value.shape[1], value) if is_array(means) else means
+    return _mean_rows(_entrywise(lambda t: t**2, _sub(value, spread)))
+
+
 OPERATORS: dict[str, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
     "+": _add,
     "-": _sub,
@@ -361,5 +428,14 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.LOGDET: _logdet,
     ops.INV: _square_op("inverse", "inv", sp.Inverse),
     ops.DIAG: _diag,
+    ops.SOFTMAX_ROWS: _rows_of(lambda row: _softmax(row.T).T, SoftmaxRows),
+    ops.LOGSUMEXP_ROWS: _rows_of(lambda row: [sp.log(sum(sp.exp(e) for e in row))], LogSumExpRows),
+    ops.SUM_ROWS: _sum_rows,
+    ops.MEAN: _mean,
+    ops.MEAN_ROWS: _mean_rows,
+    ops.VAR: _var,
+    ops.VAR_ROWS: _var_rows,
+    ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
+    ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
 }
 """How each operation is built from its built arguments (``eye`` and ``ones`` take dimensions: ``build_Call``)."""

@@ -11,9 +11,9 @@ and their shapes, with hints in the syntax the formula was written in.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .. import limits
 from ..errors import LimitError, ShapeError
@@ -41,6 +41,8 @@ class Inference:
     changed: bool = False
     scaling: list[ast.Node] = field(default_factory=list)
     """Untyped factors on the left of an array (``lam`` in ``lam*W*x``): scalars if nothing else types them."""
+    sizes: dict[int, tuple[ast.Call, Var]] = field(default_factory=dict)
+    r"""The unknown size of each constant array written without one (``\mathbf{I}``), by its key."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -93,6 +95,11 @@ class Inference:
 
     def vector(self) -> TermShape:
         return (self.fresh(), 1)
+
+    def size(self, call: ast.Call) -> Var:
+        """The unknown size of ``call`` (``eye`` or ``ones`` of an ``ast.Size``), the same on every pass."""
+        (size,) = call.args
+        return self.sizes.setdefault(cast(ast.Size, size).key, (call, self.fresh()))[1]
 
     # --- shape rules -------------------------------------------------------
     def shape(self, node: ast.Node) -> Any:
@@ -289,6 +296,7 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
         return (final(shape[0]), final(shape[1])) if shape else ()
 
     shapes = {name: finished(shape) for name, shape in inf.names.items()}
+    inferred = _inferred(inf, text, shapes, final)
     sizes = _sizes(tree, text, shapes, declared, {arg.id for arg in dimensions if isinstance(arg, ast.Name)})
     for name in sizes:
         del shapes[name]
@@ -304,8 +312,36 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
             )
     result_shapes = tuple(finished(shape) for shape in results)
     if isinstance(tree, ast.Tuple):
-        return Typing(shapes, components, result_shapes, is_tuple=True, sizes=sizes)
-    return Typing(shapes, components, result_shapes[0], sizes=sizes)
+        return Typing(shapes, components, result_shapes, is_tuple=True, sizes=sizes, inferred=inferred)
+    return Typing(shapes, components, result_shapes[0], sizes=sizes, inferred=inferred)
+
+
+def _inferred(inf: Inference, text: str, shapes: Mapping[str, Shape], final: Callable[[Term], Dim]) -> dict[int, Dim]:
+    r"""The size of each constant array written without one; an error if nothing it is used with gives it."""
+    given = {dim for shape in shapes.values() for dim in shape}
+    inferred = {}
+    for key, (call, var) in inf.sizes.items():
+        dim = final(var)
+        if isinstance(inf.find(var), Var) and dim not in given:
+            written = text[call.span[0] : call.span[1]] or "the constant array"
+            raise ShapeError(
+                f"the size of {written} cannot be inferred: nothing it is used with has that size",
+                text,
+                call.span,
+                _size_hint(call.func, shapes, inf.latex),
+            )
+        inferred[key] = dim
+    return inferred
+
+
+def _size_hint(function: str, shapes: Mapping[str, Shape], latex: bool) -> str:
+    r"""How to give a constant array its size: a dim of an array of the formula, declared with ``--shape``."""
+    array = next(((name, shape) for name, shape in sorted(shapes.items()) if shape and isinstance(shape[0], str)), None)
+    dim, declared = ("n", "x=n") if array is None else (array[1][0], f"{array[0]}={array[1][0]}")
+    if array is not None and array[1][1] != 1:
+        declared += f",{array[1][1]}"
+    sized = (rf"\mathbf{{I}}_{dim}" if function == "eye" else rf"\mathbf{{1}}_{dim}") if latex else f"{function}({dim})"
+    return f"write its size, {sized}, with the dim of an array it goes with (--shape {declared}), or a number"
 
 
 def _sizes(

@@ -107,6 +107,37 @@ class Diag(_VectorToMatrix):
         return self
 
 
+class _RowWise(MatrixExpr):
+    """Base of functions applied to each row of a matrix (``softmax(X, rows)``)."""
+
+    def __new__(cls, matrix: MatrixExpr):
+        return sp.Basic.__new__(cls, matrix)
+
+    @property
+    def matrix(self) -> MatrixExpr:
+        return self.args[0]
+
+
+class SoftmaxRows(_RowWise):
+    """softmax of each row of a matrix: a matrix of its shape whose rows each sum to 1."""
+
+    op = ops.SOFTMAX_ROWS
+
+    @property
+    def shape(self):
+        return self.matrix.shape
+
+
+class LogSumExpRows(_RowWise):
+    """The column of log(sum(exp(row))) over the rows of a matrix, computed stably when evaluated."""
+
+    op = ops.LOGSUMEXP_ROWS
+
+    @property
+    def shape(self):
+        return (self.matrix.shape[0], sp.S.One)
+
+
 class Elementwise(MatrixExpr):
     """A scalar function applied entry by entry to arrays of one shape.
 
@@ -165,13 +196,18 @@ ARRAY: dict[Op, type[sp.Basic]] = {
     ops.LOGSUMEXP: LogSumExp,
     ops.SOFTMAX: Softmax,
     ops.DIAG: Diag,
+    ops.SOFTMAX_ROWS: SoftmaxRows,
+    ops.LOGSUMEXP_ROWS: LogSumExpRows,
     ops.EYE: sp.Identity,
     ops.ONES: sp.OneMatrix,
 }
 """Array operation -> its node class."""
 
-COMPOSED: frozenset[Op] = frozenset({ops.DOT})
-"""Operations built as a composition of others (``dot(a, b)`` is ``a.T*b``), with no node of their own."""
+COMPOSED: frozenset[Op] = frozenset(
+    {ops.DOT, ops.SUM_ROWS, ops.MEAN, ops.MEAN_ROWS, ops.VAR, ops.VAR_ROWS, ops.STD, ops.STD_ROWS}
+)
+"""Operations built as a composition of others (``dot(a, b)`` is ``a.T*b``, ``mean(X, rows)`` is
+``X*ones(d)/d``), with no node of their own."""
 
 _SYMPY_OP_OF: dict[type, Op] = {
     node: op

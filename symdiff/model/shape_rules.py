@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import limits, ops
 from ..parse import ast
-from .types import UNKNOWN, Dim, TermShape, Unknown
+from .types import UNKNOWN, Dim, TermShape, Unknown, Var
 
 if TYPE_CHECKING:
     from .inference import Inference
@@ -35,7 +35,9 @@ def _to_scalar(kind: str) -> Callable:
             inf.assign(node.args[0], inf.vector())
             return UNKNOWN
         if kind == "vector" and shape != () and inf.find(shape[1]) != 1:
-            raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
+            raise inf.conflict(
+                node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}", _by_rows_hint(inf, node)
+            )
         return ()
 
     return rule
@@ -47,8 +49,35 @@ def _vector_to_vector(inf: Inference, node: ast.Call, shapes: list) -> TermShape
         inf.assign(node.args[0], inf.vector())
         return UNKNOWN
     if shape == () or inf.find(shape[1]) != 1:
-        raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}")
+        hint = _by_rows_hint(inf, node) if shape != () else None
+        raise inf.conflict(node, f"{node.func} takes a vector, not {inf.show(node.args[0], shape)}", hint)
     return shape if node.op is ops.SOFTMAX else (shape[0], shape[0])
+
+
+def _by_rows_hint(inf: Inference, node: ast.Call) -> str | None:
+    """For a vector operation given a matrix, the row-wise spelling when there is one (attention's softmax)."""
+    if (node.op.name, "rows") not in ops.BY_AXIS:
+        return None
+    if inf.latex:
+        name = rf"\operatorname{{{node.func}}}"
+        return rf"for each row write {name}(..., \text{{rows}}), for each column {name}(..., \text{{cols}})"
+    return f"for each row write {node.func}(..., rows), for each column {node.func}(..., cols)"
+
+
+def _rows(result: str) -> Callable:
+    """``softmax(X, rows)`` keeps X's shape; ``sum(X, rows)`` and the other reductions give one entry per row."""
+
+    def rule(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+        (shape,) = shapes
+        if shape is UNKNOWN:  # a bare unknown name reduced by rows is a matrix
+            inf.assign(node.args[0], (inf.fresh(), inf.fresh()))
+            return UNKNOWN
+        if shape == ():
+            spelling, axis = ops.AXIS_OF[node.op]
+            raise inf.conflict(node, f"{spelling}(..., {axis}) takes a matrix, not {inf.show(node.args[0], shape)}")
+        return shape if result == "same" else (shape[0], 1)
+
+    return rule
 
 
 def _dot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
@@ -70,9 +99,12 @@ def _hadamard(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unkno
     return inf.broadcast(node, shapes[0], shapes[1], "take the entrywise product of")
 
 
-def _dimension(inf: Inference, node: ast.Call) -> Dim:
-    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``."""
+def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
+    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``; an unknown one for ``eye`` written
+    without its size."""
     (arg,) = node.args
+    if isinstance(arg, ast.Size):
+        return inf.size(node)
     if isinstance(arg, ast.Name):
         return arg.id
     if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:
@@ -105,6 +137,11 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.LOGSUMEXP: _to_scalar("vector"),
     ops.SOFTMAX: _vector_to_vector,
     ops.DIAG: _vector_to_vector,
+    ops.SOFTMAX_ROWS: _rows("same"),
+    **{op: _rows("column") for op in (ops.LOGSUMEXP_ROWS, ops.SUM_ROWS, ops.MEAN_ROWS, ops.VAR_ROWS, ops.STD_ROWS)},
+    ops.MEAN: _to_scalar("any"),
+    ops.VAR: _to_scalar("any"),
+    ops.STD: _to_scalar("any"),
     ops.TRACE: _square("scalar"),
     ops.DET: _square("scalar"),
     ops.LOGDET: _square("scalar"),

@@ -10,8 +10,8 @@ computes them, ``shape_rules`` says how each operation maps shapes, and
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from ..errors import ShapeError
 
@@ -55,6 +55,9 @@ class Typing:
     is_tuple: bool = False
     sizes: frozenset[str] = frozenset()
     """Dimension names the formula uses as numbers (``n`` in ``n*eye(n)``): each is that size, not a variable."""
+    inferred: Mapping[int, Dim] = field(default_factory=dict)
+    r"""The size inference found for each constant array written without one (``\mathbf{I}``, ``vector(1)``), by
+    the key of its ``ast.Size``."""
 
     @property
     def concrete(self) -> bool:

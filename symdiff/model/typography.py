@@ -21,11 +21,19 @@ from .inference import infer
 from .types import Shape, Typing
 
 
-def infer_typeset(tree: ast.Node, text: str, declared: Mapping[str, Shape], latex: bool) -> Typing:
-    """``infer``, then, in LaTeX with bold names, plain names read as scalars where the formula allows it."""
+def infer_typeset(
+    tree: ast.Node, text: str, declared: Mapping[str, Shape], latex: bool, writes_bold: bool | None = None
+) -> Typing:
+    """``infer``, then, in LaTeX with bold names, plain names read as scalars where the formula allows it.
+
+    ``writes_bold`` says whether the text writes arrays bold, when ``tree`` is one part of it (a definition of a
+    program whose other definitions write them bold); by default, whether ``tree`` writes any name bold.
+    """
     typing = _checked(infer(tree, text, declared, latex=latex), tree, text, declared)
     names = [node for node in tree.walk() if isinstance(node, ast.Name)]
-    if not latex or not any(node.bold for node in names):
+    if writes_bold is None:
+        writes_bold = any(node.bold for node in names)
+    if not latex or not writes_bold:
         return typing
     bold = {node.id for node in names if node.bold}
     plain = {
@@ -46,12 +54,22 @@ def infer_typeset(tree: ast.Node, text: str, declared: Mapping[str, Shape], late
 
 
 def _checked(typing: Typing, tree: ast.Node, text: str, declared: Mapping[str, Shape]) -> Typing:
-    r"""Refuse a reading that makes a name written as a matrix (\mathbf{W}: bold, capital) a column."""
+    r"""Refuse a reading that makes a name written as a matrix (\mathbf{W}: bold, capital) a column, or one
+    written as a vector (\mathbf{v}) a single number (in (\mathbf{a} + \mathbf{b}) \mathbf{c})."""
     for node in tree.walk():
-        if not (isinstance(node, ast.Name) and node.bold and node.id[0].isupper() and node.id not in declared):
+        if not (isinstance(node, ast.Name) and node.bold and node.id not in declared):
             continue
         shape = typing.shapes.get(node.id)
-        if shape and shape[1] == 1:
+        if node.id[0].islower() and shape == (1, 1):
+            raise ShapeError(
+                f"{node.id} is written as a vector (bold), but the formula makes it of length 1",
+                text,
+                node.span,
+                r"check the products around it: the dot product is \mathbf{a}^\top \mathbf{b} or "
+                r"\mathbf{a} \cdot \mathbf{b}; if it is a scalar, declare it: --shape "
+                f"{node.id}=scalar",
+            )
+        if node.id[0].isupper() and shape and shape[1] == 1:
             raise ShapeError(
                 f"{node.id} is written as a matrix (bold, capital), but the formula makes it a column",
                 text,

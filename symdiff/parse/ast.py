@@ -10,6 +10,7 @@ plain-text spelling compare equal when they say the same thing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -49,6 +50,18 @@ class Name(Node):
     id: str
     bold: bool = field(default=False, compare=False)
     r"""Written bold in LaTeX (``\mathbf{x}``): a hint for shape inference, not part of the name."""
+
+
+_SIZES = itertools.count()
+
+
+@dataclass(frozen=True)
+class Size(Node):
+    r"""A dimension left to shape inference: the size of ``\mathbf{I}``, ``\mathbf{1}``, ``vector(1)``, constant
+    arrays whose size is inferred from where they are used (the argument of ``eye``, ``ones``)."""
+
+    key: int = field(default_factory=lambda: next(_SIZES), compare=False)
+    """Tells apart the sizes of one formula (each may differ); unique in the process, so also in a program."""
 
 
 @dataclass(frozen=True)

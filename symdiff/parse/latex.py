@@ -24,15 +24,17 @@ The tree shapes it chooses:
   one factor (``\log\det\mathbf{X}``); ``\mathbf{1}^\top v`` is ``sum(v)``;
   ``\sigma`` is always the sigmoid. Whatever follows such an application by
   juxtaposition is refused, as are ``f(x)`` for a letter f (an unknown
-  function or a product?), a factor juxtaposed after a divisor (``a/b c``), a
-  number written after a factor (``x_12``) and ``W^{(1)}`` (a label or a power?).
+  function or a product?), a factor juxtaposed after a divisor (``a/b c``) and a
+  number written after a factor (``x_12``).
+* ``W^{(1)}`` and ``h_{t-1}`` are names (W__1, h_tm1): a label, a step from one.
 * Inside ``\|...\|`` a bare ``\|`` after an operand closes the norm:
   ``\|a\| b \|c\|`` is norm(a)*b*norm(c).
 * ``\mathit{lam}`` is one name of several characters; ``A_{10,2}`` is A_10_2.
 * ``a \odot b`` is hadamard(a, b); beside other products (``a b \odot c``) it
   is refused, as precedence between them is not settled in print.
 * ``\mathbf{I}_n`` is eye(n) unless I is a declared variable; ``\mathbf{1}_n``
-  is ones(n) and ``\mathbf{0}_n`` the zero vector.
+  is ones(n) and ``\mathbf{0}_n`` the zero vector; without a subscript their
+  size is an ``ast.Size``, which shape inference solves.
 """
 
 from __future__ import annotations
@@ -54,9 +56,18 @@ from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError
 from ..ops import BY_LATEX, BY_NAME, LATEX_COMMANDS
 from . import ast
+from .grammar_cache import cached_lark
 from .macros import expand_macros
 from .plain import check_depth, check_length, literal_value, make_call
-from .vocabulary import DECORATIONS, GREEK_CAPITALS, TRANSPOSE, known_words, operation
+from .vocabulary import (
+    DECORATIONS,
+    GREEK_CAPITALS,
+    TRANSPOSE,
+    known_words,
+    operation,
+    unsized_identity,
+    unsized_ones,
+)
 
 INVERSE = "inverse"
 LABEL = "__"
@@ -68,6 +79,8 @@ MATRIX_FUNCTIONS = frozenset({"exp", "log", "sqrt", "sin", "cos"})
 r"""Functions that texts apply to a matrix as matrix functions (e^{\mathbf{X}} is the matrix exponential)."""
 MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix"})
 NORM_INDICES = frozenset({"2", "F", "1"})
+STEPS = {"-": "m", "+": "p"}
+r"""How a name spells the step of a subscript: h_{t-1} is h_tm1, x_{i+1} is x_ip1."""
 
 INDEX_SUMS = (
     r"write the matrix form: \sum_i x_i^2 is \|\mathbf{x}\|^2, \sum_i x_i is \mathbf{1}^\top \mathbf{x}, "
@@ -181,7 +194,7 @@ class _ProgramLines(_RefuseCommands):
 @lru_cache(maxsize=2)
 def _parser(program: bool = False) -> Lark:
     grammar = Path(__file__).with_name("latex.lark").read_text()
-    return Lark(
+    return cached_lark(
         grammar,
         parser="lalr",
         start=["formula", "definition", "program"],
@@ -336,10 +349,10 @@ def _syntax_error(text: str, exc: UnexpectedInput, start: str) -> ParseError:
         )
     if str(token) in "+-" and re.search(r"_\{[A-Za-z0-9,]*$", text[: span[0]]):
         return ParseError(
-            f"a subscript with '{token}' (like h_{{t-1}}) is not read",
+            f"a subscript with '{token}' here is not read",
             text,
             span,
-            r"subscripts name variables: write the step as a name of its own, h_{p} or \mathit{hprev}",
+            r"a subscript is an index (x_{1}, A_{1,2}), a label (x_{t}) or a step from one (h_{t-1})",
         )
     if token.type in ("NUMBER", "DIGIT"):
         return ParseError(
@@ -405,8 +418,18 @@ def _written_as_matrix(node: ast.Node) -> bool:
     return False
 
 
+def _unsized_identity(node: ast.Node) -> bool:
+    r"""Whether ``node`` is the identity of a size left to inference, \mathbf{I} (a subscript gives it one)."""
+    return isinstance(node, ast.Call) and node.func == "eye" and isinstance(node.args[0], ast.Size)
+
+
 def _written_as_vector(node: ast.Node) -> bool:
-    r"""Whether typography alone says ``node`` is a vector: a bold lower-case name (\mathbf{v})."""
+    r"""Whether typography alone says ``node`` is a vector: a bold lower-case name (\mathbf{v}), and sums and
+    differences of them (\mathbf{a} - \mathbf{b})."""
+    if isinstance(node, ast.Binary) and node.op in ("+", "-"):
+        return _written_as_vector(node.left) and _written_as_vector(node.right)
+    if isinstance(node, ast.Neg):
+        return _written_as_vector(node.operand)
     return isinstance(node, ast.Name) and node.bold and node.id[:1].islower()
 
 
@@ -657,16 +680,10 @@ class _ToAst(Transformer):
             before = result[-1] if result else None
             summed = before.nodes[0] if isinstance(before, _Factor) and before.kind == "prefix" else None
             if not (isinstance(summed, ast.Call) and summed.func == "sum" and _written_as_matrix(summed.args[0])):
-                raise self._lone_ones(child.nodes[0].span)
+                result.append(replace(child, kind="other"))  # the ones vector
+                continue
             result[-1] = _Factor((replace(summed, span=(summed.span[0], child.nodes[0].span[1])),), "other")
         return result
-
-    def _lone_ones(self, span: tuple[int, int]) -> ParseError:
-        return ParseError(
-            r"\mathbf{1} is not read here",
-            span=span,
-            hint=r"\mathbf{1}^\top \mathbf{X} \mathbf{1} is the sum of a matrix; the ones vector is \mathbf{1}_n",
-        )
 
     def _spelled_without_parentheses(self, children: list) -> None:
         """Refuse ``sin x`` typed without a backslash: the function, or the product s i n x?"""
@@ -733,8 +750,6 @@ class _ToAst(Transformer):
         )
 
     def _operand(self, factor: _Factor) -> ast.Node:
-        if factor.kind == "ones":
-            raise self._lone_ones(factor.nodes[0].span)
         if len(factor.nodes) > 1:
             raise self._ambiguous(factor.nodes[1], "part of the argument")
         return factor.nodes[0]
@@ -790,10 +805,10 @@ class _ToAst(Transformer):
 
     def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
         last = factor.nodes[-1]
+        if factor.kind == "bold" and _unsized_identity(last):
+            eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
+            return _Factor((*factor.nodes[:-1], eye), "other")
         if factor.kind in ("name", "bold") and isinstance(last, ast.Name) and "_" not in last.id:
-            if factor.kind == "bold" and last == ast.Name("I") and "I" not in self.declared:
-                eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
-                return _Factor((*factor.nodes[:-1], eye), "other")
             named = ast.Name(f"{last.id}_{index}", span=(last.span[0], span[1]), bold=last.bold)
             return replace(factor, nodes=(*factor.nodes[:-1], named))
         if factor.kind == "norm":
@@ -865,6 +880,23 @@ class _ToAst(Transformer):
 
     def index(self, meta, children):
         return "".join(children)
+
+    def step(self, meta, children):
+        r"""``h_{t-1}`` is the name h_tm1 and ``x_{i+1}`` x_ip1 (printed back as written): a label, a step."""
+        label, sign, steps = children
+        if not steps.isdigit():
+            raise ParseError(
+                f"a step {sign}{steps} in a subscript is read only as a number, as in h_{{t-1}}",
+                span=_span(meta),
+                hint=r"write the step as a number, h_{t-1}, or the index alone, h_{k}",
+            )
+        if not any(char.isalpha() for char in label):
+            raise ParseError(
+                f"a subscript {label}{sign}{steps} is read only as a step from a label, as in h_{{t-1}}",
+                span=_span(meta),
+                hint="write an entry's index as one number: x_{1}, A_{1,2}",
+            )
+        return f"{label}{STEPS[str(sign)]}{steps}"
 
     def italic(self, meta, children):
         (token,) = children
@@ -948,6 +980,8 @@ class _ToAst(Transformer):
     def bold(self, meta, children):
         if len(children) == 1:  # \mathbf{x} is x: a caret goes under all of it
             children = [replace(_letter(children[0]), span=_span(meta), bold=True)]
+            if children[0] == ast.Name("I") and "I" not in self.declared:  # the identity, its size inferred
+                children = [unsized_identity(_span(meta))]
         return _Factor(tuple(children), "bold")
 
     def bold_letter(self, meta, children):
@@ -959,14 +993,21 @@ class _ToAst(Transformer):
         return ast.Name(f"{name.id}_{index}", span=(name.span[0], span[1]), bold=True)
 
     def ones(self, meta, children):
+        r"""``\mathbf{1}^\top v`` is sum(v); ``\mathbf{1}`` and ``\mathbf{0}`` alone are the ones and zero vectors,
+        their size inferred (``_ones_sandwich`` reads the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1})."""
         digit, superscript, operand = children
-        if digit == "1" and superscript is None:  # the right end of \mathbf{1}^\top \mathbf{X} \mathbf{1}
-            return _Factor((ast.Number(Fraction(1), span=_span(meta)),), "ones")
+        if digit in ("0", "1") and superscript is None:
+            vector = unsized_ones(_span(meta))
+            if digit == "0":
+                return _Factor(
+                    (ast.Binary("*", ast.Number(Fraction(0), span=_span(meta)), vector, span=_span(meta)),), "other"
+                )
+            return _Factor((vector,), "ones")
         if digit != "1" or superscript != TRANSPOSE:
             raise ParseError(
                 f"\\mathbf{{{digit}}} is not read here",
                 span=_span(meta),
-                hint=r"\mathbf{1} is read only as the ones vector in \mathbf{1}^\top v, the sum of v",
+                hint=r"\mathbf{1} is the ones vector and \mathbf{0} the zero vector; \mathbf{1}^\top v is the sum of v",
             )
         return _Factor((ast.Call("sum", (self._operand(operand),), span=_span(meta)),), "prefix")
 
@@ -1071,6 +1112,10 @@ class _ToAst(Transformer):
 
     def arguments(self, meta, children):
         return tuple(children)
+
+    def axis(self, meta, children):
+        (word,) = children
+        return ast.Name(str(word), span=_token_span(word))
 
     def function_command(self, meta, children):
         (token,) = children

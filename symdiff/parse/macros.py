@@ -65,18 +65,24 @@ def definitions(specs: Iterable[str]) -> str:
     for spec in specs:
         name, equals, body = spec.partition("=")
         name = name.strip()
-        depth = 0
-        for char in body:
-            depth += {"{": 1, "}": -1}.get(char, 0)
-            if depth < 0:
-                break
-        if not equals or not re.fullmatch(r"\\[A-Za-z]+", name) or depth != 0:
+        if not equals or not check_macro(name, body):
             raise ParseError(
                 f"a macro is \\NAME=BODY with balanced braces, not {spec!r}", hint=r"--macro '\x=\mathbf{x}'"
             )
         arity = _arity_of(body)
         found.append(rf"\newcommand{{{name}}}" + (f"[{arity}]" if arity else "") + f"{{{body}}}")
     return "".join(found)
+
+
+def check_macro(name: str, body: str) -> bool:
+    r"""Whether ``name`` is a command (``\x``) and ``body`` has balanced braces: a macro ``--macro`` and
+    worksheets can define."""
+    depth = 0
+    for char in body:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and re.fullmatch(r"\\[A-Za-z]+", name) is not None
 
 
 def _arity_of(body: str) -> int:

@@ -17,8 +17,10 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .. import limits
 from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
+from ..ops import AXES, BY_AXIS, SOFTMAX_ROWS
 from . import ast
-from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, known_words, operation
+from .grammar_cache import cached_lark
+from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 MAX_ENTRYWISE_POWER = 16
@@ -28,7 +30,7 @@ MAX_ENTRYWISE_POWER = 16
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("plain.lark")).read_text()
-    return Lark(
+    return cached_lark(
         grammar,
         parser="lalr",
         start=["start", "program", "bindings", "template", "formulas"],
@@ -250,10 +252,8 @@ class _ToAst(Transformer):
         return ast.Number(literal_value(children[0]), span=_span(meta))
 
     def name(self, meta, children):
-        if str(children[0]) in CONSTANT_ARRAYS:
-            raise ParseError(
-                f"{children[0]} without its size is not read", span=_span(meta), hint=CONSTANT_ARRAYS[str(children[0])]
-            )
+        if str(children[0]) in UNSIZED:  # eye: the identity, its size inferred
+            return UNSIZED[str(children[0])](_span(meta))
         return ast.Name(str(children[0]), span=_span(meta))
 
     def call(self, meta, children):
@@ -330,10 +330,19 @@ def literal_value(token: Token | str) -> Fraction:
 
 def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name_span: tuple[int, int]) -> ast.Node:
     """A call node for a known function with the right number of arguments."""
+    along = axis_call(name, args, span)
+    if along is not None:
+        return along
     if name in COMPOSITES and len(args) == 1:
         return COMPOSITES[name](args[0], span)
-    if name in CONSTANT_ARRAYS and operation(name) is None:
-        raise ParseError(f"{name}(...) is not read", span=name_span, hint=CONSTANT_ARRAYS[name])
+    if name in CONSTANT_ARRAYS:
+        if len(args) != 1:
+            raise ParseError(
+                f"{name} takes 1 argument, got {len(args)}",
+                span=span,
+                hint=f"write {name}(c): every entry c, its size inferred from where it is used",
+            )
+        return CONSTANT_ARRAYS[name](args, span)
     op = operation(name)
     if op is None and name != TRANSPOSE:
         raise ParseError(
@@ -344,10 +353,27 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
     arity = op.arity if op else 1
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
-        raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span)
+        by_rows = op is not None and (op.name, "rows") in BY_AXIS
+        hint = (
+            f"{name}(v) takes all entries; {name}(X, rows) each row, {name}(X, cols) each column" if by_rows else None
+        )
+        raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span, hint=hint)
     if op is None:
         return ast.Transpose(args[0], span=span)
     return ast.Call(op.name, args, span=span)
+
+
+def axis_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int]) -> ast.Node | None:
+    """``softmax(X, rows)``: the row-wise operation; ``f(X, cols)`` is ``f(X.T, rows)`` (transposed back
+    where f keeps the shape); None when the call names no axis."""
+    op = operation(name)
+    along = BY_AXIS.get((op.name, "rows")) if op is not None else None
+    if along is None or len(args) != 2 or not isinstance(args[1], ast.Name) or args[1].id not in AXES:
+        return None
+    matrix = args[0] if args[1].id == "rows" else ast.Transpose(args[0], span=args[0].span)
+    call = ast.Call(along.name, (matrix,), span=span)
+    keeps_shape = along is SOFTMAX_ROWS
+    return ast.Transpose(call, span=span) if args[1].id == "cols" and keeps_shape else call
 
 
 def make_matrix(items: list[ast.Node], span: tuple[int, int]) -> ast.Matrix:

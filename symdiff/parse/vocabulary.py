@@ -8,6 +8,7 @@ word there is (for "did you mean" hints).
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from ..ops import BY_NAME, Op
 from . import ast
@@ -41,12 +42,31 @@ COMPOSITES: dict[str, Callable[[ast.Node, tuple[int, int]], ast.Node]] = {"norm1
 """matrixcalculus.org's functions that are compositions of symdiff's: norm1(v) is sum(abs(v)), entrywise for a
 matrix."""
 
-CONSTANT_ARRAYS: dict[str, str] = {
-    "vector": "a scalar added to an array is added to every entry (exp(x) + 1); or write c*ones(n)",
-    "matrix": "a scalar added to an array is added to every entry (X + 1); or write c*ones(n)*ones(d).T",
-    "eye": "write the identity with its size, eye(n)",
+
+def unsized_ones(span: tuple[int, int]) -> ast.Node:
+    r"""The vector of ones, its size left to inference (``\mathbf{1}``, ``vector(1)``)."""
+    return ast.Call("ones", (ast.Size(span=span),), span=span)
+
+
+def unsized_identity(span: tuple[int, int]) -> ast.Node:
+    r"""The identity, its size left to inference (``\mathbf{I}``, ``eye``)."""
+    return ast.Call("eye", (ast.Size(span=span),), span=span)
+
+
+def _scaled(scale: ast.Node, array: ast.Node, span: tuple[int, int]) -> ast.Node:
+    return array if scale == ast.Number(Fraction(1)) else ast.Binary("*", scale, array, span=span)
+
+
+CONSTANT_ARRAYS: dict[str, Callable[[tuple[ast.Node, ...], tuple[int, int]], ast.Node]] = {
+    "vector": lambda args, span: _scaled(args[0], unsized_ones(span), span),
+    "matrix": lambda args, span: _scaled(
+        args[0], ast.Binary("*", unsized_ones(span), ast.Transpose(unsized_ones(span), span=span), span=span), span
+    ),
 }
-"""matrixcalculus.org's arrays whose size is inferred, refused with what to write instead."""
+"""matrixcalculus.org's constant arrays, ``vector(c)`` and ``matrix(c)``: every entry c, the size inferred from
+where they are used (``c*ones(n)``, ``c*ones(n)*ones(d).T``)."""
+UNSIZED = {"eye": unsized_identity}
+"""Arrays written without arguments whose size is inferred: matrixcalculus.org's bare ``eye``."""
 
 
 def operation(name: str) -> Op | None:
@@ -62,4 +82,4 @@ def canonical(name: str) -> str | None:
 
 def known_words() -> set[str]:
     """Every function spelling, for 'did you mean' hints."""
-    return set(BY_NAME) | {TRANSPOSE} | set(COMPOSITES)
+    return set(BY_NAME) | {TRANSPOSE} | set(COMPOSITES) | set(CONSTANT_ARRAYS)

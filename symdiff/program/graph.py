@@ -20,8 +20,8 @@ from ..derive.recognise import recognise
 from ..errors import ParseError, ShapeError, SymdiffError
 from ..model.build import Builder, is_array, symbol_table
 from ..model.canonical import canonical
-from ..model.inference import infer
-from ..model.types import Shape, Typing, describe
+from ..model.types import Dim, Shape, Typing, describe
+from ..model.typography import infer_typeset
 from ..parse import ast
 
 
@@ -127,8 +127,11 @@ def build_graph(
     known: dict[str, Shape] = dict(declared)
     components: dict[str, tuple[str, tuple[int, int]]] = {}
     sizes: set[str] = set()
+    inferred: dict[int, Dim] = {}
+    # typography is the program's: one definition writing arrays bold makes plain names scalars in all of them
+    bold = any(isinstance(node, ast.Name) and node.bold for d in definitions for node in d.value.walk())
     for definition in definitions:
-        typing = infer(definition.value, text, known, latex)
+        typing = infer_typeset(definition.value, text, known, latex, bold)
         if typing.is_tuple:
             raise ShapeError(
                 f"{definition.name} is defined as a tuple", text, definition.value.span, "define one quantity per name"
@@ -145,14 +148,15 @@ def build_graph(
         known[definition.name] = result
         components.update(typing.components)
         sizes.update(typing.sizes)
+        inferred.update(typing.inferred)
     for name in components:
         known.pop(name, None)
-    typing = Typing(known, components, (), sizes=frozenset(sizes))
+    typing = Typing(known, components, (), sizes=frozenset(sizes), inferred=inferred)
     try:
         symbols = symbol_table(typing)
     except SymdiffError as exc:
         raise exc.at(text) from None
-    builder = Builder(text, symbols, typing.sizes)
+    builder = Builder(text, symbols, typing.sizes, typing.inferred)
     nodes = []
     for definition in definitions:
         try:

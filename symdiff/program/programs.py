@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache, partial, wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sympy as sp
 
@@ -21,7 +21,6 @@ from ..derive import derivative as derive_in_turn
 from ..derive.conventions import Layout, check_layout, squared, symmetric_names
 from ..derive.tidy import tidy
 from ..errors import LimitError, SymdiffError, did_you_mean
-from ..evaluate import compile_for
 from ..model import Formula, Syntax, declarations, is_latex
 from ..model import formula as read_formula
 from ..model.algebra import entries
@@ -29,12 +28,14 @@ from ..model.canonical import canonical
 from ..model.types import Dim, Shape, Typing
 from ..parse import ast
 from ..result import Result, wrt_steps
-from .backprop import Backprop, run_backprop
 from .chain import derivative
 from .graph import Graph, build_graph
 from .printing import to_latex, to_text
 from .reading import read_program
 from .steps import Derivation, derivation
+
+if TYPE_CHECKING:
+    from .backprop import Backprop  # the numbers, with NumPy: imported when asked for
 
 ShapeSpec = Mapping[str, tuple[Dim, ...]]
 Method = TypeVar("Method", bound=Callable[..., Any])
@@ -80,14 +81,16 @@ class ProgramResult(Result):
         }
         return to_latex(self.sympy, self.intermediates, components=components)
 
+    @property
+    def numeric(self) -> sp.Basic:
+        return self.sympy if self.expanded is None else self.expanded
+
     @cached_property
     @_deep
     def _compiled(self) -> Callable[..., object]:
-        return _Evaluator(
-            self.depth,
-            self.described,
-            compile_for(self.formula, self.sympy if self.expanded is None else self.expanded),
-        )
+        from ..evaluate import compile_for
+
+        return _Evaluator(self.depth, self.described, compile_for(self.formula, self.numeric))
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,8 @@ class Program:
         ``wrt`` names the partials wanted (default: every input); ``round=N``
         rounds each forward value to N decimals before it is used downstream.
         """
+        from .backprop import run_backprop
+
         output = self._definitions_needed("backprop")
         names = list(self.graph.inputs) if wrt is None else [n for step in wrt_steps(wrt) for n in step]
         return run_backprop(self.graph, self.value, output, at, names, round)
@@ -317,7 +322,11 @@ class Program:
         names = [n for step in wrt_steps(wrt) for n in step]
         for name in names:
             self.target(name)
-        numbers = None if at is None else run_backprop(self.graph, self.value, output, at, names, round)
+        numbers = None
+        if at is not None:
+            from .backprop import run_backprop
+
+            numbers = run_backprop(self.graph, self.value, output, at, names, round)
         return [derivation(self.graph, self.value, output, name, numbers) for name in names]
 
     def __repr__(self) -> str:

@@ -16,15 +16,18 @@ instead. Text and a LaTeX ``align*`` block are rendered from the same lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from ..errors import SymdiffError
 from ..export.numbers import format_number, latex_number
-from .backprop import Backprop, number
 from .chain import MAX_PATHS, backward, local, paths
 from .graph import Graph
 from .printing import to_latex, to_text
+
+if TYPE_CHECKING:
+    from .backprop import Backprop  # the numbers, with NumPy: imported when there are numbers
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ def derivation(
     if total_line.text != lines[-1].text:
         lines.append(total_line)
     if numbers is not None:
+        from .backprop import number
+
         shown_text = {s: _shown(v, False) for s, v in numbers.values.items()}
         shown_latex = {s: _shown(v, True) for s, v in numbers.values.items()}
         lines.append(

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import WorksheetError, did_you_mean
+from ..errors import SymdiffError, WorksheetError, did_you_mean
 from ..files import read_limited
 from ..limits import MAX_WORKSHEET_BYTES
-from .schema import FIELD_NAMES, KINDS, Worksheet
+from ..parse.macros import expand_macros
+from .schema import FIELD_NAMES, KINDS, Choice, Group, Unreadable, Worksheet
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,44 @@ def load(path: str | Path) -> tuple[Worksheet, Source]:
             hint="LaTeX is easiest in literal strings: options = ['\\frac{1}{2}', ...]",
         ) from None
     try:
-        return Worksheet.model_validate(data), source
+        worksheet = Worksheet.model_validate(data)
     except ValidationError as exc:
         raise _first_problem(exc, data, source) from None
+    return worksheet.model_copy(update={"groups": [_expanded(group, source) for group in worksheet.groups]}), source
+
+
+def _expanded(group: Group, source: Source) -> Group:
+    """The group with its context's macros expanded in its definitions, options and text, by the LaTeX reader's
+    expansion (bounded as for ``--macro``), so that every later stage, and the key, sees plain LaTeX."""
+    macros = group.context.macros
+    if not macros:
+        return group
+
+    def expand(text: str, owner: str, field: str) -> str:
+        try:
+            return expand_macros(text, macros)
+        except SymdiffError as exc:
+            raise source.error(exc.render().replace("\n", "\n  "), owner, field) from None
+
+    def option(text: str | Unreadable, owner: str) -> str | Unreadable:
+        if isinstance(text, Unreadable):
+            return text.model_copy(update={"latex": expand(text.latex, owner, "options")})
+        return expand(text, owner, "options")
+
+    questions = []
+    for question in group.questions:
+        update: dict[str, object] = {"text": expand(question.text, question.id, "text")}
+        if isinstance(question, Choice):
+            update["options"] = [option(text, question.id) for text in question.options]
+        questions.append(question.model_copy(update=update))
+    definitions = [expand(text, group.id, "definitions") for text in group.context.definitions]
+    return group.model_copy(
+        update={
+            "text": expand(group.text, group.id, "text"),
+            "context": group.context.model_copy(update={"definitions": definitions}),
+            "questions": questions,
+        }
+    )
 
 
 def _first_problem(exc: ValidationError, data: dict, source: Source) -> WorksheetError:

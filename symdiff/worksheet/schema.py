@@ -13,6 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from ..check.explain import RULES
+from ..parse.macros import check_macro
+
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9a-z]+)*$")]
 """The worksheet's own numbering, dot-separated: ``1.a.i``, ``1.d.ii``, ``2.a``, ``2.c.1``."""
 
@@ -37,12 +40,34 @@ class Context(_Strict):
     """Decimals each forward value is rounded to before use, as the worksheet does; exact when absent."""
     syntax: Literal["latex", "plain"] = "latex"
     """How definitions and options are written: LaTeX as worksheets print them, or symdiff's plain syntax."""
+    macros: dict[str, str] = {}
+    r"""The document's shorthands, as ``--macro`` takes them: ``x = '\mathbf{x}'`` (or ``'\x' = ...``),
+    ``ip = '#1^\top #2'``; expanded in the group's definitions, options and text (``load.py``)."""
+
+    @field_validator("macros")
+    @classmethod
+    def _commands(cls, macros: dict[str, str]) -> dict[str, str]:
+        named = {(name if name.startswith("\\") else "\\" + name): body for name, body in macros.items()}
+        for name, body in named.items():
+            if not check_macro(name, body):
+                raise ValueError(
+                    f"a macro is a command's name (x or \\x) and a body with balanced braces, not {name} = {body!r}"
+                )
+        return named
+
+    @model_validator(mode="after")
+    def _macros_are_latex(self) -> Context:
+        if self.macros and self.syntax != "latex":
+            raise ValueError("macros are LaTeX shorthands; this group's syntax is plain")
+        return self
 
 
 class _Question(_Strict):
     id: QuestionId
     text: str = ""
     """The question as printed (text, LaTeX in ``$...$``); escaped in answer keys."""
+    points: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 1
+    """What the question is worth when students' answers are graded (``symdiff grade``)."""
 
 
 class _Derivative(_Question):
@@ -130,6 +155,28 @@ Question = Annotated[Choice | Derive | Forward | Backprop | Blanks, Field(discri
 KINDS = ("choice", "derive", "forward", "backprop", "blanks")
 
 
+PARTIAL_REASONS = frozenset(name for name, _ in RULES) | {"differs", "ill-formed", "sign", "incomplete"}
+"""Reasons a wrong answer may earn partial credit for: the checker's (``check/explain.py``), ``sign`` (minus the
+answer, which the checker counts as a ``factor``) and ``incomplete`` (some of several correct options chosen)."""
+
+
+class Grading(_Strict):
+    """How students' typed answers are graded (``symdiff grade``): ``[grading]``."""
+
+    partial: dict[str, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = {}
+    """Reason -> the share of the points a wrong answer with that reason earns: ``{ factor = 0.5, sign = 0.25 }``."""
+    tolerance: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    """Absolute tolerance for numeric answers; 0.1% of the value (at least 1e-9) when absent."""
+
+    @field_validator("partial")
+    @classmethod
+    def _known_reasons(cls, partial: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(partial) - PARTIAL_REASONS)
+        if unknown:
+            raise ValueError(f"unknown reason {unknown[0]!r}; reasons are {', '.join(sorted(PARTIAL_REASONS))}")
+        return partial
+
+
 class Group(_Strict):
     """Questions sharing a context (a worksheet's Q1, Q2, ...)."""
 
@@ -146,6 +193,8 @@ class Worksheet(_Strict):
     title: Annotated[str, StringConstraints(min_length=1)]
     text: str = ""
     groups: Annotated[list[Group], Field(alias="group", min_length=1)]
+    grading: Grading = Grading()
+    """Partial credit and numeric tolerance for ``symdiff grade``."""
 
     @field_validator("groups")
     @classmethod
@@ -161,7 +210,7 @@ class Worksheet(_Strict):
 
 FIELD_NAMES = frozenset(
     field.alias or name
-    for model in (Worksheet, Group, Context, Choice, Derive, Forward, Backprop, Blanks, Unreadable)
+    for model in (Worksheet, Group, Context, Choice, Derive, Forward, Backprop, Blanks, Unreadable, Grading)
     for name, field in model.model_fields.items()
 )
 """Every field a worksheet may have, to suggest one for a misspelt name."""

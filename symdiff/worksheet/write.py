@@ -60,8 +60,9 @@ def check_target(path: str | Path, protect: Iterable[str | Path] = ()) -> Path:
     return target
 
 
-def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] = ()) -> None:
-    """Replace ``path`` with ``text`` under the rules above; an existing file is never left half-written."""
+def write_atomically(path: str | Path, text: str | bytes, protect: Iterable[str | Path] = ()) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, or bytes as they are) under the rules above; an existing file is never
+    left half-written."""
     target = check_target(path, protect)
     try:
         existing: os.stat_result | None = target.stat()
@@ -74,10 +75,10 @@ def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] 
             handle, temporary = _create_beside(target)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "wb") as out:
             if existing is not None:
                 _keep_owner_and_mode(out.fileno(), existing)
-            out.write(text)
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(temporary, target)
         temporary = None
     except OSError as exc:

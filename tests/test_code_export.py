@@ -1,0 +1,231 @@
+"""Code export: the printed function of every identity of the table, run in a subprocess, against finite differences.
+
+For each identity, the code of the derivative and the code of what it is the
+derivative of (the formula, or its gradient for a Hessian) are written to
+modules; one subprocess per backend imports them all, evaluates both at random
+points and compares the derivative with central differences of the other's
+last output (``tests/numeric.py``). symdiff itself never executes the code
+it prints. NumPy always runs; JAX and PyTorch when installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from numeric import random_values, symmetrize_values
+from test_identities import IDENTITIES, Identity, row_id
+
+import symdiff
+from symdiff.cli import main
+from symdiff.cli.options import CODE_FORMATS
+from symdiff.errors import SymdiffError
+from symdiff.evaluate.code import BACKENDS
+
+TESTS = Path(__file__).parent
+
+DRIVER = textwrap.dedent(
+    """
+    import importlib, json, sys
+    import numpy as np
+    from numeric import numeric_derivative, symmetric_numeric_gradient
+
+    backend = sys.argv[2]
+    if backend == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+
+    class Variables:
+        def __init__(self, names):
+            self.variables = dict.fromkeys(names)
+
+    def last(module):
+        function = getattr(module, [name for name in dir(module) if name.startswith("f")][0])
+        def call(**values):
+            out = function(**values)
+            out = out[-1] if isinstance(out, tuple) else out
+            return np.asarray(out.detach() if hasattr(out, "detach") else out, dtype=float)
+        return call
+
+    report = {}
+    for case in json.load(open(sys.argv[1])):
+        try:
+            values = dict(np.load(case["values"]))
+            values = {k: float(v) if v.shape == () else v for k, v in values.items()}
+            derivative, base = (last(importlib.import_module(m)) for m in (case["module"], case["base"]))
+            if case["symmetric"]:
+                expected = symmetric_numeric_gradient(base, values, case["wrt"])
+            else:
+                expected = numeric_derivative(base, values, Variables(values), case["wrt"])
+            actual = derivative(**values)
+            if actual.ndim == 2 and expected.ndim == 3 and expected.shape[1] == 1:
+                expected = expected[:, 0, :]
+            np.testing.assert_allclose(actual, expected.reshape(actual.shape), rtol=1e-5, atol=1e-6)
+            if case["checks"]:
+                getattr(importlib.import_module(case["module"]), "check_gradient")(**values)
+            report[case["id"]] = "ok"
+        except Exception as error:
+            report[case["id"]] = f"{type(error).__name__}: {error}"
+    print(json.dumps(report))
+    """
+)
+
+
+def _cases(row: Identity) -> tuple[symdiff.Result, symdiff.Result]:
+    names = [row.wrt] if isinstance(row.wrt, str) else list(row.wrt)
+    result = symdiff.derive(row.formula, names, row.shapes, symmetric=row.symmetric)
+    base = (
+        symdiff.derive(row.formula, names[:-1], row.shapes, symmetric=row.symmetric)
+        if len(names) > 1
+        else symdiff.parse(row.formula, row.shapes)
+    )
+    return result, base
+
+
+def _point(result: symdiff.Result, base: symdiff.Result, row: Identity, rng: np.random.Generator) -> dict:
+    """Random values where both the derivative and what it derives are defined (log(det(X)) needs det X > 0)."""
+    while True:
+        values = symmetrize_values(random_values(result.formula, rng), row.symmetric)
+        try:
+            result.evaluate(**values), base.evaluate(**values)
+        except SymdiffError:
+            continue
+        return values
+
+
+def _run(backend: str, directory: Path) -> dict[str, str]:
+    """Every identity's code for ``backend``, checked in one subprocess: {row id: "ok" or what went wrong}."""
+    cases = []
+    for k, row in enumerate(IDENTITIES):
+        result, base = _cases(row)
+        names = [row.wrt] if isinstance(row.wrt, str) else list(row.wrt)
+        for suffix, which in (("", result), ("_base", base)):
+            (directory / f"case{k}{suffix}.py").write_text(which.code(backend))
+        values = _point(result, base, row, np.random.default_rng(k))
+        np.savez(directory / f"case{k}.npz", **values)
+        cases.append(
+            {
+                "id": row_id(row) + repr(row.shapes) + repr(row.symmetric),
+                "module": f"case{k}",
+                "base": f"case{k}_base",
+                "values": str(directory / f"case{k}.npz"),
+                "wrt": names[-1],
+                "symmetric": names[-1] in row.symmetric,
+                "checks": "def check_gradient" in result.code(backend) and not row.symmetric,
+            }
+        )
+    (directory / "cases.json").write_text(json.dumps(cases))
+    (directory / "driver.py").write_text(DRIVER)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(directory), str(TESTS), str(TESTS.parent)])}
+    done = subprocess.run(
+        [sys.executable, str(directory / "driver.py"), str(directory / "cases.json"), backend],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module", params=["numpy", "jax", "torch"])
+def reports(request, tmp_path_factory) -> tuple[str, dict[str, str]]:
+    backend = request.param
+    if backend != "numpy":
+        pytest.importorskip(backend)
+    return backend, _run(backend, tmp_path_factory.mktemp(backend))
+
+
+@pytest.mark.slow
+def test_every_identity_exports_code_matching_finite_differences(reports):
+    backend, report = reports
+    assert len(report) == len(IDENTITIES)
+    failed = {case: outcome for case, outcome in report.items() if outcome != "ok"}
+    assert not failed, f"{backend}: {failed}"
+
+
+def test_numpy_code_of_a_gradient_runs_and_checks_itself(tmp_path):
+    """Outside the slow sweep: one gradient's code, its shape checks and its check_gradient, in a subprocess."""
+    code = symdiff.derive("0.5*norm(A*x - b)^2 + 0.5*lam*norm(x)^2", "x").code("numpy")
+    (tmp_path / "ridge.py").write_text(code)
+    script = textwrap.dedent(
+        """
+        import numpy as np
+        from ridge import f_and_grad, check_gradient
+        rng = np.random.default_rng(0)
+        A, b, x = rng.normal(size=(5, 3)), rng.normal(size=5), rng.normal(size=3)
+        value, gradient = f_and_grad(A, b, 0.3, x)
+        assert gradient.shape == (3,)
+        assert np.allclose(gradient, A.T @ (A @ x - b) + 0.3 * x)
+        assert np.isclose(value, 0.5 * np.sum((A @ x - b) ** 2) + 0.15 * np.sum(x ** 2))
+        assert check_gradient(A, b, 0.3, x) < 1e-5
+        for bad in (dict(x=np.ones(4)), dict(b=np.ones((5, 1))), dict(lam=np.ones(2))):
+            args = {**dict(A=A, b=b, lam=0.3, x=x), **bad}
+            try:
+                f_and_grad(**args)
+            except ValueError as error:
+                print(error)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)}
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "the length of x must be d = 3 (the columns of A), got 4",
+        "b must be a vector (1-D array), got shape (5, 1)",
+        "lam must be a number, got shape (2,)",
+    ]
+
+
+def test_the_code_computes_common_subexpressions_once_and_chains_cheaply():
+    code = symdiff.derive("0.5*norm(A*x)**2", "x").code("numpy")
+    assert "t1 = A @ x\n" in code and "value = 0.5 * np.vdot(t1, t1)\n" in code
+    assert "gradient = A.T @ t1\n" in code
+
+
+def test_the_logistic_hessian_scales_rows_instead_of_building_a_diagonal():
+    code = symdiff.derive("sum(log(1 + exp(-hadamard(y, X*w))))", ["w", "w"]).code("numpy")
+    assert "diag" not in code.split('"""')[-1] and "X.T @ (" in code
+
+
+def test_a_hessian_and_a_jacobian_are_named_for_what_they_are():
+    assert "def f_and_hessian(A, x):" in symdiff.derive("x.T*A*x", ["x", "x"]).code("numpy")
+    jacobian = symdiff.derive("A*x", "x").code("numpy")
+    assert "def f_and_derivative(A, x):" in jacobian and "check_gradient" not in jacobian
+    assert "def f(A, x):" in symdiff.parse("x.T*A*x").code("numpy")
+
+
+def test_each_backend_spells_its_module():
+    result = symdiff.derive("log(det(X)) + sum(sigmoid(X*a))", "X")
+    assert "np.linalg.slogdet" in result.code("numpy")
+    assert "jax.nn.sigmoid" in result.code("jax") and "import jax.numpy as jnp" in result.code("jax")
+    assert "torch.logdet" in result.code("torch") and "torch.sigmoid" in result.code("torch")
+
+
+def test_an_unknown_backend_is_an_error():
+    with pytest.raises(SymdiffError, match="no code export for 'fortran'"):
+        symdiff.derive("x.T*x", "x").code("fortran")
+
+
+def test_cli_formats_are_the_backends():
+    assert set(CODE_FORMATS) == set(BACKENDS)
+
+
+def test_cli_prints_the_code_of_a_derivative_and_of_a_program():
+    runner = CliRunner()
+    done = runner.invoke(main, ["derive", "0.5*norm(A*x)**2", "--wrt", "x", "--format", "numpy"])
+    assert done.exit_code == 0, done.output
+    assert done.output == symdiff.derive("0.5*norm(A*x)**2", "x").code("numpy")
+    program = runner.invoke(main, ["derive", "b = A*x; f = 0.5*norm(b)**2", "--wrt", "A", "--format", "torch"])
+    assert program.exit_code == 0, program.output
+    assert "def f_and_grad(A, x):" in program.output and "gradient = t1 @ x.T" in program.output
+    steps = runner.invoke(main, ["derive", "b = A*x; f = 0.5*norm(b)**2", "--wrt", "A", "--format", "numpy", "--steps"])
+    assert steps.exit_code == 2 and "not numpy code" in steps.output

@@ -1,0 +1,112 @@
+"""The evaluation plan: what is computed, in which order, and how often, for the sizes at hand.
+
+Each test looks at the plan symdiff runs (``evaluate.plan``) and checks the
+numbers through the public API against a hand-written NumPy formula.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import symdiff
+from symdiff.evaluate import numpy as interpreter
+from symdiff.evaluate.plan import plan, plan_all
+from symdiff.model.build import dim_symbol
+
+rng = np.random.default_rng(0)
+
+
+def _sizes(**dims: int) -> dict:
+    return {dim_symbol(name): size for name, size in dims.items()}
+
+
+def _matmuls(steps, shapes) -> list[tuple[str, ...]]:
+    """The matrix products of a plan, each by the names of its operands (``t`` for an intermediate)."""
+    names = {i: str(step.data[0]) for i, step in enumerate(steps) if step.kind == "input"}
+    names |= {i: names[step.args[0]] + ".T" for i, step in enumerate(steps) if step.kind == "transpose"}
+    return [tuple(names.get(a, "t") for a in step.args) for step in steps if step.kind == "matmul"]
+
+
+def test_a_chain_is_multiplied_in_the_cheapest_order_for_the_sizes():
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "x")
+    steps = plan(gradient.sympy, _sizes(n=50, d=40)).steps
+    assert _matmuls(steps, None) == [("A", "x"), ("A.T", "t")]  # A.T*(A*x): never the n×n A.T*A
+    A, x = rng.normal(size=(50, 40)), rng.normal(size=40)
+    np.testing.assert_allclose(gradient.evaluate(A=A, x=x), A.T @ (A @ x), rtol=1e-12)
+
+
+def test_the_order_follows_the_sizes():
+    product = symdiff.parse("A*B*C", {"A": ("n", "m"), "B": ("m", "p"), "C": ("p", "q")}).sympy
+    wide = _matmuls(plan(product, _sizes(n=2, m=100, p=2, q=100)).steps, None)  # A*B is 2×2
+    tall = _matmuls(plan(product, _sizes(n=100, m=2, p=100, q=2)).steps, None)  # B*C is 2×2
+    assert wide == [("A", "B"), ("t", "C")] and tall == [("B", "C"), ("A", "t")]
+
+
+def test_value_and_gradient_share_their_common_subexpressions():
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "x")
+    steps = plan_all([gradient.formula.expr, gradient.sympy], _sizes(n=5, d=5)).steps
+    assert _matmuls(steps, None).count(("A", "x")) == 1
+
+
+def test_the_logistic_hessian_scales_rows_and_builds_no_diagonal():
+    hessian = symdiff.derive("sum(log(1 + exp(-hadamard(y, X*w))))", ["w", "w"])
+    steps = plan(hessian.sympy, _sizes(n=200, d=30)).steps
+    assert "diag" not in {step.kind for step in steps}
+    X, w, y = rng.normal(size=(200, 30)), rng.normal(size=30), np.sign(rng.normal(size=200))
+    s = 1 / (1 + np.exp(y * (X @ w)))
+    np.testing.assert_allclose(hessian.evaluate(X=X, w=w, y=y), X.T @ ((s * (1 - s))[:, None] * X), rtol=1e-10)
+
+
+def test_an_inverse_times_a_vector_is_a_solve():
+    value = symdiff.parse("x.T*inv(A)*x")
+    kinds = [step.kind for step in plan(value.sympy, _sizes(n=30)).steps]
+    assert "solve" in kinds and "inv" not in kinds
+    A, x = rng.normal(size=(30, 30)) + 30 * np.eye(30), rng.normal(size=30)
+    assert value.evaluate(A=A, x=x) == pytest.approx(x @ np.linalg.solve(A, x), rel=1e-12)
+
+
+def test_a_trace_of_a_product_never_forms_the_product():
+    value = symdiff.parse("trace(A*B)")
+    kinds = [step.kind for step in plan(value.sympy, _sizes(n=20, m=30)).steps]
+    assert "trace_product" in kinds and "matmul" not in kinds
+    A, B = rng.normal(size=(20, 30)), rng.normal(size=(30, 20))
+    assert value.evaluate(A=A, B=B) == pytest.approx(np.trace(A @ B), rel=1e-12)
+
+
+def test_a_plan_is_made_once_per_set_of_sizes(monkeypatch):
+    made = []
+    monkeypatch.setattr(interpreter, "plan", lambda expr, sizes=None: made.append(sizes) or plan(expr, sizes))
+    function = symdiff.derive("0.5*norm(A*x)**2", "x").lambdify()
+    for _ in range(3):
+        function(A=np.ones((3, 2)), x=np.ones(2))
+    function(A=np.ones((4, 2)), x=np.ones(2))
+    assert len(made) == 2
+
+
+def test_an_entrywise_function_is_one_ufunc_call_on_the_whole_array():
+    layer = symdiff.parse("sigmoid(W*x)")
+    kinds = [step.kind for step in plan(layer.sympy, _sizes(n=4, d=3)).steps]
+    assert kinds.count("call") == 1
+
+
+def test_a_large_array_with_a_nan_is_refused_and_a_large_finite_one_is_not():
+    A = rng.normal(size=(300, 300))
+    A[7, 9] = np.nan
+    with pytest.raises(symdiff.EvaluationError, match=r"A\[7, 9\] is not a finite real number"):
+        symdiff.parse("sum(A*x)").evaluate(A=A, x=np.ones(300))
+    assert symdiff.parse("sum(x)").evaluate(x=np.full(3, 1e200)) == pytest.approx(3e200)
+
+
+def test_a_matrix_power_is_a_chain():
+    value = symdiff.parse("x.T*X^3*x")
+    assert _matmuls(plan(value.sympy, _sizes(n=10)).steps, None)[0] == ("X", "x")
+    X, x = rng.normal(size=(10, 10)), rng.normal(size=10)
+    assert value.evaluate(X=X, x=x) == pytest.approx(x @ X @ X @ X @ x, rel=1e-12)
+
+
+def test_an_unknown_size_is_left_to_multi_dot():
+    steps = plan(symdiff.parse("A*B*C").sympy).steps
+    assert [step.kind for step in steps if step.kind in ("matmul", "multidot")] == ["multidot"]
+    assert sp.Symbol("n", integer=True, positive=True) == dim_symbol("n")
