@@ -65,6 +65,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/derive_times.py
 	$(BIN)/python bench/numeric.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/components.py
+	$(BIN)/python bench/worksheet.py
 	@if [ -f ../shared/notation-corpus/latex_corpus.toml ]; then $(BIN)/python bench/notation.py; \
 	else echo "(../shared/notation-corpus/ not found: bench/notation.py --corpus PATH tallies another corpus)"; fi
 

@@ -57,8 +57,10 @@ MAX_PROGRAM_DEPTH = 1_000
 FRAMES_PER_LEVEL = 15
 """Python stack frames SymPy may need per level of nesting (it recurses through expressions)."""
 
-MAX_COMPONENTS = 400
-"""Most entries of one name in component form (concrete dims); use symbolic dims beyond."""
+MAX_COMPONENTS = 4_096
+"""Most entries of one name in component form (concrete dims: a 64×64 matrix); use symbolic dims beyond.
+A derivative that has a matrix form is that form written out entry by entry (``derive.instantiate``);
+others are differentiated entry by entry, bounded by ``--timeout``."""
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 """Wall-clock bound on one command (``symdiff --timeout SECONDS``; 0 turns it off)."""

@@ -16,6 +16,12 @@ difference is also zero when evaluated to 30 digits: a difference that is
 nonzero there but below the tolerance (``2*x + 1e-11*sin(x)``) leaves the
 verdict "undecided". Anything less than agreement is "undecided", never a
 guess.
+
+The points are drawn first, as they are cheap and simplification is not: where
+the two differ at a point by a margin SymPy's 30-digit evaluation confirms,
+no simplification can make the difference zero, so the verdict is the one the
+stages above give without simplifying at all (most wrong options); the
+explicit components at small sizes are built only when no point decides.
 """
 
 from __future__ import annotations
@@ -347,15 +353,19 @@ def compare(
         )
     if answer == option:
         return Verdict("equivalent", "symbolic")
+    try:
+        samples: Samples | SymdiffError = sample(space, answer, option, domain, seed)
+    except SymdiffError as exc:
+        samples = exc
+    differing = samples.first_difference() if isinstance(samples, Samples) else None
+    if isinstance(samples, Samples) and differing is not None and differs_at(answer, option, samples.points[differing]):
+        return Verdict("not equivalent", "numeric", point=samples.points[differing], samples=samples)
     found = differences(answer, option) or []
     if found and all(d == 0 for d in found):
         return Verdict("equivalent", "symbolic")
-    try:
-        samples = sample(space, answer, option, domain, seed)
-    except SymdiffError as exc:
-        return Verdict("undecided", "none", f"no symbolic proof, and {exc.message}")
-    differing = samples.first_difference()
-    if differing is not None:  # decided by a point: the explicit components below (slow to simplify) are not needed
+    if isinstance(samples, SymdiffError):
+        return Verdict("undecided", "none", f"no symbolic proof, and {samples.message}")
+    if differing is not None:
         return Verdict("not equivalent", "numeric", point=samples.points[differing], samples=samples)
     explicit = at_small_sizes() if at_small_sizes is not None else None
     explicit_found = (differences(*explicit) or []) if explicit is not None else []
@@ -370,6 +380,24 @@ def compare(
         return Verdict("equivalent", "components" if proven_at_small_sizes else "numeric", samples=samples)
     note = f"only {samples.random} of {samples.draws} random points are where both are defined; {POINTS} are needed"
     return Verdict("undecided", "none", note, samples=samples)
+
+
+def differs_at(answer: sp.Basic, option: sp.Basic, point: Point) -> bool:
+    """Whether ``option - answer`` is certainly nonzero at ``point``: an entry evaluated to ``PRECISE_DIGITS``
+    digits (SymPy's evalf tracks the accuracy) is nonzero. Then no simplification can prove the two equal,
+    and the numbers decide without one; False when that cannot be shown (matrix expressions, no accuracy)."""
+    left, right = entries(answer), entries(option)
+    if left is None or right is None or len(left) != len(right):
+        return False
+    at = {symbol: sp.Float(value) for symbol, value in point.env.items() if isinstance(value, int | float)}
+    for a, o in zip(left, right):
+        try:
+            value = (o - a).evalf(PRECISE_DIGITS, subs=at)
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            continue
+        if isinstance(value, sp.Float) and value != 0 and value._prec >= PRECISE_DIGITS:
+            return True
+    return False
 
 
 def _at_small_sizes(proof: str | None) -> str | None:

@@ -19,7 +19,8 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..model import Formula, Syntax
 from ..model.types import Dim, Shape
-from ..program import Program, program
+from ..program import Program
+from ..program.programs import shared as program
 from ..result import Result, wrt_steps
 from .values import Space
 

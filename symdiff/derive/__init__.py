@@ -3,8 +3,9 @@
 ``differentiate`` picks the route by the formula's form: symbolic dims go
 through our own reverse-mode rules (``matrix.py``; forward mode in
 ``forward.py`` for arrays by a scalar), then a simplification pass
-(``tidy.py``); concrete dims go through SymPy's scalar calculus on explicit
-entries (``components.py``). The conventions a user can ask for, layout and
+(``tidy.py``); concrete dims take the same route with the result's entries
+written out, or SymPy's scalar calculus on explicit entries where there is no
+matrix form (``components.py``). The conventions a user can ask for, layout and
 symmetric matrices, are in ``conventions.py``.
 """
 
@@ -45,10 +46,10 @@ Rule = Callable[[sp.Basic, sp.Basic], sp.Basic]
 
 
 def plain(formula: Formula) -> Rule:
-    """A formula's own rule: SymPy's scalar calculus on entries, or our reverse-mode rules and ``tidy``."""
-    if formula.form == "component":
-        return components.derivative
-    return lambda value, target: tidy(_matrix_form(recognise(value), target))
+    """A formula's own rule: our reverse-mode rules and ``tidy``, in component form with the entries
+    written out (or SymPy's scalar calculus on entries where there is no matrix form)."""
+    matrix_rule: Rule = lambda value, target: tidy(_matrix_form(recognise(value), target))  # noqa: E731
+    return components.rule(formula, matrix_rule) if formula.form == "component" else matrix_rule
 
 
 def differentiate(
@@ -79,8 +80,9 @@ def differentiate(
     result = conventions.impose_symmetry(formula, result, symmetric)
     if name in symmetric and not getattr(value, "is_Matrix", False):
         result = conventions.symmetric_gradient(formula, result, symmetric)
-    _check_constants(result, name)
-    if result.has(*UNDEFINED):
+    atoms = _atoms(result)
+    _check_constants(atoms, name)
+    if atoms & set(UNDEFINED):
         raise SymdiffError(
             f"the derivative by {name} is undefined for every value of the variables (it divides by zero)",
             hint="check the formula: the derivative is taken where the formula is not differentiable",
@@ -107,9 +109,30 @@ def derivative(
     return conventions.arrange(formula, before, value, steps[-1], layout)
 
 
-def _check_constants(result: sp.Basic, name: str) -> None:
+def _atoms(value: sp.Basic) -> set[sp.Basic]:
+    """The atoms of ``value`` (of every entry of an explicit matrix), each shared subexpression visited once:
+    the entries of a gradient written out share their factors (row i of (A*x)*x.T has (A*x)_i in each)."""
+    seen: set[int] = set()
+    found: set[sp.Basic] = set()
+    stack = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, sp.MatrixBase):
+            stack.extend(node)
+        elif node.args:
+            stack.extend(node.args)
+        else:
+            found.add(node)
+    return found
+
+
+def _check_constants(atoms: set[sp.Basic], name: str) -> None:
     """Differentiating multiplies constants (exp(c*x) twice gives c²): refuse one beyond the limit."""
-    largest = max((limits.largest_constant(number, 0) for number in result.atoms(sp.Rational)), default=0)
+    numbers = (atom for atom in atoms if isinstance(atom, sp.Rational))
+    largest = max((limits.largest_constant(number, 0) for number in numbers), default=0)
     if largest > limits.MAX_MAGNITUDE_DIGITS:
         raise LimitError(
             f"number too large: the derivative by {name} has a constant of more than "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from functools import cached_property, partial, wraps
+from functools import cached_property, lru_cache, partial, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sympy as sp
@@ -389,3 +389,33 @@ def program(text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto",
     'b*x.T'
     """
     return Program(text, shapes, syntax, of)
+
+
+def shared(text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None) -> Program:
+    """``program(...)``, read once per process for the same arguments: a worksheet's questions and the
+    checker's neighbouring questions read one context again and again. For symdiff's own callers, which
+    never change a program; ``program`` gives every user a fresh one. Arguments that are not plain text
+    and shapes of names to int or str dims are read afresh (and refused there if they are wrong)."""
+    key = _shapes_key(shapes)
+    plain = isinstance(text, str) and isinstance(syntax, str) and (of is None or isinstance(of, str))
+    if key is None or not plain:
+        return program(text, shapes, syntax, of)
+    return _shared(text, key, syntax, of)
+
+
+@lru_cache(maxsize=64)
+def _shared(text: str, shapes: tuple[tuple[str, tuple[Dim, ...]], ...], syntax: Syntax, of: str | None) -> Program:
+    return program(text, dict(shapes), syntax, of)
+
+
+def _shapes_key(shapes: object) -> tuple[tuple[str, tuple[Dim, ...]], ...] | None:
+    if shapes is None:
+        return ()
+    if not isinstance(shapes, dict):
+        return None
+    key = []
+    for name, dims in shapes.items():
+        if not isinstance(name, str) or not isinstance(dims, tuple) or any(type(d) not in (int, str) for d in dims):
+            return None
+        key.append((name, dims))
+    return tuple(key)

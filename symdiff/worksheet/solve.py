@@ -22,7 +22,8 @@ from ..check.blanks import check_variables
 from ..check.checking import OptionCheck
 from ..errors import SymdiffError
 from ..export.numbers import to_plain
-from ..program import Program, program
+from ..program import Program
+from ..program.programs import shared as program
 from .key import (
     BackpropKey,
     BlanksKey,
