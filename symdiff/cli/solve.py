@@ -40,7 +40,7 @@ def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
     """
     from ..worksheet.keys import print_key
     from ..worksheet.solve import solve as solve_file
-    from ..worksheet.write import check_target, write_atomically
+    from ..writing import check_target, write_atomically
 
     if output is not None:
         check_target(output, protect=[worksheet])  # before the work, and again when writing

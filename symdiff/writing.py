@@ -1,4 +1,4 @@
-"""Write a file whole or not at all: a temporary file beside it, then a rename.
+"""Write a file whole or not at all (a key, a picture): a temporary file beside it, then a rename.
 
 The rules (README, "Safety"): only a regular file is replaced, and it keeps
 its mode (and its owner, where the system allows: root may); a new file gets
@@ -21,7 +21,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import WorksheetError
+from .errors import WorksheetError
 
 _DEFERRED = {signal.SIGINT, signal.SIGTERM, signal.SIGALRM}
 """Signals held back while the temporary file is created, so it is never left without an owner to remove it."""
@@ -60,8 +60,9 @@ def check_target(path: str | Path, protect: Iterable[str | Path] = ()) -> Path:
     return target
 
 
-def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] = ()) -> None:
-    """Replace ``path`` with ``text`` under the rules above; an existing file is never left half-written."""
+def write_atomically(path: str | Path, text: str | bytes, protect: Iterable[str | Path] = ()) -> None:
+    """Replace ``path`` with ``text`` (or bytes: a picture) under the rules above; an existing file is never left
+    half-written."""
     target = check_target(path, protect)
     try:
         existing: os.stat_result | None = target.stat()
@@ -74,10 +75,10 @@ def write_atomically(path: str | Path, text: str, protect: Iterable[str | Path] 
             handle, temporary = _create_beside(target)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "wb") as out:
             if existing is not None:
                 _keep_owner_and_mode(out.fileno(), existing)
-            out.write(text)
+            out.write(text.encode() if isinstance(text, str) else text)
         os.replace(temporary, target)
         temporary = None
     except OSError as exc:
