@@ -9,6 +9,7 @@ from . import (
     blanks,  # noqa: F401 - registers the command
     check,  # noqa: F401 - registers the command
     derive,  # noqa: F401 - registers the command
+    graph,  # noqa: F401 - registers the command
     solve,  # noqa: F401 - registers the command
 )
 from .app import EXIT_BAD_INPUT, EXIT_INTERNAL, main

@@ -124,5 +124,7 @@ class Plot(Drawing):
         buffer = io.BytesIO()
         fmt = suffix_format("picture." + fmt, self.formats)
         stamp = {"Date": None} if fmt in ("svg", "pdf") else {}  # the same plot gives the same file
-        self.figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=stamp)
+        matplotlib = _extra("matplotlib")
+        with matplotlib.rc_context({"pdf.fonttype": 42}):  # TrueType, not bitmap Type 3, in a PDF
+            self.figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=stamp)
         return buffer.getvalue()

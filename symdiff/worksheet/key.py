@@ -7,7 +7,9 @@ is one more printer with a method per kind of answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class BackpropKey:
     """Name -> the chain rule for its partial, as text."""
     steps_latex: dict[str, str]
     kinks: tuple[str, ...]
+    figure: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    """Draws the network with its values and gradients (``symdiff.pictures``), for the LaTeX and Markdown keys."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class BlanksKey:
     functions: tuple[str, ...]
     """The function each group fills the template to."""
     tried: int
+    figure: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    """Draws the labelled points and each function's region f ≥ 0, for the LaTeX and Markdown keys."""
 
 
 QuestionKey = ChoiceKey | DeriveKey | ForwardKey | BackpropKey | BlanksKey

@@ -177,6 +177,7 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
         steps={d.variable: d.render_text() for d in derivations},
         steps_latex={d.variable: _align_body(d.render_latex()) for d in derivations},
         kinks=tuple(f"{k.node}: {k.note}" for k in used.kinks),
+        figure=lambda: prog.graph(at, question.wrt, rounding),
     )
 
 
@@ -205,6 +206,7 @@ def _blanks(group: _Group, question: Blanks) -> BlanksKey:
         solutions=tuple(tuple(c.choices for c in group) for group in found.functions),
         functions=tuple(group[0].text for group in found.functions),
         tried=found.tried,
+        figure=found.plot,
     )
 
 

@@ -6,6 +6,8 @@ Like SymPy's printers, they are kept apart from the data they print
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...arguments import instance
 from ...errors import SymdiffError
 from ..key import Key
@@ -23,12 +25,15 @@ PRINTERS: dict[str, type[KeyPrinter]] = {
 }
 
 
-def print_key(key: Key, fmt: str) -> str:
-    """The answer key in ``fmt`` (text, markdown, json or latex)."""
+def print_key(key: Key, fmt: str, figures: Mapping[str, str] | None = None) -> str:
+    """The answer key in ``fmt`` (text, markdown, json or latex); ``figures`` maps a question id to its figure's
+    file, relative to the key (``write_figures``), which the LaTeX and Markdown keys include."""
     instance(key, Key, "key")
     if not isinstance(fmt, str) or fmt not in PRINTERS:
         raise SymdiffError(f"unknown key format {fmt!r:.40}", hint=f"use one of {', '.join(PRINTERS)}")
-    return PRINTERS[fmt]().doprint(key)
+    printer = PRINTERS[fmt]()
+    printer.figures = dict(figures or {})
+    return printer.doprint(key)
 
 
 __all__ = ["PRINTERS", "print_key"]

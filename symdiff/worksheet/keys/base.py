@@ -14,6 +14,9 @@ VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "un
 class KeyPrinter:
     """Prints a ``Key``; subclasses define ``_print_Key``, ``_print_GroupKey`` and one method per question kind."""
 
+    figures: dict[str, str] = {}
+    """Question id -> its figure's file name, relative to the key (``figures.write_figures``)."""
+
     def doprint(self, key: Key) -> str:
         return self._print(key)
 
@@ -37,10 +40,15 @@ class DocumentKeyPrinter(KeyPrinter):
     def _heading(self, question_id: str, text: str) -> str:
         raise NotImplementedError
 
+    def _figure(self, question_id: str) -> list[str]:
+        """The question's figure, included as the format includes one; nothing when it has none."""
+        raise NotImplementedError
+
     def _backprop(self, question: BackpropKey, mode: str, forward: str, partials: str) -> str:
         """Heading, the forward table, the backward table, kinks, then each partial's chain rule."""
         parts = [
             self._heading(question.id, question.text),
+            *self._figure(question.id),
             f"Forward pass ({mode}):",
             forward,
             "Backward pass:",

@@ -15,9 +15,13 @@ from .tex_safe import break_formula, break_lines, escape_text, generated, math, 
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage{graphicx}
 \usepackage[margin=2.5cm]{geometry}
 \usepackage{amsmath,amssymb,bm}
 \allowdisplaybreaks
+\sloppy
+\setlength{\emergencystretch}{3em}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
 """
@@ -75,6 +79,12 @@ class LatexKeyPrinter(DocumentKeyPrinter):
     def _heading(self, question_id: str, text: str) -> str:
         return rf"\textbf{{{escape_text(question_id)}}} {worksheet_text(text)}"
 
+    def _figure(self, question_id: str) -> list[str]:
+        if question_id not in self.figures:
+            return []
+        graphic = rf"\includegraphics[width=\linewidth,height=0.35\textheight,keepaspectratio]{{{self.figures[question_id]}}}"
+        return ["\\begin{center}\n" + graphic + "\n\\end{center}"]
+
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         items = []
         for option in question.options:
@@ -128,7 +138,11 @@ class LatexKeyPrinter(DocumentKeyPrinter):
         return self._backprop(question, escape_text(mode), forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
-        parts = [self._heading(question.id, question.text), rf"Template: \texttt{{{escape_text(question.template)}}}"]
+        parts = [
+            self._heading(question.id, question.text),
+            *self._figure(question.id),
+            rf"Template: \texttt{{{escape_text(question.template)}}}",
+        ]
         if not question.solutions:
             parts.append(r"\textbf{No valid combination}")
         items = []

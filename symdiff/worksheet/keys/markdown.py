@@ -58,6 +58,11 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
     def _heading(self, question_id: str, text: str) -> str:
         return f"**{inline(question_id)}** {worksheet_text(text)}".rstrip()
 
+    def _figure(self, question_id: str) -> list[str]:
+        if question_id not in self.figures:
+            return []
+        return [f"![figure for {inline(question_id)}]({self.figures[question_id]})"]
+
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         rows = [
             [
@@ -111,7 +116,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         return self._backprop(question, mode, forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
-        parts = [self._heading(question.id, question.text), f"Template: {code(question.template)}"]
+        parts = [self._heading(question.id, question.text), *self._figure(question.id), f"Template: {code(question.template)}"]
         if not question.solutions:
             parts.append("**No valid combination**")
         for function, group in zip(question.functions, question.solutions):
