@@ -9,6 +9,7 @@ their place (the JSON key has them whole).
 
 from __future__ import annotations
 
+from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
@@ -82,7 +83,7 @@ class LatexKeyPrinter(DocumentKeyPrinter):
     def _figure(self, question_id: str) -> list[str]:
         if question_id not in self.figures:
             return []
-        graphic = rf"\includegraphics[width=\linewidth,height=0.35\textheight,keepaspectratio]{{{self.figures[question_id]}}}"
+        graphic = rf"\includegraphics[width=\linewidth,height=0.3\textheight,keepaspectratio]{{{self.figures[question_id]}}}"
         return ["\\begin{center}\n" + graphic + "\n\\end{center}"]
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
@@ -127,11 +128,11 @@ class LatexKeyPrinter(DocumentKeyPrinter):
             if question.rounding is None
             else (f"each forward value rounded to {decimals(question.rounding)} before use, as the worksheet does")
         )
-        forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
+        forward = tabular(["node", "value"], [[f"${latex_name(n)}$", number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
             [
-                [rf"$\partial/\partial$\,{escape_text(n)}", number(question.values[n]), fixed(question.exact[n])]
+                [rf"$\partial/\partial {latex_name(n)}$", number(question.values[n]), fixed(question.exact[n])]
                 for n in question.values
             ],
         )

@@ -8,6 +8,7 @@ character reaches a terminal.
 from __future__ import annotations
 
 from ...clean import printable
+from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
@@ -105,11 +106,11 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             if question.rounding is None
             else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
         )
-        forward = table(["node", "value"], [[cell(inline(name)), number(v)] for name, v in question.forward.items()])
+        forward = table(["node", "value"], [[f"${latex_name(name)}$", number(v)] for name, v in question.forward.items()])
         partials = table(
             ["partial", "value", "exact"],
             [
-                [cell(inline(f"∂/∂{name}")), number(question.values[name]), fixed(question.exact[name])]
+                [rf"$\partial/\partial {latex_name(name)}$", number(question.values[name]), fixed(question.exact[name])]
                 for name in question.values
             ],
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...clean import printable
+from ...program.printing import math_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, KeyPrinter, decimals, fixed, number
 
@@ -60,10 +61,11 @@ class TextKeyPrinter(KeyPrinter):
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
         mode = "exact" if question.rounding is None else f"forward values rounded to {decimals(question.rounding)}"
-        forward = table([("node", "value"), *((name, number(v)) for name, v in question.forward.items())])
+        forward = table([("node", "value"), *((math_name(name), number(v)) for name, v in question.forward.items())])
         partial_rows = [("partial", "value", "exact")]
         partial_rows += [
-            (f"∂/∂{name}", number(question.values[name]), fixed(question.exact[name])) for name in question.values
+            (f"∂/∂{math_name(name)}", number(question.values[name]), fixed(question.exact[name]))
+            for name in question.values
         ]
         lines = [
             self._heading(question.id, question.text),
@@ -75,7 +77,7 @@ class TextKeyPrinter(KeyPrinter):
         if question.kinks:
             lines.append("  at a kink: " + "; ".join(question.kinks))
         for name, steps in question.steps.items():
-            lines.append(f"  ∂/∂{name}:")
+            lines.append(f"  ∂/∂{math_name(name)}:")
             lines.extend("    " + line for line in steps.splitlines())
         return "\n".join(lines)
 
