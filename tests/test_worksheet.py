@@ -88,7 +88,7 @@ def test_q2c_two_and_four_solutions_each_one_function(seed_key):
 def test_text_key_marks_the_correct_options():
     result = run("solve", str(SEED))
     assert result.exit_code == 0, result.output
-    assert "  * 2. \\begin{bmatrix} b_1 \\\\ b_2 \\end{bmatrix}" in result.output
+    assert "  * 2. [b₁; b₂]" in result.output  # the option's LaTeX, readable in a terminal
     assert "No valid combination" not in result.output
 
 

@@ -79,6 +79,13 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
             return self.shown[expr]
         return super()._print_Symbol(expr, style)
 
+    def _as_ordered_terms(self, expr, order=None):
+        """A sum starts with a positive term, as a person writes it and the text printer prints it: y - t, not
+        -t + y."""
+        terms = list(super()._as_ordered_terms(expr, order=order))
+        first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
+        return [terms[first], *terms[:first], *terms[first + 1 :]]
+
     def _print_Pow(self, expr):
         base, exponent = expr.args
         shown = self.shown.get(base, "")

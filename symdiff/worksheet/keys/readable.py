@@ -1,0 +1,112 @@
+r"""Math for a terminal: a worksheet's LaTeX and symdiff's plain syntax as text that reads as mathematics.
+
+The terminal key cannot typeset, but it need not print source either:
+``\frac{\partial f}{\partial \mathbf{b}}`` reads ∂f/∂b, ``\mathbf{A}^\top`` Aᵀ,
+``\|\mathbf{Ax}\|^2`` ‖Ax‖², ``x2*b1`` x₂·b₁. Each rewrite is one entry of a
+table, applied in order; what no entry knows is left as written, so nothing
+is lost, only shown less well. The result is printed, never parsed or run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ...program.printing import SUBSCRIPTS, SUPERSCRIPTS
+
+_BRACED = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+"""A braced argument, one level of braces inside allowed."""
+
+GREEK = {
+    name: letter
+    for name, letter in zip(
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon phi chi "
+        "psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega".split(),
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+    )
+}
+SYMBOLS = {
+    "cdot": "·", "times": "×", "dots": "…", "ldots": "…", "cdots": "…", "geq": "≥", "ge": "≥", "leq": "≤",
+    "le": "≤", "neq": "≠", "bullet": "•", "partial": "∂", "nabla": "∇", "sum": "Σ", "infty": "∞", "in": "∈",
+    "top": "ᵀ", "odot": "⊙", "circ": "∘", "quad": " ", "qquad": "  ", ",": " ", ";": " ", "!": "", "|": "‖",
+    "max": "max", "min": "min", "exp": "exp", "log": "log", "ln": "ln", "det": "det", "tr": "tr",
+}  # fmt: skip
+"""Commands that are one character (or word) of text."""
+
+
+def _sub(match: re.Match[str]) -> str:
+    text = match.group(1)
+    return text.translate(SUBSCRIPTS) if text.isdigit() else "_" + text
+
+
+def _sup(match: re.Match[str]) -> str:
+    text = match.group(1)
+    if text in ("\\top", "T", "\\mathsf{T}", "\\intercal"):
+        return "ᵀ"
+    return text.translate(SUPERSCRIPTS) if re.fullmatch(r"-?\d+", text) else "^" + text
+
+
+def _matrix(match: re.Match[str]) -> str:
+    rows = [row.strip() for row in match.group(2).split(r"\\")]
+    cells = [", ".join(cell.strip() for cell in row.split("&")) for row in rows if row]
+    return "[" + "; ".join(cells) + "]"
+
+
+LATEX_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"\\begin\{([bpv]?matrix)\}(.*?)\\end\{\1\}", re.S), _matrix),
+    (re.compile(r"\\frac\{\\partial\s*" + r"((?:[^{}]|\{[^{}]*\})*)\}\{\\partial\s*" + r"((?:[^{}]|\{[^{}]*\})*)\}"), r"∂\1/∂\2"),
+    (re.compile(r"\\frac\{1\}\{2\}"), "½"),
+    (re.compile(r"\\frac" + _BRACED + _BRACED), r"(\1)/(\2)"),
+    (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|text|textrm|operatorname|mathsf)" + _BRACED), r"\1"),
+    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?=[\\()\[\].|])"), ""),
+    (re.compile(r"\^\{([^{}]*)\}"), _sup),
+    (re.compile(r"\^(\\top|[0-9T])"), _sup),
+    (re.compile(r"\\([A-Za-z]+|[,;!|])"), lambda m: GREEK.get(m.group(1), SYMBOLS.get(m.group(1), m.group(0)))),
+    (re.compile(r"_\{([^{}]*)\}"), _sub),
+    (re.compile(r"_([0-9])"), _sub),
+    (re.compile(r"\(([^()]+)\)/\(([^()]+)\)"), lambda m: f"{_bare(m.group(1))}/{_bare(m.group(2))}"),
+    (re.compile(r"[{}]"), ""),
+    (re.compile(r"\s+"), " "),
+    (re.compile(r"(?<=[(\[]) | (?=[)\]])"), ""),
+]  # fmt: skip
+"""LaTeX -> text, in order: environments and fractions first, then fonts, commands, scripts, braces."""
+
+
+def _bare(text: str) -> str:
+    """A numerator or denominator without its brackets when it is one symbol or number."""
+    return text if re.fullmatch(r"\S+", text.strip()) else f"({text})"
+
+
+def from_latex(latex: str) -> str:
+    """LaTeX math as text: ``\\frac{\\partial f}{\\partial b_1}`` -> ∂f/∂b₁."""
+    text = latex
+    for pattern, replacement in LATEX_RULES:
+        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+    return text.strip()
+
+
+MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+
+
+def worksheet_text(text: str) -> str:
+    """A worksheet's text with each ``$...$`` part as readable math and the rest as written."""
+    return MATH.sub(lambda m: from_latex(m.group(1) or m.group(2)), text)
+
+
+PLAIN_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"\b([A-Za-z]+?)_?(\d+)\b"), lambda m: m.group(1) + m.group(2).translate(SUBSCRIPTS)),
+    (re.compile(r"(?<=\w|\))\.T\b"), "ᵀ"),
+    (re.compile(r"\^(\d+)\b"), lambda m: m.group(1).translate(SUPERSCRIPTS)),
+    (re.compile(r"(?<![A-Za-z])([A-Za-z][₀-₉]*ᵀ?)\*(?=[A-Za-z][₀-₉]*ᵀ?(?![A-Za-z(₀-₉ᵀ]))"), r"\1"),
+    (re.compile(r"(?<![A-Za-z])([A-Za-z][₀-₉]*ᵀ?)\*(?=[A-Za-z][₀-₉]*ᵀ?(?![A-Za-z(₀-₉ᵀ]))"), r"\1"),
+    (re.compile(r"(?<=\S)\*(?=\S)"), "·"),
+]
+"""symdiff's plain syntax -> text: x2 -> x₂, W12 -> W₁₂, A.T -> Aᵀ, b^2 -> b²; a product of one-letter names
+side by side (x1*b1 -> x₁b₁, A*x*x.T -> Axxᵀ; twice, as each match takes its right-hand name), others with ·."""
+
+
+def from_plain(text: str) -> str:
+    """Plain syntax (an answer, a step, a reason quoting one) as text that reads as mathematics: x1*b1 -> x₁b₁."""
+    for pattern, replacement in PLAIN_RULES:
+        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+    return text
