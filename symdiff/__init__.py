@@ -20,7 +20,7 @@ from .errors import (
     WorksheetError,
 )
 from .program import Program, program
-from .pictures import draw_graph, plot_blanks  # registers the drawers of Program.graph(...) and BlanksResult.plot()
+from . import pictures  # noqa: F401 - registers the drawers of Program.graph(...) and BlanksResult.plot()
 from .worksheet.keys import print_key
 from .worksheet.solve import solve
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import sympy as sp
 
+from .. import arguments
 from ..errors import SymdiffError
 from ..model.nodes import Elementwise
 from ..program.backprop import format_value, run_backprop
@@ -124,7 +125,7 @@ def draw_graph(
             "a graph is drawn from named definitions, and this is one formula",
             hint="name its parts, e.g. b = A*x; f = 0.5*norm(b)**2",
         )
-    texts = [] if wrt is None else ([wrt] if isinstance(wrt, str) else list(wrt))
+    texts = [] if wrt is None else arguments.names(wrt, "wrt")
     names = [name.strip() for text in texts for name in text.split(",") if name.strip()]
     for name in names:
         if name not in graph.inputs:

@@ -38,6 +38,10 @@ class ChoiceKey:
     options: tuple[OptionVerdict, ...]
     warning: str | None = None
     """A note for the key's reader: no option equals the answer (a typo in the intended one?)."""
+    steps: str = ""
+    """The derivation of the answer as text, when the worksheet asks for it (``steps = true``); else empty."""
+    steps_latex: str = ""
+    """The same as the body of an ``align*`` environment."""
 
     @property
     def correct(self) -> tuple[int, ...]:

@@ -28,7 +28,7 @@ def write_figures(key: Key, output: str | Path, fmt: str, note: Callable[[str], 
     if fmt not in FIGURE_FORMATS:
         return {}
     target = Path(output)
-    stem = re.sub(r"[^A-Za-z0-9-]", "-", target.stem)  # a name LaTeX and Markdown take as it is
+    stem = re.sub(r"[^A-Za-z0-9-]", "-", target.stem) or "key"  # a name LaTeX and Markdown take as it is
     written: dict[str, str] = {}
     for group in key.groups:
         for question in group.questions:

@@ -97,6 +97,7 @@ class LatexKeyPrinter(DocumentKeyPrinter):
                 self._heading(question.id, question.text),
                 "",
                 answer(question.answer_latex),
+                *([chain_rule(question.steps_latex)] if question.steps_latex else []),
                 r"\begin{enumerate}",
                 *items,
                 r"\end{enumerate}",

@@ -78,6 +78,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             [
                 self._heading(question.id, question.text),
                 answer(question.answer_latex),
+                *([chain_rule(question.steps_latex)] if question.steps_latex else []),
                 table(["option", "as printed", "verdict", "why"], rows),
                 *([f"**Warning:** {question.warning}"] if question.warning else []),
             ]

@@ -49,6 +49,8 @@ class TextKeyPrinter(KeyPrinter):
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         lines = [self._heading(question.id, question.text), f"  answer: {from_plain(question.answer)}"]
+        if question.steps:
+            lines += ["  steps:", *("    " + from_plain(line) for line in question.steps.splitlines())]
         for index, option in enumerate(question.options, start=1):
             mark = "*" if option.equivalent else " "
             verdict = VERDICTS[option.verdict]
