@@ -8,6 +8,7 @@ The pipeline, one package per stage, in import order (README, "How it works"):
 ``worksheet`` (files of questions, answer keys and their printers), ``api``, ``cli``.
 """
 
+from . import pictures  # noqa: F401 - registers the drawers of Program.graph(...) and BlanksResult.plot()
 from .api import Result, derive, parse, parse_latex
 from .check import BlanksResult, CheckResult, blanks, check
 from .errors import (
@@ -20,7 +21,6 @@ from .errors import (
     WorksheetError,
 )
 from .program import Program, program
-from . import pictures  # noqa: F401 - registers the drawers of Program.graph(...) and BlanksResult.plot()
 from .worksheet.keys import print_key
 from .worksheet.solve import solve
 

@@ -16,7 +16,7 @@ import html
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sympy as sp
 
@@ -95,7 +95,9 @@ def _weights(graph: Graph, wrt: Sequence[str]) -> dict[tuple[str, str], str]:
     return {edge: weight for edge, weight in edges.items() if paired[weight] == uses[weight]}
 
 
-def _weight_of(first: str, second: str, inputs: Mapping[str, object], wrt: Sequence[str], uses: Counter[str]) -> str | None:
+def _weight_of(
+    first: str, second: str, inputs: Mapping[str, object], wrt: Sequence[str], uses: Counter[str]
+) -> str | None:
     """The weight of the product ``first·second``, or None when neither is one or they cannot be told apart."""
     scalars = [name for name in (first, second) if inputs.get(name, ...) == ()]
     if len(scalars) == 1:
@@ -129,7 +131,9 @@ def draw_graph(
     names = [name.strip() for text in texts for name in text.split(",") if name.strip()]
     for name in names:
         if name not in graph.inputs:
-            raise SymdiffError(f"--wrt {name}: not an input of the program", hint=f"its inputs are {', '.join(graph.inputs)}")
+            raise SymdiffError(
+                f"--wrt {name}: not an input of the program", hint=f"its inputs are {', '.join(graph.inputs)}"
+            )
     numbers = None
     if at is not None:
         value = graph.by_name[graph.output].symbol if graph.output in graph.by_name else graph.symbols[graph.output]
@@ -179,7 +183,13 @@ def _scalar_nodes(dot: Any, graph: Graph, numbers: _Numbers | None, wrt: Sequenc
         written = to_math_text(definition, intermediates)
         title = f"{math_name(node.name)} = {written}" if len(written) <= 60 else math_name(node.name)
         title += f"  ({shape})" if shape else ""
-        dot.node(node.name, _label(title, numbers, node.name), shape="box", style="rounded", **_output_style(graph, node.name))
+        dot.node(
+            node.name,
+            _label(title, numbers, node.name),
+            shape="box",
+            style="rounded",
+            **_output_style(graph, node.name),
+        )
         sources = sorted({owner.get(s, str(s)) for s in node.expr.free_symbols} - {node.name})
         for source in (s for s in sources if s not in on_edges):
             weight = weights.get((node.name, source))
@@ -215,7 +225,7 @@ def _named(expr: sp.Basic) -> bool:
     """A name, or a number times a name (``-y``, ``2x``): drawn in the label that uses it, not as a node."""
     if isinstance(expr, sp.Symbol | sp.MatrixSymbol):
         return True
-    factors = expr.args if isinstance(expr, sp.Mul | sp.MatMul) else ()
+    factors: tuple[sp.Basic, ...] = expr.args if isinstance(expr, sp.Mul | sp.MatMul) else ()
     return len(factors) == 2 and factors[0].is_number and isinstance(factors[1], sp.Symbol | sp.MatrixSymbol)
 
 
@@ -233,7 +243,8 @@ def _array_parts(expr: sp.Basic) -> list[sp.Basic]:
 
 
 def _placeholder(operand: sp.Basic) -> sp.Basic:
-    return sp.MatrixSymbol(PLACEHOLDER, *operand.shape)
+    rows, columns = cast(tuple[Any, Any], operand.shape)  # an array: _is_array
+    return sp.MatrixSymbol(PLACEHOLDER, rows, columns)
 
 
 def _operation(

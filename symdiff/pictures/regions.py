@@ -41,7 +41,7 @@ def plot_blanks(result: BlanksResult) -> Plot:
     negative = np.array(result.negative, dtype=float).reshape(-1, 2)
     points = np.vstack([positive, negative])
     low, high = points.min(axis=0) - MARGIN, points.max(axis=0) + MARGIN
-    grid = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID))
+    grid = list(np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID)))
     groups = result.functions or ((),)
     figure = Figure(figsize=(3.4 * len(groups), 3.6), layout="constrained")
     axes = figure.subplots(1, len(groups), squeeze=False)[0]
@@ -67,9 +67,9 @@ def plot_blanks(result: BlanksResult) -> Plot:
 
 def _on_grid(expr: sp.Basic, variables: Sequence[str], grid: list[np.ndarray]) -> np.ndarray:
     symbols = {str(s): s for s in expr.free_symbols}
-    env = {symbols[name]: grid[i] for i, name in enumerate(variables) if name in symbols}
+    env: dict[sp.Basic, object] = {symbols[name]: grid[i] for i, name in enumerate(variables) if name in symbols}
     with np.errstate(all="ignore"):
-        values = np.broadcast_to(np.asarray(compile_expr(expr)(env), dtype=float), grid[0].shape)
+        values = np.broadcast_to(np.asarray(compile_expr(expr)(env), dtype=np.float64), grid[0].shape)
     return np.nan_to_num(values, nan=-1.0)
 
 

@@ -21,5 +21,7 @@ DRAWERS: dict[str, Callable[..., Any]] = {}
 def draw(kind: str, *args: Any, **kwargs: Any) -> Any:
     """The picture a registered drawer makes; an error saying what to import when none is."""
     if kind not in DRAWERS:
-        raise SymdiffError(f"no drawer for {kind} pictures is loaded", hint="import symdiff.pictures (import symdiff does)")
+        raise SymdiffError(
+            f"no drawer for {kind} pictures is loaded", hint="import symdiff.pictures (import symdiff does)"
+        )
     return DRAWERS[kind](*args, **kwargs)

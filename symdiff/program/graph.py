@@ -10,9 +10,9 @@ for their definitions; matrix form otherwise, where b is a ``MatrixSymbol``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import sympy as sp
@@ -58,7 +58,10 @@ class Graph:
         return "component" if self.typing.concrete else "matrix"
 
     def __call__(
-        self, at: str | Mapping[str, object] | None = None, wrt: str | Sequence[str] | None = None, round: int | None = None
+        self,
+        at: str | Mapping[str, object] | None = None,
+        wrt: str | Sequence[str] | None = None,
+        round: int | None = None,
     ) -> Any:
         """The graph drawn (``symdiff.pictures.draw_graph``): with ``at``, each node's value and gradient;
         ``wrt`` names the weights drawn on edges. ``.dot``, ``.save(path)``, shown inline in a notebook."""

@@ -32,9 +32,7 @@ def print_key(key: Key, fmt: str, figures: Mapping[str, str] | None = None) -> s
     instance(key, Key, "key")
     if not isinstance(fmt, str) or fmt not in PRINTERS:
         raise SymdiffError(f"unknown key format {fmt!r:.40}", hint=f"use one of {', '.join(PRINTERS)}")
-    printer = PRINTERS[fmt]()
-    printer.figures = _figure_names(figures)
-    return printer.doprint(key)
+    return PRINTERS[fmt](_figure_names(figures)).doprint(key)
 
 
 FIGURE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}")

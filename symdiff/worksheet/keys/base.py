@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ...export.numbers import format_number
 from ..key import BackpropKey, GroupKey, Key, QuestionKey, Value
@@ -15,8 +15,9 @@ VERDICTS = {"equivalent": "correct", "not equivalent": "wrong", "undecided": "un
 class KeyPrinter:
     """Prints a ``Key``; subclasses define ``_print_Key``, ``_print_GroupKey`` and one method per question kind."""
 
-    figures: dict[str, str] = {}
-    """Question id -> its figure's file name, relative to the key (``figures.write_figures``)."""
+    def __init__(self, figures: Mapping[str, str] | None = None) -> None:
+        self.figures = dict(figures or {})
+        """Question id -> its figure's file name, relative to the key (``figures.write_figures``)."""
 
     def doprint(self, key: Key) -> str:
         return self._print(key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
+from .readable import quoted
 from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -34,6 +35,11 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
     lines += [" & ".join(row) + r" \\" for row in rows]
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines)
+
+
+def reason(why: str) -> str:
+    """A verdict's reason: prose escaped, the formulas it quotes typeset (x₂b₂ as $x_{2} b_{2}$)."""
+    return "".join(escape_text(text) if latex is None else math(latex) for text, latex in quoted(why))
 
 
 def answer(latex: str) -> str:
@@ -83,15 +89,15 @@ class LatexKeyPrinter(DocumentKeyPrinter):
     def _figure(self, question_id: str) -> list[str]:
         if question_id not in self.figures:
             return []
-        graphic = rf"\includegraphics[width=\linewidth,height=0.3\textheight,keepaspectratio]{{{self.figures[question_id]}}}"
-        return ["\\begin{center}\n" + graphic + "\n\\end{center}"]
+        size = r"width=\linewidth,height=0.3\textheight,keepaspectratio"
+        return [f"\\begin{{center}}\n\\includegraphics[{size}]{{{self.figures[question_id]}}}\n\\end{{center}}"]
 
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         items = []
         for option in question.options:
             mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
             shown = math(option.text) if option.is_latex else rf"\texttt{{{escape_text(option.text)}}}"
-            items.append(rf"  \item {shown} \quad {mark}: {escape_text(option.why)}")
+            items.append(rf"  \item {shown} \quad {mark}: {reason(option.why)}")
         return "\n".join(
             [
                 self._heading(question.id, question.text),

@@ -12,6 +12,7 @@ from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
+from .readable import quoted
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -23,6 +24,11 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def cell(markdown: str) -> str:
     """Markdown safe inside a table cell (a ``|`` even in math or code, where GFM reads ``\\|`` as ``|``)."""
     return markdown.replace(r"\|", "|").replace("|", r"\|")
+
+
+def reason(why: str) -> str:
+    """A verdict's reason: prose escaped, the formulas it quotes as math (x₂b₂ as $x_{2} b_{2}$)."""
+    return "".join(inline(text) if latex is None else formula(latex) for text, latex in quoted(why))
 
 
 def answer(latex: str) -> str:
@@ -70,7 +76,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
                 str(i),
                 cell(formula(o.text) if o.is_latex else code(o.text)),
                 VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict],
-                cell(inline(o.why)),
+                cell(reason(o.why)),
             ]
             for i, o in enumerate(question.options, start=1)
         ]
@@ -107,7 +113,9 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             if question.rounding is None
             else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
         )
-        forward = table(["node", "value"], [[f"${latex_name(name)}$", number(v)] for name, v in question.forward.items()])
+        forward = table(
+            ["node", "value"], [[f"${latex_name(name)}$", number(v)] for name, v in question.forward.items()]
+        )
         partials = table(
             ["partial", "value", "exact"],
             [
@@ -118,7 +126,11 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         return self._backprop(question, mode, forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
-        parts = [self._heading(question.id, question.text), *self._figure(question.id), f"Template: {code(question.template)}"]
+        parts = [
+            self._heading(question.id, question.text),
+            *self._figure(question.id),
+            f"Template: {code(question.template)}",
+        ]
         if not question.solutions:
             parts.append("**No valid combination**")
         for function, group in zip(question.functions, question.solutions):

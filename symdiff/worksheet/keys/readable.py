@@ -13,18 +13,14 @@ import re
 from collections.abc import Callable
 
 from ...program.printing import SUBSCRIPTS, SUPERSCRIPTS
+from .tex_safe import GREEK
 
-_BRACED = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+_INNER = r"((?:[^{}]|\{[^{}]*\})*)"
+_BRACED = r"\{" + _INNER + r"\}"
 """A braced argument, one level of braces inside allowed."""
 
-GREEK = {
-    name: letter
-    for name, letter in zip(
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon phi chi "
-        "psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega".split(),
-        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
-    )
-}
+LETTERS = {name: char for char, name in GREEK.items()} | {"epsilon": "ε", "phi": "φ"}
+"""Greek letters by their command's name (``tex_safe.GREEK`` read backwards)."""
 SYMBOLS = {
     "cdot": "·", "times": "×", "dots": "…", "ldots": "…", "cdots": "…", "geq": "≥", "ge": "≥", "leq": "≤",
     "le": "≤", "neq": "≠", "bullet": "•", "partial": "∂", "nabla": "∇", "sum": "Σ", "infty": "∞", "in": "∈",
@@ -54,14 +50,14 @@ def _matrix(match: re.Match[str]) -> str:
 
 LATEX_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\\begin\{([bpv]?matrix)\}(.*?)\\end\{\1\}", re.S), _matrix),
-    (re.compile(r"\\frac\{\\partial\s*" + r"((?:[^{}]|\{[^{}]*\})*)\}\{\\partial\s*" + r"((?:[^{}]|\{[^{}]*\})*)\}"), r"∂\1/∂\2"),
+    (re.compile(r"\\frac\{\\partial\s*" + _INNER + r"\}\{\\partial\s*" + _INNER + r"\}"), r"∂\1/∂\2"),
     (re.compile(r"\\frac\{1\}\{2\}"), "½"),
     (re.compile(r"\\frac" + _BRACED + _BRACED), r"(\1)/(\2)"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|text|textrm|operatorname|mathsf)" + _BRACED), r"\1"),
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?=[\\()\[\].|])"), ""),
     (re.compile(r"\^\{([^{}]*)\}"), _sup),
     (re.compile(r"\^(\\top|[0-9T])"), _sup),
-    (re.compile(r"\\([A-Za-z]+|[,;!|])"), lambda m: GREEK.get(m.group(1), SYMBOLS.get(m.group(1), m.group(0)))),
+    (re.compile(r"\\([A-Za-z]+|[,;!|])"), lambda m: LETTERS.get(m.group(1), SYMBOLS.get(m.group(1), m.group(0)))),
     (re.compile(r"_\{([^{}]*)\}"), _sub),
     (re.compile(r"_([0-9])"), _sub),
     (re.compile(r"\(([^()]+)\)/\(([^()]+)\)"), lambda m: f"{_bare(m.group(1))}/{_bare(m.group(2))}"),
@@ -110,3 +106,38 @@ def from_plain(text: str) -> str:
     for pattern, replacement in PLAIN_RULES:
         text = pattern.sub(replacement, text)  # type: ignore[arg-type]
     return text
+
+
+QUOTED = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:\*|\^)[A-Za-z0-9]+|\.T\b)*(?![\w(])")
+"""A formula a reason quotes in plain syntax: a name with an index, a product, a transpose (x2*b2, A21, A.T)."""
+
+
+def _is_formula(token: str) -> bool:
+    return bool(re.search(r"[A-Za-z]\d|\*|\.T|\^", token))
+
+
+LATEX_RULES_PLAIN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b([A-Za-z]+?)_?(\d+)\b"), r"\1_{\2}"),
+    (re.compile(r"\.T\b"), r"^\\top"),
+    (re.compile(r"\^(\w+)"), r"^{\1}"),
+    (re.compile(r"(?<=[A-Za-z}])\*(?=[A-Za-z])"), " "),
+    (re.compile(r"\*"), r" \\cdot "),
+]
+"""A quoted formula in LaTeX: x2*b2 -> x_{2} b_{2}, A.T -> A^\\top, 2*x -> 2 \\cdot x."""
+
+
+def quoted(reason: str) -> list[tuple[str, str | None]]:
+    """A reason split into prose and the formulas it quotes: (text, None) or (text, its LaTeX)."""
+    parts: list[tuple[str, str | None]] = []
+    at = 0
+    for match in QUOTED.finditer(reason):
+        if not _is_formula(match.group()):
+            continue
+        parts.append((reason[at : match.start()], None))
+        latex = match.group()
+        for pattern, replacement in LATEX_RULES_PLAIN:
+            latex = pattern.sub(replacement, latex)
+        parts.append((match.group(), latex))
+        at = match.end()
+    parts.append((reason[at:], None))
+    return [(text, latex) for text, latex in parts if text]
