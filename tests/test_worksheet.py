@@ -89,7 +89,7 @@ def test_text_key_marks_the_correct_options():
     result = run("solve", str(SEED))
     assert result.exit_code == 0, result.output
     assert "  * 2. [b₁; b₂]" in result.output  # the option's LaTeX, readable in a terminal
-    assert "No valid combination" not in result.output
+    assert "\n  No valid combination" not in result.output  # the key's verdict; Q2(c)'s text names the choice
 
 
 def test_markdown_key_has_tables():

@@ -42,7 +42,10 @@ class TextKeyPrinter(KeyPrinter):
 
     def _print_GroupKey(self, group: GroupKey) -> str:
         heading = worksheet_text(group.title) or group.id
-        return "\n\n".join([heading + "\n" + "-" * len(heading), *(self._print(q) for q in group.questions)])
+        parts = [heading + "\n" + "-" * len(heading)]
+        if group.text:
+            parts.append(worksheet_text(group.text))
+        return "\n\n".join([*parts, *(self._print(q) for q in group.questions)])
 
     def _heading(self, question_id: str, text: str) -> str:
         return f"{question_id}  {worksheet_text(text)}".rstrip()
