@@ -156,7 +156,7 @@ def _derivation(prog: Program, wrt: str, answer: Result) -> tuple[str, str]:
     """The chain rule to ``answer``, as text and as an ``align*`` body (one line when there is no chain)."""
     derivations = prog.steps(wrt) if prog.output is not None else []
     steps = "\n".join(d.render_text() for d in derivations) or f"= {answer.text}"
-    steps_latex = "\n".join(_align_body(d.render_latex()) for d in derivations) or f"&= {answer.latex}"
+    steps_latex = " \\\\\n".join(_align_body(d.render_latex()) for d in derivations) or f"&= {answer.latex}"
     return steps, steps_latex
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
-from .readable import quoted
+from .readable import plain_latex, quoted, subscripted
 from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -47,7 +47,7 @@ def answer(latex: str) -> str:
     note = too_long(latex)
     if note:
         return f"Answer: {note}."
-    lines = break_formula(generated(latex))
+    lines = break_formula(generated(subscripted(latex)))
     if len(lines) == 1:
         return rf"Answer: $\displaystyle {lines[0]}$"
     return "Answer:\n\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}"
@@ -58,7 +58,7 @@ def chain_rule(latex: str) -> str:
     note = too_long(latex)
     if note:
         return f"Steps: {note}."
-    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(latex))]
+    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(subscripted(latex)))]
     return "\\begin{align*}\n" + "\\\\".join(lines) + "\n\\end{align*}"
 
 
@@ -155,8 +155,8 @@ class LatexKeyPrinter(DocumentKeyPrinter):
             parts.append(r"\textbf{No valid combination}")
         items = []
         for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(escape_text(b) for b in filling) + ")" for filling in group)
-            items.append(rf"  \item \texttt{{f = {escape_text(function)}}}: blanks \texttt{{{fillings}}}")
+            fillings = "; ".join("(" + ", ".join(math(plain_latex(b)) for b in filling) + ")" for filling in group)
+            items.append(rf"  \item {math('f = ' + plain_latex(function))}: blanks {fillings}")
         if items:
             parts.append("\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}")
         parts.append(f"{question.tried} combinations tried.")

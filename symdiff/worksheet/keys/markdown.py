@@ -12,7 +12,7 @@ from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
-from .readable import quoted
+from .readable import plain_latex, quoted, subscripted
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -34,13 +34,13 @@ def reason(why: str) -> str:
 def answer(latex: str) -> str:
     """``Answer: `` and the answer in display math, or the note that it is too long to print."""
     note = too_long(latex)
-    return f"Answer: {note}." if note else f"Answer: $${math(latex)}$$"
+    return f"Answer: {note}." if note else f"Answer: $${math(subscripted(latex))}$$"
 
 
 def chain_rule(latex: str) -> str:
     """The steps in ``aligned``, or the note that they are too long to print."""
     note = too_long(latex)
-    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(latex) + "\n\\end{aligned}$$"
+    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(subscripted(latex)) + "\n\\end{aligned}$$"
 
 
 class MarkdownKeyPrinter(DocumentKeyPrinter):
@@ -134,7 +134,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         if not question.solutions:
             parts.append("**No valid combination**")
         for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(code(b) for b in filling) + ")" for filling in group)
-            parts.append(f"- {code(f'f = {function}')}: blanks {fillings}")
+            fillings = "; ".join("(" + ", ".join(formula(plain_latex(b)) for b in filling) + ")" for filling in group)
+            parts.append(f"- {formula('f = ' + plain_latex(function))}: blanks {fillings}")
         parts.append(f"{question.tried} combinations tried.")
         return "\n\n".join(parts)

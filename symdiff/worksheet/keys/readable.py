@@ -117,6 +117,8 @@ def _is_formula(token: str) -> bool:
 
 
 LATEX_RULES_PLAIN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(max|min|exp|log|det)\("), r"\\\1("),
+    (re.compile(r"(?<!\\)\b([A-Za-z]{2,})\("), r"\\operatorname{\1}("),
     (re.compile(r"\b([A-Za-z]+?)_?(\d+)\b"), r"\1_{\2}"),
     (re.compile(r"\.T\b"), r"^\\top"),
     (re.compile(r"\^(\w+)"), r"^{\1}"),
@@ -124,6 +126,13 @@ LATEX_RULES_PLAIN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\*"), r" \\cdot "),
 ]
 """A quoted formula in LaTeX: x2*b2 -> x_{2} b_{2}, A.T -> A^\\top, 2*x -> 2 \\cdot x."""
+
+
+def plain_latex(text: str) -> str:
+    """A formula in plain syntax written in LaTeX for a reader: max(x1, -x1) - 1 -> \\max(x_{1}, -x_{1}) - 1."""
+    for pattern, replacement in LATEX_RULES_PLAIN:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def quoted(reason: str) -> list[tuple[str, str | None]]:
@@ -134,10 +143,21 @@ def quoted(reason: str) -> list[tuple[str, str | None]]:
         if not _is_formula(match.group()):
             continue
         parts.append((reason[at : match.start()], None))
-        latex = match.group()
-        for pattern, replacement in LATEX_RULES_PLAIN:
-            latex = pattern.sub(replacement, latex)
-        parts.append((match.group(), latex))
+        parts.append((match.group(), plain_latex(match.group())))
         at = match.end()
     parts.append((reason[at:], None))
     return [(text, latex) for text, latex in parts if text]
+
+
+INDEXED = re.compile(r"\\mathit\{([A-Za-z])(\d+)\}|\\boldsymbol\{\\mathit\{([A-Za-z])(\d+)\}\}")
+"""A one-letter name with an index as symdiff's LaTeX printer writes it (``\\mathit{x1}``, so that it reads back
+as the name x1 and not x_1)."""
+
+
+def subscripted(latex: str) -> str:
+    r"""LaTeX for a reader, not for reading back: ``\mathit{x1}`` as ``x_{1}``, ``\boldsymbol{\mathit{W2}}`` as
+    ``\boldsymbol{W}_{2}``."""
+    return INDEXED.sub(
+        lambda m: f"{m[1]}_{{{m[2]}}}" if m[1] else rf"\boldsymbol{{{m[3]}}}_{{{m[4]}}}",
+        latex,
+    )
