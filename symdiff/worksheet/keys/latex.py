@@ -12,8 +12,8 @@ from __future__ import annotations
 from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
-from .readable import plain_latex, quoted, subscripted
-from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
+from .readable import LABEL, plain_latex, quoted, subscripted
+from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, safe_math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
@@ -35,6 +35,13 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
     lines += [" & ".join(row) + r" \\" for row in rows]
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines)
+
+
+def plain_option(text: str, readable: bool = True) -> str:
+    """An option in plain syntax typeset as math, or as the code it is when it does not read as a formula
+    (``readable``) or is not safe math."""
+    latex = plain_latex(text)
+    return math(latex) if readable and safe_math(latex) else rf"\texttt{{{escape_text(text)}}}"
 
 
 def reason(why: str) -> str:
@@ -96,7 +103,7 @@ class LatexKeyPrinter(DocumentKeyPrinter):
         items = []
         for option in question.options:
             mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
-            shown = math(option.text) if option.is_latex else rf"\texttt{{{escape_text(option.text)}}}"
+            shown = math(option.text) if option.is_latex else plain_option(option.text, option.verdict != "unreadable")
             items.append(rf"  \item {shown} \quad {mark}: {reason(option.why)}")
         return "\n".join(
             [
@@ -122,7 +129,9 @@ class LatexKeyPrinter(DocumentKeyPrinter):
         )
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
-        header = [escape_text(label) for label in question.values]
+        header = [
+            f"${latex_name(label)}$" if LABEL.fullmatch(label) else escape_text(label) for label in question.values
+        ]
         return (
             self._heading(question.id, question.text)
             + "\n\n"

@@ -12,7 +12,8 @@ from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
-from .readable import plain_latex, quoted, subscripted
+from .readable import LABEL, plain_latex, quoted, subscripted
+from .tex_safe import safe_math
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -24,6 +25,13 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def cell(markdown: str) -> str:
     """Markdown safe inside a table cell (a ``|`` even in math or code, where GFM reads ``\\|`` as ``|``)."""
     return markdown.replace(r"\|", "|").replace("|", r"\|")
+
+
+def plain_option(text: str, readable: bool = True) -> str:
+    """An option in plain syntax as math, or as the code span it is when it does not read as a formula
+    (``readable``) or is not safe math."""
+    latex = plain_latex(text)
+    return formula(latex) if readable and safe_math(latex) else code(text)
 
 
 def reason(why: str) -> str:
@@ -74,7 +82,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         rows = [
             [
                 str(i),
-                cell(formula(o.text) if o.is_latex else code(o.text)),
+                cell(formula(o.text) if o.is_latex else plain_option(o.text, o.verdict != "unreadable")),
                 VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict],
                 cell(reason(o.why)),
             ]
@@ -104,7 +112,13 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         return (
             self._heading(question.id, question.text)
             + "\n\n"
-            + table([cell(inline(label)) for label in question.values], [values])
+            + table(
+                [
+                    cell(f"${latex_name(label)}$" if LABEL.fullmatch(label) else inline(label))
+                    for label in question.values
+                ],
+                [values],
+            )
         )
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:

@@ -108,12 +108,17 @@ def from_plain(text: str) -> str:
     return text
 
 
-QUOTED = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:\*|\^)[A-Za-z0-9]+|\.T\b)*(?![\w(])")
-"""A formula a reason quotes in plain syntax: a name with an index, a product, a transpose (x2*b2, A21, A.T)."""
+_LATEX_TERM = r"\\[A-Za-z]+\{[^{}]*\}(?:\^\\top|\^\{[^{}]*\}|\^[0-9])?"
+QUOTED = re.compile(
+    rf"(?P<latex>{_LATEX_TERM}(?:\s*[-+]\s*{_LATEX_TERM})*)"
+    r"|(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:\*|\^)[A-Za-z0-9]+|\.T\b)*(?![\w(])"
+)
+"""A formula a reason quotes: an option's LaTeX (``\\mathbf{Ax} - \\mathbf{b}``), or plain syntax with an index,
+a product or a transpose (x2*b2, A21, A.T)."""
 
 
 def _is_formula(token: str) -> bool:
-    return bool(re.search(r"[A-Za-z]\d|\*|\.T|\^", token))
+    return bool(re.search(r"[A-Za-z]\d|\*|\.T|\^|\\", token))
 
 
 LATEX_RULES_PLAIN: list[tuple[re.Pattern[str], str]] = [
@@ -143,7 +148,7 @@ def quoted(reason: str) -> list[tuple[str, str | None]]:
         if not _is_formula(match.group()):
             continue
         parts.append((reason[at : match.start()], None))
-        parts.append((match.group(), plain_latex(match.group())))
+        parts.append((match.group(), match.group() if match["latex"] else plain_latex(match.group())))
         at = match.end()
     parts.append((reason[at:], None))
     return [(text, latex) for text, latex in parts if text]
@@ -152,6 +157,10 @@ def quoted(reason: str) -> list[tuple[str, str | None]]:
 INDEXED = re.compile(r"\\mathit\{([A-Za-z])(\d+)\}|\\boldsymbol\{\\mathit\{([A-Za-z])(\d+)\}\}")
 """A one-letter name with an index as symdiff's LaTeX printer writes it (``\\mathit{x1}``, so that it reads back
 as the name x1 and not x_1)."""
+
+
+LABEL = re.compile(r"[A-Za-z]+_?\{?\d*\}?")
+"""A label that is a name (``z_1``, ``p2``, ``L``), typeset as math; others (``(i)``) are text."""
 
 
 def subscripted(latex: str) -> str:

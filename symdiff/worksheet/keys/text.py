@@ -69,7 +69,7 @@ class TextKeyPrinter(KeyPrinter):
         return "\n".join([self._heading(question.id, question.text), answer, "  steps:", steps])
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
-        rows = [("", *question.values)]
+        rows = [("", *(math_name(label) for label in question.values))]
         rows.append(("value", *(number(v) for v in question.values.values())))
         return self._heading(question.id, question.text) + "\n" + table(rows)
 
