@@ -9,19 +9,21 @@ STAMP := $(VENV)/.installed
 
 # pdflatex compiles the LaTeX keys and --steps (tests and demo), pdftotext reads a compiled key back (tests).
 # As root they are installed from Debian's packages when missing; otherwise the tests that need them say so.
-DEBIAN_PACKAGES := texlive-latex-base texlive-latex-recommended poppler-utils
+# graphviz's dot renders computation graphs (symdiff graph, the keys' figures); lmodern gives the keys vector fonts.
+DEBIAN_PACKAGES := texlive-latex-base texlive-latex-recommended poppler-utils graphviz lmodern
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/pip install --quiet -e '.[test,dev,plot]'
 	touch $(STAMP)
 
 system-packages:
-	@if ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+	@if ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v dot >/dev/null 2>&1 \
+		|| ! kpsewhich lmodern.sty >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
-		else echo "note: pdflatex/pdftotext missing and not root: install $(DEBIAN_PACKAGES) for the LaTeX tests and keys"; fi; \
+		else echo "note: pdflatex/pdftotext/dot/lmodern missing and not root: install $(DEBIAN_PACKAGES) for the LaTeX tests, keys and graphs"; fi; \
 	fi
 
 demo: $(STAMP) system-packages
@@ -43,10 +45,13 @@ demo: $(STAMP) system-packages
 	@$(BIN)/symdiff derive "b = A*x; f = 0.5*norm(b)**2" --wrt A11 --shape A=2,2 --shape x=2
 	@echo '$$ symdiff solve worksheets/backprop.toml'
 	@$(BIN)/symdiff solve worksheets/backprop.toml
+	@echo '$$ symdiff graph "r1 = max(c*x1 + e*x2, 0); s1 = sigmoid(a*r1); y = s1" --at "x1=1, x2=-1, a=1, c=4, e=2" -o graph.svg'
+	@$(BIN)/symdiff graph "r1 = max(c*x1 + e*x2, 0); s1 = sigmoid(a*r1); y = s1" --at "x1=1, x2=-1, a=1, c=4, e=2" -o graph.svg
 	@echo '$$ symdiff solve worksheets/backprop.toml --format latex -o answers.tex'
 	@$(BIN)/symdiff solve worksheets/backprop.toml --format latex -o answers.tex
 	@if command -v pdflatex >/dev/null 2>&1; then \
-		pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error answers.tex >/dev/null && echo "wrote answers.pdf"; \
+		if pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error answers.tex >answers.pdflatex.log 2>&1; \
+		then echo "wrote answers.pdf"; else echo "pdflatex failed on answers.tex: see answers.pdflatex.log"; fi; \
 	else echo "(pdflatex not found: answers.pdf not made; install texlive-latex-base to compile answers.tex)"; fi
 
 test: lint system-packages

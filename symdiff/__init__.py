@@ -59,6 +59,10 @@ _HOME = {
 }
 """Each public name and the module it comes from (the imports above, for type checkers)."""
 
+_DRAWN = frozenset({"program", "check.blanks"})
+"""Modules whose objects draw pictures (``Program.graph(...)``, ``BlanksResult.plot()``): asking for one of their
+names also imports ``symdiff.pictures``, which registers the drawers (it sits above them in the pipeline)."""
+
 __all__ = [
     "BlanksResult",
     "CheckResult",
@@ -94,7 +98,10 @@ class _Package(ModuleType):
         home = _HOME.get(name)
         if home is None:
             return super().__getattribute__(name)
-        return getattr(import_module(f"{__name__}.{home}"), name)
+        value = getattr(import_module(f"{__name__}.{home}"), name)
+        if home in _DRAWN:
+            import_module(f"{__name__}.pictures")
+        return value
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *_HOME})

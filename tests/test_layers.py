@@ -16,7 +16,7 @@ import pytest
 import symdiff
 
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("ops", "errors", "limits", "arguments", "files", "clean"),
+    ("ops", "errors", "limits", "arguments", "files", "clean", "writing"),
     ("parse",),
     ("model",),
     ("export",),
@@ -25,6 +25,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("result",),
     ("program",),
     ("check",),
+    ("pictures",),
     ("worksheet",),
     ("grade", "deploy"),
     ("api",),

@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import prod
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,7 @@ from ..model.numbers import constant, coordinates
 from ..parse import ast
 from ..parse.plain import parse_formulas, parse_template
 from ..parse.vocabulary import CONSTANTS
+from ..program.drawing import draw
 from .equivalence import SCALES, nonzero
 from .values import ATOL, RTOL
 
@@ -73,6 +74,16 @@ class BlanksResult:
     evaluations: int
     """Template evaluations at a point made; without pruning it would be ``tried`` × points."""
     points: int
+    positive: tuple[tuple[float, ...], ...] = ()
+    """The points labelled × (f ≥ 0), as given."""
+    negative: tuple[tuple[float, ...], ...] = ()
+    """The points labelled • (f < 0)."""
+    variables: tuple[str, ...] = ("x1", "x2")
+
+    def plot(self) -> Any:
+        """The labelled points and, for each valid function, its region f ≥ 0 (``symdiff.pictures.plot_blanks``):
+        ``.save("regions.svg")``, shown inline in a notebook; needs ``symdiff[plot]``."""
+        return draw("blanks", self)
 
     @property
     def combinations(self) -> tuple[Combination, ...]:
@@ -292,7 +303,17 @@ def blanks(
         deadline.check()
     prints = _fingerprints(compiled, shaped, chosen, variables, points, valid)
     functions = _group(filled, prints, deadline)
-    return BlanksResult(template, tuple(shaped.blanks), functions, tried, evaluations, len(points))
+    return BlanksResult(
+        template,
+        tuple(shaped.blanks),
+        functions,
+        tried,
+        evaluations,
+        len(points),
+        tuple(tuple(map(float, p)) for p in points[labels]),
+        tuple(tuple(map(float, p)) for p in points[~labels]),
+        tuple(variables),
+    )
 
 
 def _search(

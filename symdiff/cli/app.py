@@ -35,6 +35,7 @@ COMMANDS: Mapping[str, str] = {
     "derive": "symdiff.cli.derive:derive",
     "export": "symdiff.cli.export:export",
     "grade": "symdiff.cli.grade:grade",
+    "graph": "symdiff.cli.graph:graph",
     "solve": "symdiff.cli.solve:solve",
 }
 """Each command and where it lives (``module:command``); a new command is one line here."""

@@ -43,7 +43,7 @@ def _report(lines: list[str]) -> None:
 def prairielearn(worksheet: str, output: str) -> None:
     """One PrairieLearn question folder per question of WORKSHEET, in the folder PATH."""
     from ..deploy.prairielearn import export as to_prairielearn
-    from ..worksheet.write import check_target, write_atomically
+    from ..writing import check_target, write_atomically
 
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
@@ -66,7 +66,7 @@ def prairielearn(worksheet: str, output: str) -> None:
 def moodle(worksheet: str, output: str) -> None:
     """WORKSHEET as a Moodle XML quiz in the file PATH."""
     from ..deploy.moodle import export as to_moodle
-    from ..worksheet.write import check_target, write_atomically
+    from ..writing import check_target, write_atomically
 
     check_target(output, protect=[worksheet])
     loaded, key = _solved(worksheet)
@@ -83,7 +83,7 @@ def gradescope(worksheet: str, output: str) -> None:
     """A Gradescope autograder for WORKSHEET (setup.sh, run_autograder) as the zip file PATH."""
     from ..deploy.gradescope import bundle
     from ..worksheet.load import load
-    from ..worksheet.write import check_target, write_atomically
+    from ..writing import check_target, write_atomically
 
     check_target(output, protect=[worksheet])
     _, source = load(worksheet)  # a worksheet that does not load is refused now, not at the first submission

@@ -57,7 +57,7 @@ def grade(
     from ..grade import grade as grade_class
     from ..grade.gradebook import feedback_json, gradebook_csv, gradescope_results, summary
     from ..grade.grading import available_cores
-    from ..worksheet.write import check_target, write_atomically
+    from ..writing import check_target, write_atomically
 
     inputs = [worksheet, answers]
     targets = [path for path in (output, feedback) if path is not None]

@@ -38,8 +38,9 @@ def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
       symdiff solve worksheets/backprop.toml --format latex -o answers.tex
     """
     from ..worksheet.keys import print_key
+    from ..worksheet.keys.figures import write_figures
     from ..worksheet.solve import solve as solve_file
-    from ..worksheet.write import check_target, write_atomically
+    from ..writing import check_target, write_atomically
 
     if output is not None:
         check_target(output, protect=[worksheet])  # before the work, and again when writing
@@ -53,9 +54,9 @@ def solve(worksheet: str, fmt: str, output: str | None, strict: bool) -> None:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
     for warning in key.warnings:
         click.echo("symdiff: warning: " + printable(warning), err=True)
-    text = print_key(key, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(print_key(key, fmt), nl=False)
     else:
-        write_atomically(output, text, protect=[worksheet])
+        figures = write_figures(key, output, fmt, note=lambda said: click.echo(printable(said), err=True))
+        write_atomically(output, print_key(key, fmt, figures), protect=[worksheet])
         click.echo(f"wrote {output}", err=True)

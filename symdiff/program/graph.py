@@ -10,9 +10,10 @@ for their definitions; matrix form otherwise, where b is a ``MatrixSymbol``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
 import sympy as sp
 
@@ -23,6 +24,7 @@ from ..model.canonical import canonical
 from ..model.types import Dim, Shape, Typing, describe
 from ..model.typography import infer_typeset
 from ..parse import ast
+from .drawing import draw
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,22 @@ class Graph:
     """Shapes of every input and intermediate; components used anywhere."""
     symbols: dict[str, sp.Basic]
 
+    output: str | None = None
+    """The name differentiated (the last definition unless the program says ``of``)."""
+
     @property
     def form(self) -> str:
         return "component" if self.typing.concrete else "matrix"
+
+    def __call__(
+        self,
+        at: str | Mapping[str, object] | None = None,
+        wrt: str | Sequence[str] | None = None,
+        round: int | None = None,
+    ) -> Any:
+        """The graph drawn (``symdiff.pictures.draw_graph``): with ``at``, each node's value and gradient;
+        ``wrt`` names the weights drawn on edges. ``.dot``, ``.save(path)``, shown inline in a notebook."""
+        return draw("graph", self, at, wrt, round)
 
     @cached_property
     def by_name(self) -> dict[str, Node]:
@@ -169,4 +184,4 @@ def build_graph(
         if is_array(expr) != is_array(symbol):
             raise ParseError(f"cannot define {definition.name} this way", text, definition.span)
         nodes.append(Node(definition.name, known[definition.name], definition, symbol, expr))
-    return Graph(text, tuple(nodes), typing, symbols)
+    return Graph(text, tuple(nodes), typing, symbols, definitions[-1].name if definitions else None)

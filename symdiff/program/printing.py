@@ -8,6 +8,7 @@ Both are settings of the text and LaTeX printers, subclassed here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 
 import sympy as sp
@@ -78,6 +79,13 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
             return self.shown[expr]
         return super()._print_Symbol(expr, style)
 
+    def _as_ordered_terms(self, expr, order=None):
+        """A sum starts with a positive term, as a person writes it and the text printer prints it: y - t, not
+        -t + y."""
+        terms = list(super()._as_ordered_terms(expr, order=order))
+        first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
+        return [terms[first], *terms[:first], *terms[first + 1 :]]
+
     def _print_Pow(self, expr):
         base, exponent = expr.args
         shown = self.shown.get(base, "")
@@ -99,3 +107,68 @@ def to_latex(
     printer = ProgramLatexPrinter(intermediates, shown, components)
     printer._names = printer._names | names
     return printer.doprint(expr)
+
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+NAME = re.compile(r"^([A-Za-z]+?)_?\{?(\d+)\}?$")
+"""A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
+
+
+def math_name(name: str) -> str:
+    """A name as mathematics writes it in plain text: ``r_1`` and ``r1`` -> r₁, ``W12`` -> W₁₂; others unchanged."""
+    match = NAME.match(name)
+    return name if match is None else match.group(1) + match.group(2).translate(SUBSCRIPTS)
+
+
+def latex_name(name: str) -> str:
+    """A name in LaTeX math: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}``; a Greek letter's name as
+    its command (``LatexPrinter``)."""
+    match = NAME.match(name)
+    if match is None:
+        return LatexPrinter().doprint(sp.Symbol(name))
+    return LatexPrinter().doprint(sp.Symbol(match.group(1))) + "_{" + match.group(2) + "}"
+
+
+CALLS = {"sigmoid": "σ"}
+"""Operations mathematics writes with a symbol of its own."""
+
+
+class MathTextPrinter(ProgramTextPrinter):
+    """Plain text that reads as mathematics: w₁, W₁₂, xᵀ, x², ‖b‖, σ(z), 2·x₁ (for pictures and terminal keys)."""
+
+    def _print_Symbol(self, expr):
+        if expr in self.shown or expr in self._bound:
+            return super()._print_Symbol(expr)
+        return math_name(expr.name)
+
+    def _print_MatrixSymbol(self, expr):
+        return math_name(expr.name)
+
+    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
+        return "·".join(text for _, text in parts)
+
+    def _print_Mul(self, expr):
+        return super()._print_Mul(expr).replace("*", "·")
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.args
+        if exponent.is_Integer and exponent > 1 and not self._is_array(base):
+            return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + str(exponent).translate(SUPERSCRIPTS)
+        return super()._print_Pow(expr, rational).replace("^", "**").replace("**", "^")
+
+    def _print_MatMul(self, expr):
+        return super()._print_MatMul(expr).replace("*", "")
+
+    def _print_Transpose(self, expr):
+        return super()._print_Transpose(expr).removesuffix(".T") + "ᵀ"
+
+    def _call(self, op, args: str) -> str:
+        if op.name == "norm":
+            return f"‖{args}‖"
+        return f"{CALLS.get(op.name, op.name)}({args})"
+
+
+def to_math_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset()) -> str:
+    """``expr`` as plain text that reads as mathematics (``MathTextPrinter``)."""
+    return MathTextPrinter(intermediates).doprint(expr)

@@ -150,6 +150,7 @@ class Program:
         self.graph = build_graph(text, parsed, declared, is_latex(text, syntax))
         self.output = parsed[-1].name if of is None else of
         self.value = self._output_value(self.output)
+        self.graph = replace(self.graph, output=self.output)
 
     def _output_value(self, name: str) -> sp.Basic:
         if name in self.graph.by_name:

@@ -7,7 +7,9 @@ is one more printer with a method per kind of answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class ChoiceKey:
     options: tuple[OptionVerdict, ...]
     warning: str | None = None
     """A note for the key's reader: no option equals the answer (a typo in the intended one?)."""
+    steps: str = ""
+    """The derivation of the answer as text, when the worksheet asks for it (``steps = true``); else empty."""
+    steps_latex: str = ""
+    """The same as the body of an ``align*`` environment."""
 
     @property
     def correct(self) -> tuple[int, ...]:
@@ -83,6 +89,8 @@ class BackpropKey:
     """Name -> the chain rule for its partial, as text."""
     steps_latex: dict[str, str]
     kinks: tuple[str, ...]
+    figure: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    """Draws the network with its values and gradients (``symdiff.pictures``), for the LaTeX and Markdown keys."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ class BlanksKey:
     functions: tuple[str, ...]
     """The function each group fills the template to."""
     tried: int
+    figure: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    """Draws the labelled points and each function's region f ≥ 0, for the LaTeX and Markdown keys."""
 
 
 QuestionKey = ChoiceKey | DeriveKey | ForwardKey | BackpropKey | BlanksKey

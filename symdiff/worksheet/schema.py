@@ -96,6 +96,8 @@ class Choice(_Derivative):
 
     kind: Literal["choice"]
     options: Annotated[list[Formula | Unreadable], Field(min_length=2)]
+    steps: bool = False
+    """Show the derivation of the answer in the key, as a worksheet's solutions do (also set for a whole group)."""
 
 
 class Derive(_Derivative):
@@ -184,6 +186,8 @@ class Group(_Strict):
     title: str = ""
     text: str = ""
     context: Context = Context()
+    steps: bool = False
+    """Show the derivation of the answer of every choice question of the group."""
     questions: Annotated[list[Question], Field(alias="question", min_length=1)]
 
 

@@ -24,6 +24,7 @@ from ..errors import SymdiffError
 from ..export.numbers import to_plain
 from ..program import Program
 from ..program.programs import shared as program
+from ..result import Result
 from .key import (
     BackpropKey,
     BlanksKey,
@@ -86,7 +87,11 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
         for n, (option, checked) in enumerate(zip(question.options, report.options), start=1)
     )
     warning = None if report.correct else _no_correct_option(group, question.id, verdicts)
-    return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts, warning)
+    steps, steps_latex = ("", "")
+    if question.steps or group.group.steps:
+        with _blame(group.source, question.id, "wrt"):
+            steps, steps_latex = _derivation(prog, question.wrt, answer)
+    return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts, warning, steps, steps_latex)
 
 
 def _no_correct_option(group: _Group, question_id: str, verdicts: tuple[OptionVerdict, ...]) -> str:
@@ -144,10 +149,16 @@ def _derive(group: _Group, question: Derive) -> DeriveKey:
     prog = group.program(question.id, question.of)
     with _blame(group.source, question.id, "wrt"):
         answer = prog.derive(question.wrt, expand=question.expand)
-        derivations = prog.steps(question.wrt) if prog.output is not None else []
-    steps = "\n".join(d.render_text() for d in derivations) or f"= {answer.text}"
-    steps_latex = "\n".join(_align_body(d.render_latex()) for d in derivations) or f"&= {answer.latex}"
+        steps, steps_latex = _derivation(prog, question.wrt, answer)
     return DeriveKey(question.id, question.text, answer.text, answer.latex, steps, steps_latex)
+
+
+def _derivation(prog: Program, wrt: str, answer: Result) -> tuple[str, str]:
+    """The chain rule to ``answer``, as text and as an ``align*`` body (one line when there is no chain)."""
+    derivations = prog.steps(wrt) if prog.output is not None else []
+    steps = "\n".join(d.render_text() for d in derivations) or f"= {answer.text}"
+    steps_latex = " \\\\\n".join(_align_body(d.render_latex()) for d in derivations) or f"&= {answer.latex}"
+    return steps, steps_latex
 
 
 def _forward(group: _Group, question: Forward) -> ForwardKey:
@@ -178,6 +189,7 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
         steps={d.variable: d.render_text() for d in derivations},
         steps_latex={d.variable: _align_body(d.render_latex()) for d in derivations},
         kinks=tuple(f"{k.node}: {k.note}" for k in used.kinks),
+        figure=lambda: prog.graph(at, question.wrt, rounding),
     )
 
 
@@ -206,6 +218,7 @@ def _blanks(group: _Group, question: Blanks) -> BlanksKey:
         solutions=tuple(tuple(c.choices for c in group) for group in found.functions),
         functions=tuple(group[0].text for group in found.functions),
         tried=found.tried,
+        figure=found.plot,
     )
 
 

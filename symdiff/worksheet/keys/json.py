@@ -34,6 +34,7 @@ class JsonKeyPrinter(KeyPrinter):
             "answer_latex": question.answer_latex,
             "correct": list(question.correct),
             "warning": question.warning,
+            **({"steps": question.steps} if question.steps else {}),
             "options": [
                 {"text": o.text, "equivalent": o.equivalent, "verdict": o.verdict, "why": o.why}
                 for o in question.options

@@ -9,15 +9,21 @@ their place (the JSON key has them whole).
 
 from __future__ import annotations
 
+from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
-from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, worksheet_text
+from .readable import LABEL, plain_latex, quoted, subscripted
+from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, safe_math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage{graphicx}
 \usepackage[margin=2.5cm]{geometry}
 \usepackage{amsmath,amssymb,bm}
 \allowdisplaybreaks
+\sloppy
+\setlength{\emergencystretch}{3em}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
 """
@@ -31,12 +37,24 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def plain_option(text: str, readable: bool = True) -> str:
+    """An option in plain syntax typeset as math, or as the code it is when it does not read as a formula
+    (``readable``) or is not safe math."""
+    latex = plain_latex(text)
+    return math(latex) if readable and safe_math(latex) else rf"\texttt{{{escape_text(text)}}}"
+
+
+def reason(why: str) -> str:
+    """A verdict's reason: prose escaped, the formulas it quotes typeset (x₂b₂ as $x_{2} b_{2}$)."""
+    return "".join(escape_text(text) if latex is None else math(latex) for text, latex in quoted(why))
+
+
 def answer(latex: str) -> str:
     """``Answer: `` and the answer in display style (over lines if long), or the note that it is too long to print."""
     note = too_long(latex)
     if note:
         return f"Answer: {note}."
-    lines = break_formula(generated(latex))
+    lines = break_formula(generated(subscripted(latex)))
     if len(lines) == 1:
         return rf"Answer: $\displaystyle {lines[0]}$"
     return "Answer:\n\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}"
@@ -47,7 +65,7 @@ def chain_rule(latex: str) -> str:
     note = too_long(latex)
     if note:
         return f"Steps: {note}."
-    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(latex))]
+    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(subscripted(latex)))]
     return "\\begin{align*}\n" + "\\\\".join(lines) + "\n\\end{align*}"
 
 
@@ -75,17 +93,24 @@ class LatexKeyPrinter(DocumentKeyPrinter):
     def _heading(self, question_id: str, text: str) -> str:
         return rf"\textbf{{{escape_text(question_id)}}} {worksheet_text(text)}"
 
+    def _figure(self, question_id: str) -> list[str]:
+        if question_id not in self.figures:
+            return []
+        size = r"width=\linewidth,height=0.3\textheight,keepaspectratio"
+        return [f"\\begin{{center}}\n\\includegraphics[{size}]{{{self.figures[question_id]}}}\n\\end{{center}}"]
+
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         items = []
         for option in question.options:
             mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
-            shown = math(option.text) if option.is_latex else rf"\texttt{{{escape_text(option.text)}}}"
-            items.append(rf"  \item {shown} \quad {mark}: {escape_text(option.why)}")
+            shown = math(option.text) if option.is_latex else plain_option(option.text, option.verdict != "unreadable")
+            items.append(rf"  \item {shown} \quad {mark}: {reason(option.why)}")
         return "\n".join(
             [
                 self._heading(question.id, question.text),
                 "",
                 answer(question.answer_latex),
+                *([chain_rule(question.steps_latex)] if question.steps_latex else []),
                 r"\begin{enumerate}",
                 *items,
                 r"\end{enumerate}",
@@ -104,7 +129,9 @@ class LatexKeyPrinter(DocumentKeyPrinter):
         )
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
-        header = [escape_text(label) for label in question.values]
+        header = [
+            f"${latex_name(label)}$" if LABEL.fullmatch(label) else escape_text(label) for label in question.values
+        ]
         return (
             self._heading(question.id, question.text)
             + "\n\n"
@@ -117,24 +144,28 @@ class LatexKeyPrinter(DocumentKeyPrinter):
             if question.rounding is None
             else (f"each forward value rounded to {decimals(question.rounding)} before use, as the worksheet does")
         )
-        forward = tabular(["node", "value"], [[escape_text(n), number(v)] for n, v in question.forward.items()])
+        forward = tabular(["node", "value"], [[f"${latex_name(n)}$", number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
             [
-                [rf"$\partial/\partial$\,{escape_text(n)}", number(question.values[n]), fixed(question.exact[n])]
+                [rf"$\partial/\partial {latex_name(n)}$", number(question.values[n]), fixed(question.exact[n])]
                 for n in question.values
             ],
         )
         return self._backprop(question, escape_text(mode), forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
-        parts = [self._heading(question.id, question.text), rf"Template: \texttt{{{escape_text(question.template)}}}"]
+        parts = [
+            self._heading(question.id, question.text),
+            *self._figure(question.id),
+            rf"Template: \texttt{{{escape_text(question.template)}}}",
+        ]
         if not question.solutions:
             parts.append(r"\textbf{No valid combination}")
         items = []
         for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(escape_text(b) for b in filling) + ")" for filling in group)
-            items.append(rf"  \item \texttt{{f = {escape_text(function)}}}: blanks \texttt{{{fillings}}}")
+            fillings = "; ".join("(" + ", ".join(math(plain_latex(b)) for b in filling) + ")" for filling in group)
+            items.append(rf"  \item {math('f = ' + plain_latex(function))}: blanks {fillings}")
         if items:
             parts.append("\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}")
         parts.append(f"{question.tried} combinations tried.")

@@ -8,9 +8,12 @@ character reaches a terminal.
 from __future__ import annotations
 
 from ...clean import printable
+from ...program.printing import latex_name
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
+from .readable import LABEL, plain_latex, quoted, subscripted
+from .tex_safe import safe_math
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -24,16 +27,28 @@ def cell(markdown: str) -> str:
     return markdown.replace(r"\|", "|").replace("|", r"\|")
 
 
+def plain_option(text: str, readable: bool = True) -> str:
+    """An option in plain syntax as math, or as the code span it is when it does not read as a formula
+    (``readable``) or is not safe math."""
+    latex = plain_latex(text)
+    return formula(latex) if readable and safe_math(latex) else code(text)
+
+
+def reason(why: str) -> str:
+    """A verdict's reason: prose escaped, the formulas it quotes as math (x₂b₂ as $x_{2} b_{2}$)."""
+    return "".join(inline(text) if latex is None else formula(latex) for text, latex in quoted(why))
+
+
 def answer(latex: str) -> str:
     """``Answer: `` and the answer in display math, or the note that it is too long to print."""
     note = too_long(latex)
-    return f"Answer: {note}." if note else f"Answer: $${math(latex)}$$"
+    return f"Answer: {note}." if note else f"Answer: $${math(subscripted(latex))}$$"
 
 
 def chain_rule(latex: str) -> str:
     """The steps in ``aligned``, or the note that they are too long to print."""
     note = too_long(latex)
-    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(latex) + "\n\\end{aligned}$$"
+    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(subscripted(latex)) + "\n\\end{aligned}$$"
 
 
 class MarkdownKeyPrinter(DocumentKeyPrinter):
@@ -58,13 +73,18 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
     def _heading(self, question_id: str, text: str) -> str:
         return f"**{inline(question_id)}** {worksheet_text(text)}".rstrip()
 
+    def _figure(self, question_id: str) -> list[str]:
+        if question_id not in self.figures:
+            return []
+        return [f"![figure for {inline(question_id)}]({self.figures[question_id]})"]
+
     def _print_ChoiceKey(self, question: ChoiceKey) -> str:
         rows = [
             [
                 str(i),
-                cell(formula(o.text) if o.is_latex else code(o.text)),
+                cell(formula(o.text) if o.is_latex else plain_option(o.text, o.verdict != "unreadable")),
                 VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict],
-                cell(inline(o.why)),
+                cell(reason(o.why)),
             ]
             for i, o in enumerate(question.options, start=1)
         ]
@@ -72,6 +92,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             [
                 self._heading(question.id, question.text),
                 answer(question.answer_latex),
+                *([chain_rule(question.steps_latex)] if question.steps_latex else []),
                 table(["option", "as printed", "verdict", "why"], rows),
                 *([f"**Warning:** {question.warning}"] if question.warning else []),
             ]
@@ -91,7 +112,13 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         return (
             self._heading(question.id, question.text)
             + "\n\n"
-            + table([cell(inline(label)) for label in question.values], [values])
+            + table(
+                [
+                    cell(f"${latex_name(label)}$" if LABEL.fullmatch(label) else inline(label))
+                    for label in question.values
+                ],
+                [values],
+            )
         )
 
     def _print_BackpropKey(self, question: BackpropKey) -> str:
@@ -100,22 +127,28 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             if question.rounding is None
             else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
         )
-        forward = table(["node", "value"], [[cell(inline(name)), number(v)] for name, v in question.forward.items()])
+        forward = table(
+            ["node", "value"], [[f"${latex_name(name)}$", number(v)] for name, v in question.forward.items()]
+        )
         partials = table(
             ["partial", "value", "exact"],
             [
-                [cell(inline(f"∂/∂{name}")), number(question.values[name]), fixed(question.exact[name])]
+                [rf"$\partial/\partial {latex_name(name)}$", number(question.values[name]), fixed(question.exact[name])]
                 for name in question.values
             ],
         )
         return self._backprop(question, mode, forward, partials)
 
     def _print_BlanksKey(self, question: BlanksKey) -> str:
-        parts = [self._heading(question.id, question.text), f"Template: {code(question.template)}"]
+        parts = [
+            self._heading(question.id, question.text),
+            *self._figure(question.id),
+            f"Template: {code(question.template)}",
+        ]
         if not question.solutions:
             parts.append("**No valid combination**")
         for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(code(b) for b in filling) + ")" for filling in group)
-            parts.append(f"- {code(f'f = {function}')}: blanks {fillings}")
+            fillings = "; ".join("(" + ", ".join(formula(plain_latex(b)) for b in filling) + ")" for filling in group)
+            parts.append(f"- {formula('f = ' + plain_latex(function))}: blanks {fillings}")
         parts.append(f"{question.tried} combinations tried.")
         return "\n\n".join(parts)

@@ -1,4 +1,4 @@
-"""Write a file whole or not at all: a temporary file beside it, then a rename.
+"""Write a file whole or not at all (a key, a picture): a temporary file beside it, then a rename.
 
 The rules (README, "Safety"): only a regular file is replaced, and it keeps
 its mode (and its owner, where the system allows: root may); a new file gets
@@ -21,7 +21,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import WorksheetError
+from .errors import WorksheetError
 
 _DEFERRED = {signal.SIGINT, signal.SIGTERM, signal.SIGALRM}
 """Signals held back while the temporary file is created, so it is never left without an owner to remove it."""
