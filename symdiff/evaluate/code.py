@@ -151,7 +151,7 @@ BACKENDS: dict[str, Backend] = {
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",
             "dense": "torch.stack([torch.as_tensor(e, dtype=torch.float64) for e in ({args},)]).reshape({d0}, {d1})",
-            "power": "torch.pow({0}, {1})",
+            "power": "torch.pow(torch.as_tensor({0}, dtype=torch.float64), {1})",
         },
         functions={
             "sigmoid": "torch.sigmoid({0})",
@@ -287,7 +287,7 @@ class _Body:
         precedence: list[int] = []
         for reg, step in enumerate(plan.steps):
             value, level = self._render(step, [(text[a], precedence[a]) for a in step.args])
-            if step.kind in ("const", "input") or (uses[reg] == 1 and reg not in named and len(value) <= 60):
+            if step.kind in ("const", "size", "input") or (uses[reg] == 1 and reg not in named and len(value) <= 60):
                 text.append(value)
                 precedence.append(level)
                 continue
@@ -307,6 +307,8 @@ class _Body:
         if step.kind == "const":
             value = repr(float(step.data[0]))
             return value, UNARY if value.startswith("-") else ATOM
+        if step.kind == "size":  # a known dim: an int, as NumPy's shapes want
+            return repr(step.data[0]), ATOM
         if step.kind == "input":
             symbol = step.data[0]
             if symbol not in self.loads:

@@ -145,7 +145,7 @@ class Runner:
         self.loads: list[tuple[int, sp.Basic]] = []
         self.calls: list[tuple[int, Callable, tuple[int, ...]]] = []
         for i, step in enumerate(plan.steps):
-            if step.kind == "const":
+            if step.kind in ("const", "size"):
                 self.template[i] = step.data[0]
             elif step.kind == "input":
                 self.loads.append((i, step.data[0]))

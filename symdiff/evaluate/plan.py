@@ -125,7 +125,7 @@ class Planner(Printer):
     def _dim(self, dim: sp.Basic) -> int:
         """A dim as a register: a number when known, else the dim's symbol, read at run time."""
         size = self._size(dim)
-        return self.const(size) if size is not None else self.emit("input", data=(dim,))
+        return self.emit("size", data=(int(size),)) if size is not None else self.emit("input", data=(dim,))
 
     def times(self, coefficient: int, value: int) -> int:
         """``coefficient*value``, with 1 and -1 spelt as nothing and as a negation."""
