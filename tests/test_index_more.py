@@ -9,11 +9,16 @@ independent evaluator of the index sums (``test_index_notation.loops``).
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 from click.testing import CliRunner
+from numeric import numeric_derivative, random_values
 from test_index_notation import assert_index_identity
 
 import symdiff
+from symdiff.api import Result
 from symdiff.cli import main
 from symdiff.errors import ShapeError
 from symdiff.parse import parse, parse_latex
@@ -96,3 +101,91 @@ def test_a_bound_used_as_a_number_is_the_size_of_its_dim():
 def test_a_bound_declared_as_an_array_is_still_refused():
     with pytest.raises(ShapeError, match="N is a dimension, so it cannot also be a variable"):
         symdiff.derive(MEAN_SQUARED, "w", {"N": ("n", 1)})
+
+
+# --- samples placed in programs and worksheets --------------------------------
+
+COLUMNS_PROGRAM = r"u = \mathbf{A}^\top \mathbf{w}; f = \sum_i (y_i - \mathbf{w}^\top \mathbf{x}_i)^2 + \|u\|^2"
+
+
+def test_samples_are_placed_in_every_definition_of_a_program():
+    program = symdiff.program(COLUMNS_PROGRAM, samples={"x": "A:cols"})
+    assert set(program.inputs) == {"A", "w", "y"}
+    assert program.derive("w", expand=True).text == "2*A*(2*A.T*w - y)"
+    check_numerically(program, "w")
+    with pytest.raises(symdiff.SymdiffError, match="is not a name and a matrix with rows or cols"):
+        symdiff.program(COLUMNS_PROGRAM, samples={"x": "A:diag"})
+
+
+def test_samples_go_with_the_options_of_programs_on_the_command_line():
+    runner = CliRunner()
+    answer = runner.invoke(main, ["derive", COLUMNS_PROGRAM, "--wrt", "w", "--samples", "x=A:cols", "--expand"])
+    assert (answer.exit_code, answer.output) == (0, "2*A*(2*A.T*w - y)\n")
+    named = runner.invoke(main, ["derive", COLUMNS_PROGRAM, "--wrt", "w", "--samples", "x=A:cols"])
+    assert (named.exit_code, named.output) == (0, "2*A*(A.T*w + u - y)\n")
+
+
+def test_samples_are_placed_in_the_options_of_a_check():
+    report = symdiff.check(
+        r"f = \frac{1}{2}\sum_i (y_i - \mathbf{w}^\top \mathbf{x}_i)^2",
+        "w",
+        [
+            r"-\mathbf{A}(\mathbf{y} - \mathbf{A}^\top\mathbf{w})",
+            r"-\sum_i (y_i - \mathbf{w}^\top \mathbf{x}_i)\mathbf{x}_i",
+            r"-\mathbf{A}^\top(\mathbf{y} - \mathbf{A}\mathbf{w})",
+        ],
+        samples={"x": "A:cols"},
+    )
+    assert report.correct == (1, 2)
+
+
+def check_numerically(program, wrt: str) -> None:
+    """The program's derivative equals central differences of its expanded output."""
+    result = program.derive(wrt)
+    function = Result(program.expanded, (), program.expanded.expr).lambdify()
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        values = random_values(program.expanded, rng)
+        expected = numeric_derivative(function, values, program.expanded, wrt)
+        actual = np.asarray(result.evaluate(**values), dtype=float)
+        np.testing.assert_allclose(actual, expected.reshape(actual.shape), rtol=1e-5, atol=1e-6)
+
+
+SHEET = r"""
+title = "Samples in columns"
+
+[[group]]
+id = "1"
+
+[group.context]
+samples = { x = "A:cols" }
+definitions = ['L = \frac{1}{2}\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i)^2']
+
+[[group.question]]
+id = "1.a"
+kind = "choice"
+wrt = "w"
+options = [
+    '-\mathbf{A}^\top (\mathbf{y} - \mathbf{A}\mathbf{w})',
+    '-\mathbf{A} (\mathbf{y} - \mathbf{A}^\top\mathbf{w})',
+    '-\sum_{i=1}^{n} (y_i - \mathbf{w}^\top \mathbf{x}_i) \mathbf{x}_i',
+]
+
+[[group.question]]
+id = "1.b"
+kind = "derive"
+wrt = "w"
+"""
+
+
+def test_a_worksheet_group_places_its_samples(tmp_path):
+    sheet = tmp_path / "columns.toml"
+    sheet.write_text(SHEET)
+    key = json.loads(symdiff.print_key(symdiff.solve(str(sheet)), "json"))
+    by_id = {question["id"]: question for question in key["questions"]}
+    assert by_id["1.a"]["correct"] == [1, 2]
+    assert by_id["1.b"]["answer"] == "-A*(y - A.T*w)"
+    sheet.write_text(SHEET.replace('"A:cols"', '"A:diagonal"'))
+    answer = CliRunner().invoke(main, ["solve", str(sheet)])
+    assert answer.exit_code == 2
+    assert "samples" in answer.output and "is not a name and a matrix with rows or cols" in answer.output
