@@ -196,9 +196,6 @@ def test_samples_may_be_columns_of_a_named_matrix():
         refused = runner.invoke(main, ["derive", latex, "--wrt", "w", "--samples", spec])
         assert refused.exit_code == 2
         assert "is not a name and a matrix with rows or cols" in refused.output
-    with_steps = runner.invoke(main, ["derive", latex, "--wrt", "w", "--samples", "x=A:cols", "--steps"])
-    assert with_steps.exit_code == 2
-    assert "--samples is read for one formula" in with_steps.output
 
 
 @pytest.mark.parametrize(

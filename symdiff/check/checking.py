@@ -8,7 +8,7 @@ correct: its verdict is "unreadable" with the parse error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -103,13 +103,15 @@ def check(
     *,
     of: str | None = None,
     syntax: Syntax = "auto",
+    samples: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Derive ``question`` by ``wrt`` and say of each option whether it equals the answer, and why not.
 
     ``question`` is a program (``b = A*x; f = 0.5*norm(b)^2``) or a bare
     formula; ``of`` picks what is differentiated (``b1``); ``wrt`` is a name,
     ``"A11, A12"`` for a tuple of partials, or names to differentiate by in
-    turn. Options may use the program's intermediates.
+    turn. Options may use the program's intermediates. ``samples`` places the samples
+    ``\\mathbf{x}_i`` of index sums in the question and the options, as ``derive``'s does.
 
     >>> check("b = A*x; f = 0.5*norm(b)^2", "b", ["[b_1, b_2]", "[b_2, b_1]"], {"A": (2, 2), "x": (2,)}).correct
     (1,)
@@ -118,7 +120,7 @@ def check(
     arguments.shapes(shapes)
     arguments.syntax(syntax)
     options, of = arguments.texts(options, "options"), arguments.name_or_none(of, "of")
-    asked = Question(question, wrt, shapes, syntax, of)
+    asked = Question(question, wrt, shapes, syntax, of, samples)
     with asked.program.nesting():
         checked = tuple(check_option(asked, text) for text in options)
     return CheckResult(question, of, wrt if isinstance(wrt, str) else tuple(wrt), asked.result, checked)

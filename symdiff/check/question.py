@@ -37,11 +37,13 @@ class Question:
         shapes: ShapeSpec | None = None,
         syntax: Syntax = "auto",
         of: str | None = None,
+        samples: Mapping[str, str] | None = None,
     ) -> None:
         self.text, self.wrt, self.shapes, self.syntax, self.of = text, wrt, dict(shapes or {}), syntax, of
+        self.samples = samples
         self.option_syntax: Syntax = syntax
         """How options are read: the question's syntax, unless ``reading_options`` says another."""
-        self.program: Program = program(text, shapes, syntax, of)
+        self.program: Program = program(text, shapes, syntax, of, samples)
         self.result: Result = self.program.derive(wrt)
         self.answer: sp.Basic = self.program.expand(self.result.sympy)
         """The answer in the inputs only."""
@@ -104,7 +106,7 @@ class Question:
             for name, shape in self.program.inputs.items()
         }
         try:
-            explicit = program(self.text, {**self.shapes, **shapes}, self.syntax, self.of)
+            explicit = program(self.text, {**self.shapes, **shapes}, self.syntax, self.of, self.samples)
             return explicit, explicit.expand(explicit.derive(self.wrt).sympy)
         except SymdiffError:
             return None
@@ -123,7 +125,7 @@ class Question:
     def variant(self, wrt: str | Sequence[str], of: str | None = None) -> sp.Basic | None:
         """The answer (inputs only) of the same question by ``wrt``, of ``of``; None if it cannot be asked."""
         try:
-            other = program(self.text, self.shapes, self.syntax, of or self.of)
+            other = program(self.text, self.shapes, self.syntax, of or self.of, self.samples)
             return other.expand(other.derive(wrt).sympy)
         except SymdiffError:
             return None

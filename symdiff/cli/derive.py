@@ -94,8 +94,8 @@ def derive(
     formula = read_source(formula)
     text = definitions(macros) + formula  # expanded by the LaTeX reader, as \newcommand lines first would be
     conventions = {"layout": layout, "symmetric": symmetric}
-    samples = sample_option(sample_specs, program)
-    if not samples and derive_program(text, wrt, shapes, syntax, fmt, conventions, **program):
+    samples = sample_option(sample_specs)
+    if derive_program(text, wrt, shapes, syntax, fmt, conventions, samples=samples, **program):
         return
     result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric, samples=samples)
     echo_result(result, fmt, lambda: {"input": formula, "wrt": list(wrt), "shape": list(result.shape)})

@@ -68,9 +68,6 @@ def echo_result(result: Result, fmt: str, payload: Callable[[], Mapping[str, obj
         click.echo(json.dumps({**payload(), "text": result.text, "latex": result.latex}, indent=2, allow_nan=False))
 
 
-def sample_option(specs: tuple[str, ...], program: Mapping[str, object]) -> dict[str, str]:
-    """``--samples x=X:cols`` as ``{"x": "X:cols"}`` (read by ``parse.sums.read_samples``); for one formula only."""
-    samples = dict(spec.partition("=")[::2] for spec in specs)
-    if samples and any(program.values()):
-        raise click.UsageError("--samples is read for one formula, not with the options of programs")
-    return samples
+def sample_option(specs: tuple[str, ...]) -> dict[str, str]:
+    """``--samples x=X:cols`` as ``{"x": "X:cols"}`` (read by ``parse.sums.read_samples``)."""
+    return dict(spec.partition("=")[::2] for spec in specs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,10 +139,12 @@ def derive_program(
     steps: bool,
     at: str | None,
     rounding: int | None,
+    samples: Mapping[str, str] | None = None,
 ) -> bool:
     """Print the derivative of a program; False for a bare formula without program options (derive's own path).
 
-    ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula.
+    ``conventions`` holds derive's --layout and --symmetric, applied to a program as to one formula;
+    ``samples`` its --samples, placing the samples of index sums in every definition.
     """
     from ..program import Program
 
@@ -152,7 +154,7 @@ def derive_program(
         )
     if expand and in_terms_of:
         raise SymdiffError("give --expand or --in-terms-of, not both")
-    program = Program(text, shapes, syntax, of)
+    program = Program(text, shapes, syntax, of, samples)
     if program.output is None and not (expand or in_terms_of or steps):
         return False
     if steps:

@@ -52,7 +52,9 @@ class TypedMarker:
         context = group.context
         shapes = {name: (() if dims == "scalar" else tuple(dims)) for name, dims in context.shapes.items()}
         try:
-            asked = Question("; ".join(context.definitions), question.wrt, shapes, context.syntax, question.of)
+            asked = Question(
+                "; ".join(context.definitions), question.wrt, shapes, context.syntax, question.of, context.samples
+            )
         except SymdiffError as exc:
             raise source.error(exc.render().replace("\n", "\n  "), question.id, "wrt") from None
         self.syntax: Syntax = context.syntax

@@ -285,18 +285,21 @@ def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None
         node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments
     }
     bold = {node.id for node in tree.walk() if isinstance(node, ast.Name) and node.bold}
+    bounds = {node.bound for node in tree.walk() if isinstance(node, IndexSum) and isinstance(node.bound, str)}
     inf = Inference(text, latex)
     for name in sorted(used | set(declared)):
         if name in declared:
             inf.names[name] = declared[name]
         elif names_component(name, declared):
             inf.names[name] = None
+        elif name in bounds:  # N in \frac{1}{N}\sum_{i=1}^{N}: the size of the dim, never a matrix by its capital
+            inf.names[name] = ()
         else:
             inf.names[name] = spelled_shape(name, name in bold)
     results = inf.run(tree)
 
     taken = used | set(declared) | {d for s in declared.values() for d in s if isinstance(d, str)}
-    taken |= {node.bound for node in tree.walk() if isinstance(node, IndexSum) and isinstance(node.bound, str)}
+    taken |= bounds
     candidates = itertools.chain(DIM_LETTERS, (f"n{i}" for i in itertools.count(1)))
     letters = (letter for letter in candidates if letter not in taken)
     names: dict[Var, str] = {}

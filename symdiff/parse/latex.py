@@ -753,6 +753,17 @@ class _ToAst(Transformer):
         factor = self.summation(meta, children)
         return _Factor((ast.Neg(factor.nodes[0], span=_span(meta)),), "other")
 
+    def function_summation(self, meta, children):
+        r"""``\log\sum_j e^{z_j}``: the function of the whole sum, whose summand runs to the next + or -."""
+        (name, name_span), power, *summed = children
+        summation = self.summation(meta, summed).nodes[0]
+        node = self._entrywise(_call(name, (summation,), _span(meta), name_span), name_span)
+        return _Factor((self._powered(node, [power], name_span),), "other")
+
+    def negated_function_summation(self, meta, children):
+        factor = self.function_summation(meta, children)
+        return _Factor((ast.Neg(factor.nodes[0], span=_span(meta)),), "other")
+
     def big_operator(self, meta, children):
         op, lower, upper = children
         indices, start = lower if lower is not None else ((), None)

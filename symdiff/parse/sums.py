@@ -100,7 +100,7 @@ def latex_bound(lower: Fraction | None, upper: ast.Node | None, span: tuple[int,
         if lower not in (None, 1):
             raise ParseError("a sum from a lower bound needs its upper bound", span=span, hint=r"write \sum_{i=1}^{n}")
         return None
-    if lower in (None, 1):
+    if lower in (None, 1) and isinstance(upper, ast.Name | ast.Number):
         return bound_of(upper, span)
     if lower == 0:
         if isinstance(upper, ast.Binary) and upper.op == "-" and upper.right == ast.Number(Fraction(1)):

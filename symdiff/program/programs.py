@@ -28,6 +28,7 @@ from ..model.algebra import entries
 from ..model.canonical import canonical
 from ..model.types import Dim, Shape, Typing
 from ..parse import ast
+from ..parse.sums import place_samples, read_samples
 from ..result import Result, wrt_steps
 from .chain import derivative
 from .graph import Graph, build_graph
@@ -110,13 +111,25 @@ class _Evaluator:
 class Program:
     """Definitions ``name = formula`` read as a computation graph (or a bare formula)."""
 
-    def __init__(self, text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None):
+    def __init__(
+        self,
+        text: str,
+        shapes: ShapeSpec | None = None,
+        syntax: Syntax = "auto",
+        of: str | None = None,
+        samples: Mapping[str, str] | None = None,
+    ):
+        r"""``samples`` says where a sample ``\mathbf{x}_i`` of an index sum lies (``{"x": "X:cols"}``), in
+        the definitions and in the formulas read in the program's context (``formula``)."""
         self.text = arguments.text(text, "text")
         self.syntax: Syntax = arguments.syntax(syntax)  # type: ignore[assignment]
         of = arguments.name_or_none(of, "of")
-        self._shapes, self._of = shapes, of
+        self._shapes, self._of, self._samples = shapes, of, samples
+        placed = read_samples(samples)
         declared = declarations(arguments.shapes(shapes))  # type: ignore[arg-type]
         parsed = read_program(text, syntax, frozenset(declared))
+        if isinstance(parsed, tuple):
+            parsed = tuple(replace(item, value=place_samples(item.value, placed)) for item in parsed)
         self.depth, self.described = _nesting(text, parsed)
         with limits.nesting(self.depth, self.described):
             self._read(text, parsed, shapes, syntax, of, declared)
@@ -142,7 +155,7 @@ class Program:
                     f"--of {of}: the input is one formula, without named definitions",
                     hint="write definitions such as b = A*x; f = norm(b) to name parts",
                 )
-            self._bare = read_formula(text, shapes, syntax)
+            self._bare = read_formula(text, shapes, syntax, self._samples)
             self.graph = Graph(text, (), self._bare.typing, self._bare.symbols)
             self.output: str | None = None
             self.value: sp.Basic = self._bare.expr
@@ -204,7 +217,7 @@ class Program:
     def formula(self, text: str, syntax: Syntax = "auto") -> Formula:
         """Another formula (an answer option) read with this program's names and shapes known."""
         shapes = {name: shape for name, shape in self.graph.typing.shapes.items()}
-        read = read_formula(arguments.text(text, "text"), shapes, arguments.syntax(syntax))  # type: ignore[arg-type]
+        read = read_formula(arguments.text(text, "text"), shapes, arguments.syntax(syntax), self._samples)  # type: ignore[arg-type]
         return replace(read, expr=canonical(read.expr))
 
     # --- derivatives -----------------------------------------------------------
@@ -250,7 +263,7 @@ class Program:
                 )
         shapes = squared(self.graph.inputs, symmetric, self._shapes)
         if shapes is not None:  # a symmetric matrix inferred n×d: read again with it square, as for one formula
-            return Program(self.text, shapes, self.syntax, self._of).derive(
+            return Program(self.text, shapes, self.syntax, self._of, self._samples).derive(
                 wrt, expand, in_terms_of, layout=layout, symmetric=symmetric
             )
         names = tuple(",".join(step) for step in steps)
@@ -383,30 +396,59 @@ def _nesting(text: str, parsed: tuple[ast.Definition, ...] | ast.Node) -> tuple[
     return max(depth.values()), described
 
 
-def program(text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None) -> Program:
-    """Read a program: definitions ``name = formula`` separated by ``;`` or new lines, or a bare formula.
+def program(
+    text: str,
+    shapes: ShapeSpec | None = None,
+    syntax: Syntax = "auto",
+    of: str | None = None,
+    samples: Mapping[str, str] | None = None,
+) -> Program:
+    r"""Read a program: definitions ``name = formula`` separated by ``;`` or new lines, or a bare formula.
+
+    ``samples`` places the samples ``\mathbf{x}_i`` of index sums, as ``derive``'s does.
 
     >>> program("b = A*x; f = 0.5*norm(b)**2").derive("A").text
     'b*x.T'
     """
-    return Program(text, shapes, syntax, of)
+    return Program(text, shapes, syntax, of, samples)
 
 
-def shared(text: str, shapes: ShapeSpec | None = None, syntax: Syntax = "auto", of: str | None = None) -> Program:
+def shared(
+    text: str,
+    shapes: ShapeSpec | None = None,
+    syntax: Syntax = "auto",
+    of: str | None = None,
+    samples: Mapping[str, str] | None = None,
+) -> Program:
     """``program(...)``, read once per process for the same arguments: a worksheet's questions and the
     checker's neighbouring questions read one context again and again. For symdiff's own callers, which
     never change a program; ``program`` gives every user a fresh one. Arguments that are not plain text
     and shapes of names to int or str dims are read afresh (and refused there if they are wrong)."""
     key = _shapes_key(shapes)
+    placed = _samples_key(samples)
     plain = isinstance(text, str) and isinstance(syntax, str) and (of is None or isinstance(of, str))
-    if key is None or not plain:
-        return program(text, shapes, syntax, of)
-    return _shared(text, key, syntax, of)
+    if key is None or placed is None or not plain:
+        return program(text, shapes, syntax, of, samples)
+    return _shared(text, key, syntax, of, placed)
 
 
 @lru_cache(maxsize=64)
-def _shared(text: str, shapes: tuple[tuple[str, tuple[Dim, ...]], ...], syntax: Syntax, of: str | None) -> Program:
-    return program(text, dict(shapes), syntax, of)
+def _shared(
+    text: str,
+    shapes: tuple[tuple[str, tuple[Dim, ...]], ...],
+    syntax: Syntax,
+    of: str | None,
+    samples: tuple[tuple[str, str], ...],
+) -> Program:
+    return program(text, dict(shapes), syntax, of, dict(samples) or None)
+
+
+def _samples_key(samples: object) -> tuple[tuple[str, str], ...] | None:
+    if samples is None:
+        return ()
+    if not isinstance(samples, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in samples.items()):
+        return None
+    return tuple(sorted(samples.items()))
 
 
 def _shapes_key(shapes: object) -> tuple[tuple[str, tuple[Dim, ...]], ...] | None:

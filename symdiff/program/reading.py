@@ -36,8 +36,17 @@ def _read_latex(text: str, declared: frozenset[str]) -> Definitions | ast.Node:
         try:
             return parse_latex_program(text, declared)
         except ParseError as program_error:
-            has_equals = "=" in text
-            raise program_error if has_equals else formula_error from None
+            raise program_error if _defines(text) else formula_error from None
+
+
+def _defines(text: str) -> bool:
+    r"""Whether ``text`` has an ``=`` outside braces: a definition, unlike ``\sum_{i=1}^{n} y_i``."""
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if char == "=" and depth <= 0:
+            return True
+    return False
 
 
 def _check_order(definitions: Definitions, text: str) -> None:

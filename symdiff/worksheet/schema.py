@@ -14,7 +14,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from ..check.explain import RULES
+from ..errors import ParseError
 from ..parse.macros import check_macro
+from ..parse.sums import read_samples
 
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9a-z]+)*$")]
 """The worksheet's own numbering, dot-separated: ``1.a.i``, ``1.d.ii``, ``2.a``, ``2.c.1``."""
@@ -43,6 +45,19 @@ class Context(_Strict):
     macros: dict[str, str] = {}
     r"""The document's shorthands, as ``--macro`` takes them: ``x = '\mathbf{x}'`` (or ``'\x' = ...``),
     ``ip = '#1^\top #2'``; expanded in the group's definitions, options and text (``load.py``)."""
+
+    samples: dict[str, str] = {}
+    r"""Where a sample ``\mathbf{x}_i`` of an index sum lies, as ``--samples`` takes it: ``x = "X:cols"``
+    (column i of X; row i, ``"X:rows"``, when absent)."""
+
+    @field_validator("samples")
+    @classmethod
+    def _placed(cls, samples: dict[str, str]) -> dict[str, str]:
+        try:
+            read_samples(samples)
+        except ParseError as exc:
+            raise ValueError(exc.message) from None
+        return samples
 
     @field_validator("macros")
     @classmethod

@@ -71,7 +71,7 @@ class _Group:
                 "this kind of question needs definitions in the group's context", self.group.id, "definitions"
             )
         with _blame(self.source, question_id, field):
-            return program(self.text, self.shapes, self.context.syntax, of=of)
+            return program(self.text, self.shapes, self.context.syntax, of=of, samples=self.context.samples)
 
 
 def _choice(group: _Group, question: Choice) -> ChoiceKey:
@@ -80,7 +80,15 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
         answer = prog.derive(question.wrt, expand=question.expand)
     texts = [o.latex if isinstance(o, Unreadable) else o for o in question.options]
     with _blame(group.source, question.id, "options"):
-        report = check(group.text, question.wrt, texts, group.shapes, of=question.of, syntax=group.context.syntax)
+        report = check(
+            group.text,
+            question.wrt,
+            texts,
+            group.shapes,
+            of=question.of,
+            syntax=group.context.syntax,
+            samples=group.context.samples,
+        )
     is_latex = group.context.syntax == "latex"
     verdicts = tuple(
         _verdict(group.source, question.id, n, option, checked, is_latex)
