@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,18 @@ def test_the_markdown_key_links_its_figures_as_svg(tmp_path):
         assert f"![figure for {qid}]({name})" in key
         assert (tmp_path / name).read_text(encoding="utf-8").lstrip().startswith("<?xml")
         assert f"wrote {tmp_path / name}" in said
+
+
+def test_a_fresh_symdiff_process_draws_the_keys_figures(tmp_path):
+    """As a user runs it: no earlier import in the same process has registered the drawers."""
+    done = subprocess.run(
+        [sys.executable, "-m", "symdiff", "solve", str(SEED), "--format", "markdown", "-o", str(tmp_path / "key.md")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "left out" not in done.stderr
+    for name in ["key-2-b.svg", "key-2-c-1.svg", "key-2-c-2.svg"]:
+        assert (tmp_path / name).read_text(encoding="utf-8").lstrip().startswith("<?xml"), name
 
 
 def test_a_key_on_standard_output_has_no_figures(tmp_path, monkeypatch):

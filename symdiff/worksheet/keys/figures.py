@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ... import pictures  # noqa: F401 - registers the drawers the key's figures are made with
 from ...errors import SymdiffError
 from ..key import Key
 
