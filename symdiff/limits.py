@@ -141,3 +141,18 @@ def time_limit(seconds: float) -> Iterator[None]:
         caught = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """The body runs without an enclosing ``time_limit``'s deadline, which resumes after it with the time that was
+    left: for work bounded piece by piece instead (grading bounds each answer, not the class)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+    left, interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        if left > 0 or interval > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), interval)

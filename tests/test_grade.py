@@ -401,3 +401,43 @@ def test_the_progress_bar_shows_after_a_second_on_a_terminal(monkeypatch):
     assert "grading" in terminal.getvalue() and "100%" in terminal.getvalue()
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert command._progress_bar() is None
+
+
+def test_timeout_bounds_each_answer_not_the_class(tmp_path, monkeypatch):
+    """A class that takes longer than --timeout is graded whole; an answer that alone takes longer is undecided."""
+    import time
+
+    import symdiff.grade.grading as grading
+
+    mark_one = grading._mark_one
+
+    def slow(marker, text, seconds):
+        return mark_one(_Slow(marker, 3.0 if text == "0.777" else 0.15), text, seconds)
+
+    monkeypatch.setattr(grading, "_mark_one", slow)
+    ws = worksheet(tmp_path)
+    rows = [[f"s{i}", "2.c", f"{0.100 + i / 1000:.3f}"] for i in range(8)] + [["slowpoke", "2.c", "0.777"]]
+    answers = write_csv(tmp_path / "class.csv", rows)
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["--timeout", "0.6", "grade", str(ws), str(answers), "--jobs", "1", "--feedback", str(tmp_path / "f.json")]
+    )
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started > 0.6 * 2  # the class took longer than --timeout, and was graded whole
+    verdicts = {row["student"]: row for row in json.loads((tmp_path / "f.json").read_text())["answers"]}
+    assert verdicts["slowpoke"]["verdict"] == "undecided"
+    assert "gave up after 0.6 s" in verdicts["slowpoke"]["feedback"]
+    assert all(verdicts[f"s{i}"]["verdict"] != "undecided" for i in range(8))
+
+
+class _Slow:
+    """A marker that takes ``pause`` seconds before marking."""
+
+    def __init__(self, marker, pause):
+        self.marker, self.pause = marker, pause
+
+    def mark(self, text):
+        import time
+
+        time.sleep(self.pause)
+        return self.marker.mark(text)

@@ -51,12 +51,13 @@ def grade(
     gets a verdict (correct, wrong, undecided, unreadable), the reason a wrong
     one is wrong, and a score; the gradebook has a row per student:
       symdiff grade worksheets/quadratic.toml class.csv -o gradebook.csv --feedback feedback.json
-    The whole run is bounded by --timeout (default 60 s): give more, or 0, for a
-    large class.
+    --timeout bounds each distinct answer, not the whole class: an answer that
+    takes longer is graded undecided, saying so.
     """
     from ..grade import grade as grade_class
     from ..grade.gradebook import feedback_json, gradebook_csv, gradescope_results, summary
     from ..grade.grading import available_cores
+    from ..limits import suspended
     from ..writing import check_target, write_atomically
 
     inputs = [worksheet, answers]
@@ -65,7 +66,9 @@ def grade(
         raise SymdiffError(f"-o and --feedback are the same file, {output}", hint="give two file names")
     for target in targets:
         check_target(target, protect=inputs)  # before the work, and again when writing
-    book = grade_class(worksheet, answers, jobs or available_cores(), _progress_bar())
+    seconds = click.get_current_context().find_root().params.get("timeout", 0)
+    with suspended():  # the class may take minutes; each answer gets --timeout instead
+        book = grade_class(worksheet, answers, jobs or available_cores(), _progress_bar(), seconds)
     text = gradescope_results(book) if gradescope else gradebook_csv(book)
     notes = feedback_json(book) if feedback is not None else None
     if output is None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SymdiffError
+from ..limits import time_limit
 from ..worksheet.load import Source, load
 from ..worksheet.schema import Worksheet
 from .answer_file import Answer, read_answers
@@ -89,12 +90,18 @@ def spacing(text: str) -> str:
 
 
 def grade(
-    worksheet_path: str | Path, answers_path: str | Path, jobs: int = 1, progress: Progress | None = None
+    worksheet_path: str | Path,
+    answers_path: str | Path,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    answer_seconds: float = 0,
 ) -> Gradebook:
     """Grade every answer in ``answers_path`` against the worksheet at ``worksheet_path``.
 
-    ``jobs``: processes to mark in (1: this one). Errors in the worksheet or
-    the answers file are a ``SymdiffError`` before anything is marked.
+    ``jobs``: processes to mark in (1: this one). ``answer_seconds``: the most
+    one distinct answer may take (0: no limit); one that takes longer is
+    ``undecided``, saying so. Errors in the worksheet or the answers file are a
+    ``SymdiffError`` before anything is marked.
     """
     worksheet, source = load(worksheet_path)
     questions = tuple((q.id, q.points) for g in worksheet.groups for q in g.questions)
@@ -102,7 +109,7 @@ def grade(
     distinct: dict[tuple[str, str], str] = {}
     for answer in answers:
         distinct.setdefault((answer.question, spacing(answer.text)), answer.text)
-    marks = _mark_all(worksheet, source, Path(worksheet_path), list(distinct.items()), jobs, progress)
+    marks = _mark_all(worksheet, source, Path(worksheet_path), list(distinct.items()), jobs, progress, answer_seconds)
     points = dict(questions)
     last = {(a.student, a.question): i for i, a in enumerate(answers)}
     rows = tuple(
@@ -130,15 +137,16 @@ def _mark_all(
     work: list[tuple[tuple[str, str], str]],
     jobs: int,
     progress: Progress | None,
+    seconds: float,
 ) -> dict[tuple[str, str], Mark]:
     tasks = _tasks(work)
     marks: dict[tuple[str, str], Mark] = {}
     done = 0
     if jobs > 1 and len(work) >= POOL_THRESHOLD:
-        results = _in_pool(path, tasks, jobs)
+        results = _in_pool(path, tasks, jobs, seconds)
     else:
         markers: dict[str, Marker] = {}
-        results = (_mark_task(worksheet, source, markers, task) for task in tasks)
+        results = (_mark_task(worksheet, source, markers, seconds, task) for task in tasks)
     for question, marked in results:
         marks.update(((question, key), mark) for key, mark in marked)
         done += len(marked)
@@ -148,17 +156,18 @@ def _mark_all(
 
 
 def _mark_task(
-    worksheet: Worksheet, source: Source, markers: dict[str, Marker], task: Task
+    worksheet: Worksheet, source: Source, markers: dict[str, Marker], seconds: float, task: Task
 ) -> tuple[str, list[tuple[str, Mark]]]:
     question, items = task
     if question not in markers:
         markers[question] = marker(worksheet, source, question)
-    return question, [(key, _mark_one(markers[question], text)) for key, text in items]
+    return question, [(key, _mark_one(markers[question], text, seconds)) for key, text in items]
 
 
-def _mark_one(marker: Marker, text: str) -> Mark:
+def _mark_one(marker: Marker, text: str, seconds: float) -> Mark:
     try:
-        return marker.mark(text)
+        with time_limit(seconds):
+            return marker.mark(text)
     except SymdiffError as exc:  # a limit or an evaluation the checker does not turn into a verdict itself
         return undecided(exc.render())
     except RecursionError:
@@ -167,14 +176,14 @@ def _mark_one(marker: Marker, text: str) -> Mark:
         return undecided(f"symdiff could not check this answer ({type(exc).__name__}: {exc}); please report it")
 
 
-def _in_pool(path: Path, tasks: list[Task], jobs: int) -> Iterator[tuple[str, list[tuple[str, Mark]]]]:
+def _in_pool(path: Path, tasks: list[Task], jobs: int, seconds: float) -> Iterator[tuple[str, list[tuple[str, Mark]]]]:
     """Tasks marked by ``jobs`` worker processes, as they finish, the largest first.
 
     Whatever stops the caller (``--timeout``, Ctrl-C, an error) cancels the
     tasks not started; a worker that dies (out of memory) is an error, not a
     run that never ends.
     """
-    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(str(path),))
+    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(str(path), seconds))
     try:
         futures = [executor.submit(_worker_task, task) for task in sorted(tasks, key=lambda t: -len(t[1]))]
         for future in as_completed(futures):
@@ -190,15 +199,21 @@ def _in_pool(path: Path, tasks: list[Task], jobs: int) -> Iterator[tuple[str, li
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(path: str) -> None:
+def _start_worker(path: str, seconds: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     worksheet, source = load(path)
-    _WORKER.update(worksheet=worksheet, source=source, markers={})
+    _WORKER.update(worksheet=worksheet, source=source, markers={}, seconds=seconds)
 
 
 def _worker_task(task: Task) -> tuple[str, list[tuple[str, Mark]]]:
-    return _mark_task(_WORKER["worksheet"], _WORKER["source"], _WORKER["markers"], task)  # type: ignore[arg-type]
+    return _mark_task(
+        _WORKER["worksheet"],  # type: ignore[arg-type]
+        _WORKER["source"],  # type: ignore[arg-type]
+        _WORKER["markers"],  # type: ignore[arg-type]
+        _WORKER["seconds"],  # type: ignore[arg-type]
+        task,
+    )
 
 
 def available_cores() -> int:
