@@ -23,6 +23,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .. import limits, ops
+from ..model.algebra import chain_order
 from ..model.build import CALLS, MAX_EXPLICIT_INVERSE, is_array
 from ..model.nodes import BOUND, Elementwise, ScalarOf, op_of
 from ..model.walk import NAMED_ARRAYS
@@ -101,14 +102,7 @@ def _chain(matrices: list[sp.Basic]) -> sp.Basic:
     """Matrix chain multiplication by dynamic programming over the sizes (textbook, O(k³) for k factors)."""
     dims = [m.shape[0] for m in matrices] + [matrices[-1].shape[1]]
     count = len(matrices)
-    cost = [[0] * count for _ in range(count)]
-    split = [[0] * count for _ in range(count)]
-    for length in range(1, count):
-        for i in range(count - length):
-            j = i + length
-            cost[i][j], split[i][j] = min(
-                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k) for k in range(i, j)
-            )
+    split = chain_order(dims)
 
     def multiply(i: int, j: int) -> sp.Basic:
         return matrices[i] if i == j else _times(multiply(i, split[i][j]), multiply(split[i][j] + 1, j))

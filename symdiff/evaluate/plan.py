@@ -33,6 +33,7 @@ import sympy as sp
 from sympy.printing.printer import Printer
 
 from ..errors import UnsupportedError
+from ..model.algebra import chain_order
 from ..model.nodes import BOUND, Diag, Norm, op_of
 
 Sizes = Mapping[sp.Basic, int]
@@ -307,7 +308,7 @@ class Planner(Printer):
             return self.emit("matmul", tuple(regs))
         if all(d is None for d in dims):
             return self.emit("multidot", tuple(regs))
-        split = _chain_order([GUESS if d is None else d for d in dims])
+        split = chain_order([GUESS if d is None else d for d in dims])
 
         def build(i: int, j: int) -> int:
             if i == j:
@@ -426,20 +427,6 @@ class Planner(Printer):
 
 def _cells(item: _Item) -> float:
     return float("inf") if item.rows is None or item.cols is None else item.rows * item.cols
-
-
-def _chain_order(dims: list[int]) -> list[list[int]]:
-    """The classic dynamic programme: split[i][j] is where the product of factors i..j is best split."""
-    n = len(dims) - 1
-    cost = [[0] * n for _ in range(n)]
-    split = [[0] * n for _ in range(n)]
-    for length in range(1, n):
-        for i in range(n - length):
-            j = i + length
-            cost[i][j], split[i][j] = min(
-                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k) for k in range(i, j)
-            )
-    return split
 
 
 def _negated(term: sp.Basic) -> sp.Basic | None:

@@ -1,7 +1,7 @@
 """Small algebra on SymPy forms that every later stage needs, written once.
 
 Splitting a matrix product into its scalar coefficient and matrix factors,
-multiplying factors back, the entries of an explicit array, and the one
+multiplying factors back, the cheapest order of a matrix chain, the entries of an explicit array, and the one
 refusal of derivatives that would be higher-order tensors.
 """
 
@@ -35,3 +35,19 @@ def higher_order(hint: str) -> UnsupportedError:
     return UnsupportedError(
         "the derivative of a matrix, or of a vector by a matrix, is a higher-order tensor", hint=hint
     )
+
+
+def chain_order(dims: list[int]) -> list[list[int]]:
+    """Matrix chain order, the classic dynamic programme over the sizes (factor k is dims[k]×dims[k+1]):
+    split[i][j] is where the product of factors i..j is best split. The planner orders the products it
+    computes by it, the component form the products it writes out."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j], split[i][j] = min(
+                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k) for k in range(i, j)
+            )
+    return split
