@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .app import shapes_option
-from .options import format_option, input_option, shape_option
+from .options import format_option, input_option, round_option, shape_option
 from .programs import of_option, read_source, render_steps
 
 if TYPE_CHECKING:
@@ -31,13 +31,7 @@ if TYPE_CHECKING:
     metavar="NAMES",
     help="Partials to report, comma-separated (a,b,c); default: every input.",
 )
-@click.option(
-    "--round",
-    "rounding",
-    type=click.IntRange(0, 12),
-    metavar="N",
-    help="Round each forward value to N decimals before it is used downstream (default: exact).",
-)
+@round_option()
 @click.option("--steps", is_flag=True, help="Also print each requested partial's derivation with the numbers.")
 @of_option
 @shape_option()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .app import shapes_option
-from .options import input_option, shape_option
+from .options import input_option, round_option, shape_option
 from .programs import of_option, read_source
 
 if TYPE_CHECKING:
@@ -29,13 +29,7 @@ if TYPE_CHECKING:
 @click.option(
     "--wrt", "wrt", multiple=True, metavar="NAMES", help="Weights to draw on the edges, comma-separated (a,b,c)."
 )
-@click.option(
-    "--round",
-    "rounding",
-    type=click.IntRange(0, 12),
-    metavar="N",
-    help="Round each forward value to N decimals before it is used downstream (default: exact).",
-)
+@round_option()
 @of_option
 @shape_option()
 @input_option("PROGRAM")

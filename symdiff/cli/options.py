@@ -44,6 +44,17 @@ def input_option(what: str) -> Decorator:
     )
 
 
+def round_option() -> Decorator:
+    """``--round N``: forward values rounded as a worksheet rounds them (backprop, graph)."""
+    return click.option(
+        "--round",
+        "rounding",
+        type=click.IntRange(0, 12),
+        metavar="N",
+        help="Round each forward value to N decimals before it is used downstream (default: exact).",
+    )
+
+
 def format_option(*formats: str) -> Decorator:
     """``--format``, the first of ``formats`` by default."""
     return click.option(
