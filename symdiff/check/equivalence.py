@@ -61,6 +61,11 @@ KINK_STEP = 1e-3
 PRECISE_DIGITS = 30
 """Digits of the evaluation that looks for a difference below the tolerance."""
 
+PRECISE_TERMS = 20_000
+"""Largest tree (nodes, shared subexpressions counted each time they occur) that ``differs_at`` evaluates to
+``PRECISE_DIGITS``: SymPy's evalf walks the tree, not its shared form, so a chain of 400 definitions
+(160,000 nodes) would take minutes; larger ones go the way every option went before, with no shortcut."""
+
 
 @dataclass(frozen=True)
 class Samples:
@@ -387,7 +392,7 @@ def differs_at(answer: sp.Basic, option: sp.Basic, point: Point) -> bool:
     digits (SymPy's evalf tracks the accuracy) is nonzero. Then no simplification can prove the two equal,
     and the numbers decide without one; False when that cannot be shown (matrix expressions, no accuracy)."""
     left, right = entries(answer), entries(option)
-    if left is None or right is None or len(left) != len(right):
+    if left is None or right is None or len(left) != len(right) or _larger_than(PRECISE_TERMS, *left, *right):
         return False
     at = {symbol: sp.Float(value) for symbol, value in point.env.items() if isinstance(value, int | float)}
     for a, o in zip(left, right):
@@ -397,6 +402,17 @@ def differs_at(answer: sp.Basic, option: sp.Basic, point: Point) -> bool:
             continue
         if isinstance(value, sp.Float) and value != 0 and value._prec >= PRECISE_DIGITS:
             return True
+    return False
+
+
+def _larger_than(limit: int, *trees: sp.Basic) -> bool:
+    """Whether the trees have more than ``limit`` nodes together, counted no further than the limit."""
+    count = 0
+    for tree in trees:
+        for _ in sp.preorder_traversal(tree):
+            count += 1
+            if count > limit:
+                return True
     return False
 
 
