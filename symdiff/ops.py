@@ -217,8 +217,3 @@ BY_AXIS: dict[tuple[str, str], Op] = {
 
 AXIS_OF: dict[Op, tuple[str, str]] = {op: key for key, op in BY_AXIS.items()}
 """Each row-wise operation -> (the operation's name, ``rows``): how both notations write it."""
-
-
-def lookup(name: str) -> Op | None:
-    """The operation a plain spelling names, None if it names none."""
-    return BY_NAME.get(name)

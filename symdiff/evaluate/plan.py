@@ -381,29 +381,32 @@ class Planner(Printer):
     def _print_SumEntries(self, expr):
         return self.emit("sum", (self._print(expr.matrix),))
 
+    def _shifted_exp(self, value: int, largest: str) -> tuple[int, int]:
+        """(exp(value - peak), peak), the peak ``largest`` of the value (``max``, or ``rowmax`` for each row):
+        so entries of 1000 stay finite."""
+        peak = self.emit(largest, (value,))
+        return self.emit("call", (self.emit("sub", (value, peak)),), ("exp",)), peak
+
+    def _logsumexp(self, value: int, largest: str, total: str) -> int:
+        shifted, peak = self._shifted_exp(value, largest)
+        return self.emit("add", (peak, self.emit("call", (self.emit(total, (shifted,)),), ("log",))))
+
+    def _softmax(self, value: int, largest: str, total: str) -> int:
+        shifted, _ = self._shifted_exp(value, largest)
+        return self.emit("div", (shifted, self.emit(total, (shifted,))))
+
     def _print_LogSumExp(self, expr):
-        v = self._print(expr.matrix)
-        peak = self.emit("max", (v,))
-        shifted = self.emit("call", (self.emit("sub", (v, peak)),), ("exp",))
-        return self.emit("add", (peak, self.emit("call", (self.emit("sum", (shifted,)),), ("log",))))
+        return self._logsumexp(self._print(expr.matrix), "max", "sum")
 
     def _print_Softmax(self, expr):
-        v = self._print(expr.vector)
-        shifted = self.emit("call", (self.emit("sub", (v, self.emit("max", (v,)))),), ("exp",))
-        return self.emit("div", (shifted, self.emit("sum", (shifted,))))
+        return self._softmax(self._print(expr.vector), "max", "sum")
 
     def _print_SoftmaxRows(self, expr):
-        """Each row shifted by its own largest entry, so entries of 1000 stay finite."""
-        m = self._print(expr.matrix)
-        shifted = self.emit("call", (self.emit("sub", (m, self.emit("rowmax", (m,)))),), ("exp",))
-        return self.emit("div", (shifted, self.emit("rowsum", (shifted,))))
+        return self._softmax(self._print(expr.matrix), "rowmax", "rowsum")
 
     def _print_LogSumExpRows(self, expr):
-        """The column of each row's logsumexp, each row shifted by its own largest entry."""
-        m = self._print(expr.matrix)
-        peak = self.emit("rowmax", (m,))
-        shifted = self.emit("call", (self.emit("sub", (m, peak)),), ("exp",))
-        return self.emit("add", (peak, self.emit("call", (self.emit("rowsum", (shifted,)),), ("log",))))
+        """The column of each row's logsumexp."""
+        return self._logsumexp(self._print(expr.matrix), "rowmax", "rowsum")
 
     def _print_Diag(self, expr):
         return self._product([self._item(expr)])
