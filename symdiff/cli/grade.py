@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
-from click._termui_impl import ProgressBar
 
 from ..clean import printable
 from ..errors import SymdiffError
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # the type click.progressbar returns
 
 BAR_AFTER_SECONDS = 1.0
 
