@@ -82,20 +82,18 @@ class Result:
         The arguments' shapes are checked; a gradient comes with ``check_gradient``, which compares it with
         central finite differences of the value at a point. symdiff prints this code and never runs it.
         """
-        from .evaluate.code import BACKENDS, GradientCheck, Signature, source
+        from .evaluate.code import GradientCheck, Signature, backend_name, source
         from .evaluate.plan import plan_all
 
-        if not isinstance(backend, str) or backend not in BACKENDS:
-            shown = repr(backend) if isinstance(backend, str) and len(backend) <= 20 else "that backend"
-            raise SymdiffError(f"no code export for {shown}", hint=f"choose one of {', '.join(BACKENDS)}")
+        backend = backend_name(backend)
         expr = self.formula.expr
         scalar = not getattr(expr, "is_Matrix", False)
         kind = {1: "grad", 2: "hessian"}.get(len(self.wrt), "derivative") if scalar else "derivative"
         output = "gradient" if kind == "grad" else kind
-        exprs, outputs, doc = [expr], [("value", _column(expr))], f"The value of {to_text(expr)}."
+        exprs, outputs, doc = [expr], [("value", is_column(expr))], f"The value of {to_text(expr)}."
         if self.wrt:
             exprs.append(self.numeric)
-            outputs.append((output, _column(self.sympy)))
+            outputs.append((output, is_column(self.sympy)))
             doc = f"The value of {to_text(expr)}, and its {output} by {', then by '.join(self.wrt)}.\n\n"
             doc += f"{output} = {self.text}"
         name = self.wrt[0] if kind == "grad" else ""
@@ -103,7 +101,7 @@ class Result:
         signature = Signature(
             f"f_and_{kind}" if self.wrt else "f", self.formula.variables, self.formula.symbols, outputs, doc
         )
-        return source(plan_all(exprs), signature, backend, GradientCheck(name) if gradient else None)
+        return source(plan_all(exprs), signature, backend, GradientCheck((name,)) if gradient else None)
 
     def _repr_latex_(self) -> str:
         return f"${self.latex}$"
@@ -122,7 +120,8 @@ def shape_of(expr: sp.Basic) -> tuple[Dim, ...]:
     return (dims[0],) if dims[1] == 1 else dims
 
 
-def _column(expr: sp.Basic) -> bool:
+def is_column(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is a column vector (code returns it 1-D)."""
     return getattr(expr, "is_Matrix", False) and expr.shape[1] == 1
 
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import SymdiffError
 from .app import shapes_option
-from .options import format_option, input_option, round_option, shape_option
+from .options import CODE_FORMATS, format_option, input_option, round_option, shape_option
 from .programs import of_option, read_source, render_steps
 
 if TYPE_CHECKING:
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
 @click.option(
     "--at",
     "at",
-    required=True,
     metavar="VALUES",
-    help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]).',
+    help='Input values: "x1=1, x2=-1, a=1" (arrays as x=[1, -1], A=[[1, 2], [3, 4]]); '
+    "not with --format numpy|jax|torch, whose function takes them as arguments.",
 )
 @click.option(
     "--wrt",
@@ -35,11 +36,11 @@ if TYPE_CHECKING:
 @click.option("--steps", is_flag=True, help="Also print each requested partial's derivation with the numbers.")
 @of_option
 @shape_option()
-@format_option("text", "latex", "json")
+@format_option("text", "latex", "json", *CODE_FORMATS)
 @input_option("PROGRAM")
 def backprop(
     program_text: str,
-    at: str,
+    at: str | None,
     wrt: tuple[str, ...],
     rounding: int | None,
     steps: bool,
@@ -59,6 +60,9 @@ def backprop(
                         s1 = 1/(1 + exp(-a*r1)); s2 = 1/(1 + exp(-b*r2)); y = s1 + s2" \\
           --at "x1=1, x2=-1, a=1, b=1, c=4, d=1, e=2, f=2" --wrt a,b,c,d,e,f --round 1
     gives dy/da = 0.18, dy/dc = 0.09, dy/de = -0.09 and 0 for the rest.
+    --format numpy (jax, torch) prints the backprop as a Python function instead:
+    f_and_grads(<inputs>) runs the definitions and returns the value and the
+    gradients by --wrt as a dict, with a finite-difference check_gradient.
     Kinks follow PyTorch and JAX: relu'(0) = 0, and at a tie max passes the
     gradient to its second argument; nodes evaluated at a kink are listed.
     """
@@ -67,6 +71,17 @@ def backprop(
 
     program = Program(read_source(program_text), shapes_option(shape_specs), syntax, of)
     names = list(wrt) or None
+    if fmt in CODE_FORMATS:
+        given = [option for option, value in (("--at", at), ("--round", rounding), ("--steps", steps)) if value]
+        if given:
+            raise SymdiffError(
+                f"{', '.join(given)}: not with --format {fmt}, which prints the backprop as a function",
+                hint="the function takes the input values as its arguments; drop " + ", ".join(given),
+            )
+        click.echo(program.code(fmt, names), nl=False)
+        return
+    if at is None:
+        raise click.UsageError("Missing option '--at' (the input values; or --format numpy|jax|torch for code).")
     result = program.backprop(at, names, round=rounding)
     if fmt == "json":
         payload = result.to_json()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..errors import UnsupportedError
+from ..errors import SymdiffError, UnsupportedError
 from ..model.build import dim_symbol
 from ..model.types import Shape
 from .plan import Plan, Step
@@ -165,6 +165,14 @@ BACKENDS: dict[str, Backend] = {
 """The backends ``--format`` and ``Result.code`` print for."""
 
 
+def backend_name(backend: object) -> str:
+    """``backend`` if code is printed for it, else an error listing those there are."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        shown = repr(backend) if isinstance(backend, str) and len(backend) <= 20 else "that backend"
+        raise SymdiffError(f"no code export for {shown}", hint=f"choose one of {', '.join(BACKENDS)}")
+    return backend
+
+
 @dataclass(frozen=True)
 class Signature:
     """What the printed function takes and returns."""
@@ -177,13 +185,19 @@ class Signature:
     outputs: Sequence[tuple[str, bool]]
     """The returned values, each a name and whether it is a column vector (returned 1-D)."""
     doc: str
+    intermediates: Mapping[str, sp.Basic] = field(default_factory=dict)
+    """A program's intermediates computed by name (name -> its symbol, or matrix of component symbols), in
+    order: the plan's first outputs are their definitions, and the other steps read them by name."""
+    keys: Sequence[str] = ()
+    """When given: the first output is returned, then the others as a dict with these keys (a program's
+    gradients by the argument names); else every output in a tuple."""
 
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """The finite-difference self-check appended to the code: the gradient by ``variable`` against the value."""
+    """The finite-difference self-check appended to the code: the gradients by ``variables`` against the value."""
 
-    variable: str
+    variables: tuple[str, ...]
 
 
 def source(plan: Plan, signature: Signature, backend: str, check: GradientCheck | None = None) -> str:
@@ -228,6 +242,7 @@ class _Body:
         taken = {_identifier(name) for name in signature.variables} | {name for name, _ in signature.outputs}
         self._arguments(signature)
         taken |= set(self.dims)
+        self.intermediates = self._intermediates(signature, taken)
         self._temps = (name for i in range(1, 10**6) if (name := f"t{i}") not in taken)
         self.uses_logdet = any(step.kind == "logdet" and "_logdet" in spec.rule(step) for step in plan.steps)
         self._steps(plan, signature)
@@ -262,6 +277,22 @@ class _Body:
         for dim in self.dims:
             self.loads[dim_symbol(dim)] = dim
 
+    def _intermediates(self, signature: Signature, taken: set[str]) -> dict[str, str]:
+        """Each intermediate -> the name it is computed as (its own, unless an argument or dim has it)."""
+        names = {}
+        for name, symbol in signature.intermediates.items():
+            printed = name
+            while printed in taken or keyword.iskeyword(printed) or printed in {"np", "jnp", "jax", "torch"}:
+                printed += "_"
+            taken.add(printed)
+            names[name] = printed
+            if isinstance(symbol, sp.MatrixBase):
+                for (i, j), entry in zip(((i, j) for i in range(symbol.rows) for j in range(symbol.cols)), symbol):
+                    self.loads[entry] = f"{printed}[{i}, {j}]"
+            else:
+                self.loads[symbol] = printed
+        return names
+
     def _dim(self, dim: int | str, actual: str, what: str) -> None:
         if isinstance(dim, int):
             self._require(f"{actual} != {dim}", f"{what} must be {dim}, got {{{actual}}}")
@@ -282,24 +313,34 @@ class _Body:
         for step in plan.steps:
             for arg in step.args:
                 uses[arg] += 2 if step.kind in REPEATED else 1
-        named = {reg: name for reg, (name, _) in zip(plan.outputs, signature.outputs)}
+        defined: dict[int, list[str]] = {}  # a register -> the intermediates it defines (two may share one)
+        for reg, name in zip(plan.outputs, self.intermediates.values()):
+            defined.setdefault(reg, []).append(name)
+        results = plan.outputs[len(self.intermediates) :]
+        named = dict(zip(results, (name for name, _ in signature.outputs)))
         text: list[str] = []
         precedence: list[int] = []
         for reg, step in enumerate(plan.steps):
             value, level = self._render(step, [(text[a], precedence[a]) for a in step.args])
-            if step.kind in ("const", "size", "input") or (uses[reg] == 1 and reg not in named and len(value) <= 60):
+            plain = step.kind in ("const", "size", "input")
+            if plain or (uses[reg] == 1 and reg not in named and reg not in defined and len(value) <= 60):
                 text.append(value)
                 precedence.append(level)
-                continue
-            name = named.get(reg) or next(self._temps)
-            self.lines.append(f"{name} = {value}")
-            text.append(name)
-            precedence.append(ATOM)
+            else:
+                name = defined[reg][0] if reg in defined else named.get(reg) or next(self._temps)
+                self.lines.append(f"{name} = {value}")
+                text.append(name)
+                precedence.append(ATOM)
+            self.lines += [f"{name} = {text[reg]}" for name in defined.get(reg, []) if name != text[reg]]
         returned = []
-        for reg, (name, column) in zip(plan.outputs, signature.outputs):
-            if text[reg] != name:
+        for reg, (name, column) in zip(results, signature.outputs):
+            if text[reg] != name and not (signature.keys and text[reg] in self.intermediates.values()):
                 self.lines.append(f"{name} = {text[reg]}")
-            returned.append(f"{name}.reshape(-1)" if column else name)
+                text[reg] = name
+            returned.append(f"{text[reg]}.reshape(-1)" if column else text[reg])
+        if signature.keys:
+            pairs = zip(map(_identifier, signature.keys), returned[1:], strict=True)
+            returned[1:] = ["{" + ", ".join(f'"{key}": {value}' for key, value in pairs) + "}"]
         self.lines.append(f"return {', '.join(returned)}")
 
     def _render(self, step: Step, args: list[tuple[str, int]]) -> tuple[str, int]:
@@ -356,31 +397,71 @@ def _level(template: str) -> int:
 
 
 def _check_function(signature: Signature, arguments: list[str], check: GradientCheck) -> list[str]:
-    """``check_gradient``: central finite differences of the value against the gradient, at the given point."""
-    wrt = _identifier(check.variable)
+    """``check_gradient``: central finite differences of the value against the gradient(s), at the given point.
+
+    One gradient (``Result.code``) is the second value returned; a program's (``signature.keys``) are a dict
+    by argument name, checked in turn."""
     call = ", ".join(arguments)
+    f = signature.name
+    if not signature.keys:
+        (variable,) = check.variables
+        wrt = _identifier(variable)
 
-    def moved(point: str) -> str:
-        return ", ".join(point if a == wrt else a for a in arguments)
+        def moved(point: str) -> str:
+            return f"{f}({', '.join(point if a == wrt else a for a in arguments)})[0]"
 
+        compare = _compare(wrt, "gradient", moved("up"), moved("down"), variable)
+        return [
+            f"def check_gradient({call}, step=1e-6, tolerance=1e-5):",
+            f'    """Compare the gradient by {variable} with central finite differences of the value at this',
+            "    point; returns the largest difference, raises AssertionError if it exceeds tolerance * scale.",
+            '    """',
+            f"    _, gradient = {f}({call})",
+            *("    " + line for line in compare),
+            "    return error",
+        ]
+    names = [_identifier(name) for name in check.variables]
+    compare = _compare(
+        "arguments[name]",
+        "gradients[name]",
+        f"{f}(**{{**arguments, name: up}})[0]",
+        f"{f}(**{{**arguments, name: down}})[0]",
+        "{name}",
+    )
     return [
         f"def check_gradient({call}, step=1e-6, tolerance=1e-5):",
-        f'    """Compare the gradient by {check.variable} with central finite differences of the value at this',
-        "    point; returns the largest difference, raises AssertionError if it exceeds tolerance * scale.",
+        f'    """Compare the gradients by {", ".join(check.variables)} with central finite differences of the value',
+        "    at this point; returns the largest difference, raises AssertionError if one exceeds tolerance * scale.",
         '    """',
-        f"    _, gradient = {signature.name}({call})",
-        f"    point = np.array({wrt}, dtype=float)",
-        "    numeric = np.zeros(point.shape)",
-        "    for index in np.ndindex(*point.shape):",
-        "        up, down = point.copy(), point.copy()",
-        "        up[index] += step",
-        "        down[index] -= step",
-        f"        rise = float({signature.name}({moved('up')})[0]) - float({signature.name}({moved('down')})[0])",
-        "        numeric[index] = rise / (2 * step)",
-        "    error = float(np.max(np.abs(np.asarray(gradient, dtype=float) - numeric), initial=0.0))",
-        "    scale = max(1.0, float(np.max(np.abs(numeric), initial=0.0)))",
-        "    if error > tolerance * scale:",
-        f'        raise AssertionError(f"the gradient by {check.variable} differs from finite differences by'
-        + ' {error:.3g}")',
-        "    return error",
+        "    arguments = {" + ", ".join(f'"{a}": {a}' for a in arguments) + "}",
+        f"    _, gradients = {f}({call})",
+        "    largest = 0.0",
+        f"    for name in {_tuple(names)}:",
+        *("        " + line for line in compare),
+        "        largest = max(largest, error)",
+        "    return largest",
+    ]
+
+
+def _tuple(names: list[str]) -> str:
+    """A Python tuple of the names as strings."""
+    return "(" + ", ".join(f'"{name}"' for name in names) + ("," if len(names) == 1 else "") + ")"
+
+
+def _compare(point: str, gradient: str, up: str, down: str, by: str) -> list[str]:
+    """The lines computing central differences of the value at ``point`` (``up``/``down``: the value moved one
+    step), and raising if they differ from ``gradient``; the largest difference is left in ``error``."""
+    return [
+        f"point = np.array({point}, dtype=float)",
+        "numeric = np.zeros(point.shape)",
+        "for index in np.ndindex(*point.shape):",
+        "    up, down = point.copy(), point.copy()",
+        "    up[index] += step",
+        "    down[index] -= step",
+        f"    rise = float({up}) - float({down})",
+        "    numeric[index] = rise / (2 * step)",
+        f"error = float(np.max(np.abs(np.asarray({gradient}, dtype=float) - numeric), initial=0.0))",
+        "scale = max(1.0, float(np.max(np.abs(numeric), initial=0.0)))",
+        "if error > tolerance * scale:",
+        f'    raise AssertionError(f"the gradient by {by} differs from finite differences by' + ' {error:.3g}")',
     ]

@@ -312,16 +312,19 @@ def run_backprop(
     for name in wrt:
         if name not in graph.symbols:
             raise unknown_name(name, sorted(graph.inputs) + [n.name for n in graph.nodes])
-    if graph.form == "component":
-        roots = entries(value)
-        if len(roots) != 1:
-            raise EvaluationError(
-                f"the output {output} is not a scalar", hint="choose a scalar with --of, e.g. --of b1"
-            )
-        return _Exact(graph, rounding).run(roots[0], output, given, wrt)
-    if getattr(value, "is_Matrix", False):
-        raise EvaluationError(f"the output {output} is not a scalar", hint="backprop differentiates a scalar output")
-    return _Floating(graph, rounding).run(value, output, given, wrt)
+    root = scalar_output(graph, value, output)
+    return (_Exact if graph.form == "component" else _Floating)(graph, rounding).run(root, output, given, wrt)
+
+
+def scalar_output(graph: Graph, value: sp.Basic, output: str) -> sp.Basic:
+    """The output as a scalar (component form: its one entry); an error if it is an array."""
+    roots = entries(value)
+    if len(roots) == 1 and not getattr(roots[0], "is_Matrix", False):
+        return roots[0]
+    hint = "choose a scalar with --of, e.g. --of b1" if graph.form == "component" else None
+    raise EvaluationError(
+        f"the output {output} is not a scalar", hint=hint or "backprop differentiates a scalar output"
+    )
 
 
 __all__ = ["Backprop", "Kink", "format_value", "round_to", "run_backprop"]

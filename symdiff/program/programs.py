@@ -332,6 +332,16 @@ class Program:
         return run_backprop(self.graph, self.value, output, at, names, round)
 
     @_deep
+    def code(self, backend: str = "numpy", wrt: str | Sequence[str] | None = None) -> str:
+        """The backprop as a self-contained Python function for ``backend`` "numpy", "jax" or "torch":
+        ``f_and_grads(<inputs>)`` runs the definitions under their names and returns the value and the
+        gradients by ``wrt`` (default every input) as a dict by name, with ``check_gradient`` comparing
+        them with finite differences at a point. symdiff prints this code and never runs it."""
+        from .code import backprop_code
+
+        return backprop_code(self, backend, wrt)
+
+    @_deep
     def steps(
         self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
     ) -> list[Derivation]:
