@@ -95,6 +95,7 @@ CALLS: dict[str, Callable[..., tuple[Callable, dict[str, object]]]] = {
 METHODS: dict[tuple[str, str], Callable[..., tuple[Callable, dict[str, object]]]] = {
     ("Program", "backprop"): lambda key: (_program().backprop, {"at": GOOD, "wrt": "A", "round": 2}),
     ("Program", "steps"): lambda key: (_program().steps, {"wrt": "x1", "at": GOOD, "round": 2}),
+    ("Program", "code"): lambda key: (_program().code, {"backend": "jax", "wrt": "A"}),
     ("Program", "derive"): lambda key: (_program().derive, {"wrt": "A", "expand": False, "in_terms_of": ["b", "x"]}),
     ("Program", "formula"): lambda key: (_program().formula, {"text": "A.T*b", "syntax": "plain"}),
     ("Program", "target"): lambda key: (_program().target, {"name": "b"}),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -229,3 +230,166 @@ def test_cli_prints_the_code_of_a_derivative_and_of_a_program():
     assert "def f_and_grad(A, x):" in program.output and "gradient = t1 @ x.T" in program.output
     steps = runner.invoke(main, ["derive", "b = A*x; f = 0.5*norm(b)**2", "--wrt", "A", "--format", "numpy", "--steps"])
     assert steps.exit_code == 2 and "not numpy code" in steps.output
+
+
+# --- a program's backprop as code ---------------------------------------------------------------------------
+NET = """r1 = max(c*x1 + e*x2, 0)
+r2 = max(d*x1 + f*x2, 0)
+s1 = 1/(1 + exp(-a*r1))
+s2 = 1/(1 + exp(-b*r2))
+y = s1 + s2
+"""
+"""The worksheet's network (README, "Programs and backprop"): scalars, kinks, component form."""
+
+PROGRAMS = [
+    ("b = A*x; f = 0.5*norm(b)**2", None, None),
+    ("r = A*x - y; f = 0.5*norm(r)**2 + 0.5*lam*norm(x)**2", None, None),
+    ("h = sigmoid(W1*x); f = 0.5*norm(W2*h - y)**2", None, None),
+    ("z = X*w; f = sum(log(1 + exp(-hadamard(y, z))))", None, None),
+    ("u = x; b = A*x; c = A*x; f = b.T*c + sum(u)", {"x": ("d",), "A": ("n", "d")}, None),  # an alias, a twin
+    ("S = X.T*X + I; f = log(det(S)) + trace(inv(S)*C)", {"X": ("n", "d"), "C": ("d", "d")}, None),
+    ("b = A*x; f = 0.5*norm(b)**2", {"A": (2, 2), "x": (2,)}, None),  # component form
+    ("b = A*x; f = 0.5*norm(b)**2", {"A": (2, 3), "x": (3,)}, "b1"),  # a component as the output
+    (NET, None, None),
+    ("0.5*norm(A*x - b)^2", None, None),  # a bare formula: a one-line program
+]
+"""Programs whose backprop code is run: (text, shapes, --of)."""
+
+PROGRAM_DRIVER = textwrap.dedent(
+    """
+    import importlib, json, sys
+    import numpy as np
+    from numeric import numeric_derivative
+
+    backend = sys.argv[2]
+    if backend == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+
+    def plain(value):
+        return np.asarray(value.detach() if hasattr(value, "detach") else value, dtype=float)
+
+    class Variables:
+        def __init__(self, names):
+            self.variables = dict.fromkeys(names)
+
+    report = {}
+    for case in json.load(open(sys.argv[1])):
+        try:
+            module = importlib.import_module(case["module"])
+            values = dict(np.load(case["values"]))
+            values = {k: float(v) if v.shape == () else v for k, v in values.items()}
+            value, gradients = module.f_and_grads(**values)
+            assert sorted(gradients) == sorted(values), sorted(gradients)
+
+            def f(**moved):
+                return plain(module.f_and_grads(**moved)[0])
+
+            for name, gradient in gradients.items():
+                expected = numeric_derivative(f, values, Variables(values), name)
+                assert plain(gradient).shape == np.shape(values[name]), (name, plain(gradient).shape)
+                np.testing.assert_allclose(plain(gradient), expected, rtol=1e-5, atol=1e-6, err_msg=name)
+            module.check_gradient(**values)
+            report[case["module"]] = {
+                "value": float(plain(value)),
+                "gradients": {name: plain(g).tolist() for name, g in gradients.items()},
+            }
+        except Exception as error:
+            report[case["module"]] = f"{type(error).__name__}: {error}"
+    print(json.dumps(report))
+    """
+)
+
+
+def _program(k: int) -> symdiff.Program:
+    text, shapes, of = PROGRAMS[k]
+    return symdiff.program(text, shapes, of=of)
+
+
+def _expected(program: symdiff.Program, values: dict) -> tuple[object, dict[str, object]]:
+    """The value and the gradients by every input as symdiff computes them: ``backprop``, or for a bare formula
+    ``evaluate``."""
+    if program.output is None:
+        gradients = {name: program.derive(name).evaluate(**values) for name in program.inputs}
+        return symdiff.parse(program.text).evaluate(**values), gradients
+    at = {name: value.tolist() if isinstance(value, np.ndarray) else value for name, value in values.items()}
+    numbers = program.backprop(at)
+    return numbers.values[program.value], numbers.gradients
+
+
+@pytest.mark.parametrize(
+    "backend", ["numpy", pytest.param("jax", marks=pytest.mark.slow), pytest.param("torch", marks=pytest.mark.slow)]
+)
+def test_a_programs_backprop_code_matches_backprop_and_finite_differences(backend, tmp_path):
+    """Each program's code in a subprocess: its gradients against central differences of its value, and
+    value and gradients against ``Program.backprop`` at the same point."""
+    if backend != "numpy":
+        pytest.importorskip(backend)
+    cases, expected = [], {}
+    for k in range(len(PROGRAMS)):
+        program = _program(k)
+        (tmp_path / f"program{k}.py").write_text(program.code(backend))
+        values = random_values(program.expanded, np.random.default_rng(k))
+        np.savez(tmp_path / f"program{k}.npz", **values)
+        cases.append({"module": f"program{k}", "values": str(tmp_path / f"program{k}.npz")})
+        expected[f"program{k}"] = _expected(program, values)
+    (tmp_path / "cases.json").write_text(json.dumps(cases))
+    (tmp_path / "driver.py").write_text(PROGRAM_DRIVER)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(TESTS), str(TESTS.parent)])}
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "driver.py"), str(tmp_path / "cases.json"), backend],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    failed = {case: outcome for case, outcome in report.items() if isinstance(outcome, str)}
+    assert not failed, f"{backend}: {failed}"
+    for case, (value, gradients) in expected.items():
+        assert np.isclose(report[case]["value"], float(value)), case
+        assert report[case]["gradients"].keys() == gradients.keys(), case
+        for name, gradient in gradients.items():
+            actual, wanted = np.ravel(report[case]["gradients"][name]), np.ravel(np.asarray(gradient, dtype=float))
+            np.testing.assert_allclose(actual, wanted, rtol=1e-7, atol=1e-9, err_msg=f"{case} {name}")
+
+
+def test_a_programs_code_names_its_intermediates_and_returns_gradients_by_name():
+    code = symdiff.program("h = sigmoid(W1*x); f = 0.5*norm(W2*h - y)**2").code("numpy", "W1, W2")
+    assert "def f_and_grads(W1, W2, x, y):" in code
+    assert "    h = 0.5 * (1.0 + np.tanh(0.5 * (W1 @ x)))\n    t1 = W2 @ h - y\n    f = 0.5 * np.vdot(t1, t1)\n" in code
+    assert 'return f, {"W1": grad_W1, "W2": grad_W2}' in code
+    assert 'for name in ("W1", "W2"):' in code
+
+
+def test_a_definitions_the_output_does_not_need_are_left_out():
+    code = symdiff.program("b = A*x; c = 2*b; f = 0.5*norm(b)**2", of="f").code("numpy", "x")
+    assert "    b = A @ x\n" in code and "    c = " not in code and "c = 2" not in code
+
+
+def test_cli_backprop_prints_the_programs_code():
+    runner = CliRunner()
+    text = "b = A*x; f = 0.5*norm(b)**2"
+    done = runner.invoke(main, ["backprop", text, "--format", "torch", "--wrt", "A"])
+    assert done.exit_code == 0, done.output
+    assert done.output == symdiff.program(text).code("torch", ["A"])
+    refused = runner.invoke(main, ["backprop", text, "--format", "numpy", "--at", "A=[[1]], x=[1]", "--round", "2"])
+    assert refused.exit_code == 2 and "--at, --round: not with --format numpy" in refused.output
+    missing = runner.invoke(main, ["backprop", text])
+    assert missing.exit_code == 2 and "Missing option '--at'" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt", "message"),
+    [
+        ("b = A*x; f = b", None, "the output f is not a scalar"),
+        ("b = A*x; f = 0.5*norm(b)**2", "A[k, l]", "code export gives gradients by whole names"),
+        ("b = A*x; f = 0.5*norm(b)**2", "z", "'z' does not occur in the program"),
+    ],
+)
+def test_a_program_without_code_says_why(text, wrt, message):
+    with pytest.raises(SymdiffError, match=re.escape(message)):
+        symdiff.program(text).code("numpy", wrt)
+    with pytest.raises(SymdiffError, match="no code export for 'c'"):
+        symdiff.program(text).code("c")
