@@ -12,7 +12,7 @@ import sympy as sp
 
 import symdiff
 from symdiff.evaluate import numpy as interpreter
-from symdiff.evaluate.plan import plan, plan_all
+from symdiff.evaluate.plan import dims_of, plan, plan_all
 from symdiff.model.build import dim_symbol
 
 rng = np.random.default_rng(0)
@@ -110,3 +110,62 @@ def test_an_unknown_size_is_left_to_multi_dot():
     steps = plan(symdiff.parse("A*B*C").sympy).steps
     assert [step.kind for step in steps if step.kind in ("matmul", "multidot")] == ["multidot"]
     assert sp.Symbol("n", integer=True, positive=True) == dim_symbol("n")
+
+
+def test_an_outer_product_is_a_broadcast_product_not_a_matrix_product():
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "A")
+    steps = plan(gradient.sympy, _sizes(n=30, d=20)).steps
+    assert _matmuls(steps, None) == [("A", "x")]
+    assert steps[-1].kind == "mul" and steps[steps[-1].args[1]].kind == "transpose"
+    A, x = rng.normal(size=(30, 20)), rng.normal(size=20)
+    np.testing.assert_allclose(gradient.evaluate(A=A, x=x), np.outer(A @ x, x), rtol=1e-12)
+
+
+# --- the input check, folded into the result's where the result vouches for the inputs ---------------------
+LARGE = (80, 80)
+"""Above ``evaluate.LARGE`` entries: a large array's check may be left to the result."""
+
+
+@pytest.mark.parametrize(
+    ("formula", "wrt", "vouched"),
+    [
+        ("0.5*norm(A*x)**2", "x", {"A", "x"}),  # A.T*(A*x): sums and products all the way
+        ("sum(log(1 + exp(-hadamard(y, X*w))))", "w", {"X", "y"}),  # X.T*(...): w only inside exp
+        ("0.5*norm(relu(W*x) - y)^2", "W", {"x", "y"}),  # W only under relu's step: checked before the run
+        ("log(det(X))", "X", set()),  # a solve or an inverse vouches for nothing
+    ],
+)
+def test_a_result_vouches_for_the_inputs_reaching_it_through_sums_and_products(formula, wrt, vouched):
+    result = symdiff.derive(formula, wrt)
+    runner = interpreter.Runner(plan(result.sympy, {dim: 80 for dim in dims_of(result.sympy)}))
+    assert {str(symbol) for symbol in runner.vouched} == vouched
+
+
+@pytest.mark.parametrize(
+    ("formula", "wrt", "name", "where"),
+    [
+        ("0.5*norm(A*x)**2", "x", "A", (7, 9)),  # vouched by the result: found when the result is not finite
+        ("0.5*norm(relu(W*x) - y)^2", "W", "W", (3, 2)),  # relu'(NaN) is 0: checked before the run
+        ("sum(exp(-A*x))", "x", "A", (0, 0)),  # exp(-inf) is 0: checked before the run
+        ("log(det(X))", "X", "X", (5, 5)),  # not "X is singular": the NaN is named
+    ],
+)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_large_input_that_is_not_finite_is_named_whatever_the_plan(formula, wrt, name, where, bad):
+    result = symdiff.derive(formula, wrt)
+    values = {
+        variable: rng.normal(size=LARGE if len(shape) == 2 and shape[1] != 1 else LARGE[0])
+        for variable, shape in result.formula.variables.items()
+    }
+    if "X" in values:
+        values["X"] = values["X"] @ values["X"].T + np.eye(LARGE[0])
+    values[name][where] = bad
+    with pytest.raises(symdiff.EvaluationError, match=rf"{name}\[{where[0]}, {where[1]}\] is not a finite real number"):
+        result.lambdify()(**values)
+
+
+def test_a_nan_that_makes_a_vouched_matrix_look_singular_is_named():
+    X = np.eye(LARGE[0])
+    X[3, :] = np.nan  # slogdet says its determinant is negative
+    with pytest.raises(symdiff.EvaluationError, match=r"X\[3, 0\] is not a finite real number"):
+        symdiff.parse("log(det(X)) + sum(X)").evaluate(X=X)

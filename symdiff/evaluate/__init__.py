@@ -11,6 +11,7 @@ The expression is planned once per set of sizes (``evaluate.plan``) and run by `
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -19,6 +20,7 @@ from ..errors import EvaluationError
 from ..model import Formula
 from ..model.build import dim_symbol
 from ..model.numbers import floats
+from .finite import count, is_finite
 from .numpy import compile_expr
 from .plan import dims_of
 
@@ -49,14 +51,21 @@ class Binder:
         scalars = [symbol for symbol in expr.free_symbols if not getattr(symbol, "is_Matrix", False)]
         self.unsized = sorted(str(symbol) for symbol in scalars if symbol not in bound)
 
-    def __call__(self, values: Mapping[str, ArrayLike]) -> dict[sp.Basic, object]:
-        """The environment for the compiled expression: symbols and dims -> numbers."""
+    def __call__(self, values: Mapping[str, ArrayLike]) -> tuple[dict[sp.Basic, object], list[Deferred]]:
+        """The environment for the compiled expression (symbols and dims -> numbers), and the large float
+        arrays in it whose check is left to the caller (``compile_for``)."""
         if values.keys() != self.names:
             self._names(values)
         env: dict[sp.Basic, object] = {}
         sizes: dict[str, int] = {}
+        deferred: list[Deferred] = []
         for name, symbol, shape in self.variables:
-            value = _floats(values[name], name)
+            given = values[name]
+            if isinstance(given, np.ndarray) and _large(given):
+                value = given
+                deferred.append(Deferred(name, symbol, value))
+            else:
+                value = floats(given, name)
             if not shape:  # scalar: the shape is ()
                 if value.shape != ():
                     raise EvaluationError(f"{name} is a scalar, got an array of shape {value.shape}")
@@ -81,7 +90,7 @@ class Binder:
                 env[symbol] = value
         for dim, size in sizes.items():
             env[self.dims[dim]] = size
-        return env
+        return env, deferred
 
     def _names(self, values: Mapping[str, ArrayLike]) -> None:
         missing = sorted(set(self.formula.variables) - set(values))
@@ -94,16 +103,27 @@ class Binder:
         )
 
 
-def _floats(value: object, name: str) -> np.ndarray:
-    """``floats(value)``, with float arrays let through by one dot product: a sum of squares is finite only if
-    every entry is, and it reads the array once without the boolean array ``isfinite`` builds (at n = 1000 the
-    check otherwise costs as much as a gradient of ½‖Ax‖²). An array failing it goes to ``floats``, which
-    says which entry is not a number, or passes it if the sum only overflowed."""
-    if isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim in (1, 2) and value.size:
-        flat = value.reshape(-1)
-        if np.isfinite(np.dot(flat, flat)):  # overflow warnings are off (``compile_for``)
-            return value
-    return floats(value, name)
+LARGE = 4096
+"""Entries from which an array's check may be left to the result's (``evaluate.finite``): a smaller one is checked
+at once, which costs a few microseconds."""
+
+
+class Deferred(NamedTuple):
+    """A large float array bound unchecked: the result vouches for it, or it is checked before the plan runs."""
+
+    name: str
+    symbol: sp.Basic
+    array: np.ndarray
+
+    def check(self) -> None:
+        """``floats``' check: an error naming the first entry that is not a finite number."""
+        flat = self.array.reshape(-1)
+        if not np.isfinite(np.dot(flat, flat)):  # one read; ``floats`` says which entry, or passes an overflow
+            floats(self.array, self.name)
+
+
+def _large(value: np.ndarray) -> bool:
+    return value.dtype == np.float64 and value.ndim in (1, 2) and value.size >= LARGE
 
 
 def output(value: object) -> object:
@@ -125,12 +145,26 @@ def compile_for(formula: Formula, expr: sp.Basic) -> Callable[..., object]:
 
     def evaluate(**values: ArrayLike) -> object:
         with np.errstate(all="ignore"):
-            env = bind(values)
+            env, deferred = bind(values)
             if bind.unsized:  # a dim used only by eye(n), ones(n) or as a number: no array gives its size
                 raise EvaluationError(
                     f"no value gives the size {', '.join(bind.unsized)}: no array of the formula has that dimension",
                     hint="declare the dimension as a number (e.g. --shape x=3), or pass an array of that size",
                 )
-            return output(compiled(env))
+            runner = compiled.runner(env)
+            vouched = [array for array in deferred if array.symbol in runner.vouched]
+            for array in deferred:
+                if array.symbol not in runner.vouched:
+                    array.check()
+            try:
+                result = runner(env)
+            except EvaluationError:  # a NaN in an input can make a matrix look singular: name it instead
+                for array in vouched:
+                    array.check()
+                raise
+            if vouched and (count(result) > sum(a.array.size for a in vouched) or not is_finite(result)):
+                for array in vouched:  # the result is larger than the inputs, or not finite: check them
+                    array.check()
+            return output(result)
 
     return evaluate

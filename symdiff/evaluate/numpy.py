@@ -21,10 +21,10 @@ import sympy as sp
 from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..ops import Op
+from .finite import vouched
 from .plan import Plan, Step, dims_of, plan
 
 Env = dict[sp.Basic, object]
-Compiled = Callable[[Env], object]
 Guard = Callable[[np.ndarray], None]
 """Called with a matrix before it is inverted or solved with: raises where the caller counts it as singular."""
 
@@ -138,7 +138,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
 class Runner:
     """A plan made ready to run: constants placed, inputs listed, each step's kernel looked up once."""
 
-    __slots__ = ("calls", "loads", "output", "template")
+    __slots__ = ("calls", "loads", "output", "template", "vouched")
 
     def __init__(self, plan: Plan, guard: Guard | None = None) -> None:
         self.template: list[Any] = [None] * len(plan.steps)
@@ -152,6 +152,8 @@ class Runner:
             else:
                 self.calls.append((i, _kernel(step, guard), step.args))
         self.output = plan.output
+        self.vouched = vouched(plan)
+        """The inputs a finite result vouches for (``evaluate.finite``)."""
 
     def __call__(self, env: Env) -> object:
         registers = self.template.copy()
@@ -173,21 +175,31 @@ def _kernel(step: Step, guard: Guard | None) -> Callable:
     return KERNELS[step.kind](step.data, guard)
 
 
-def compile_expr(expr: sp.Basic, guard: Guard | None = None) -> Compiled:
-    """A function of {symbol: value} computing ``expr`` with NumPy, planned once per set of sizes in the env."""
-    dims = dims_of(expr)
-    runners: dict[tuple, Runner] = {}
-    if not dims:  # no sizes to wait for: plan now, so unsupported nodes are reported at once
-        runners[()] = Runner(plan(expr), guard)
+class Planned:
+    """``expr`` made ready to run: called with {symbol: value}, planned once per set of sizes in the env."""
 
-    def run(env: Env) -> object:
-        key = tuple(env.get(dim) for dim in dims)
-        runner = runners.get(key)
+    def __init__(self, expr: sp.Basic, guard: Guard | None = None) -> None:
+        self.expr, self.guard = expr, guard
+        self.dims = dims_of(expr)
+        self.runners: dict[tuple, Runner] = {}
+        if not self.dims:  # no sizes to wait for: plan now, so unsupported nodes are reported at once
+            self.runners[()] = Runner(plan(expr), guard)
+
+    def runner(self, env: Env) -> Runner:
+        """The runner of the plan for the sizes bound in ``env``."""
+        key = tuple(env.get(dim) for dim in self.dims)
+        runner = self.runners.get(key)
         if runner is None:
-            if len(runners) >= PLANS_KEPT:
-                runners.clear()
-            sizes = {dim: int(size) for dim, size in zip(dims, key) if size is not None}  # type: ignore[call-overload]
-            runner = runners[key] = Runner(plan(expr, sizes), guard)
-        return runner(env)
+            if len(self.runners) >= PLANS_KEPT:
+                self.runners.clear()
+            sizes = {dim: int(size) for dim, size in zip(self.dims, key) if size is not None}  # type: ignore[call-overload]
+            runner = self.runners[key] = Runner(plan(self.expr, sizes), self.guard)
+        return runner
 
-    return run
+    def __call__(self, env: Env) -> object:
+        return self.runner(env)(env)
+
+
+def compile_expr(expr: sp.Basic, guard: Guard | None = None) -> Planned:
+    """A function of {symbol: value} computing ``expr`` with NumPy, planned once per set of sizes in the env."""
+    return Planned(expr, guard)

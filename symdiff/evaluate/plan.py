@@ -305,7 +305,7 @@ class Planner(Printer):
             return regs[0]
         dims = [items[0].rows, *(item.cols for item in items)]
         if len(items) == 2:
-            return self.emit("matmul", tuple(regs))
+            return self._matmul(regs[0], regs[1], dims[1])
         if all(d is None for d in dims):
             return self.emit("multidot", tuple(regs))
         split = chain_order([GUESS if d is None else d for d in dims])
@@ -314,9 +314,14 @@ class Planner(Printer):
             if i == j:
                 return regs[i]
             k = split[i][j]
-            return self.emit("matmul", (build(i, k), build(k + 1, j)))
+            return self._matmul(build(i, k), build(k + 1, j), dims[k + 1])
 
         return build(0, len(items) - 1)
+
+    def _matmul(self, left: int, right: int, inner: int | None) -> int:
+        """``left*right``; over an inner dim of 1 (an outer product ``b*x.T``) the broadcast product, which
+        NumPy computes in half the time of ``matmul``'s."""
+        return self.emit("mul" if inner == 1 else "matmul", (left, right))
 
     # --- matrices --------------------------------------------------------------------
     def _print_Transpose(self, expr):
