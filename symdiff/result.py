@@ -19,7 +19,6 @@ from . import arguments
 from .derive import derivative
 from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
-from .export.latex import to_latex
 from .export.text import to_text
 from .model import Formula, Syntax, formula
 from .model.types import Dim
@@ -44,6 +43,8 @@ class Result:
     @cached_property
     def latex(self) -> str:
         """The result in LaTeX, as worksheets print it."""
+        from .export.latex import to_latex  # only when LaTeX is asked for
+
         components = set(self.formula.symbols) - set(self.formula.variables)
         return to_latex(self.sympy, self.formula.variables, components)
 

@@ -34,6 +34,9 @@ from symdiff.parse.grammar_cache import cache_file, cached_lark
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sympy", "numpy", "pydantic")
+PLAIN_DERIVE_SKIPS = ("symdiff.export.latex", "symdiff.parse.latex", "symdiff.program")
+"""symdiff's own modules a plain ``symdiff derive`` of one formula does without: the LaTeX reader and printer,
+and the program reader."""
 PLAIN_GRAMMAR = (ROOT / "symdiff" / "parse" / "plain.lark").read_text()
 PLAIN_OPTIONS = {
     "parser": "lalr",
@@ -42,13 +45,14 @@ PLAIN_OPTIONS = {
     "maybe_placeholders": True,
 }
 FORMULA = "0.5*norm(A*x)**2 + trace(inv(X)*B)"
+LATEX_FORMULA = r"\frac{1}{2}x^2"
 
 STEPS = f"""
 import contextlib, io, json, sys
-HEAVY = {HEAVY!r}
+WATCHED = {HEAVY + PLAIN_DERIVE_SKIPS!r}
 loaded = {{}}
 def note(step):
-    loaded[step] = sorted(m for m in HEAVY if m in sys.modules)
+    loaded[step] = sorted(m for m in WATCHED if m in sys.modules)
 import symdiff
 note("import symdiff")
 from symdiff.cli import main
@@ -65,7 +69,8 @@ run("--help")
 for command in sorted(COMMANDS):
     run(command, "--help")
 answer = run("derive", "x^2", "--wrt", "x")
-print(json.dumps({{"loaded": loaded, "answer": answer}}))
+latex = run("derive", {LATEX_FORMULA!r}, "--wrt", "x")
+print(json.dumps({{"loaded": loaded, "answer": answer, "latex": latex}}))
 """
 
 
@@ -91,6 +96,12 @@ def test_help_imports_no_heavy_package(fresh_process, step):
 def test_derive_imports_sympy_but_not_numpy_or_pydantic(fresh_process):
     assert fresh_process["answer"] == "2*x\n"
     assert fresh_process["loaded"]["symdiff derive x^2 --wrt x"] == ["sympy"]
+
+
+def test_a_plain_derive_imports_no_latex_reader_and_no_program_reader_and_a_latex_one_does(fresh_process):
+    assert not set(fresh_process["loaded"]["symdiff derive x^2 --wrt x"]) & set(PLAIN_DERIVE_SKIPS)
+    assert fresh_process["latex"] == "x\n"
+    assert "symdiff.parse.latex" in fresh_process["loaded"][f"symdiff derive {LATEX_FORMULA} --wrt x"]
 
 
 def test_a_new_process_writes_its_parser_to_the_cache(fresh_process):

@@ -85,7 +85,7 @@ def derive(
       symdiff derive "b = A*x; f = 0.5*norm(b)**2" --wrt A  ->  b*x.T
       ... --expand                                          ->  A*x*x.T
     """
-    from ..api import derive as derive_api
+    from ..result import derive as derive_result
     from ..parse.macros import definitions
 
     if fmt in CODE_FORMATS and program.get("steps"):
@@ -95,7 +95,8 @@ def derive(
     text = definitions(macros) + formula  # expanded by the LaTeX reader, as \newcommand lines first would be
     conventions = {"layout": layout, "symmetric": symmetric}
     samples = sample_option(sample_specs)
-    if derive_program(text, wrt, shapes, syntax, fmt, conventions, samples=samples, **program):
-        return
-    result = derive_api(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric, samples=samples)
+    definitions_possible = "=" in text or any(value not in (None, False) for value in program.values())
+    if definitions_possible and derive_program(text, wrt, shapes, syntax, fmt, conventions, samples=samples, **program):
+        return  # a program (or a formula with a program's options): else one formula, without the program reader
+    result = derive_result(text, wrt, shapes, syntax=syntax, layout=layout, symmetric=symmetric, samples=samples)
     echo_result(result, fmt, lambda: {"input": formula, "wrt": list(wrt), "shape": list(result.shape)})

@@ -14,7 +14,7 @@ from typing import Literal
 import sympy as sp
 
 from ..errors import SymdiffError
-from ..parse import ast, parse, parse_latex
+from ..parse import ast, parse
 from ..parse.macros import expand_macros
 from ..parse.sums import free_indices, place_samples, read_samples
 from .build import Builder, symbol_table
@@ -59,7 +59,11 @@ def is_latex(text: str, syntax: Syntax = "auto") -> bool:
 
 def read(text: str, syntax: Syntax = "auto", declared: frozenset[str] = frozenset()) -> ast.Node:
     """The syntax tree of ``text`` in plain syntax or LaTeX (see ``is_latex``)."""
-    return parse_latex(text, declared) if is_latex(text, syntax) else parse(text)
+    if not is_latex(text, syntax):
+        return parse(text)
+    from ..parse.latex import parse_latex  # only for LaTeX: a plain formula does not import the LaTeX reader
+
+    return parse_latex(text, declared)
 
 
 def formula(
