@@ -85,8 +85,8 @@ def derive(
       symdiff derive "b = A*x; f = 0.5*norm(b)**2" --wrt A  ->  b*x.T
       ... --expand                                          ->  A*x*x.T
     """
-    from ..result import derive as derive_result
     from ..parse.macros import definitions
+    from ..result import derive as derive_result
 
     if fmt in CODE_FORMATS and program.get("steps"):
         raise SymdiffError(f"--steps prints the chain rule step by step, not {fmt} code", hint="drop --steps")
