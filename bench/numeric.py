@@ -5,7 +5,9 @@ run, one thread everywhere (set before NumPy is imported), the median of
 repeated calls after one warm-up call (JIT compilation, planning). Columns:
 
 - symdiff: ``Result.lambdify()``, called with NumPy arrays (it checks the
-  arrays are finite and fit the shapes, then runs the plan);
+  arrays are finite and fit the shapes, then runs the plan; a large array
+  that a finite result vouches for is checked through the result,
+  ``symdiff/evaluate/finite.py``);
 - code: the function ``Result.code("numpy")`` prints (value and gradient
   together, against the hand-written value and gradient together);
 - SymPy: ``sympy.lambdify(cse=True)`` of the same closed form in SymPy's matrix
@@ -168,7 +170,7 @@ GRADIENTS = [
         "log det X by X",
         "log(det(X))",
         ["X"],
-        (100, 1000),
+        (100, 1000, 3000),  # n = 3000: one inverse takes seconds, so each contender is timed once
         lambda n, rng: {"X": _spd(n, rng)},
         lambda X: np.linalg.inv(X).T,
         lambda X: np.linalg.slogdet(X)[1],
