@@ -122,8 +122,14 @@ def _run(backend: str, directory: Path) -> dict[str, str]:
                 "checks": "def check_gradient" in result.code(backend) and not row.symmetric,
             }
         )
+    return _drive(DRIVER, cases, backend, directory)
+
+
+def _drive(driver: str, cases: list[dict], backend: str, directory: Path) -> dict:
+    """``driver`` run on ``cases`` for ``backend`` in one subprocess, with the modules of ``directory`` importable:
+    its report, by case."""
     (directory / "cases.json").write_text(json.dumps(cases))
-    (directory / "driver.py").write_text(DRIVER)
+    (directory / "driver.py").write_text(driver)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(directory), str(TESTS), str(TESTS.parent)])}
     done = subprocess.run(
         [sys.executable, str(directory / "driver.py"), str(directory / "cases.json"), backend],
@@ -333,18 +339,7 @@ def test_a_programs_backprop_code_matches_backprop_and_finite_differences(backen
         np.savez(tmp_path / f"program{k}.npz", **values)
         cases.append({"module": f"program{k}", "values": str(tmp_path / f"program{k}.npz")})
         expected[f"program{k}"] = _expected(program, values)
-    (tmp_path / "cases.json").write_text(json.dumps(cases))
-    (tmp_path / "driver.py").write_text(PROGRAM_DRIVER)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(TESTS), str(TESTS.parent)])}
-    done = subprocess.run(
-        [sys.executable, str(tmp_path / "driver.py"), str(tmp_path / "cases.json"), backend],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    report = _drive(PROGRAM_DRIVER, cases, backend, tmp_path)
     failed = {case: outcome for case, outcome in report.items() if isinstance(outcome, str)}
     assert not failed, f"{backend}: {failed}"
     for case, (value, gradients) in expected.items():
