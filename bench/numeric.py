@@ -62,6 +62,9 @@ REPEATS = 15
 SLOW_S = 1.0
 QUICK_S = 0.02
 """Runs slower than this (the first call of each, n = 3000 and the Hessians) have ``REPEATS // 2`` rounds."""
+FAST_S = 0.002
+"""Runs faster than this (n = 100 and 1000, a millisecond or less) have ``3 * REPEATS`` rounds: on a shared
+machine a single preemption is a large part of such a call."""
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,8 @@ def ratios(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
         run()  # warm-up: JIT compilation, planning
     start = time.perf_counter()
     next(iter(runs.values()))()
-    rounds = REPEATS if time.perf_counter() - start < QUICK_S else REPEATS // 2
+    took = time.perf_counter() - start
+    rounds = 3 * REPEATS if took < FAST_S else REPEATS if took < QUICK_S else REPEATS // 2
     times: dict[str, list[float]] = {label: [] for label in runs}
     for round_ in range(rounds):
         for label, run in runs.items():
