@@ -61,11 +61,13 @@ class Binder:
         deferred: list[Deferred] = []
         for name, symbol, shape in self.variables:
             given = values[name]
-            if isinstance(given, np.ndarray) and _large(given):
+            if not (isinstance(given, np.ndarray) and _plain(given)):
+                value = floats(given, name)
+            elif given.size < LARGE:
+                value = _checked(given, name)
+            else:
                 value = given
                 deferred.append(Deferred(name, symbol, value))
-            else:
-                value = floats(given, name)
             if not shape:  # scalar: the shape is ()
                 if value.shape != ():
                     raise EvaluationError(f"{name} is a scalar, got an array of shape {value.shape}")
@@ -117,13 +119,22 @@ class Deferred(NamedTuple):
 
     def check(self) -> None:
         """``floats``' check: an error naming the first entry that is not a finite number."""
-        flat = self.array.reshape(-1)
-        if not np.isfinite(np.dot(flat, flat)):  # one read; ``floats`` says which entry, or passes an overflow
-            floats(self.array, self.name)
+        _checked(self.array, self.name)
 
 
-def _large(value: np.ndarray) -> bool:
-    return value.dtype == np.float64 and value.ndim in (1, 2) and value.size >= LARGE
+def _plain(value: np.ndarray) -> bool:
+    """A float array of a vector's or a matrix's rank, checked here rather than converted by ``floats``."""
+    return value.dtype == np.float64 and value.ndim in (1, 2) and value.size > 0
+
+
+def _checked(array: np.ndarray, name: str) -> np.ndarray:
+    """``array`` if its entries are finite: a sum of squares is finite only if every entry is, and one dot product
+    reads the array once without the boolean array ``isfinite`` builds. An array failing it goes to ``floats``, which
+    says which entry is not a number, or passes it if the sum only overflowed."""
+    flat = array.reshape(-1)
+    if not np.isfinite(np.dot(flat, flat)):  # overflow warnings are off (``compile_for``)
+        floats(array, name)
+    return array
 
 
 def output(value: object) -> object:
