@@ -9,20 +9,19 @@ import sys
 import click
 
 from ..errors import SymdiffError
-from ..limits import MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, suspended
-
-DEFAULT_SERVE_TIMEOUT = 20.0
-"""Seconds one request may take on the page (a derivation, a check, a worksheet's key)."""
+from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, suspended
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port; 0 picks a free one."
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @click.option(
     "--timeout",
     type=click.FloatRange(MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS),
-    default=DEFAULT_SERVE_TIMEOUT,
+    default=DEFAULT_TIMEOUT_SECONDS,
     show_default=True,
     metavar="SECONDS",
     help="Give up on one request after this long (its worker process is stopped; the page answers 408).",
@@ -57,6 +56,7 @@ def serve(host: str, port: int, open_page: bool, timeout: float) -> None:
     if katex is None:
         click.echo(f"symdiff serve: {INSTALL_HINT}", err=True)
     workers = Workers(default_count(), timeout)
+    app = create_app(workers, katex)
     url = f"http://{f'[{host}]' if ':' in host else host}:{address[1]}/"
     click.echo(f"symdiff serve: {url}")
     sys.stdout.flush()
@@ -64,7 +64,7 @@ def serve(host: str, port: int, open_page: bool, timeout: float) -> None:
         import webbrowser
 
         webbrowser.open(url)
-    config = uvicorn.Config(create_app(workers, katex), log_level="warning", access_log=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
     try:
         with suspended():  # the page runs until stopped, not within symdiff's --timeout for one command
             uvicorn.Server(config).run(sockets=[listening])

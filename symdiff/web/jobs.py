@@ -108,7 +108,9 @@ def derive(request: Json) -> Json:
     layout = _field(request, "layout", (str, type(None)), None) or None
     if program.output is None:  # one formula, already read: derived as ``symdiff derive`` derives it
         formula = program.expanded
-        result = derive_formula(formula, wrt, _shapes(request), syntax=program.syntax, layout=layout, symmetric=symmetric)
+        result = derive_formula(
+            formula, wrt, _shapes(request), syntax=program.syntax, layout=layout, symmetric=symmetric
+        )
     else:
         result = program.derive(wrt, layout=layout, symmetric=symmetric)
     reply: Json = {
@@ -137,9 +139,9 @@ def check(request: Json) -> Json:
     """Each option's verdict and reason, as ``symdiff check`` prints them, and the answer."""
     wrt = _wrt(request)
     options = _field(request, "options", list, [])
-    syntax = arguments.syntax(_field(request, "input", str, "auto"))
     question = _field(request, "question", str, "")
-    result = check_options(question, wrt if len(wrt) > 1 else wrt[0], options, _shapes(request), syntax=syntax)
+    syntax = arguments.syntax(_field(request, "input", str, "auto"))
+    result = check_options(question, wrt if len(wrt) > 1 else wrt[0], options, _shapes(request), syntax=syntax)  # type: ignore[arg-type]
     return {
         "answer": {"text": result.answer.text, "latex": result.answer.latex},
         "correct": list(result.correct),
