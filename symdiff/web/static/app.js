@@ -264,10 +264,12 @@ function showQuestion(question) {
   prose(text, question.text || "");
   section.append(heading, text);
   if (question.answer_latex) {
+    const label = document.createElement("h4");
+    label.textContent = "answer";
     const answer = document.createElement("div");
     answer.className = "math";
     math(answer, question.answer_latex, true);
-    section.append(answer);
+    section.append(label, answer);
   }
   if (question.warning) {
     const warning = document.createElement("p");
@@ -292,15 +294,37 @@ function showQuestion(question) {
     }
     section.append(list);
   }
-  const rest = Object.fromEntries(Object.entries(question).filter(([name]) => !SHOWN.has(name)));
-  for (const [name, value] of Object.entries(rest)) {
+  for (const [name, value] of Object.entries(question)) {
+    if (SHOWN.has(name) || value === null) continue;
     const label = document.createElement("h4");
     label.textContent = name;
-    const pre = document.createElement("pre");
-    pre.textContent = typeof value === "string" ? value : JSON.stringify(value, null, 2);
-    section.append(label, pre);
+    section.append(label, flat(value) ? table(value) : block(value));
   }
   return section;
+}
+
+// An object of numbers or names (a backprop's values) as a table of two rows; anything else as text.
+function flat(value) {
+  return value && typeof value === "object" && !Array.isArray(value) &&
+    Object.values(value).every((item) => typeof item !== "object");
+}
+
+function table(value) {
+  const wrap = document.createElement("div");
+  wrap.className = "table";
+  const grid = document.createElement("table");
+  for (const row of [Object.keys(value), Object.values(value)]) {
+    const line = grid.insertRow();
+    for (const cell of row) line.insertCell().textContent = String(cell);
+  }
+  wrap.append(grid);
+  return wrap;
+}
+
+function block(value) {
+  const pre = document.createElement("pre");
+  pre.textContent = typeof value === "string" ? value : JSON.stringify(value);
+  return pre;
 }
 
 async function solve() {
