@@ -167,6 +167,11 @@ def test_a_bad_shape_points_into_the_shape(client):
     assert error["caret"] == "  x=n,?\n      ^"
 
 
+def test_values_go_with_steps(client):
+    error = error_of(client.post("/api/derive", json={"formula": PROGRAM, "wrt": "A", "at": "x=[1, 2]"}))
+    assert error["message"] == "values (at) go with steps"
+
+
 def test_an_unknown_variable_is_named(client):
     error = error_of(client.post("/api/derive", json={"formula": "x.T*x", "wrt": "y"}))
     assert "'y'" in error["message"]
@@ -335,6 +340,19 @@ def test_a_stuck_worker_is_killed_and_replaced():
     assert GRACE_SECONDS > 0
 
 
+def test_a_worker_killed_mid_request_is_a_503_and_replaced():
+    workers = Workers(1, 60)
+    try:
+        with TestClient(create_app(workers, None)) as http:
+            assert http.post("/api/derive", json={"formula": "x^2", "wrt": "x"}).status_code == 200
+            os.kill(workers._workers[0].process.pid, signal.SIGKILL)
+            error = error_of(http.post("/api/derive", json={"formula": "x^3", "wrt": "x"}), 503)
+            assert error["message"] == "the worker running this request stopped"
+            assert http.post("/api/derive", json={"formula": "x^3", "wrt": "x"}).json()["text"] == "3*x^2"
+    finally:
+        workers.close()
+
+
 # --- the page and its headers --------------------------------------------------------------------------------------------
 
 
@@ -481,9 +499,24 @@ def test_serve_refuses_a_port_in_use():
 
 @pytest.mark.slow
 def test_serve_prints_its_address_first_warns_off_loopback_and_stops_on_sigterm(tmp_path):
-    """A real server: no pdflatex on its PATH (the PDF key is a 501), bound to every interface (a loud warning)."""
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "symdiff", "serve", "--host", "0.0.0.0", "--port", "0", "--timeout", "20"]
+    """A real server: no pdflatex on its PATH (the PDF key is a 501), bound to every interface (a loud warning),
+    opening its page in $BROWSER (here a command writing down the address)."""
+    opened = tmp_path / "opened"
+    browser = f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w').write(sys.argv[2])\" {opened} %s"
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(ROOT), "BROWSER": browser}
+    command = [
+        sys.executable,
+        "-m",
+        "symdiff",
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "0",
+        "--timeout",
+        "20",
+        "--open",
+    ]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         first = server.stdout.readline()
@@ -506,3 +539,4 @@ def test_serve_prints_its_address_first_warns_off_loopback_and_stops_on_sigterm(
     assert "WARNING: listening on 0.0.0.0" in err
     assert "Traceback" not in err
     assert server.returncode in (0, 128 + signal.SIGTERM)
+    assert opened.read_text() == first.split(": ", 1)[1].strip()  # --open: the page, in the browser

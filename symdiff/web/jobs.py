@@ -119,10 +119,12 @@ def derive(request: Json) -> Json:
         "code": {"numpy": _code(result)},
         "shapes": {name: _shape_text(shape) for name, shape in program.inputs.items()},
     }
+    at = _field(request, "at", (str, type(None)), None) or None
+    if at is not None and not _field(request, "steps", bool, False):
+        raise SymdiffError("values (at) go with steps", hint='add "steps": true')
     if _field(request, "steps", bool, False):
         if symmetric:
             raise SymdiffError("steps derive by one variable, not with its symmetric mirror", hint="untick steps")
-        at = _field(request, "at", (str, type(None)), None) or None
         reply["steps"] = [{"text": d.render_text(), "latex": d.render_latex()} for d in program.steps(wrt, at)]
     return reply
 
@@ -175,10 +177,10 @@ def worksheet(request: Json) -> Json:
 
 def worksheet_pdf(request: Json) -> bytes:
     """The LaTeX key compiled by pdflatex (no shell escape), in a directory of its own that is then removed."""
-    latex = print_key(_key(request), "latex")
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
         raise _NoPdflatex
+    latex = print_key(_key(request), "latex")
     with tempfile.TemporaryDirectory(prefix="symdiff-key-") as folder:
         Path(folder, "key.tex").write_text(latex, encoding="utf-8")
         command = [pdflatex, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "key.tex"]
@@ -217,6 +219,8 @@ def run(job: str, request: object, seconds: float) -> Reply:
         return 400, error_body(exc)
     except RecursionError:
         return 400, error_body(SymdiffError("formula too deeply nested to process"))
+    except MemoryError:
+        return 400, error_body(LimitError("out of memory", hint="simplify the input, or use symbolic dims"))
     except _NoPdflatex:
         return 501, error_body(SymdiffError("pdflatex is not installed here", hint="install texlive-latex-base"))
     except Exception as exc:  # a bug: reported as one, never as a traceback

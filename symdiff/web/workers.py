@@ -16,7 +16,7 @@ import signal
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 
-from ..errors import LimitError
+from ..errors import LimitError, SymdiffError
 from .jobs import Reply, error_body, run
 
 GRACE_SECONDS = 2.0
@@ -78,11 +78,12 @@ class Workers:
         deadline = self.seconds + GRACE_SECONDS if self.seconds > 0 else None
         try:
             return await asyncio.wait_for(asyncio.to_thread(worker.call, job, request, self.seconds), deadline)
-        except (TimeoutError, EOFError, OSError) as exc:
+        except TimeoutError:
             worker = await self._replace(worker)
-            if isinstance(exc, TimeoutError):
-                return 408, error_body(LimitError(f"gave up after {self.seconds:g} s", hint=_TIMEOUT_HINT))
-            return 500, error_body(LimitError("the worker stopped (out of memory?)", hint=_TIMEOUT_HINT))
+            return 408, error_body(LimitError(f"gave up after {self.seconds:g} s", hint=_TIMEOUT_HINT))
+        except (EOFError, OSError):  # the worker ended mid-job (killed from outside): a fresh one takes its place
+            worker = await self._replace(worker)
+            return 503, error_body(SymdiffError("the worker running this request stopped", hint="send it again"))
         finally:
             self._idle.put_nowait(worker)
 
