@@ -234,18 +234,23 @@ async function check() {
   math(answer, reply.data.answer.latex);
   $("check-answer").append("Answer: ", answer);
   for (const option of reply.data.options) {
-    const item = document.createElement("li");
-    item.className = "verdict";
-    item.dataset.verdict = option.verdict;
-    const head = document.createElement("strong");
-    head.textContent = option.verdict;
     const text = document.createElement("code");
     text.textContent = option.option;
-    const reason = document.createElement(option.verdict === "unreadable" ? "pre" : "p");
-    reason.textContent = option.reason;
-    item.append(head, " ", text, reason);
-    list.append(item);
+    list.append(verdictItem(option.verdict, text, option.reason));
   }
+}
+
+// One option's verdict: li.verdict[data-verdict], the verdict, the option, and the reason below.
+function verdictItem(verdict, shown, reason) {
+  const item = document.createElement("li");
+  item.className = "verdict";
+  item.dataset.verdict = verdict;
+  const head = document.createElement("strong");
+  head.textContent = verdict;
+  const why = document.createElement(verdict === "unreadable" ? "pre" : "p");
+  why.textContent = reason;
+  item.append(head, " ", shown, why);
+  return item;
 }
 
 // ---- Worksheet --------------------------------------------------------------
@@ -280,17 +285,9 @@ function showQuestion(question) {
   if (question.options) {
     const list = document.createElement("ol");
     for (const option of question.options) {
-      const item = document.createElement("li");
-      item.className = "verdict";
-      item.dataset.verdict = option.verdict;
-      const head = document.createElement("strong");
-      head.textContent = option.verdict;
       const shown = document.createElement("span");
       math(shown, option.text);
-      const why = document.createElement("p");
-      why.textContent = option.why;
-      item.append(head, " ", shown, why);
-      list.append(item);
+      list.append(verdictItem(option.verdict, shown, option.why));
     }
     section.append(list);
   }
