@@ -77,6 +77,7 @@ def serve(host: str, port: int, open_page: bool, timeout: float) -> None:
 
 def _listen(host: str, port: int) -> socket.socket:
     """A socket listening on ``host``:``port`` (connections wait in its queue until the server takes them)."""
+    listening = None
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         listening = socket.socket(family, socket.SOCK_STREAM)
@@ -84,5 +85,7 @@ def _listen(host: str, port: int) -> socket.socket:
         listening.bind((host, port))
         listening.listen(1024)
     except OSError as exc:
+        if listening is not None:
+            listening.close()
         raise SymdiffError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="try --port 0") from None
     return listening

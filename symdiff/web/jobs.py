@@ -106,6 +106,12 @@ def derive(request: Json) -> Json:
     wrt = _wrt(request)
     symmetric = arguments.names(_field(request, "symmetric", (str, list), []), "symmetric")
     layout = _field(request, "layout", (str, type(None)), None) or None
+    steps = _field(request, "steps", bool, False)
+    at = _field(request, "at", (str, type(None)), None) or None
+    if at is not None and not steps:
+        raise SymdiffError("values (at) go with steps", hint='add "steps": true')
+    if steps and symmetric:
+        raise SymdiffError("steps derive by one variable, not with its symmetric mirror", hint="untick steps")
     if program.output is None:  # one formula, already read: derived as ``symdiff derive`` derives it
         formula = program.expanded
         result = derive_formula(
@@ -119,12 +125,7 @@ def derive(request: Json) -> Json:
         "code": {"numpy": _code(result)},
         "shapes": {name: _shape_text(shape) for name, shape in program.inputs.items()},
     }
-    at = _field(request, "at", (str, type(None)), None) or None
-    if at is not None and not _field(request, "steps", bool, False):
-        raise SymdiffError("values (at) go with steps", hint='add "steps": true')
-    if _field(request, "steps", bool, False):
-        if symmetric:
-            raise SymdiffError("steps derive by one variable, not with its symmetric mirror", hint="untick steps")
+    if steps:
         reply["steps"] = [{"text": d.render_text(), "latex": d.render_latex()} for d in program.steps(wrt, at)]
     return reply
 
