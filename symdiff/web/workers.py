@@ -23,6 +23,10 @@ GRACE_SECONDS = 2.0
 """How long past the deadline a worker may take to answer before it is killed."""
 
 
+PRELOAD = ["symdiff.web.jobs", "symdiff.evaluate", "symdiff.evaluate.code", "symdiff.evaluate.plan"]
+"""Imported once by the process workers are forked from, so that a new worker answers at once (SymPy, NumPy)."""
+
+
 def default_count() -> int:
     """Two workers at least (one stuck job leaves another free), at most four."""
     return min(4, max(2, os.cpu_count() or 2))
@@ -64,7 +68,7 @@ class Workers:
     def __init__(self, count: int, seconds: float) -> None:
         self.seconds = seconds
         self._context = multiprocessing.get_context("forkserver")  # a fresh process, SymPy already imported
-        self._context.set_forkserver_preload(["symdiff.web.jobs"])
+        self._context.set_forkserver_preload(PRELOAD)
         self._workers = [Worker(self._context) for _ in range(count)]
         self._idle: asyncio.Queue[Worker] | None = None
 
