@@ -28,15 +28,14 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-from numeric import random_values, symmetrize_values
 from test_attention import BATCH as LOSS_SHAPES
 from test_attention import LOSSES
 from test_batches import BATCH as REDUCTION_SHAPES
 from test_batches import JACOBIANS, REDUCTIONS
+from test_code_export import _point
 from test_identities import IDENTITIES
 
 import symdiff
-from symdiff.errors import SymdiffError
 
 pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed"),
@@ -68,18 +67,6 @@ POINTS = 2
 
 def _row_id(row: Row) -> str:
     return f"{row.table}: {row.formula} by {','.join(row.wrt)}" + (f" ({row.symmetric} symmetric)" if row.symmetric else "")
-
-
-def _point(result: symdiff.Result, value: symdiff.Result, row: Row, rng: np.random.Generator) -> dict:
-    """Random values where the derivative and the value are both defined (log(det(X)) needs det X > 0)."""
-    for _ in range(20):
-        values = symmetrize_values(random_values(result.formula, rng), row.symmetric)
-        try:
-            result.evaluate(**values), value.evaluate(**values)
-        except SymdiffError:
-            continue
-        return values
-    raise AssertionError(f"no point where {row.formula} is defined")
 
 
 def _transform(row: Row, value: symdiff.Result) -> tuple[str, list[int]]:
