@@ -39,6 +39,7 @@ def _call(template: str) -> Render:
 CALLS: dict[str, str] = {
     "power": "{m}.power({0}, {1})",
     "sqrt": "{m}.sqrt({0})",
+    "softplus": "{m}.logaddexp(0.0, {0})",
     "finite_or_zero": "{m}.where({m}.isfinite({0}), {0}, 0.0)",
     "multidot": "{m}.linalg.multi_dot([{args}])",
     "solve": "{m}.linalg.solve({0}, {1})",
@@ -142,6 +143,7 @@ BACKENDS: dict[str, Backend] = {
         "torch.as_tensor({0}, dtype=torch.float64)",
         calls={
             "logdet": "torch.logdet({0})",
+            "softplus": "torch.logaddexp({0}, torch.zeros((), dtype=torch.float64))",
             "eye": "torch.eye({0}, dtype=torch.float64)",
             "ones": "torch.ones(({0}, {1}), dtype=torch.float64)",
             "zeros": "torch.zeros(({0}, {1}), dtype=torch.float64)",

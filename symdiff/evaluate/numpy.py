@@ -106,6 +106,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "power": _plain(lambda base, exponent: np.power(np.asarray(base, dtype=float), exponent)),
     "sqrt": _plain(np.sqrt),
     "call": lambda data, guard: _FUNCTIONS[data[0]],
+    "softplus": _plain(lambda z: np.logaddexp(0.0, z)),
     "finite_or_zero": _plain(lambda peak: np.where(np.isfinite(peak), peak, 0.0)),
     "matmul": _plain(np.matmul),
     "multidot": _plain(lambda *matrices: np.linalg.multi_dot(matrices)),

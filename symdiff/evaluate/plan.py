@@ -14,6 +14,8 @@ the cost is decided, once per set of sizes:
   ``trace(A*B)`` is a sum of entrywise products, never the product A*B;
 - ``hadamard`` and entrywise functions are ufuncs on whole arrays, their
   bodies inlined with the operands' registers;
+- ``log(sigmoid(z))`` and ``log(1 - sigmoid(z))`` are ``-softplus(-z)`` and ``-softplus(z)``, softplus
+  from ``logaddexp``: finite at z = ±800, where sigmoid rounds to 0 or 1 and its log to -inf;
 - sums of exponentials are shifted by their largest exponent before exp is
   taken (component form writes ``log(exp(x1) + exp(x2))`` out, and at
   x = [1000, 1000] the plain evaluation overflows), and ``log(det(X))`` is
@@ -32,6 +34,7 @@ from typing import Any, NamedTuple
 import sympy as sp
 from sympy.printing.printer import Printer
 
+from .. import ops
 from ..errors import UnsupportedError
 from ..model.algebra import chain_order
 from ..model.nodes import BOUND, Diag, Norm, op_of
@@ -206,6 +209,9 @@ class Planner(Printer):
     def _print_log(self, expr):
         if isinstance(expr.args[0], sp.Determinant):  # log(det(X)) as logdet(X), without overflow
             return self._print_LogDet(expr.args[0])
+        for arg, sign in ((expr.args[0], -1), (1 - expr.args[0], 1)):
+            if op_of(arg) is ops.SIGMOID:  # log(sigmoid(z)) = -softplus(-z), log(1 - sigmoid(z)) = -softplus(z)
+                return self.emit("neg", (self.emit("softplus", (self._print(sign * arg.args[0]),)),))
         if not _has_exp_term(expr.args[0]):
             return self._print_Function(expr)
         total, peak = self._scaled_sum(expr.args[0])
