@@ -96,7 +96,8 @@ class UnicodePrinter(TextPrinter):
         if isinstance(factor, sp.Pow | sp.MatPow | sp.Transpose | sp.Inverse | MatrixElement | IndexedEntry):
             return self._is_name(factor.args[0]) and self._print(factor)[0] != "("
         if isinstance(factor, sp.Symbol | sp.MatrixSymbol):
-            return len(self._print(factor).rstrip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙₘ\u0302\u0304\u0303\u0307")) == 1
+            stem = self._print(factor).rstrip("".join(SUB.values()) + "".join(ACCENTS.values()))
+            return len(stem) == 1 and stem.isalpha()
         return False
 
     def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
