@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
 from ..export.latex import LatexPrinter
+from ..export.latex import latex_name as export_latex_name
 from ..export.printing import ArrayPrinting
 from ..export.text import TextPrinter
 from ..export.unicode import UnicodePrinter
@@ -85,13 +87,24 @@ class ProgramLatexPrinter(_ProgramOrder, _Shown, LatexPrinter):
         intermediates: frozenset[sp.Basic] = frozenset(),
         shown: Mapping[sp.Basic, str] | None = None,
         components: Collection[str] = (),
+        reader: bool = False,
     ):
         names = {str(getattr(atom, "name", "")) for atom in intermediates}
         super().__init__(names, components)
+        self.reader = reader
+        """For a reader, not for reading back: x1 and W12 subscripted, x_{1} and \\mathbf{W}_{12}."""
         self.intermediates = intermediates
         self.shown = shown or {}
         if self.shown:  # numbers side by side would run together: 2 0.9 reads 20.9
             self._times = r" \cdot "
+
+    def _print_Symbol(self, expr, style="plain"):
+        if self.reader and expr not in self._bound and expr not in self.shown and expr.name not in self._components:
+            return latex_name(expr.name)
+        return super()._print_Symbol(expr, style)
+
+    def _print_MatrixSymbol(self, expr, style="plain"):
+        return latex_name(expr.name, bold=True) if self.reader else super()._print_MatrixSymbol(expr)
 
     def _needs_add_brackets(self, expr) -> bool:
         """A negative number shown for a name is bracketed in a sum, 2 + \\left(-2\\right); SymPy's printer
@@ -121,11 +134,16 @@ def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), sh
 
 
 def to_latex(
-    expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None, components: Collection[str] = ()
+    expr: sp.Basic,
+    intermediates: frozenset[sp.Basic] = frozenset(),
+    shown=None,
+    components: Collection[str] = (),
+    reader: bool = False,
 ) -> str:
-    """``expr`` in LaTeX, inputs before intermediates in products; ``components`` print as ``b_{1}``."""
+    """``expr`` in LaTeX, inputs before intermediates in products; ``components`` print as ``b_{1}``; for a
+    ``reader`` (a key, not LaTeX to read back), every name with an index as a subscript."""
     names = {str(getattr(atom, "name", "")) for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)}
-    printer = ProgramLatexPrinter(intermediates, shown, components)
+    printer = ProgramLatexPrinter(intermediates, shown, components, reader)
     printer._names = printer._names | names
     return printer.doprint(expr)
 
@@ -134,13 +152,32 @@ NAME = re.compile(r"^([A-Za-z]+?)_?\{?(\d+)\}?$")
 """A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
 
 
-def latex_name(name: str) -> str:
-    """A name in LaTeX math: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}``; a Greek letter's name as
-    its command (``LatexPrinter``)."""
+def latex_name(name: str, bold: bool = False) -> str:
+    """A name in LaTeX math for a reader: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}`` (``bold``:
+    ``\\mathbf{W}_{12}``); a Greek letter's name as its command (``export.latex.latex_name``)."""
     match = NAME.match(name)
     if match is None:
-        return LatexPrinter().doprint(sp.Symbol(name))
-    return LatexPrinter().doprint(sp.Symbol(match.group(1))) + "_{" + match.group(2) + "}"
+        return export_latex_name(name, bold)
+    return export_latex_name(match.group(1), bold) + "_{" + match.group(2) + "}"
+
+
+@dataclass(frozen=True)
+class Math:
+    """An expression kept to be printed where it is shown, in that place's notation (a key's answer, a formula
+    a reason quotes): plain text, LaTeX or Unicode, with its program's intermediates after the inputs in
+    products."""
+
+    expr: sp.Basic
+    intermediates: frozenset[sp.Basic] = frozenset()
+
+
+Said = tuple[str | Math, ...]
+"""Prose with the formulas it quotes as expressions: ``("it is the derivative of ", Math(b2), ...)``."""
+
+
+def said_text(said: Said) -> str:
+    """Prose and formulas as plain text, the formulas in symdiff's syntax."""
+    return "".join(part if isinstance(part, str) else to_text(part.expr, part.intermediates) for part in said)
 
 
 def to_unicode(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
