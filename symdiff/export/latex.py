@@ -77,6 +77,19 @@ def _is_greek(name: str) -> bool:
 STEP = re.compile(r"^(.*[A-Za-z])([mp])([0-9]+)$")
 r"""A subscript that is a step from a label: h_tm1 was written h_{t-1} (``symdiff.parse.latex.STEPS``)."""
 
+INDEXED = re.compile(r"^([A-Za-z]+?)_?\{?([0-9]+)\}?$")
+"""A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
+
+
+def reader_name(name: str, bold: bool = False) -> str:
+    """A name in LaTeX for a reader, not for reading back: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}``
+    (``bold``: ``\\mathbf{W}_{12}``); others as ``latex_name`` writes them."""
+    match = INDEXED.match(name)
+    if match is None:
+        return latex_name(name, bold)
+    return latex_name(match.group(1), bold) + "_{" + match.group(2) + "}"
+
+
 _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
 """A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""
 

@@ -13,8 +13,6 @@ the plain ``_`` or ``^``.
 
 from __future__ import annotations
 
-import re
-
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.precedence import PRECEDENCE
@@ -23,6 +21,7 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode, sub, sup
 from ..model.index_form import IndexedEntry, IndexedSum
 from ..model.nodes import Elementwise
 from ..ops import Op
+from .latex import INDEXED
 from .text import TextPrinter
 
 CALLS = {"sigmoid": "σ"}
@@ -32,8 +31,6 @@ ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307"}
 SUB = {**sub, "j": "ⱼ"}
 SUP = {**sup, **dict(zip("abcdefghjklmoprstuvwxyzT", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀ", strict=True))}
 """Characters with a Unicode subscript (superscript): SymPy's tables, and the letters they leave out."""
-INDEXED = re.compile(r"^([A-Za-z]+?)_?\{?([0-9]+)\}?$")
-"""A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
 
 
 def script(text: str, table: dict[str, str]) -> str | None:
@@ -222,6 +219,12 @@ class UnicodePrinter(TextPrinter):
 
     def _print_Abs(self, expr):
         return f"|{self._print(expr.args[0])}|"
+
+    def _print_OneMatrix(self, expr):
+        rows, cols = (f"ones({self._print(dim)})" for dim in expr.shape)
+        if expr.shape[1] == 1:
+            return rows
+        return cols + "ᵀ" if expr.shape[0] == 1 else f"{rows}·{cols}ᵀ"
 
     def _print_Identity(self, expr):
         return "I" + (script(self._print(expr.rows), SUB) or "")

@@ -9,15 +9,13 @@ by precedence like any operand (step(-1), 2*(-1)), so a value is given unbracket
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
-from ..export.latex import LatexPrinter
-from ..export.latex import latex_name as export_latex_name
+from ..export.latex import LatexPrinter, reader_name
 from ..export.printing import ArrayPrinting
 from ..export.text import TextPrinter
 from ..export.unicode import UnicodePrinter
@@ -100,11 +98,11 @@ class ProgramLatexPrinter(_ProgramOrder, _Shown, LatexPrinter):
 
     def _print_Symbol(self, expr, style="plain"):
         if self.reader and expr not in self._bound and expr not in self.shown and expr.name not in self._components:
-            return latex_name(expr.name)
+            return reader_name(expr.name)
         return super()._print_Symbol(expr, style)
 
     def _print_MatrixSymbol(self, expr, style="plain"):
-        return latex_name(expr.name, bold=True) if self.reader else super()._print_MatrixSymbol(expr)
+        return reader_name(expr.name, bold=True) if self.reader else super()._print_MatrixSymbol(expr)
 
     def _needs_add_brackets(self, expr) -> bool:
         """A negative number shown for a name is bracketed in a sum, 2 + \\left(-2\\right); SymPy's printer
@@ -148,19 +146,6 @@ def to_latex(
     return printer.doprint(expr)
 
 
-NAME = re.compile(r"^([A-Za-z]+?)_?\{?(\d+)\}?$")
-"""A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
-
-
-def latex_name(name: str, bold: bool = False) -> str:
-    """A name in LaTeX math for a reader: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}`` (``bold``:
-    ``\\mathbf{W}_{12}``); a Greek letter's name as its command (``export.latex.latex_name``)."""
-    match = NAME.match(name)
-    if match is None:
-        return export_latex_name(name, bold)
-    return export_latex_name(match.group(1), bold) + "_{" + match.group(2) + "}"
-
-
 @dataclass(frozen=True)
 class Math:
     """An expression kept to be printed where it is shown, in that place's notation (a key's answer, a formula
@@ -173,6 +158,11 @@ class Math:
 
 Said = tuple[str | Math, ...]
 """Prose with the formulas it quotes as expressions: ``("it is the derivative of ", Math(b2), ...)``."""
+
+
+def reader_latex(formula: Math) -> str:
+    """An expression in LaTeX for a reader (a key): names with an index subscripted, x_{1}."""
+    return to_latex(formula.expr, formula.intermediates, reader=True)
 
 
 def said_text(said: Said) -> str:

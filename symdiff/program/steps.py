@@ -114,7 +114,7 @@ def derivation(
                     [
                         Line(
                             to_text(f, intermediates, shown_text),
-                            to_latex(f, intermediates, shown_latex),
+                            to_latex(f, intermediates, shown_latex, reader=True),
                             to_unicode(f, intermediates, shown_text),
                         )
                         for f in chain
@@ -172,7 +172,7 @@ class _Names:
         self.intermediates = intermediates
 
     def latex(self, symbol: sp.Basic) -> str:
-        return to_latex(symbol, self.intermediates)
+        return to_latex(symbol, self.intermediates, reader=True)
 
     def partial(self, top: sp.Basic, bottom: sp.Basic) -> Line:
         return _partial(str(top), str(bottom), self.latex(top), self.latex(bottom))
@@ -180,7 +180,9 @@ class _Names:
     def line(self, expr: sp.Basic | None) -> Line:
         expr = sp.S.Zero if expr is None else expr
         return Line(
-            to_text(expr, self.intermediates), to_latex(expr, self.intermediates), to_unicode(expr, self.intermediates)
+            to_text(expr, self.intermediates),
+            to_latex(expr, self.intermediates, reader=True),
+            to_unicode(expr, self.intermediates),
         )
 
 
