@@ -101,7 +101,14 @@ class Case:
         space = self.question.space(self.option)
         used = space.used_by(self.question.answer, self.expanded)
         values = [(name, point.describe(names={name})) for name in point.values if name in used]
-        where = ("at ", *(part for i, (name, said) in enumerate(values) for part in (", " if i else "", self.name(name), said.removeprefix(name))))
+        where = (
+            "at ",
+            *(
+                part
+                for i, (name, said) in enumerate(values)
+                for part in (", " if i else "", self.name(name), said.removeprefix(name))
+            ),
+        )
         dims = kind_of(self.question.answer).dims
         is_matrix = len(dims) == 2 and dims[1] != 1 and answer.size == option.size
         if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:
@@ -214,7 +221,7 @@ def _other_outputs(case: Case) -> list[tuple[Said, sp.Basic]]:
         return []
     base = question.entries[output][0]
     symbol = question.program.symbols[base]
-    found = []
+    found: list[tuple[Said, sp.Basic]] = []
     for other in (str(entry) for entry in symbol if str(entry) != output):
         answer = question.variant(question.wrt, of=other)
         if answer is not None:

@@ -112,8 +112,7 @@ class UnicodePrinter(TextPrinter):
         arrays = [f for f in expr.args if self._is_array(f)]
         if len(arrays) >= 2:
             return self._hadamard(expr)
-        coefficient, rest = expr.as_coeff_Mul()
-        if coefficient.is_negative:
+        if expr.as_coeff_Mul()[0].is_negative:
             return "-" + self.parenthesize(-expr, PRECEDENCE["Mul"])
         numerator, denominator = sp.fraction(expr, exact=True)
         if denominator != 1:

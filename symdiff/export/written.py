@@ -127,7 +127,9 @@ class WrittenUnicode(WrittenPrinter):
     def _print_Index(self, node: ast.Index) -> str:
         base = self._operand(node.base, ATOM)
         scripted = script("".join(map(str, node.indices)), SUB) if isinstance(node.base, ast.Name) else None
-        return base + scripted if scripted and max(node.indices) < 10 else f"{base}[{', '.join(map(str, node.indices))}]"
+        return (
+            base + scripted if scripted and max(node.indices) < 10 else f"{base}[{', '.join(map(str, node.indices))}]"
+        )
 
     def _print_Matrix(self, node: ast.Matrix) -> str:
         if all(len(row) == 1 for row in node.rows):

@@ -107,7 +107,8 @@ class ProgramLatexPrinter(_ProgramOrder, _Shown, LatexPrinter):
     def _needs_add_brackets(self, expr) -> bool:
         """A negative number shown for a name is bracketed in a sum, 2 + \\left(-2\\right); SymPy's printer
         decides the sign of a term from the expression, where the name is not negative."""
-        return self._precedence(expr) == PRECEDENCE["Add"] and expr in self.shown or super()._needs_add_brackets(expr)
+        shown_negative = expr in self.shown and self._precedence(expr) == PRECEDENCE["Add"]
+        return shown_negative or super()._needs_add_brackets(expr)
 
     def _as_ordered_terms(self, expr, order=None):
         """A sum starts with a positive term, as a person writes it and the text printer prints it: y - t, not

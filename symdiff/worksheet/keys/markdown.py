@@ -140,7 +140,11 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         partials = table(
             ["partial", "value", "exact"],
             [
-                [rf"$\partial/\partial {reader_name(name)}$", number(question.values[name]), fixed(question.exact[name])]
+                [
+                    rf"$\partial/\partial {reader_name(name)}$",
+                    number(question.values[name]),
+                    fixed(question.exact[name]),
+                ]
                 for name in question.values
             ],
         )
