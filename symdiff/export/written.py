@@ -152,7 +152,7 @@ class WrittenLatex(WrittenPrinter):
         if node.op == "/":
             return rf"\frac{{{self._print(node.left)}}}{{{self._print(node.right)}}}"
         if node.op == "^":
-            return f"{{{left}}}^{{{self._print(node.right)}}}"
+            return f"{_scripted(left)}^{{{self._print(node.right)}}}"
         return f"{left} {node.op} {right}"
 
     def _print_Name(self, node: ast.Name) -> str:
@@ -169,12 +169,12 @@ class WrittenLatex(WrittenPrinter):
         if node.func == "sqrt":
             return rf"\sqrt{{{args[0]}}}"
         if node.func == "inv":
-            return f"{{{self._operand(node.args[0], ATOM)}}}^{{-1}}"
+            return f"{_scripted(self._operand(node.args[0], ATOM))}^{{-1}}"
         name = r"\sigma" if node.func == "sigmoid" else node.op.latex or rf"\operatorname{{{node.func}}}"
         return rf"{name}\left({', '.join(args)}\right)"
 
     def _print_Transpose(self, node: ast.Transpose) -> str:
-        return f"{{{self._operand(node.operand, ATOM)}}}^\\top"
+        return f"{_scripted(self._operand(node.operand, ATOM))}^\\top"
 
     def _print_Index(self, node: ast.Index) -> str:
         return f"{self._operand(node.base, ATOM)}_{{{','.join(map(str, node.indices))}}}"
@@ -185,6 +185,11 @@ class WrittenLatex(WrittenPrinter):
 
     def _print_Tuple(self, node: ast.Tuple) -> str:
         return r"\left(" + ", ".join(self._print(item) for item in node.items) + r"\right)"
+
+
+def _scripted(base: str) -> str:
+    """A base for a superscript: braced when it has one already, {x^{2}}^\\top."""
+    return f"{{{base}}}" if "^" in base else base
 
 
 def _written(printer: type[WrittenPrinter], text: str) -> str | None:
