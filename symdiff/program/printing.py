@@ -104,6 +104,14 @@ class ProgramLatexPrinter(_ProgramOrder, _Shown, LatexPrinter):
     def _print_MatrixSymbol(self, expr, style="plain"):
         return reader_name(expr.name, bold=True) if self.reader else super()._print_MatrixSymbol(expr)
 
+    def _print_Pow(self, expr):
+        """A power of a number shown for a name, bracketed by its precedence alone: (-1)^{2}, \\left(10^{100}\\right)^{9}
+        (SymPy would bracket a base with a ^ once more)."""
+        base, exponent = expr.args
+        if base in self.shown and exponent.is_Integer and exponent > 1:
+            return f"{self.parenthesize(base, PRECEDENCE['Pow'], strict=True)}^{{{self._print(exponent)}}}"
+        return super()._print_Pow(expr)
+
     def _needs_add_brackets(self, expr) -> bool:
         """A negative number shown for a name is bracketed in a sum, 2 + \\left(-2\\right); SymPy's printer
         decides the sign of a term from the expression, where the name is not negative."""
