@@ -46,7 +46,7 @@ def latex_name(name: str, bold: bool = False) -> str:
     parts = index.split("_")
     if not (index and all(part.isalnum() for part in parts)):
         return _stem(name, bold)
-    parts = [STEP.sub(lambda m: m[1] + {"m": "-", "p": "+"}[m[2]] + m[3], part) for part in parts]  # h_tm1: h_{t-1}
+    parts = [stepped(part) for part in parts]  # h_tm1: h_{t-1}
     if bold and stem == "I":  # \mathbf{I}_{n} is the identity
         return rf"\mathbf{{I_{{{','.join(parts)}}}}}"
     return f"{_stem(stem, bold)}_{{{','.join(parts)}}}"
@@ -88,6 +88,11 @@ def reader_name(name: str, bold: bool = False) -> str:
     if match is None:
         return latex_name(name, bold)
     return latex_name(match.group(1), bold) + "_{" + match.group(2) + "}"
+
+
+def stepped(index: str) -> str:
+    """A subscript as it was written: ``tm1`` is t-1, ``tp1`` t+1 (``STEP``); others unchanged."""
+    return STEP.sub(lambda m: m[1] + {"m": "-", "p": "+"}[m[2]] + m[3], index)
 
 
 _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")

@@ -13,6 +13,8 @@ the plain ``_`` or ``^``.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.precedence import PRECEDENCE
@@ -21,7 +23,7 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode, sub, sup
 from ..model.index_form import IndexedEntry, IndexedSum
 from ..model.nodes import Elementwise
 from ..ops import Op
-from .latex import INDEXED
+from .latex import INDEXED, stepped
 from .text import TextPrinter
 
 CALLS = {"sigmoid": "σ"}
@@ -48,8 +50,8 @@ def unicode_name(name: str) -> str:
     if match is not None:
         return _stem(match.group(1)) + (script(match.group(2), SUB) or "")
     stem, _, index = name.partition("_")
-    if stem and index.isalnum():  # x_i -> xᵢ where Unicode has the letters
-        scripted = script(index, SUB)
+    if stem and index.isalnum():  # x_i -> xᵢ where Unicode has the letters; h_tm1 was written h_{t-1}
+        scripted = script(stepped(index), SUB)
         if scripted is not None:
             return _stem(stem) + scripted
     return _stem(name)
@@ -98,14 +100,11 @@ class UnicodePrinter(TextPrinter):
         return False
 
     def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
-        out = ""
-        previous: sp.Basic | None = None
-        for factor, text in parts:
-            if out:
-                side_by_side = self._is_name(factor) and (previous.is_Number or self._is_name(previous))  # type: ignore[union-attr]
-                out += "" if side_by_side else self._times
-            out += text
-            previous = factor
+        out = parts[0][1]
+        for (previous, _), (factor, text) in pairwise(parts):
+            scripted = isinstance(previous, sp.Inverse | sp.Transpose)  # (AᵀA)⁻¹x reads as a product too
+            before = previous.is_Number or self._is_name(previous) or scripted
+            out += ("" if self._is_name(factor) and before else self._times) + text
         return out
 
     def _print_Mul(self, expr):

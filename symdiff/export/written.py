@@ -72,7 +72,8 @@ class WrittenPrinter(Printer):
         rightmost = left
         while isinstance(rightmost, ast.Binary) and rightmost.op in ("*", "@"):
             rightmost = rightmost.right
-        return self._is_name(right) and (isinstance(rightmost, ast.Number) or self._is_name(rightmost))
+        scripted = isinstance(rightmost, ast.Transpose) or (isinstance(rightmost, ast.Call) and rightmost.func == "inv")
+        return self._is_name(right) and (isinstance(rightmost, ast.Number) or self._is_name(rightmost) or scripted)
 
     def _print_Node(self, node: ast.Node) -> str:
         start, end = node.span

@@ -105,8 +105,8 @@ class ProgramLatexPrinter(_ProgramOrder, _Shown, LatexPrinter):
         return reader_name(expr.name, bold=True) if self.reader else super()._print_MatrixSymbol(expr)
 
     def _print_Pow(self, expr):
-        """A power of a number shown for a name, bracketed by its precedence alone: (-1)^{2}, \\left(10^{100}\\right)^{9}
-        (SymPy would bracket a base with a ^ once more)."""
+        """A power of a number shown for a name, bracketed by its precedence alone: (-1)^{2},
+        \\left(10^{100}\\right)^{9} (SymPy would bracket a base with a ^ once more)."""
         base, exponent = expr.args
         if base in self.shown and exponent.is_Integer and exponent > 1:
             return f"{self.parenthesize(base, PRECEDENCE['Pow'], strict=True)}^{{{self._print(exponent)}}}"
