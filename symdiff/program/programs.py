@@ -22,6 +22,7 @@ from ..derive.conventions import Layout, check_layout, squared, symmetric_names
 from ..derive.indices import entry_target
 from ..derive.tidy import tidy
 from ..errors import LimitError, SymdiffError, did_you_mean
+from ..export.unicode import SUB, script, unicode_name
 from ..model import Formula, Syntax, declarations, is_latex
 from ..model import formula as read_formula
 from ..model.algebra import entries
@@ -32,7 +33,7 @@ from ..parse.sums import place_samples, read_samples
 from ..result import Result, wrt_steps
 from .chain import derivative
 from .graph import Graph, build_graph
-from .printing import to_latex, to_text
+from .printing import to_latex, to_text, to_unicode
 from .reading import read_program
 from .steps import Derivation, Line, derivation
 
@@ -82,6 +83,11 @@ class ProgramResult(Result):
             str(entry) for value in self.formula.symbols.values() if isinstance(value, sp.MatrixBase) for entry in value
         }
         return to_latex(self.sympy, self.intermediates, components=components)
+
+    @cached_property
+    @_deep
+    def unicode(self) -> str:
+        return to_unicode(self.sympy, self.intermediates)
 
     @property
     def numeric(self) -> sp.Basic:
@@ -356,9 +362,18 @@ class Program:
         """∂output/∂w_j: the entry j of the gradient by w, then that entry written out in index form."""
         gradient, answer = self.derive(base), self.derive(name)
         index = ", ".join(slots)
-        lhs = Line(f"∂{output}/∂{name}", rf"\frac{{\partial {output}}}{{\partial {base}_{{{''.join(slots)}}}}}")
-        whole = Line(f"({gradient.text})[{index}]", rf"\left({gradient.latex}\right)_{{{''.join(slots)}}}")
-        return Derivation(output, name, lhs, (whole, Line(answer.text, answer.latex)))
+        entry = script("".join(slots), SUB) or f"[{index}]"
+        lhs = Line(
+            f"∂{output}/∂{name}",
+            rf"\frac{{\partial {output}}}{{\partial {base}_{{{''.join(slots)}}}}}",
+            f"∂{unicode_name(output)}/∂{unicode_name(base)}{entry}",
+        )
+        whole = Line(
+            f"({gradient.text})[{index}]",
+            rf"\left({gradient.latex}\right)_{{{''.join(slots)}}}",
+            f"({gradient.unicode}){entry}",
+        )
+        return Derivation(output, name, lhs, (whole, Line(answer.text, answer.latex, answer.unicode)))
 
     def __repr__(self) -> str:
         return f"Program({self.text!r}, output={self.output!r})"

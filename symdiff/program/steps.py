@@ -10,7 +10,7 @@ variable (the chain rule through the graph); the second gives each local
 derivative, in terms of the nodes; with values, the third puts the numbers
 in and the last is the value. In matrix form the factors are
 vector-Jacobian products, so the lines give each node's upstream gradient
-instead. Text and a LaTeX ``align*`` block are rendered from the same lines.
+instead. Text, Unicode and a LaTeX ``align*`` block are rendered from the same lines.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..export.numbers import format_number, latex_number
+from ..export.unicode import unicode_name
 from .chain import MAX_PATHS, backward, local, paths
 from .graph import Graph
-from .printing import to_latex, to_text
+from .printing import to_latex, to_text, to_unicode
 
 if TYPE_CHECKING:
     from .backprop import Backprop  # the numbers, with NumPy: imported when there are numbers
@@ -32,10 +33,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Line:
-    """One ``= ...`` line of a derivation, in text and LaTeX."""
+    """One ``= ...`` line of a derivation, in plain text, LaTeX and Unicode (``export.unicode``)."""
 
     text: str
     latex: str
+    unicode: str
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,20 @@ class Derivation:
         pad = " " * (len(head) - 2)
         return "\n".join((head if i == 0 else pad + "= ") + line.text for i, line in enumerate(self.lines))
 
+    def render_unicode(self) -> str:
+        """The lines as ``render_text``, the math in Unicode: ∂y/∂s₁ · ∂s₁/∂a = r₁s₁·(1 - s₁)."""
+        head = f"{self.lhs.unicode} = "
+        pad = " " * (len(head) - 2)
+        return "\n".join((head if i == 0 else pad + "= ") + line.unicode for i, line in enumerate(self.lines))
+
     def render_latex(self) -> str:
         rows = [(self.lhs.latex if i == 0 else "") + " &= " + line.latex for i, line in enumerate(self.lines)]
         return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
 
 def _partial(top: str, bottom: str, latex_top: str, latex_bottom: str) -> Line:
-    return Line(f"∂{top}/∂{bottom}", rf"\frac{{\partial {latex_top}}}{{\partial {latex_bottom}}}")
+    fraction = rf"\frac{{\partial {latex_top}}}{{\partial {latex_bottom}}}"
+    return Line(f"∂{top}/∂{bottom}", fraction, f"∂{unicode_name(top)}/∂{unicode_name(bottom)}")
 
 
 def derivation(
@@ -78,7 +87,8 @@ def derivation(
         return Derivation(output, variable, lhs, _without_repeats(lhs, _matrix_lines(graph, value, target, names)))
     found = list(paths(graph, value, target))
     if not found:
-        return Derivation(output, variable, lhs, (Line(f"0    ({output} does not depend on {variable})", "0"),))
+        said = f"    ({output} does not depend on {variable})"
+        return Derivation(output, variable, lhs, (Line("0" + said, "0", "0" + said),))
     if len(found) > MAX_PATHS:
         raise SymdiffError(
             f"{output} depends on {variable} along more than {MAX_PATHS} paths; too many to list",
@@ -96,24 +106,28 @@ def derivation(
     if numbers is not None:
         from .backprop import number
 
-        shown_text = {s: _shown(v, False) for s, v in numbers.values.items()}
-        shown_latex = {s: _shown(v, True) for s, v in numbers.values.items()}
+        shown_text = {s: format_number(v) for s, v in numbers.values.items()}
+        shown_latex = {s: latex_number(text) for s, text in shown_text.items()}
         lines.append(
             _sum_of_products(
                 [
                     [
-                        Line(to_text(f, intermediates, shown_text), to_latex(f, intermediates, shown_latex))
+                        Line(
+                            to_text(f, intermediates, shown_text),
+                            to_latex(f, intermediates, shown_latex, reader=True),
+                            to_unicode(f, intermediates, shown_text),
+                        )
                         for f in chain
                     ]
                     for chain in factors
                 ],
                 " · ",
                 r" \cdot ",
-                factors,
+                [[numbers.values.get(f, f) for f in chain] for chain in factors],  # a negative value, too
             )
         )
         result = format_number(number(total.xreplace(numbers.values), f"∂{output}/∂{variable}"))
-        lines.append(Line(result, latex_number(result)))
+        lines.append(Line(result, latex_number(result), result))
     return Derivation(output, variable, lhs, _without_repeats(lhs, lines))
 
 
@@ -129,25 +143,14 @@ def _without_repeats(lhs: Line, lines: list[Line] | tuple[Line, ...]) -> tuple[L
     return tuple(kept)
 
 
-def _shown(value: object, latex: bool) -> str:
-    """A value put in place of a name: bracketed when negative, and in text in scientific notation, (1.97e+434)^2.
-
-    In LaTeX a power of 1.97 \\cdot 10^{434} is bracketed by the printer, which brackets any base with a ^."""
-    text = format_number(value)
-    if latex:
-        text = latex_number(text)
-        return rf"\left({text}\right)" if text.startswith("-") else text
-    return f"({text})" if text.startswith("-") or "e" in text else text
-
-
 def _sum_of_products(
     terms: list[list[Line]], times: str, latex_times: str, exprs: list[list[sp.Basic]] | None = None
 ) -> Line:
-    """Σ Π factors; a factor that is a sum (per ``exprs``) is bracketed inside a product."""
+    """Σ Π factors; a factor that is a sum or negative (per ``exprs``) is bracketed inside a product."""
 
     def bracket(line: Line, expr: sp.Basic | None) -> Line:
         if expr is not None and (expr.is_Add or expr.could_extract_minus_sign()):
-            return Line(f"({line.text})", rf"\left({line.latex}\right)")
+            return Line(f"({line.text})", rf"\left({line.latex}\right)", f"({line.unicode})")
         return line
 
     shapes = exprs or [[None] * len(factors) for factors in terms]
@@ -158,6 +161,7 @@ def _sum_of_products(
     return Line(
         " + ".join(times.join(f.text for f in factors) for factors in products),
         " + ".join(latex_times.join(f.latex for f in factors) for factors in products),
+        " + ".join(times.join(f.unicode for f in factors) for factors in products),
     )
 
 
@@ -168,33 +172,44 @@ class _Names:
         self.intermediates = intermediates
 
     def latex(self, symbol: sp.Basic) -> str:
-        return to_latex(symbol, self.intermediates)
+        return to_latex(symbol, self.intermediates, reader=True)
 
     def partial(self, top: sp.Basic, bottom: sp.Basic) -> Line:
         return _partial(str(top), str(bottom), self.latex(top), self.latex(bottom))
 
     def line(self, expr: sp.Basic | None) -> Line:
         expr = sp.S.Zero if expr is None else expr
-        return Line(to_text(expr, self.intermediates), to_latex(expr, self.intermediates))
+        return Line(
+            to_text(expr, self.intermediates),
+            to_latex(expr, self.intermediates, reader=True),
+            to_unicode(expr, self.intermediates),
+        )
 
 
 def _matrix_lines(graph: Graph, value: sp.Basic, target: sp.Basic, names: _Names) -> tuple[Line, ...]:
     """Matrix form: the chain of named factors, then each node's upstream gradient, then the result."""
     found = list(paths(graph, value, target))
     if not found:
-        return (Line("0", "0"),)
+        return (Line("0", "0", "0"),)
     chains = [[names.partial(path[i], path[i + 1]) for i in range(len(path) - 1)] for path in found[:MAX_PATHS]]
     upstream = backward(graph, value, sp.S.One, target)
     notes = []
     for symbol in graph.scalar_nodes:
         if symbol in upstream and symbol != value and any(symbol in path for path in found):
             gradient, named = names.line(upstream[symbol]), names.partial(value, symbol)
-            notes.append(Line(f"{named.text} = {gradient.text}", f"{named.latex} = {gradient.latex}"))
+            notes.append(
+                Line(
+                    f"{named.text} = {gradient.text}",
+                    f"{named.latex} = {gradient.latex}",
+                    f"{named.unicode} = {gradient.unicode}",
+                )
+            )
     result = names.line(upstream.get(target, sp.S.Zero))
     if notes:
         result = Line(
             result.text + "    (" + "; ".join(n.text for n in notes) + ")",
             # each note on a row of its own, so a long chain does not run off the page
             result.latex + r" \\ &\qquad \text{with } " + r", \\ &\qquad ".join(n.latex for n in notes),
+            result.unicode + "    (" + "; ".join(n.unicode for n in notes) + ")",
         )
     return (_sum_of_products(chains, " · ", r" \cdot "), result)
