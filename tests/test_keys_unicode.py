@@ -123,3 +123,10 @@ def test_reasons_hold_their_formulas_as_expressions():
     assert option.why == (
         "it uses the wrong row: it is the answer for A21, A22 (row 2 of A), but the question asks about row 1"
     )
+
+
+def test_the_authors_roots_and_accents_read_as_mathematics_in_the_terminal_key():
+    from symdiff.worksheet.keys.readable import worksheet_text
+
+    text = worksheet_text(r"$S = QK^\top/\sqrt{d}$, $\hat{\mathbf{x}} = (x - m)/\sqrt{\mathrm{var}(x) + \epsilon}$")
+    assert text == "S = QKᵀ/√d, x̂ = (x - m)/√(var(x) + ε)"

@@ -33,6 +33,8 @@ SYMBOLS = {
     "max": "max", "min": "min", "exp": "exp", "log": "log", "ln": "ln", "det": "det", "tr": "tr",
 }  # fmt: skip
 """Commands that are one character (or word) of text."""
+ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307", "vec": "\u20d7"}
+"""Accents as combining characters after what they sit on: ``\\hat{x}`` -> x̂."""
 
 
 def _sub(match: re.Match[str]) -> str:
@@ -60,6 +62,8 @@ LATEX_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] 
     (re.compile(r"\\frac" + _BRACED + _BRACED), r"(\1)/(\2)"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|text|textrm|operatorname|mathsf)" + _BRACED), r"\1"),
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?=[\\()\[\].|])"), ""),
+    (re.compile(r"\\sqrt" + _BRACED), lambda m: "√" + _bare(m.group(1))),
+    (re.compile(r"\\(hat|bar|tilde|dot|vec)\{([^{}]*)\}"), lambda m: m.group(2) + ACCENTS[m.group(1)]),
     (re.compile(r"\^\{([^{}]*)\}"), _sup),
     (re.compile(r"\^(\\top|[0-9T])"), _sup),
     (re.compile(r"\\([A-Za-z]+|[,;!|])"), lambda m: LETTERS.get(m.group(1), SYMBOLS.get(m.group(1), m.group(0)))),
