@@ -20,7 +20,7 @@ from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from ..ops import AXES, BY_AXIS, SOFTMAX_ROWS
 from . import ast
 from .grammar_cache import cached_lark
-from .sums import Entry, index_call
+from .sums import Entry, Skipping, index_call
 from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
@@ -258,6 +258,24 @@ class _ToAst(Transformer):
     def slot(self, meta, children):
         (token,) = children
         return None if token.type == "COLON" else str(token)
+
+    def value_slot(self, meta, children):
+        """``y[i]`` in ``s[y[i]]``: the label whose value picks the entry."""
+        return self.entry(meta, children)
+
+    def skipping(self, meta, children):
+        name, label = children
+        return Skipping(ast.Name(str(name), span=(name.start_pos, name.end_pos)), label, span=_span(meta))
+
+    def skip_call(self, meta, children):
+        name, *args = children
+        if getattr(operation(str(name)), "kind", None) != "index":
+            raise ParseError(
+                f"only a sum skips a value: {name}(j != ...) is not read",
+                span=args[0].span,
+                hint="write Sum(j != y[i], K, body), the sum over j = 1..K but y[i]",
+            )
+        return make_call(str(name), tuple(args), _span(meta), (name.start_pos, name.end_pos))
 
     def number(self, meta, children):
         return ast.Number(literal_value(children[0]), span=_span(meta))
