@@ -75,6 +75,10 @@ class ArrayPrinting(Printer):
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
 
+    def _print_OneHot(self, expr) -> str:
+        """``onehot(y)``: written with its labels only, its number of classes given by where it is used."""
+        return self._call(expr.op, self._print(expr.labels))
+
     def _along(self, name: str, matrix: str, axis: str) -> str:
         """The operation ``name`` applied along ``axis`` of a printed matrix: ``softmax(X, rows)``."""
         raise NotImplementedError

@@ -19,7 +19,7 @@ from .. import limits, ops
 from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
+from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, OneHot, Softmax, SoftmaxRows, SumEntries
 from .summing import product_over, sum_over
 from .types import Dim, Shape, Typing
 
@@ -168,6 +168,15 @@ class Builder:
                 return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
+
+    def build_Entry(self, node: ast.Node) -> sp.Basic:
+        from .indices import build_entry  # an entry at a label, outside any sum
+
+        return build_entry(self, node)  # type: ignore[arg-type]
+
+    def build_Size(self, node: ast.Size) -> sp.Basic:
+        """The size inferred for an argument left to inference (the classes of ``onehot(y)``)."""
+        return dim_symbol(self.inferred[node.key])
 
     def build_IndexSum(self, node: ast.Node) -> sp.Basic:
         from .indices import build_index_sum  # index sums lift their summand with this builder
@@ -364,6 +373,16 @@ def _diag(value: sp.Basic) -> sp.Basic:
     return sp.ImmutableMatrix(sp.diag(*value)) if is_explicit(value) else Diag(value)
 
 
+def onehot(labels: sp.Basic, classes: sp.Expr) -> sp.Basic:
+    """The one-hot matrix of ``labels`` over ``classes`` (symbolic dims only: a label is no component)."""
+    if is_explicit(labels) or getattr(classes, "is_Integer", False):
+        raise UnsupportedError(
+            "onehot (an entry at a label) is read only with symbolic dims",
+            hint="give the labels and the classes symbolic dims (--shape y=n), not numbers",
+        )
+    return OneHot(labels, classes)
+
+
 def _rows_of(explicit: Callable[[sp.Basic], sp.Basic], node: Callable[[sp.Basic], sp.Basic]) -> Callable:
     """A function applied to each row: the rows of a concrete matrix one by one, a node of an expression."""
 
@@ -443,6 +462,7 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.VAR_ROWS: _var_rows,
     ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
     ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
+    ops.ONEHOT: onehot,
     ops.INDEX_SUM: sum_over,
     ops.INDEX_PROD: product_over,
 }

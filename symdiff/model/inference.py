@@ -105,8 +105,9 @@ class Inference:
         return (self.fresh(), 1)
 
     def size(self, call: ast.Call) -> Var:
-        """The unknown size of ``call`` (``eye`` or ``ones`` of an ``ast.Size``), the same on every pass."""
-        (size,) = call.args
+        """The unknown size of ``call`` (``eye`` or ``ones`` of an ``ast.Size``, the classes of ``onehot(y)``,
+        its last argument), the same on every pass."""
+        size = call.args[-1]
         return self.sizes.setdefault(cast(ast.Size, size).key, (call, self.fresh()))[1]
 
     # --- shape rules -------------------------------------------------------
@@ -245,7 +246,7 @@ class Inference:
         rule = CALL_RULES[node.op]
         if node.op.kind == "dimension":
             return rule(self, node, [])
-        return rule(self, node, [self.shape(arg) for arg in node.args])
+        return rule(self, node, [self.shape(arg) for arg in node.args if not isinstance(arg, ast.Size)])
 
     def shape_IndexSum(self, node: IndexSum) -> TermShape | Unknown:
         return CALL_RULES[node.op](self, node, [])
@@ -360,6 +361,8 @@ def _size_hint(function: str, shapes: Mapping[str, Shape], latex: bool) -> str:
     dim, declared = ("n", "x=n") if array is None else (array[1][0], f"{array[0]}={array[1][0]}")
     if array is not None and array[1][1] != 1:
         declared += f",{array[1][1]}"
+    if function == "onehot":
+        return "use the labels' one-hot matrix with an array of K columns (S*onehot(y).T), or index by them: s[y[i]]"
     sized = (rf"\mathbf{{I}}_{dim}" if function == "eye" else rf"\mathbf{{1}}_{dim}") if latex else f"{function}({dim})"
     return f"write its size, {sized}, with the dim of an array it goes with (--shape {declared}), or a number"
 

@@ -113,6 +113,20 @@ def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
     raise inf.conflict(arg, f"{node.func} takes a dimension: a name such as n, or a positive integer")
 
 
+def _onehot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    """``onehot(y)``: n×K for n labels, the column e_y of K for one; K inferred from where it is used."""
+    (shape,) = shapes
+    classes = inf.size(node)
+    if shape is UNKNOWN:
+        inf.assign(node.args[0], inf.vector())
+        return UNKNOWN
+    if shape == ():
+        return (classes, 1)
+    if inf.find(shape[1]) != 1:
+        raise inf.conflict(node, f"onehot takes a vector of labels, not {inf.show(node.args[0], shape)}")
+    return (shape[0], classes)
+
+
 def _square(result: str) -> Callable:
     def rule(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
         (shape,) = shapes
@@ -149,6 +163,7 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.INV: _square("matrix"),
     ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
     ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),
+    ops.ONEHOT: _onehot,
     ops.INDEX_SUM: index_sum,
     ops.INDEX_PROD: index_sum,
 }

@@ -21,7 +21,7 @@ from ..ops import AXES, BY_AXIS, SOFTMAX_ROWS
 from . import ast
 from .grammar_cache import cached_lark
 from .sums import Entry, Skipping, index_call
-from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
+from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, SIZED, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 MAX_ENTRYWISE_POWER = 16
@@ -391,6 +391,8 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
         raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span, hint=hint)
     if op is None:
         return ast.Transpose(args[0], span=span)
+    if op in SIZED:  # onehot(y): its number of classes left to inference
+        args = (*args, ast.Size(span=span))
     return ast.Call(op.name, args, span=span)
 
 

@@ -1,0 +1,77 @@
+"""Entries at a label and sums that skip one, as one-hot matrices: the losses of classifiers.
+
+The multiclass SVM loss Σᵢ Σ_{j≠yᵢ} max(0, sᵢⱼ − s_{i,yᵢ} + Δ) picks an entry
+by the value of a label (``S[i, y[i]]``) and skips that value in a sum. With
+Y = onehot(y) (row i is 1 at column yᵢ) both are matrix operations, exact for
+integer labels 1..K: s_{yᵢ} over i is Ys, S_{i,yᵢ} over i is (Y∘S)1, row cᵢ
+of M (the centroid of sample i, ``\\boldsymbol{\\mu}_{c_i}``) is row i of CM,
+and Σ_{j≠yᵢ} g_ij is Σⱼ (1 − Y)_ij g_ij. ``model.indices`` lifts a summand with
+these rules; labels are never differentiated (``derive.rules``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from .. import ops
+from ..parse import ast
+from ..parse.sums import Entry, IndexSum
+from .build import CALLS, is_array
+from .matrices import as_scalar
+from .summing import Lifted, row_sums
+
+if TYPE_CHECKING:
+    from .indices import _Lifter
+
+
+def pick(lifter: _Lifter, node: Entry) -> Lifted:
+    """The entry (row, column) of an array at the value of a label: one label per sample, or one label."""
+    if lifter.depends(node.base) or len(node.slots) > 2:
+        raise lifter.unsupported(node, "an entry at a label of what depends on an index")
+    values = [(axis, slot) for axis, slot in enumerate(node.slots) if isinstance(slot, ast.Node)]
+    if len(values) != 1:
+        raise lifter.unsupported(node, "an entry at two labels")
+    ((axis, slot),) = values
+    base = lifter.builder.build(node.base)
+    label = _label(lifter, slot)
+    picked = base if axis == 0 else base.T  # rows are the classes
+    other = node.slots[1 - axis] if len(node.slots) == 2 else ()
+    classes = picked.shape[0]
+    if isinstance(other, str):
+        lifter.dims.setdefault(other, picked.shape[1])
+    if not label.axes:  # one label y: e_yᵀ B
+        row = picked.T * CALLS[ops.ONEHOT](label.value, classes)
+        if other == ():
+            return Lifted(as_scalar(row))
+        return Lifted(row, (other,), "scalar") if other is not None else Lifted(row)
+    (index,) = label.axes
+    one_hot = CALLS[ops.ONEHOT](label.value, classes)
+    if other == index:  # S[i, y[i]]: Σ_k Y_ik S_ik
+        return Lifted(row_sums(CALLS[ops.HADAMARD](one_hot, picked.T)), (index,), "scalar")
+    rows = one_hot * picked  # row i is row yᵢ of B
+    if other == ():
+        return Lifted(rows, (index,), "scalar")
+    if other is None:
+        return Lifted(rows, (index,), "column")
+    return Lifted(rows, (index, other), "scalar")
+
+
+def _label(lifter: _Lifter, node: ast.Node) -> Lifted:
+    """A label: one number (``y``), or one at each value of one index (``y[i]``)."""
+    label = lifter.lift(node)
+    if label.per == "scalar" and len(label.axes) == 1 or label.per == "plain" and not is_array(label.value):
+        return label
+    raise lifter.unsupported(node, "a label that is not one number at each index")
+
+
+def skip(lifter: _Lifter, node: IndexSum, summand: Lifted) -> Lifted:
+    """The summand of Σ_{j≠yᵢ} with its terms at j = yᵢ zeroed: times 1 − onehot(y) over (i, j)."""
+    assert node.skip is not None
+    label = _label(lifter, node.skip)
+    if label.axes == (node.index,):
+        raise lifter.unsupported(node.skip, f"a sum over {node.index} skipping a value that depends on {node.index}")
+    one_hot = CALLS[ops.ONEHOT](label.value, lifter.dims[node.index])
+    keep = sp.OneMatrix(*one_hot.shape) - one_hot
+    return lifter.multiply(node, summand, Lifted(keep, (*label.axes, node.index), "scalar"))
