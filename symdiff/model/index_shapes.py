@@ -64,6 +64,8 @@ def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
         raise inf.conflict(
             node, f"{inf.show(node.base, shape)} is a matrix: write two indices", "W[i, j], or X[i, :] for a row"
         )
+    if len(dims) == 2 and cols == 1 and isinstance(node.slots[1], str):
+        raise inf.conflict(node, f"{inf.show(node.base, shape)} is a vector: write one index", "y[i]")
     wanted = dims if len(dims) == 2 else [dims[0], None]
     for axis, (have, want) in enumerate(zip((rows, cols), wanted, strict=True)):
         if want is not None and not inf.unify(have, want):

@@ -131,6 +131,15 @@ class OneHot(MatrixExpr):
         return (self.classes, sp.S.One)
 
 
+def labels_of(expr: sp.Basic) -> dict[str, str]:
+    """The names of the labels of the one-hot matrices in ``expr`` -> their number of classes."""
+    return {
+        str(node.labels): str(node.classes)
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, OneHot) and isinstance(node.labels, sp.Symbol | sp.MatrixSymbol)
+    }
+
+
 class _RowWise(MatrixExpr):
     """Base of functions applied to each row of a matrix (``softmax(X, rows)``)."""
 

@@ -213,7 +213,12 @@ def picked(name: ast.Name, parts: tuple[str | ast.Name, ...], span: tuple[int, i
     whole = (name.span[0], span[1])
     if name.bold and name.id[:1].islower() and len(parts) == 1:
         return Entry(ast.Name(data_matrix(name.id), span=whole, bold=True), (parts[0], None), span=whole, sample=name.id)
-    return Entry(ast.Name(name.id, span=whole, bold=True), parts, span=whole)
+    return Entry(_array(name.id, len(parts), whole), parts, span=whole)
+
+
+def _array(name: str, slots: int, span: tuple[int, int]) -> ast.Name:
+    """The array an entry is of: bold (a vector, if lower case) with one index; with two, a matrix by shape."""
+    return ast.Name(name, span=span, bold=slots == 1 or name[:1].isupper())
 
 
 def resolve(tree: ast.Node, text: str) -> ast.Node:
@@ -298,7 +303,7 @@ class _Resolver:
         if node.bold and base[:1].islower() and len(letters) == 1:
             data = ast.Name(data_matrix(base), span=node.span, bold=True)
             return Entry(data, (letters[0], None), span=node.span, sample=base)
-        return Entry(ast.Name(base, span=node.span, bold=True), letters, span=node.span)
+        return Entry(_array(base, len(letters), node.span), letters, span=node.span)
 
 
 # --- where samples lie: --samples x=X:rows|cols ----------------------------------
