@@ -55,11 +55,15 @@ def loops(node: ast.Node, values: dict, indices: dict[str, int] | None = None):
         return _column(values[node.id]) if np.ndim(values[node.id]) else float(values[node.id])
     if isinstance(node, IndexSum):
         size = node.bound if isinstance(node.bound, int) else _extent(node, values)
-        terms = [loops(node.body, values, {**indices, node.index: k}) for k in range(size)]
+        skipped = -1 if node.skip is None else _label(node.skip, values, indices)
+        terms = [loops(node.body, values, {**indices, node.index: k}) for k in range(size) if k != skipped]
         return math.prod(terms) if node.product else sum(terms)
     if isinstance(node, Entry):
         base = loops(node.base, values, indices)
-        at = tuple(slice(None) if slot is None else indices[slot] for slot in node.slots)
+        at = tuple(
+            slice(None) if slot is None else indices[slot] if isinstance(slot, str) else _label(slot, values, indices)
+            for slot in node.slots
+        )
         if len(at) == 1:
             return float(base[at[0], 0])
         picked = base[at]
@@ -80,6 +84,13 @@ def loops(node: ast.Node, values: dict, indices: dict[str, int] | None = None):
     return {"+": np.add, "-": np.subtract, "/": np.divide, "^": np.power}[node.op](left, right)
 
 
+def _label(node: ast.Node, values: dict, indices: dict[str, int]) -> int:
+    """The 0-based position a label (1..K) picks."""
+    label = loops(node, values, indices)
+    assert label == int(label) >= 1, label
+    return int(label) - 1
+
+
 def _extent(node: IndexSum, values: dict) -> int:
     """The number of values an index runs over: its bound's size, or the length of what it indexes."""
     if isinstance(node.bound, str):
@@ -93,9 +104,12 @@ def _extent(node: IndexSum, values: dict) -> int:
 def _values(result: symdiff.Result, rng: np.random.Generator, positive: bool) -> dict:
     sizes: dict[str, int] = {}
     values: dict[str, object] = {}
+    labels = result.formula.labels
     for name, shape in result.formula.variables.items():
         dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
         draw = rng.uniform(0.5, 1.5, size=dims) if positive else rng.normal(size=dims)
+        if name in labels:  # class labels 1..K
+            draw = rng.integers(1, sizes.setdefault(labels[name], int(rng.integers(2, 5))) + 1, size=dims) * 1.0
         values[name] = float(draw) if not shape else draw[:, 0] if shape[1] == 1 else draw
     for size in result.formula.typing.sizes:
         values[size] = float(sizes.setdefault(size, int(rng.integers(2, 5))))
@@ -265,7 +279,7 @@ IDENTITIES = [
         "softmax cross-entropy over samples",
         "Sum(i, log(Sum(k, exp((X*W)[i, k]))) - Sum(k, Y[i, k]*(X*W)[i, k]))",
         "W",
-        "X.T*(hadamard(1/(exp(X*W)*ones(d))*ones(d).T, exp(X*W)) - Y)",
+        "X.T*(softmax(X*W, rows) - Y)",
     ),
     Identity(
         "softmax cross-entropy, one sample",
@@ -288,7 +302,7 @@ IDENTITIES = [
         "attention scores row by row",
         "Sum(i, log(Sum(k, exp((Q*K.T)[i, k]/s))))",
         "Q",
-        "hadamard(1/(exp(Q*K.T/s)*ones(n))*ones(n).T, exp(Q*K.T/s))*K/s",
+        "softmax(Q*K.T/s, rows)*K/s",
     ),
     Identity(
         "attention weights row by row",

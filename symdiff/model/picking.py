@@ -11,6 +11,7 @@ these rules; labels are never differentiated (``derive.rules``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -18,8 +19,11 @@ import sympy as sp
 from .. import ops
 from ..parse import ast
 from ..parse.sums import Entry, IndexSum
-from .build import CALLS, is_array
-from .matrices import as_scalar
+from .build import CALLS, _entrywise, is_array
+from .algebra import coefficient_and_factors
+from .matrices import Placeholders, as_scalar
+from .nodes import BOUND, Elementwise
+from .walk import rebind
 from .summing import Lifted, row_sums
 
 if TYPE_CHECKING:
@@ -73,5 +77,24 @@ def skip(lifter: _Lifter, node: IndexSum, summand: Lifted) -> Lifted:
     if label.axes == (node.index,):
         raise lifter.unsupported(node.skip, f"a sum over {node.index} skipping a value that depends on {node.index}")
     one_hot = CALLS[ops.ONEHOT](label.value, lifter.dims[node.index])
-    keep = sp.OneMatrix(*one_hot.shape) - one_hot
-    return lifter.multiply(node, summand, Lifted(keep, (*label.axes, node.index), "scalar"))
+    keep = _entrywise(lambda t: 1 - t, one_hot)
+    kept = lifter.multiply(node, summand, Lifted(keep, (*label.axes, node.index), "scalar"))
+    return replace(kept, value=_opened(kept.value))
+
+
+def _opened(value: sp.Basic) -> sp.Basic:
+    """An entrywise function with the terms of its sums as operands: max(0, S - T + Δ) of (S, T), not of S - T,
+    so that its derivative spells each term once (the margins of the SVM loss)."""
+    if not isinstance(value, Elementwise):
+        return value
+    slot = Placeholders()
+    terms = {}
+    for placeholder, operand in zip(BOUND, value.operands, strict=False):
+        parts = operand.args if isinstance(operand, sp.MatAdd) else (operand,)
+        terms[placeholder] = sp.Add(*(_scaled(slot, part) for part in parts))
+    return Elementwise(rebind(value.body, terms), tuple(slot.operands))
+
+
+def _scaled(slot: Placeholders, term: sp.Basic) -> sp.Expr:
+    coefficient, factors = coefficient_and_factors(term)
+    return coefficient * slot(sp.MatMul(*factors) if len(factors) > 1 else factors[0])
