@@ -318,6 +318,57 @@ IDENTITIES = [
 ]
 
 
+# Labels (integers 1..K): entries at a label, s[y[i]], are one-hot picks; Sum(j != y[i], ...) skips the label.
+IDENTITIES += [
+    Identity(
+        "multiclass SVM by the scores",
+        "Sum(i, n, Sum(j != y[i], K, max(0, S[i, j] - S[i, y[i]] + 1)))",
+        "S",
+        "hadamard(1 - onehot(y), 1 - step(hadamard(S, onehot(y))*ones(K)*ones(K).T - S - 1)) "
+        "+ hadamard(hadamard(1 - onehot(y), step(hadamard(S, onehot(y))*ones(K)*ones(K).T - S - 1) - 1)"
+        "*ones(K)*ones(K).T, onehot(y))",
+    ),
+    Identity(
+        "multiclass SVM by the weights",
+        "Sum(i, n, Sum(j != y[i], K, max(0, (X*W)[i, j] - (X*W)[i, y[i]] + 1)))",
+        "W",
+        "X.T*(hadamard(1 - onehot(y), 1 - step(hadamard(X*W, onehot(y))*ones(K)*ones(K).T - X*W - 1)) "
+        "+ hadamard(hadamard(1 - onehot(y), step(hadamard(X*W, onehot(y))*ones(K)*ones(K).T - X*W - 1) - 1)"
+        "*ones(K)*ones(K).T, onehot(y)))",
+    ),
+    Identity(
+        "multiclass SVM, one sample, by the scores",
+        "Sum(j != y, K, max(0, s[j] - s[y] + 1))",
+        "s",
+        "sum(hadamard(1 - onehot(y), step(s.T*onehot(y) - s - 1) - 1))*onehot(y) "
+        "+ hadamard(1 - onehot(y), 1 - step(s.T*onehot(y) - s - 1))",
+    ),
+    Identity(
+        "multiclass SVM, one sample, by the weights",
+        "Sum(j != y, K, max(0, W[j, :].T*x - W[y, :].T*x + 1))",
+        "W",
+        "(sum(hadamard(1 - onehot(y), step(onehot(y).T*W*x - W*x - 1) - 1))*onehot(y) "
+        "+ hadamard(1 - onehot(y), 1 - step(onehot(y).T*W*x - W*x - 1)))*x.T",
+    ),
+    Identity("k-means distortion by the centroids", "Sum(i, n, norm(X[i, :] - M[c[i], :])^2)", "M",
+             "-2*onehot(c).T*(X - onehot(c)*M)"),  # fmt: skip
+    Identity(
+        "softmax cross-entropy with integer labels",
+        "-Sum(i, n, log(exp((X*W)[i, y[i]])/Sum(k, K, exp((X*W)[i, k]))))",
+        "W",
+        "X.T*(softmax(X*W, rows) - onehot(y))",
+    ),
+    Identity(
+        "softmax cross-entropy with integer labels by the scores",
+        "-Sum(i, n, log(exp(S[i, y[i]])/Sum(k, K, exp(S[i, k]))))",
+        "S",
+        "softmax(S, rows) - onehot(y)",
+    ),
+    Identity("scores at the labels", "Sum(i, n, a[i]*s[y[i]])", "s", "onehot(y, d).T*a"),
+    Identity("centroids weighted by samples", "Sum(i, n, a[i]*M[c[i], :]).T*v", "M", "onehot(c, d).T*a*v.T"),
+    Identity("rows of W at the labels", "Sum(i, n, Sum(j, d, W[y[i], j]*X[i, j]))", "W", "onehot(y, m).T*X"),
+]
+
 def test_the_table_is_large_enough():
     assert len(IDENTITIES) >= 25
 

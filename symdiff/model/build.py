@@ -18,6 +18,7 @@ import sympy as sp
 from .. import limits, ops
 from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
+from ..parse.vocabulary import SIZED
 from .matrices import as_scalar, elementwise
 from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, OneHot, Softmax, SoftmaxRows, SumEntries
 from .summing import product_over, sum_over
@@ -153,30 +154,30 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
+        if node.op in SIZED:  # onehot(y, K): its last argument is a dimension
+            return CALLS[node.op](*(self.build(arg) for arg in node.args[:-1]), self.dimension(node.args[-1]))
         if node.op.kind == "dimension":
-            (arg,) = node.args
-            if isinstance(arg, ast.Size):
-                if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
-                    raise ShapeError(
-                        "the size of this constant array is not known here",
-                        hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
-                    )
-                dim = dim_symbol(self.inferred[arg.key])
-            else:
-                dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            dim = self.dimension(node.args[0])
             if dim.is_Integer:  # component form: explicit, as every array there is
                 return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
 
+    def dimension(self, arg: ast.Node) -> sp.Expr:
+        """The dimension an argument names: a name, a number, or a size left to inference."""
+        if not isinstance(arg, ast.Size):
+            return dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+        if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
+            raise ShapeError(
+                "the size of this constant array is not known here",
+                hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
+            )
+        return dim_symbol(self.inferred[arg.key])
+
     def build_Entry(self, node: ast.Node) -> sp.Basic:
         from .indices import build_entry  # an entry at a label, outside any sum
 
         return build_entry(self, node)  # type: ignore[arg-type]
-
-    def build_Size(self, node: ast.Size) -> sp.Basic:
-        """The size inferred for an argument left to inference (the classes of ``onehot(y)``)."""
-        return dim_symbol(self.inferred[node.key])
 
     def build_IndexSum(self, node: ast.Node) -> sp.Basic:
         from .indices import build_index_sum  # index sums lift their summand with this builder

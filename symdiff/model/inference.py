@@ -19,6 +19,7 @@ from .. import limits
 from ..errors import LimitError, ShapeError
 from ..parse import ast
 from ..parse.sums import Entry, IndexSum
+from ..parse.vocabulary import SIZED
 from . import index_shapes
 from .naming import component_names, names_component, spelled_shape
 from .shape_rules import CALL_RULES
@@ -51,6 +52,8 @@ class Inference:
     """The dimension of each sum written without a bound, by the sum's id."""
     free: dict[str, Var] = field(default_factory=dict)
     """Indices no sum binds -> their dimensions: the formula is the array over them."""
+    classes: dict[ast.Node, Term] = field(default_factory=dict)
+    """The labels of each ``onehot`` -> their number of classes, one for every ``onehot`` of the same labels."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -246,7 +249,8 @@ class Inference:
         rule = CALL_RULES[node.op]
         if node.op.kind == "dimension":
             return rule(self, node, [])
-        return rule(self, node, [self.shape(arg) for arg in node.args if not isinstance(arg, ast.Size)])
+        arguments = node.args[:-1] if node.op in SIZED else node.args  # onehot(y, K): K is its size
+        return rule(self, node, [self.shape(arg) for arg in arguments])
 
     def shape_IndexSum(self, node: IndexSum) -> TermShape | Unknown:
         return CALL_RULES[node.op](self, node, [])
@@ -278,9 +282,12 @@ class Inference:
 def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None, latex: bool = False) -> Typing:
     """Type every name of ``tree``; raise ``ShapeError`` on a conflict (hints in LaTeX if ``latex``)."""
     declared = dict(declared or {})
-    dimensions = {
-        arg for node in tree.walk() if isinstance(node, ast.Call) and node.op.kind == "dimension" for arg in node.args
-    }
+    dimensions = [  # a list: equal names (K in ones(K)*ones(K).T) are each an argument
+        arg
+        for node in tree.walk()
+        if isinstance(node, ast.Call) and (node.op.kind == "dimension" or node.op in SIZED)
+        for arg in (node.args if node.op.kind == "dimension" else node.args[-1:])
+    ]
     arguments = {id(arg) for arg in dimensions}  # by identity: n in eye(n) equals the name n elsewhere
     used = {
         node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments

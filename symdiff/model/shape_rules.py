@@ -101,9 +101,9 @@ def _hadamard(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unkno
 
 
 def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
-    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``; an unknown one for ``eye`` written
-    without its size."""
-    (arg,) = node.args
+    """The dimension named by the (last) argument of ``eye(n)``, ``ones(n)``, ``onehot(y, K)``; an unknown one
+    for those written without their size."""
+    arg = node.args[-1]
     if isinstance(arg, ast.Size):
         return inf.size(node)
     if isinstance(arg, ast.Name):
@@ -114,9 +114,11 @@ def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
 
 
 def _onehot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
-    """``onehot(y)``: n×K for n labels, the column e_y of K for one; K inferred from where it is used."""
+    """``onehot(y)``: n×K for n labels, the column e_y of K for one; K inferred from where it is used
+    (or given, ``onehot(y, K)``)."""
     (shape,) = shapes
-    classes = inf.size(node)
+    classes = _dimension(inf, node)
+    inf.unify(classes, inf.classes.setdefault(node.args[0], classes))  # onehot(c) twice: the same classes
     if shape is UNKNOWN:
         inf.assign(node.args[0], inf.vector())
         return UNKNOWN

@@ -382,6 +382,8 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
             hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
         )
     arity = op.arity if op else 1
+    if op in SIZED and len(args) == arity + 1:  # onehot(y, K): the size given
+        return ast.Call(op.name, args, span=span)
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
         by_rows = op is not None and (op.name, "rows") in BY_AXIS
