@@ -74,8 +74,6 @@ def skip(lifter: _Lifter, node: IndexSum, summand: Lifted) -> Lifted:
     """The summand of Σ_{j≠yᵢ} with its terms at j = yᵢ zeroed: times 1 − onehot(y) over (i, j)."""
     assert node.skip is not None
     label = _label(lifter, node.skip)
-    if label.axes == (node.index,):
-        raise lifter.unsupported(node.skip, f"a sum over {node.index} skipping a value that depends on {node.index}")
     one_hot = CALLS[ops.ONEHOT](label.value, lifter.dims[node.index])
     keep = _entrywise(lambda t: 1 - t, one_hot)
     kept = lifter.multiply(node, summand, Lifted(keep, (*label.axes, node.index), "scalar"))
