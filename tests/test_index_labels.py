@@ -45,6 +45,14 @@ def test_latex_reads_as_its_plain_spelling(latex: str, plain: str):
     assert parse_latex(latex) == parse(plain)
 
 
+def test_a_transposed_entry_is_refused_in_latex():
+    """cs231n writes w_j^T x_i for row j of W: read as an entry of w it would be a number, so it is asked for."""
+    with pytest.raises(ParseError) as caught:
+        parse_latex(r"\sum_{j \neq y_i} \max(0, w_j^T x_i - w_{y_i}^T x_i + \Delta)")
+    assert caught.value.message == "w_j is an entry of w, a number, but it is transposed"
+    assert caught.value.hint == r"for the vector w_j (a row of a matrix), write it bold: \mathbf{w}_j"
+
+
 def test_a_lower_case_name_with_two_indices_is_a_matrix():
     """s_{ij} is entry (i, j) of a matrix s: never a vector whose second index runs to 1."""
     assert symdiff.parse(SVM).formula.variables["s"] == ("n", "d")

@@ -270,7 +270,22 @@ class _Resolver:
         if isinstance(node, Entry):  # an entry at a label (s_{y_i}): the label y_i is an entry in turn
             slots = tuple(self.visit(slot, scope) if isinstance(slot, ast.Node) else slot for slot in node.slots)
             return replace(node, slots=slots)
+        if isinstance(node, ast.Transpose) and isinstance(node.operand, ast.Name):
+            return self.transposed(node, self.visit(node.operand, scope))
         return rebuilt(node, lambda child: self.visit(child, scope))
+
+    def transposed(self, node: ast.Transpose, operand: ast.Node) -> ast.Node:
+        r"""``w_j^\top`` transposes a vector w_j (row j of W): never an entry of w, a number."""
+        if isinstance(operand, Entry) and None not in operand.slots and operand.sample is None:
+            written = self.text[node.operand.span[0] : node.operand.span[1]]
+            base, _, subscript = written.partition("_")
+            raise ParseError(
+                f"{written} is an entry of {base}, a number, but it is transposed",
+                self.text,
+                node.span,
+                rf"for the vector {written} (a row of a matrix), write it bold: \mathbf{{{base}}}_{subscript}",
+            )
+        return replace(node, operand=operand)
 
     def name(self, node: ast.Name, scope: frozenset[str]) -> ast.Node:
         indexed = _indexed(node)
