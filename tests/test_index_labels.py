@@ -179,7 +179,10 @@ def test_labels_that_are_not_classes_are_an_error_naming_them(labels, message):
     [("Sum(i, n, Sum(j != y[i], max(0, S[i, j] - S[i, y[i]] + 1)))", "y"), ("x.T*onehot(y)*s", "y")],
 )
 def test_nothing_is_differentiated_by_labels(formula: str, wrt: str):
-    with pytest.raises(UnsupportedError, match=r"y holds class labels \(integers 1..K, in onehot\(y\)\): nothing is differentiable by them"):
+    with pytest.raises(
+        UnsupportedError,
+        match=r"y holds class labels \(integers 1..K, in onehot\(y\)\): nothing is differentiable by them",
+    ):
         symdiff.derive(formula, wrt)
 
 

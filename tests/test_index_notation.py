@@ -350,8 +350,12 @@ IDENTITIES += [
         "(sum(hadamard(1 - onehot(y), step(onehot(y).T*W*x - W*x - 1) - 1))*onehot(y) "
         "+ hadamard(1 - onehot(y), 1 - step(onehot(y).T*W*x - W*x - 1)))*x.T",
     ),
-    Identity("k-means distortion by the centroids", "Sum(i, n, norm(X[i, :] - M[c[i], :])^2)", "M",
-             "-2*onehot(c).T*(X - onehot(c)*M)"),  # fmt: skip
+    Identity(
+        "k-means distortion by the centroids",
+        "Sum(i, n, norm(X[i, :] - M[c[i], :])^2)",
+        "M",
+        "-2*onehot(c).T*(X - onehot(c)*M)",
+    ),
     Identity(
         "softmax cross-entropy with integer labels",
         "-Sum(i, n, log(exp((X*W)[i, y[i]])/Sum(k, K, exp((X*W)[i, k]))))",
@@ -368,6 +372,7 @@ IDENTITIES += [
     Identity("centroids weighted by samples", "Sum(i, n, a[i]*M[c[i], :]).T*v", "M", "onehot(c, d).T*a*v.T"),
     Identity("rows of W at the labels", "Sum(i, n, Sum(j, d, W[y[i], j]*X[i, j]))", "W", "onehot(y, m).T*X"),
 ]
+
 
 def test_the_table_is_large_enough():
     assert len(IDENTITIES) >= 25

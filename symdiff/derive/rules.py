@@ -171,7 +171,8 @@ def _literal(node: sp.ImmutableMatrix, G: sp.Basic):
 def labels_error(node: OneHot) -> UnsupportedError:
     """Labels are integers: the one-hot matrix has no derivative by them."""
     return UnsupportedError(
-        f"{node.labels} holds class labels (integers 1..K, in onehot({node.labels})): nothing is differentiable by them",
+        f"{node.labels} holds class labels (integers 1..K, in onehot({node.labels})): "
+        "nothing is differentiable by them",
         hint="labels are data, like the samples: differentiate by the scores, the weights or the centroids",
     )
 

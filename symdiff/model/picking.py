@@ -19,12 +19,12 @@ import sympy as sp
 from .. import ops
 from ..parse import ast
 from ..parse.sums import Entry, IndexSum
-from .build import CALLS, _entrywise, is_array
 from .algebra import coefficient_and_factors
+from .build import CALLS, _entrywise, is_array
 from .matrices import Placeholders, as_scalar
 from .nodes import BOUND, Elementwise
-from .walk import rebind
 from .summing import Lifted, row_sums
+from .walk import rebind
 
 if TYPE_CHECKING:
     from .indices import _Lifter
@@ -41,31 +41,29 @@ def pick(lifter: _Lifter, node: Entry) -> Lifted:
     base = lifter.builder.build(node.base)
     label = _label(lifter, slot)
     picked = base if axis == 0 else base.T  # rows are the classes
-    other = node.slots[1 - axis] if len(node.slots) == 2 else ()
-    classes = picked.shape[0]
-    if isinstance(other, str):
-        lifter.dims.setdefault(other, picked.shape[1])
-    if not label.axes:  # one label y: e_yᵀ B
-        row = picked.T * CALLS[ops.ONEHOT](label.value, classes)
-        if other == ():
+    vector = len(node.slots) == 1  # s[y]: no other slot
+    other = None if vector else node.slots[1 - axis]  # an index, or None for a whole row (M[c[i], :])
+    axes = (other,) if isinstance(other, str) else ()
+    if axes:
+        lifter.dims.setdefault(axes[0], picked.shape[1])
+    one_hot = CALLS[ops.ONEHOT](label.value, picked.shape[0])
+    if not label.axes:  # one label y: e_yᵀ B, as a column
+        row = picked.T * one_hot
+        if vector:
             return Lifted(as_scalar(row))
-        return Lifted(row, (other,), "scalar") if other is not None else Lifted(row)
-    (index,) = label.axes
-    one_hot = CALLS[ops.ONEHOT](label.value, classes)
-    if other == index:  # S[i, y[i]]: Σ_k Y_ik S_ik
-        return Lifted(row_sums(CALLS[ops.HADAMARD](one_hot, picked.T)), (index,), "scalar")
+        return Lifted(row, axes, "scalar") if axes else Lifted(row)
+    if axes == label.axes:  # S[i, y[i]]: Σ_k Y_ik S_ik
+        return Lifted(row_sums(CALLS[ops.HADAMARD](one_hot, picked.T)), label.axes, "scalar")
     rows = one_hot * picked  # row i is row yᵢ of B
-    if other == ():
-        return Lifted(rows, (index,), "scalar")
-    if other is None:
-        return Lifted(rows, (index,), "column")
-    return Lifted(rows, (index, other), "scalar")
+    if vector or axes:
+        return Lifted(rows, label.axes + axes, "scalar")
+    return Lifted(rows, label.axes, "column")
 
 
 def _label(lifter: _Lifter, node: ast.Node) -> Lifted:
     """A label: one number (``y``), or one at each value of one index (``y[i]``)."""
     label = lifter.lift(node)
-    if label.per == "scalar" and len(label.axes) == 1 or label.per == "plain" and not is_array(label.value):
+    if (label.per == "scalar" and len(label.axes) == 1) or (label.per == "plain" and not is_array(label.value)):
         return label
     raise lifter.unsupported(node, "a label that is not one number at each index")
 

@@ -212,7 +212,9 @@ def picked(name: ast.Name, parts: tuple[str | ast.Name, ...], span: tuple[int, i
             raise ParseError("an index beside a label is one letter", span=span, hint="write S_{i, y_i}")
     whole = (name.span[0], span[1])
     if name.bold and name.id[:1].islower() and len(parts) == 1:
-        return Entry(ast.Name(data_matrix(name.id), span=whole, bold=True), (parts[0], None), span=whole, sample=name.id)
+        return Entry(
+            ast.Name(data_matrix(name.id), span=whole, bold=True), (parts[0], None), span=whole, sample=name.id
+        )
     return Entry(_array(name.id, len(parts), whole), parts, span=whole)
 
 
