@@ -235,3 +235,15 @@ def test_numpy_code_of_a_loss_with_labels_runs(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)}
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_check_draws_labels_as_integers_and_names_a_wrong_option():
+    question = "L = Sum(i, n, norm(X[i, :] - M[c[i], :])^2)"
+    options = ["-2*onehot(c).T*(X - onehot(c)*M)", "2*onehot(c).T*(X - onehot(c)*M)", "-2*onehot(c).T*X - M"]
+    checked = symdiff.check(question, "M", options)
+    assert checked.correct == (1,)
+    assert checked.options[1].why == "it has the wrong sign: it is minus the answer"
+    softmax = "L = -Sum(i, n, log(exp(S[i, y[i]])/Sum(k, K, exp(S[i, k]))))"
+    wrong = symdiff.check(softmax, "S", ["softmax(S, rows) - onehot(y)", "softmax(S, rows)"])
+    assert wrong.correct == (1,)
+    assert "y = [" in wrong.options[1].why and "differs from the answer" in wrong.options[1].why
