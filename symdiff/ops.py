@@ -153,6 +153,16 @@ VAR_ROWS = _by_rows("var", "the column of the variances of each row of a matrix"
 STD = Op("std", 1, "array", "population standard deviation of all entries", latex=r"\operatorname{std}", numpy="np.std")
 STD_ROWS = _by_rows("std", "the column of the standard deviations of each row of a matrix", "np.std(X, axis=1)")
 
+ONEHOT = Op(
+    "onehot",
+    1,
+    "array",
+    "the one-hot matrix of integer labels y in 1..K: row i is 1 at column y_i (n×K; e_y for one label)",
+    latex=r"\operatorname{onehot}",
+    numpy="np.eye(K)[y - 1]",
+)
+"""Its number of classes K is inferred from where it is used (``S[i, y[i]]``: the columns of S)."""
+
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
 
@@ -176,7 +186,7 @@ INDEX_PROD = Op(
 OPS: tuple[Op, ...] = (
     EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
     HADAMARD, DOT, SUM, NORM, TRACE, DET, LOGDET, INV, LOGSUMEXP, SOFTMAX, DIAG,
-    SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS,
+    SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS, ONEHOT,
     EYE, ONES,
     INDEX_SUM, INDEX_PROD,
 )  # fmt: skip

@@ -20,11 +20,17 @@ def random_values(formula: Formula, rng: np.random.Generator, positive: bool = F
             return rng.uniform(0.5, 1.5, size=shape)
         return rng.normal(size=shape)
 
+    labels = formula.labels
     for name, shape in formula.variables.items():
+        dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
+        if name in labels:  # class labels: integers 1..K
+            classes = sizes.setdefault(labels[name], int(rng.integers(2, 5)))
+            drawn = rng.integers(1, classes + 1, size=dims[0] if shape else ())
+            values[name] = drawn.astype(float) if shape else float(drawn)
+            continue
         if shape == ():
             values[name] = float(draw(()))
             continue
-        dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
         values[name] = draw(dims[0]) if shape[1] == 1 else draw(tuple(dims))
         if dims[0] == dims[1] and shape[1] != 1 and name[0].isupper():  # A, W1, Sigma
             values[name] = values[name] + dims[0] * np.eye(dims[0])  # well conditioned, positive det

@@ -66,6 +66,7 @@ REVERSE: dict[Op, tuple[str, str]] = {
     ops.VAR_ROWS: ("x.T*var(W, rows)", "W"),
     ops.STD: ("std(W*x)", "W"),
     ops.STD_ROWS: ("x.T*std(W, rows)", "W"),
+    ops.ONEHOT: ("x.T*W*onehot(y)*x", "W"),
     ops.EYE: ("x.T*(W + eye(n))*x", "W"),
     ops.ONES: ("ones(n).T*W*x", "W"),
     ops.INDEX_SUM: ("Sum(i, n, exp((W*x)[i]))", "W"),

@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symdiff.derive.rules import RULES
+from symdiff.errors import UnsupportedError
 from symdiff.evaluate.numpy import compile_expr
 from symdiff.model.nodes import (
     BOUND,
@@ -25,6 +26,7 @@ from symdiff.model.nodes import (
     LogSumExp,
     LogSumExpRows,
     Norm,
+    OneHot,
     ScalarOf,
     Softmax,
     SoftmaxRows,
@@ -62,8 +64,20 @@ NODES: dict[type, sp.Basic] = {
 """One node of each type that has a rule."""
 
 
+REFUSED: dict[type, sp.Basic] = {OneHot: OneHot(x, sp.Symbol("K", integer=True, positive=True))}
+"""Nodes whose rule refuses: labels are integers, never differentiated."""
+
+
 def test_every_rule_has_a_node():
-    assert set(NODES) == set(RULES)
+    assert set(NODES) | set(REFUSED) == set(RULES)
+
+
+@pytest.mark.parametrize("kind", REFUSED, ids=lambda kind: kind.__name__)
+def test_the_rule_refuses_naming_the_labels(kind):
+    ((argument, thunk),) = RULES[kind](REFUSED[kind], sp.S.One)
+    assert argument == x
+    with pytest.raises(UnsupportedError, match="x holds class labels"):
+        thunk()
 
 
 def _values(rng: np.random.Generator) -> dict[sp.Basic, object]:

@@ -18,10 +18,10 @@ from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import as_scalar
-from ..model.nodes import BOUND, Diag, Elementwise, LogSumExpRows, Softmax, SoftmaxRows
+from ..model.nodes import BOUND, Diag, Elementwise, LogSumExpRows, OneHot, Softmax, SoftmaxRows
 from .entrywise import entrywise
 from .matrix import construct_name, gradient
-from .rules import along_rows, hadamard, partials, row_sums
+from .rules import along_rows, hadamard, labels_error, partials, row_sums
 
 Tangent = Callable[[sp.Basic, sp.Basic], "sp.Basic | None"]
 
@@ -137,6 +137,11 @@ def _diag(node: Diag, t: sp.Symbol) -> sp.Basic | None:
     return None if d_vector is None else Diag(d_vector)
 
 
+def _onehot(node: OneHot, t: sp.Symbol) -> sp.Basic | None:
+    """Labels are integers: nothing is differentiable by them (``rules._onehot``)."""
+    raise labels_error(node)
+
+
 def _literal(node: sp.ImmutableMatrix, t: sp.Symbol) -> sp.Basic | None:
     return node.applyfunc(lambda entry: gradient(entry, sp.S.One, t) or sp.S.Zero)
 
@@ -153,6 +158,7 @@ TANGENTS: dict[type, Tangent] = {
     SoftmaxRows: _softmax_rows,
     LogSumExpRows: _logsumexp_rows,
     Diag: _diag,
+    OneHot: _onehot,
     sp.ImmutableMatrix: _literal,
 }
 """Forward-mode rule of each matrix-valued node type."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.matrices import Placeholders
-from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, Softmax, SumEntries
+from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, LogSumExpRows, Softmax, SumEntries
 from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
 
@@ -44,7 +44,32 @@ def _log(node: sp.log) -> sp.Basic:
 
 
 def _elementwise(node: Elementwise) -> sp.Basic:
-    return _log_softmax(_softmax(node))
+    rows = _logsumexp_rows(node)
+    return _log_softmax(_softmax(rows)) if isinstance(rows, Elementwise) else rows
+
+
+def _exp_row_sums_of(expr: sp.Basic) -> sp.Basic | None:
+    """A if ``expr`` is exp(A)*ones(d), the column of the sums of each row of exp(A), else None."""
+    if isinstance(expr, sp.MatMul) and len(expr.args) == 2 and isinstance(expr.args[1], sp.OneMatrix):
+        inner = expr.args[0]
+        if isinstance(inner, Elementwise) and inner.body == sp.exp(BOUND[0]) and len(inner.operands) == 1:
+            return inner.operands[0]
+    return None
+
+
+def _logsumexp_rows(node: Elementwise) -> sp.Basic:
+    """log(exp(A)*1) inside an entrywise body becomes logsumexp(A, rows), also in the log of a quotient by it
+    (the cross-entropy of a softmax over each row, -log(exp(s_iy)/Σ_k exp(s_ik)))."""
+    sums = {BOUND[i]: _exp_row_sums_of(operand) for i, operand in enumerate(node.operands)}
+    positive = {placeholder: sp.Dummy(positive=True) for placeholder, matrix in sums.items() if matrix is not None}
+    body = sp.expand_log(node.body.xreplace(positive))  # a row sum of exponentials is positive: its log splits off
+    logs = {sp.log(dummy): placeholder for placeholder, dummy in positive.items() if sp.log(dummy) in set(scope(body))}
+    if not logs:
+        return node
+    slot = Placeholders(node.operands)
+    body = body.xreplace({log: slot(LogSumExpRows(sums[placeholder])) for log, placeholder in logs.items()})
+    body = body.xreplace({dummy: placeholder for placeholder, dummy in positive.items()})
+    return entrywise(body, slot.operands, node.shape)
 
 
 def _log_softmax(node: sp.Basic) -> sp.Basic:

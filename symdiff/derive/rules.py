@@ -30,6 +30,7 @@ from ..model.nodes import (
     LogSumExp,
     LogSumExpRows,
     Norm,
+    OneHot,
     ScalarOf,
     Softmax,
     SoftmaxRows,
@@ -167,6 +168,22 @@ def _literal(node: sp.ImmutableMatrix, G: sp.Basic):
             yield node[i, j], lambda i=i, j=j: entries[i, j]
 
 
+def labels_error(node: OneHot) -> UnsupportedError:
+    """Labels are integers: the one-hot matrix has no derivative by them."""
+    return UnsupportedError(
+        f"{node.labels} holds class labels (integers 1..K, in onehot({node.labels})): "
+        "nothing is differentiable by them",
+        hint="labels are data, like the samples: differentiate by the scores, the weights or the centroids",
+    )
+
+
+def _onehot(node: OneHot, G: sp.Basic):
+    def refuse() -> sp.Basic:
+        raise labels_error(node)
+
+    yield node.labels, refuse
+
+
 def _elementwise(node: Elementwise, G: sp.Basic):
     for i, operand in enumerate(node.operands):
         yield operand, lambda i=i: hadamard(G, entrywise(diff(node.body, BOUND[i]), node.operands, node.shape))
@@ -256,6 +273,7 @@ RULES: dict[type, Rule] = {
     sp.MatPow: _matpow,
     sp.HadamardProduct: _hadamard,
     Diag: _diag,
+    OneHot: _onehot,
     sp.ImmutableMatrix: _literal,
     Elementwise: _elementwise,
     Softmax: _softmax,

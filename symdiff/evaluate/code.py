@@ -59,6 +59,7 @@ CALLS: dict[str, str] = {
     "rowmax": "{m}.max({0}, axis=1, keepdims=True)",
     "full_like": "{m}.zeros_like({0}) + {1}",
     "diag": "{m}.diagflat({0})",
+    "onehot": "{m}.eye({1})[{m}.asarray({0}, dtype=int).reshape(-1) - 1]",
     "dense": "{m}.array([{args}]).reshape({d0}, {d1})",
     "tuple": "({args},)",
 }
@@ -149,6 +150,7 @@ BACKENDS: dict[str, Backend] = {
             "zeros": "torch.zeros(({0}, {1}), dtype=torch.float64)",
             "sumsq": "torch.sum({0} * {0})",
             "diag": "torch.diag({0}.reshape(-1))",
+            "onehot": "torch.eye(int({1}), dtype=torch.float64)[torch.as_tensor({0}).long().reshape(-1) - 1]",
             "max": "torch.max({0})",
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",

@@ -67,6 +67,24 @@ def _logdet(name: str, value: object) -> float:
     return float(log_magnitude)
 
 
+def _onehot(data: tuple, guard: Guard | None) -> Callable:
+    """The rows of the K×K identity at labels 1..K; an error naming the labels where one is not such an integer."""
+    name = data[0]
+
+    def run(labels, classes):
+        values = np.asarray(labels, dtype=float).reshape(-1)
+        count = int(classes)
+        wrong = values[(values != np.round(values)) | (values < 1) | (values > count)]
+        if wrong.size:
+            raise EvaluationError(
+                f"the labels {name} must be integers from 1 to {count} (the number of classes), got {wrong[0]:g}",
+                hint=f"give {name} the class of each sample, counted from 1",
+            )
+        return np.eye(count)[values.astype(int) - 1]
+
+    return run
+
+
 def _inverting(function: Callable) -> Callable[[tuple, Guard | None], Callable]:
     """A kernel that inverts its first argument: the guard first, then an error naming the matrix if singular."""
 
@@ -132,6 +150,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "rowmax": _plain(lambda matrix: np.max(matrix, axis=1, keepdims=True)),
     "full_like": _plain(lambda like, value: np.full(np.shape(like), value, dtype=float)),
     "diag": _plain(np.diagflat),
+    "onehot": _onehot,
 }
 """Step kind -> (its data, the guard) -> the function of its arguments' values."""
 

@@ -417,6 +417,11 @@ class Planner(Printer):
     def _print_Diag(self, expr):
         return self._product([self._item(expr)])
 
+    def _print_OneHot(self, expr):
+        """Rows of the identity at the labels; of one label, the column e_y."""
+        rows = self.emit("onehot", (self._print(expr.labels), self._dim(expr.classes)), (_name(expr.labels),))
+        return rows if expr.labels.is_Matrix else self.emit("transpose", (rows,))
+
     def _print_FreeIndices(self, expr):  # a partial by an entry (model.index_form): its matrix form's numbers
         return self._print(expr.matrix)
 

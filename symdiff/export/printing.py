@@ -27,6 +27,8 @@ class ArrayPrinting(Printer):
         super().__init__(*args, **kwargs)
         self._bound: dict[sp.Symbol, sp.Basic] = {}
         """Each placeholder of the ``Elementwise`` bodies being printed -> the operand it stands for."""
+        self._given: set[sp.Basic] = set()
+        """The dims of the variables of the expression being printed: those a reader infers a size from."""
 
     # --- the scope of bound placeholders -------------------------------------
     def _within(self, node: Elementwise, method, *args):
@@ -74,6 +76,18 @@ class ArrayPrinting(Printer):
     # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
+
+    def doprint(self, expr, *args, **kwargs):
+        if isinstance(expr, sp.Basic):
+            self._given = {dim for symbol in expr.atoms(sp.MatrixSymbol) for dim in symbol.shape}
+        return super().doprint(expr, *args, **kwargs)
+
+    def _print_OneHot(self, expr) -> str:
+        """``onehot(y)`` as written, its number of classes K given by an array of the same expression;
+        ``onehot(y, K)`` where nothing else has K (a gradient by the scores s, ``onehot(y).T*a``)."""
+        given = expr.classes in self._given
+        classes = "" if given else ", " + self._print(expr.classes)
+        return self._call(expr.op, self._print(expr.labels) + classes)
 
     def _along(self, name: str, matrix: str, axis: str) -> str:
         """The operation ``name`` applied along ``axis`` of a printed matrix: ``softmax(X, rows)``."""

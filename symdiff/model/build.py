@@ -18,8 +18,9 @@ import sympy as sp
 from .. import limits, ops
 from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
+from ..parse.vocabulary import SIZED
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
+from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, OneHot, Softmax, SoftmaxRows, SumEntries
 from .summing import product_over, sum_over
 from .types import Dim, Shape, Typing
 
@@ -153,21 +154,30 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
+        if node.op in SIZED:  # onehot(y, K): its last argument is a dimension
+            return CALLS[node.op](*(self.build(arg) for arg in node.args[:-1]), self.dimension(node.args[-1]))
         if node.op.kind == "dimension":
-            (arg,) = node.args
-            if isinstance(arg, ast.Size):
-                if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
-                    raise ShapeError(
-                        "the size of this constant array is not known here",
-                        hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
-                    )
-                dim = dim_symbol(self.inferred[arg.key])
-            else:
-                dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            dim = self.dimension(node.args[0])
             if dim.is_Integer:  # component form: explicit, as every array there is
                 return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
+
+    def dimension(self, arg: ast.Node) -> sp.Expr:
+        """The dimension an argument names: a name, a number, or a size left to inference."""
+        if not isinstance(arg, ast.Size):
+            return dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+        if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
+            raise ShapeError(
+                "the size of this constant array is not known here",
+                hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
+            )
+        return dim_symbol(self.inferred[arg.key])
+
+    def build_Entry(self, node: ast.Node) -> sp.Basic:
+        from .indices import build_entry  # an entry at a label, outside any sum
+
+        return build_entry(self, node)  # type: ignore[arg-type]
 
     def build_IndexSum(self, node: ast.Node) -> sp.Basic:
         from .indices import build_index_sum  # index sums lift their summand with this builder
@@ -364,6 +374,16 @@ def _diag(value: sp.Basic) -> sp.Basic:
     return sp.ImmutableMatrix(sp.diag(*value)) if is_explicit(value) else Diag(value)
 
 
+def onehot(labels: sp.Basic, classes: sp.Expr) -> sp.Basic:
+    """The one-hot matrix of ``labels`` over ``classes`` (symbolic dims only: a label is no component)."""
+    if is_explicit(labels) or getattr(classes, "is_Integer", False):
+        raise UnsupportedError(
+            "onehot (an entry at a label) is read only with symbolic dims",
+            hint="give the labels and the classes symbolic dims (--shape y=n), not numbers",
+        )
+    return OneHot(labels, classes)
+
+
 def _rows_of(explicit: Callable[[sp.Basic], sp.Basic], node: Callable[[sp.Basic], sp.Basic]) -> Callable:
     """A function applied to each row: the rows of a concrete matrix one by one, a node of an expression."""
 
@@ -443,6 +463,7 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.VAR_ROWS: _var_rows,
     ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
     ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
+    ops.ONEHOT: onehot,
     ops.INDEX_SUM: sum_over,
     ops.INDEX_PROD: product_over,
 }

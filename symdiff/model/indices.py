@@ -22,8 +22,9 @@ import sympy as sp
 from .. import ops
 from ..errors import SymdiffError, UnsupportedError
 from ..parse import ast
-from ..parse.sums import Entry, IndexSum
+from ..parse.sums import Entry, IndexSum, values
 from .build import CALLS, Builder, _entrywise, dim_symbol, is_array
+from .picking import pick, skip
 from .summing import Lifted, ones
 
 REDUCE: dict[ops.Op, Callable[[Lifted, str, sp.Expr], Lifted]] = {
@@ -37,6 +38,14 @@ def build_index_sum(builder: Builder, node: IndexSum) -> sp.Basic:
     result = _Lifter(builder).reduce(node)
     if result.per != "plain":
         raise _unsupported(node, "an index is left free")
+    return result.value
+
+
+def build_entry(builder: Builder, node: Entry) -> sp.Basic:
+    """An entry outside any sum: at the value of a label (``s[y]`` in a sum skipping y, ``s_{y}``)."""
+    result = _Lifter(builder).lift_Entry(node)
+    if result.per != "plain":
+        raise _unsupported(node, "an entry at an index no sum runs over")
     return result.value
 
 
@@ -76,6 +85,8 @@ class _Lifter:
             self.scope.discard(node.index)
         if node.index not in self.dims:
             raise _unsupported(node, f"nothing gives the dimension {node.index} runs over")
+        if node.skip is not None:
+            summand = skip(self, node, summand)
         try:
             return REDUCE[node.op](summand, node.index, self.dims[node.index])
         except SymdiffError as exc:
@@ -101,8 +112,13 @@ class _Lifter:
     def lift_IndexSum(self, node: IndexSum) -> Lifted:
         return self.reduce(node)
 
+    def unsupported(self, node: ast.Node, what: str) -> UnsupportedError:
+        return _unsupported(node, what)
+
     def lift_Entry(self, node: Entry) -> Lifted:
         slots: Any = node.slots
+        if values(node):  # s[y[i]]: at the value of a label
+            return pick(self, node)
         if self.depends(node.base):  # zᵢ[k] of a vector zᵢ at each i: the array Z over (i, k)
             vector = self.lift(node.base)
             if vector.per != "column" or len(slots) != 1 or slots[0] in vector.axes:

@@ -101,9 +101,9 @@ def _hadamard(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unkno
 
 
 def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
-    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``; an unknown one for ``eye`` written
-    without its size."""
-    (arg,) = node.args
+    """The dimension named by the (last) argument of ``eye(n)``, ``ones(n)``, ``onehot(y, K)``; an unknown one
+    for those written without their size."""
+    arg = node.args[-1]
     if isinstance(arg, ast.Size):
         return inf.size(node)
     if isinstance(arg, ast.Name):
@@ -111,6 +111,22 @@ def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
     if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:
         return int(arg.value)
     raise inf.conflict(arg, f"{node.func} takes a dimension: a name such as n, or a positive integer")
+
+
+def _onehot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    """``onehot(y)``: n×K for n labels, the column e_y of K for one; K inferred from where it is used
+    (or given, ``onehot(y, K)``)."""
+    (shape,) = shapes
+    classes = _dimension(inf, node)
+    inf.unify(classes, inf.classes.setdefault(node.args[0], classes))  # onehot(c) twice: the same classes
+    if shape is UNKNOWN:
+        inf.assign(node.args[0], inf.vector())
+        return UNKNOWN
+    if shape == ():
+        return (classes, 1)
+    if inf.find(shape[1]) != 1:
+        raise inf.conflict(node, f"onehot takes a vector of labels, not {inf.show(node.args[0], shape)}")
+    return (shape[0], classes)
 
 
 def _square(result: str) -> Callable:
@@ -149,6 +165,7 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.INV: _square("matrix"),
     ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
     ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),
+    ops.ONEHOT: _onehot,
     ops.INDEX_SUM: index_sum,
     ops.INDEX_PROD: index_sum,
 }
