@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterator
 
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, UnsupportedError
 from ..model import Formula
-from ..model.index_form import FreeIndices, IndexedEntry, IndexedSum, index_symbol
+from ..model.functions import diff
+from ..model.index_form import FreeIndices, IndexArray, IndexedEntry, IndexedSum, index_symbol
 from ..model.nodes import BOUND, Diag, Elementwise
 
 ENTRY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*\[\s*([A-Za-z])\s*(?:,\s*([A-Za-z])\s*)?\]\s*")
@@ -58,6 +59,8 @@ def by_entry(formula: Formula, gradient: sp.Basic, base: str, slots: tuple[str, 
         raise SymdiffError(
             f"the index {clash[0]} is also a name of the formula", hint="use another letter for the index"
         )
+    if isinstance(gradient, FreeIndices):  # from the index form: its free indices renamed
+        return _renamed(gradient, tuple(index_symbol(slot) for slot in slots))
     if getattr(gradient, "is_Matrix", False) is False or gradient.shape != formula.symbols[base].shape:
         raise SymdiffError(f"the partial by an entry of {base} is of a scalar formula", hint=f"differentiate by {base}")
     rows, cols = formula.symbols[base].shape
@@ -163,3 +166,148 @@ RULES: dict[type, Callable[[_Writer, sp.Basic, sp.Expr, sp.Expr], sp.Expr]] = {
     sp.ZeroMatrix: lambda writer, expr, row, col: sp.Integer(0),
 }
 """The entry (row, col) of each kind of matrix node; any other is written as its entry, (expr)[row, col]."""
+
+
+# --- the gradient of a formula in index form (no matrix form: model.index_terms) ------------------
+
+
+def in_index_form(value: sp.Basic) -> bool:
+    """Whether ``value`` holds sums or entries in index form (a formula with no matrix form)."""
+    return value.has(IndexedSum, IndexedEntry, IndexArray)
+
+
+def index_gradient(
+    formula: Formula, value: sp.Basic, target: sp.MatrixSymbol, matrix_rule: Callable[[sp.Basic, sp.Basic], sp.Basic]
+) -> FreeIndices:
+    """∂value/∂target by its entry (k, l), in index form: each entry of the target in the formula gives
+    Kronecker deltas (∂W_ij/∂W_kl = δ_ik δ_jl), each sum over an index in a delta collapses to the term
+    at the other index. ``matrix_rule`` differentiates the parts of ``value`` in matrix form."""
+    if getattr(value, "is_Matrix", False):
+        raise UnsupportedError(
+            "the derivative of an array in index form is not taken", hint="differentiate a scalar formula"
+        )
+    taken = {str(s) for s in value.free_symbols} | {str(s) for s in _bound_indices(value)} | set(formula.variables)
+    taken |= set(formula.typing.sizes) | {str(d) for shape in formula.variables.values() for d in shape}
+    names = (name for name in INDEX_NAMES if name not in taken)
+    writer = _Writer(names)
+    rows, cols = target.shape
+    vector = cols == 1
+    free = (writer.fresh(),) if vector else (writer.fresh(), writer.fresh())
+    partial = _Partial(writer, target, free, matrix_rule)
+    form = sp.factor_terms(resolved(partial.of(value)))
+    if form.has(sp.KroneckerDelta):
+        raise UnsupportedError(
+            f"the partial by {target.name}[{', '.join(map(str, free))}] keeps a Kronecker delta between its indices "
+            f"(an entry such as {target.name}[i, i] is on the diagonal only)",
+            hint="write the diagonal as a vector of its own",
+        )
+    dims = (rows,) if vector else (rows, cols)
+    return FreeIndices(form, free, dims, IndexArray(form, free, dims))
+
+
+def _bound_indices(value: sp.Basic) -> set[sp.Symbol]:
+    return {node.index for node in sp.preorder_traversal(value) if isinstance(node, IndexedSum)}
+
+
+def _renamed(gradient: FreeIndices, slots: tuple[sp.Symbol, ...]) -> FreeIndices:
+    clash = set(slots) & _bound_indices(gradient.form)
+    if clash:
+        raise SymdiffError(
+            f"the index {sorted(map(str, clash))[0]} is also a summation index of the formula",
+            hint="use another letter for the index",
+        )
+    form = gradient.form.xreplace(dict(zip(gradient.indices, slots)))
+    return FreeIndices(form, slots, gradient.dims, IndexArray(form, slots, gradient.dims))
+
+
+class _Partial:
+    """∂/∂target[free] of scalars in index form, one rule per node type; deltas left for ``resolved``."""
+
+    def __init__(
+        self, writer: _Writer, target: sp.MatrixSymbol, free: tuple[sp.Symbol, ...], matrix_rule: Callable
+    ) -> None:
+        self.writer = writer
+        self.target = target
+        self.free = free
+        self.matrix_rule = matrix_rule
+
+    def of(self, expr: sp.Basic) -> sp.Expr:
+        if self.target not in expr.free_symbols:
+            return ZERO
+        for kind, rule in PARTIALS.items():
+            if isinstance(expr, kind):
+                return rule(self, expr)
+        if not in_index_form(expr):  # a part in matrix form: its gradient's entry
+            gradient = self.matrix_rule(expr, self.target)
+            return self.writer.entry(gradient, self.free[0], self.free[1] if len(self.free) == 2 else ZERO)
+        return self.chain(expr)
+
+    def entry(self, expr: IndexedEntry) -> sp.Expr:
+        if expr.array != self.target:  # an entry of a matrix expression: written with entries of its symbols
+            return self.of(self.writer.entry(expr.array, *expr.args[1:]))
+        slots = expr.args[1:2] if len(self.free) == 1 else expr.args[1:3]
+        return sp.Mul(*(sp.KroneckerDelta(slot, index) for slot, index in zip(slots, self.free, strict=True)))
+
+    def sum(self, expr: IndexedSum) -> sp.Expr:
+        return IndexedSum(self.of(expr.body), expr.index, expr.dim)
+
+    def add(self, expr: sp.Add) -> sp.Expr:
+        return sp.Add(*(self.of(term) for term in expr.args))
+
+    def product(self, expr: sp.Mul) -> sp.Expr:
+        factors = expr.args
+        return sp.Add(
+            *(sp.Mul(*factors[:k], self.of(factor), *factors[k + 1 :]) for k, factor in enumerate(factors))
+        )
+
+    def chain(self, expr: sp.Expr) -> sp.Expr:
+        """f(u, v, ...): Σ ∂f/∂u · ∂u, the outer derivative taken by SymPy (with symdiff's kinks)."""
+        dummies = [sp.Dummy(real=True) for _ in expr.args]
+        outer = expr.func(*dummies)
+        back = dict(zip(dummies, expr.args, strict=True))
+        return sp.Add(
+            *(diff(outer, dummy).xreplace(back) * self.of(arg) for dummy, arg in zip(dummies, expr.args, strict=True))
+        )
+
+
+PARTIALS: dict[type, Callable[[_Partial, sp.Basic], sp.Expr]] = {
+    IndexedEntry: _Partial.entry,
+    IndexedSum: _Partial.sum,
+    sp.Add: _Partial.add,
+    sp.Mul: _Partial.product,
+}
+"""The partial of each kind of index-form node; any other function of its arguments by the chain rule."""
+
+
+def resolved(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every sum over an index in a Kronecker delta collapsed: Σᵢ δ_ik fᵢ = f_k, innermost first;
+    the factors of a sum that do not depend on its index are taken out of it."""
+    if isinstance(expr, IndexedSum):
+        body = resolved(expr.body)
+        return sp.Add(*(_collapsed(term, expr.index, expr.dim) for term in _terms(body, expr.index)))
+    if not expr.args or not isinstance(expr, sp.Expr) or getattr(expr, "is_Matrix", False):
+        return expr
+    return expr.func(*(resolved(arg) for arg in expr.args))
+
+
+def _terms(body: sp.Expr, index: sp.Symbol) -> list[sp.Expr]:
+    """The terms of ``body``, a product multiplied out only where a delta in ``index`` is inside a sum of it."""
+    terms = []
+    for term in sp.Add.make_args(body):
+        if any(isinstance(f, sp.Add) and _delta_in(f, index) for f in sp.Mul.make_args(term)):
+            terms.extend(_terms(sp.expand_mul(term, deep=False), index))
+        else:
+            terms.append(term)
+    return terms
+
+
+def _delta_in(expr: sp.Expr, index: sp.Symbol) -> bool:
+    return any(index in delta.args for delta in expr.atoms(sp.KroneckerDelta))
+
+
+def _collapsed(term: sp.Expr, index: sp.Symbol, dim: sp.Expr) -> sp.Expr:
+    for factor in sp.Mul.make_args(term):
+        if isinstance(factor, sp.KroneckerDelta) and index in factor.args:
+            other = factor.args[1] if factor.args[0] == index else factor.args[0]
+            return (term / factor).xreplace({index: other})
+    return summed(term, index, dim)

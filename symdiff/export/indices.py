@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
-from ..model.index_form import FreeIndices, IndexedEntry, IndexedSum
+from ..model.index_form import FreeIndices, IndexArray, IndexedEntry, IndexedSum
 
 
 class IndexText:
@@ -26,6 +26,9 @@ class IndexText:
         return f"Sum({expr.index}, {self._print(expr.dim)}, {self._print(expr.body)})"  # type: ignore[attr-defined]
 
     def _print_FreeIndices(self, expr: FreeIndices) -> str:
+        return self._print(expr.form)  # type: ignore[attr-defined]
+
+    def _print_IndexArray(self, expr: IndexArray) -> str:
         return self._print(expr.form)  # type: ignore[attr-defined]
 
 
@@ -51,4 +54,7 @@ class IndexLatex:
         return rf"\sum_{{{expr.index}=1}}^{{{self._print(expr.dim)}}} {body}"  # type: ignore[attr-defined]
 
     def _print_FreeIndices(self, expr: FreeIndices) -> str:
+        return self._print(expr.form)  # type: ignore[attr-defined]
+
+    def _print_IndexArray(self, expr: IndexArray) -> str:
         return self._print(expr.form)  # type: ignore[attr-defined]

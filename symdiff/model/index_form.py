@@ -101,3 +101,34 @@ class FreeIndices(MatrixExpr):
     @property
     def free_symbols(self):
         return self.matrix.free_symbols
+
+
+class IndexArray(MatrixExpr):
+    """The array of an index-form scalar's values over its free indices (rows along the first).
+
+    The matrix form of a formula, or of a gradient, that has no other: ``model.index_terms`` and
+    ``derive.indices`` make it, ``evaluate.indices`` computes it."""
+
+    def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...]):
+        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims))
+
+    @property
+    def form(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def indices(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[1])
+
+    @property
+    def dims(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[2])
+
+    @property
+    def shape(self):
+        dims = self.dims
+        return (dims[0], dims[1]) if len(dims) == 2 else (dims[0], sp.Integer(1))
+
+    @property
+    def free_symbols(self):
+        return self.form.free_symbols - set(self.indices)
