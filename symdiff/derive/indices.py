@@ -256,9 +256,7 @@ class _Partial:
 
     def product(self, expr: sp.Mul) -> sp.Expr:
         factors = expr.args
-        return sp.Add(
-            *(sp.Mul(*factors[:k], self.of(factor), *factors[k + 1 :]) for k, factor in enumerate(factors))
-        )
+        return sp.Add(*(sp.Mul(*factors[:k], self.of(factor), *factors[k + 1 :]) for k, factor in enumerate(factors)))
 
     def chain(self, expr: sp.Expr) -> sp.Expr:
         """f(u, v, ...): Σ ∂f/∂u · ∂u, the outer derivative taken by SymPy (with symdiff's kinks)."""

@@ -90,7 +90,7 @@ def _sum(along: int, body: object, dim: object) -> np.ndarray | float:
 
 def _array(axes: tuple[int, ...], form: object, rows: object, cols: object) -> np.ndarray:
     values = np.asarray(form, dtype=float)
-    count = max(axes) + 1
+    count = max(values.ndim, max(axes) + 1)
     values = values.reshape((1,) * (count - values.ndim) + values.shape)
     picked = np.moveaxis(values, [count - 1 - along for along in axes], list(range(len(axes))))
     picked = picked.reshape(picked.shape[: len(axes)])

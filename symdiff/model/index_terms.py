@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import sympy as sp
 
@@ -39,7 +40,7 @@ class Vector:
     at: Callable[[sp.Expr, sp.Expr], sp.Expr]
 
 
-Value = sp.Expr | Vector
+Value: TypeAlias = "sp.Expr | Vector"
 
 
 def fresh_names(tree: ast.Node, builder: Builder) -> Iterator[str]:
