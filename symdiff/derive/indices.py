@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import sympy as sp
 
 from ..errors import SymdiffError, UnsupportedError
 from ..model import Formula
 from ..model.functions import diff
-from ..model.index_form import FreeIndices, IndexArray, IndexedEntry, IndexedSum, index_symbol
+from ..model.index_form import FreeIndices, IndexArray, IndexedEntry, IndexedSum, IndexPartial, index_symbol
 from ..model.nodes import BOUND, Diag, Elementwise
 
 ENTRY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*\[\s*([A-Za-z])\s*(?:,\s*([A-Za-z])\s*)?\]\s*")
@@ -177,8 +178,8 @@ def in_index_form(value: sp.Basic) -> bool:
 
 
 def index_gradient(
-    formula: Formula, value: sp.Basic, target: sp.MatrixSymbol, matrix_rule: Callable[[sp.Basic, sp.Basic], sp.Basic]
-) -> FreeIndices:
+    value: sp.Basic, target: sp.Basic, matrix_rule: Callable[[sp.Basic, sp.Basic], sp.Basic]
+) -> sp.Basic:
     """∂value/∂target by its entry (k, l), in index form: each entry of the target in the formula gives
     Kronecker deltas (∂W_ij/∂W_kl = δ_ik δ_jl), each sum over an index in a delta collapses to the term
     at the other index. ``matrix_rule`` differentiates the parts of ``value`` in matrix form."""
@@ -186,23 +187,86 @@ def index_gradient(
         raise UnsupportedError(
             "the derivative of an array in index form is not taken", hint="differentiate a scalar formula"
         )
-    taken = {str(s) for s in value.free_symbols} | {str(s) for s in _bound_indices(value)} | set(formula.variables)
-    taken |= set(formula.typing.sizes) | {str(d) for shape in formula.variables.values() for d in shape}
-    names = (name for name in INDEX_NAMES if name not in taken)
-    writer = _Writer(names)
-    rows, cols = target.shape
+    return index_steps(value, target, matrix_rule).answer
+
+
+class IndexSteps(NamedTuple):
+    """The bookkeeping of a partial in index form, as a course writes it."""
+
+    entry: sp.Expr
+    """The entry differentiated by, at the free indices (a scalar target itself)."""
+    pulled: sp.Expr
+    """The sums pulled out (linearity): ∂/∂w_k of each summand."""
+    deltas: sp.Expr
+    """Each summand's partial, with its Kronecker deltas."""
+    answer: sp.Basic
+    """The deltas resolved: the sums over their indices collapsed (``FreeIndices`` by an array)."""
+
+
+def index_steps(
+    value: sp.Basic,
+    target: sp.Basic,
+    matrix_rule: Callable[[sp.Basic, sp.Basic], sp.Basic],
+    slots: tuple[str, ...] | None = None,
+) -> IndexSteps:
+    """The partial of the scalar ``value`` (in index form) by the entry of ``target`` at ``slots``
+    (default: letters the formula does not use), step by step."""
+    taken = {str(s) for s in sp.preorder_traversal(value) if isinstance(s, sp.Symbol | sp.MatrixSymbol)}
+    rows, cols = getattr(target, "shape", (1, 1))
+    taken |= {str(rows), str(cols)} | set(slots or ())
+    writer = _Writer(name for name in INDEX_NAMES if name not in taken)
+    value = _rebound(value, set(map(index_symbol, slots or ())), writer)
     vector = cols == 1
-    free = (writer.fresh(),) if vector else (writer.fresh(), writer.fresh())
+    if not isinstance(target, sp.MatrixSymbol):
+        free: tuple[sp.Symbol, ...] = ()
+    elif slots is not None:
+        free = tuple(index_symbol(slot) for slot in slots)
+    else:
+        free = (writer.fresh(),) if vector else (writer.fresh(), writer.fresh())
     partial = _Partial(writer, target, free, matrix_rule)
-    form = sp.factor_terms(resolved(partial.of(value)))
+    deltas = partial.of(value)
+    form = sp.factor_terms(resolved(deltas))
     if form.has(sp.KroneckerDelta):
         raise UnsupportedError(
             f"the partial by {target.name}[{', '.join(map(str, free))}] keeps a Kronecker delta between its indices "
             f"(an entry such as {target.name}[i, i] is on the diagonal only)",
             hint="write the diagonal as a vector of its own",
         )
+    if not free:
+        return IndexSteps(target, _pulled(value, target), deltas, form)
     dims = (rows,) if vector else (rows, cols)
-    return FreeIndices(form, free, dims, IndexArray(form, free, dims))
+    entry = IndexedEntry(target, free[0], free[1] if len(free) == 2 else ZERO)
+    answer = FreeIndices(form, free, dims, IndexArray(form, free, dims))
+    return IndexSteps(entry, _pulled(value, entry), deltas, answer)
+
+
+def _rebound(value: sp.Basic, avoid: set[sp.Symbol], writer: _Writer) -> sp.Basic:
+    """``value`` with each sum over an index in ``avoid`` (the entry's indices asked for) over a fresh one."""
+    if not avoid:
+        return value
+    if isinstance(value, IndexedSum) and value.index in avoid:
+        fresh = writer.fresh()
+        return IndexedSum(_rebound(value.body.xreplace({value.index: fresh}), avoid, writer), fresh, value.dim)
+    if not value.args or getattr(value, "is_Matrix", False):
+        return value
+    return value.func(*(_rebound(arg, avoid, writer) for arg in value.args))
+
+
+def _pulled(expr: sp.Expr, entry: sp.Expr) -> sp.Expr:
+    """``expr`` with its sums and constant factors outside ∂/∂entry (the partial of a sum is the sum of partials)."""
+    target = entry.array if isinstance(entry, IndexedEntry) else entry
+    if target not in expr.free_symbols:
+        return ZERO
+    if isinstance(expr, sp.Add):
+        return sp.Add(*(_pulled(term, entry) for term in expr.args))
+    if isinstance(expr, IndexedSum):
+        return IndexedSum(_pulled(expr.body, entry), expr.index, expr.dim)
+    if isinstance(expr, sp.Mul):
+        constant = [factor for factor in expr.args if target not in factor.free_symbols]
+        rest = sp.Mul(*(factor for factor in expr.args if target in factor.free_symbols))
+        if constant:
+            return sp.Mul(*constant) * _pulled(rest, entry)
+    return IndexPartial(expr, entry)
 
 
 def _bound_indices(value: sp.Basic) -> set[sp.Symbol]:
@@ -210,13 +274,10 @@ def _bound_indices(value: sp.Basic) -> set[sp.Symbol]:
 
 
 def _renamed(gradient: FreeIndices, slots: tuple[sp.Symbol, ...]) -> FreeIndices:
-    clash = set(slots) & _bound_indices(gradient.form)
-    if clash:
-        raise SymdiffError(
-            f"the index {sorted(map(str, clash))[0]} is also a summation index of the formula",
-            hint="use another letter for the index",
-        )
-    form = gradient.form.xreplace(dict(zip(gradient.indices, slots)))
+    """The index-form gradient at the indices asked for; a sum over one of them is over a fresh index."""
+    taken = {str(s) for s in sp.preorder_traversal(gradient.form) if isinstance(s, sp.Symbol)} | set(map(str, slots))
+    writer = _Writer(name for name in INDEX_NAMES if name not in taken)
+    form = _rebound(gradient.form, set(slots), writer).xreplace(dict(zip(gradient.indices, slots)))
     return FreeIndices(form, slots, gradient.dims, IndexArray(form, slots, gradient.dims))
 
 
@@ -239,8 +300,13 @@ class _Partial:
                 return rule(self, expr)
         if not in_index_form(expr):  # a part in matrix form: its gradient's entry
             gradient = self.matrix_rule(expr, self.target)
+            if not self.free:
+                return gradient
             return self.writer.entry(gradient, self.free[0], self.free[1] if len(self.free) == 2 else ZERO)
         return self.chain(expr)
+
+    def symbol(self, expr: sp.Symbol) -> sp.Expr:
+        return sp.Integer(1) if expr == self.target else ZERO
 
     def entry(self, expr: IndexedEntry) -> sp.Expr:
         if expr.array != self.target:  # an entry of a matrix expression: written with entries of its symbols
@@ -269,6 +335,7 @@ class _Partial:
 
 
 PARTIALS: dict[type, Callable[[_Partial, sp.Basic], sp.Expr]] = {
+    sp.Symbol: _Partial.symbol,
     IndexedEntry: _Partial.entry,
     IndexedSum: _Partial.sum,
     sp.Add: _Partial.add,

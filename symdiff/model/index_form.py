@@ -132,3 +132,21 @@ class IndexArray(MatrixExpr):
     @property
     def free_symbols(self):
         return self.form.free_symbols - set(self.indices)
+
+
+class IndexPartial(sp.Expr):
+    """∂/∂W_kl of ``body``, not yet taken: a line of a derivation (``program.steps``), never an answer."""
+
+    is_commutative = True
+
+    def __new__(cls, body: sp.Expr, entry: sp.Expr):
+        return sp.Expr.__new__(cls, body, entry)
+
+    @property
+    def body(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def entry(self) -> sp.Expr:
+        """The entry differentiated by (an ``IndexedEntry`` at the free indices)."""
+        return self.args[1]

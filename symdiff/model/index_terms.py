@@ -65,6 +65,18 @@ def index_form(builder: Builder, node: IndexSum, tree: ast.Node) -> sp.Expr:
     return value
 
 
+def whole_index_form(text: str, tree: ast.Node, builder: Builder) -> sp.Expr | None:
+    """A scalar formula with index sums in index form, even where it has a matrix form (the lines of a
+    derivation); None if it has no index sum or its index form cannot be read."""
+    if not any(isinstance(node, IndexSum) for node in tree.walk()):
+        return None
+    try:
+        value = _Reader(builder, fresh_names(tree, builder)).read(tree)
+    except UnsupportedError:
+        return None
+    return None if isinstance(value, Vector) else value
+
+
 def free_form(builder: Builder, tree: ast.Node, free: tuple[str, ...]) -> sp.Basic:
     """A formula with free indices (``W[k, l]*x[l]``) in index form: the array of its values over them."""
     reader = _Reader(builder, fresh_names(tree, builder))
