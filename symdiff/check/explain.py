@@ -24,7 +24,7 @@ from ..model import Formula
 from ..model.build import dim_symbol
 from ..program.printing import to_text
 from .equivalence import Samples, Verdict, sample
-from .index_mistakes import size_factor
+from .index_mistakes import size_factor, swapped_indices, wrong_summation_index
 from .kinds import components, kind_of
 from .question import Question
 from .values import Value, agree
@@ -302,11 +302,13 @@ def differs(case: Case) -> str:
 Rule = Callable[[Case], str | None]
 
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("swapped indices", swapped_indices),
     ("transpose", transpose_of_answer),
     ("shape", wrong_shape),
     ("foreign names", foreign_names),
     ("difference", proven_difference),
     ("neighbour", neighbouring_question),
+    ("summation index", wrong_summation_index),
     ("transposed input", transposed_input),
     ("swapped", swapped_components),
     ("zero", zero),
