@@ -265,7 +265,7 @@ IDENTITIES = [
         "softmax cross-entropy over samples",
         "Sum(i, log(Sum(k, exp((X*W)[i, k]))) - Sum(k, Y[i, k]*(X*W)[i, k]))",
         "W",
-        "X.T*(hadamard(1/(exp(X*W)*ones(d))*ones(d).T, exp(X*W)) - Y)",
+        "X.T*(softmax(X*W, rows) - Y)",
     ),
     Identity(
         "softmax cross-entropy, one sample",
@@ -288,15 +288,13 @@ IDENTITIES = [
         "attention scores row by row",
         "Sum(i, log(Sum(k, exp((Q*K.T)[i, k]/s))))",
         "Q",
-        "hadamard(1/(exp(Q*K.T/s)*ones(n))*ones(n).T, exp(Q*K.T/s))*K/s",
+        "softmax(Q*K.T/s, rows)*K/s",
     ),
     Identity(
         "attention weights row by row",
         "Sum(i, Sum(k, G[i, k]*exp((Q*K.T)[i, k]/s)/Sum(m, exp((Q*K.T)[i, m]/s))))",
         "Q",
-        "hadamard(hadamard(G, 1/(exp(Q*K.T/s)*ones(d)*ones(d).T)) - hadamard(hadamard(G, "
-        "1/hadamard(exp(Q*K.T/s)*ones(d)*ones(d).T, exp(Q*K.T/s)*ones(d)*ones(d).T)), exp(Q*K.T/s))"
-        "*ones(d)*ones(d).T, exp(Q*K.T/s))*K/s",
+        "hadamard(G - hadamard(G, softmax(Q*K.T/s, rows))*ones(d)*ones(d).T, softmax(Q*K.T/s, rows))*K/s",
     ),
     Identity("k-means distortion", "Sum(i, norm(X[i, :] - mu)^2)", "mu", "-2*(X.T - mu*ones(n).T)*ones(n)"),
     Identity("sum of samples", "v.T*Sum(i, X[i, :])", "v", "X.T*ones(n)"),

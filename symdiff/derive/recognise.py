@@ -1,8 +1,10 @@
 """Named functions recognised in a formula before it is differentiated.
 
 ``log(sum(exp(v)))`` is ``logsumexp(v)``, ``exp(v)/sum(exp(v))`` is
-``softmax(v)``, ``log(softmax(v))`` is ``v - logsumexp(v)`` and ``log(det(X))``
-is ``logdet(X)``: the same values, but their derivatives read as a textbook
+``softmax(v)``, ``log(softmax(v))`` is ``v - logsumexp(v)``, the log of each
+row sum of exp(A) (an index sum log Σₖ exp(Aᵢₖ)) is ``logsumexp(A, rows)``, exp(A) over
+its row sums ``softmax(A, rows)`` and
+``log(det(X))`` is ``logdet(X)``: the same values, but their derivatives read as a textbook
 prints them (∇ logsumexp = softmax, and the softmax Jacobian
 ``diag(softmax(v)) - softmax(v)*softmax(v).T``) instead of quotients of
 exponentials. SymPy's ``HadamardPower`` becomes the entrywise power it is.
@@ -16,7 +18,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.matrices import Placeholders
-from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, Softmax, SumEntries
+from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, LogSumExpRows, Softmax, SoftmaxRows, SumEntries
 from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
 
@@ -44,7 +46,50 @@ def _log(node: sp.log) -> sp.Basic:
 
 
 def _elementwise(node: Elementwise) -> sp.Basic:
-    return _log_softmax(_softmax(node))
+    node = _log_row_sums(node)
+    if not isinstance(node, Elementwise):
+        return node
+    node = _softmax_rows(node)
+    return _log_softmax(_softmax(node)) if isinstance(node, Elementwise) else node
+
+
+def _exp_rows_of(expr: sp.Basic, spread: bool = False) -> sp.Basic | None:
+    """A if ``expr`` is exp(A)·1, the column of the sums of each row of exp(A) (an index sum Σₖ exp(Aᵢₖ)), else None;
+    ``spread``: exp(A)·1·1ᵀ, that column repeated in every column of A's shape."""
+    if not (isinstance(expr, sp.MatMul) and len(expr.args) == 2 and isinstance(expr.args[1], sp.OneMatrix)):
+        return None
+    if (expr.args[1].shape[1] == 1) == spread:
+        return None
+    inner = expr.args[0]
+    if isinstance(inner, Elementwise) and len(inner.operands) == 1 and inner.body == sp.exp(BOUND[0]):
+        return inner.operands[0]
+    return None
+
+
+def _softmax_rows(node: Elementwise) -> sp.Basic:
+    """exp(Aᵢₖ)/Σₘ exp(Aᵢₘ) inside an entrywise body becomes softmax(A, rows)ᵢₖ."""
+    slot = Placeholders(node.operands)
+    pairs = {}
+    for i, operand in enumerate(node.operands):
+        matrix = _exp_rows_of(operand, spread=True)
+        if matrix is not None and matrix in slot.operands and matrix.shape == operand.shape:
+            pairs[(sp.exp(slot(matrix)), slot(operand) ** -1)] = slot(SoftmaxRows(matrix))
+    if not pairs:
+        return node
+    return entrywise(_merge_pairs(node.body, pairs), slot.operands, node.shape)
+
+
+def _log_row_sums(node: Elementwise) -> sp.Basic:
+    """log(Σₖ exp(Aᵢₖ)) inside an entrywise body becomes logsumexp(A, rows)ᵢ."""
+    slot = Placeholders(node.operands)
+    replacements = {}
+    for i, operand in enumerate(node.operands):
+        matrix = _exp_rows_of(operand)
+        if matrix is not None and sp.log(BOUND[i]) in set(scope(node.body)):
+            replacements[sp.log(BOUND[i])] = slot(LogSumExpRows(matrix))
+    if not replacements:
+        return node
+    return entrywise(rebind(node.body, replacements), slot.operands, node.shape)
 
 
 def _log_softmax(node: sp.Basic) -> sp.Basic:
