@@ -70,7 +70,7 @@ def _softmax_rows(node: Elementwise) -> sp.Basic:
     """exp(Aᵢₖ)/Σₘ exp(Aᵢₘ) inside an entrywise body becomes softmax(A, rows)ᵢₖ."""
     slot = Placeholders(node.operands)
     pairs = {}
-    for i, operand in enumerate(node.operands):
+    for operand in node.operands:
         matrix = _exp_rows_of(operand, spread=True)
         if matrix is not None and matrix in slot.operands and matrix.shape == operand.shape:
             pairs[(sp.exp(slot(matrix)), slot(operand) ** -1)] = slot(SoftmaxRows(matrix))
