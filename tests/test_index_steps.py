@@ -33,7 +33,7 @@ def test_the_bookkeeping_in_text():
         "    (the sums pulled out)\n"
         "         = lam*w[j] + Sum(i, n, -(2*y[i] - 2*Sum(k, d, X[i, k]*w[k]))*Sum(k, d, δ(j, k)*X[i, k]))/2"
         "    (the partial of each summand, with Kronecker deltas)\n"
-        "         = lam*w[j] - Sum(i, n, 2*(y[i] - Sum(k, d, X[i, k]*w[k]))*X[i, j])/2"
+        "         = lam*w[j] - Sum(i, n, (y[i] - Sum(k, d, X[i, k]*w[k]))*X[i, j])"
         "    (each delta resolved: the sum over its index collapses)\n"
         "         = (lam*w - X.T*(y - X*w))[j]    (the matrix form)\n"
     )
@@ -57,7 +57,7 @@ def test_without_a_matrix_form_the_steps_end_in_index_form():
     lines = output.splitlines()
     assert len(lines) == 3
     assert lines[-1].strip() == (
-        "= Sum(j, m, 2*(Sum(k, d, A[l, k]*B[k, j]) - Y[l, j])*B[p, j])"
+        "= 2*Sum(j, m, (Sum(k, d, A[l, k]*B[k, j]) - Y[l, j])*B[p, j])"
         "    (each delta resolved: the sum over its index collapses)"
     )
     assert "δ(i, l)*δ(k, p)" in lines[1]

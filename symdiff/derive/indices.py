@@ -149,6 +149,8 @@ def summed(body: sp.Expr, index: sp.Symbol, dim: sp.Expr) -> sp.Expr:
     factors = sp.Mul.make_args(body)
     outside = [factor for factor in factors if index not in factor.free_symbols]
     inside = [factor for factor in factors if index in factor.free_symbols]
+    if not inside:  # Σᵢ c = n c
+        return dim * sp.Mul(*outside)
     return sp.Mul(*outside) * IndexedSum(sp.Mul(*inside), index, dim)
 
 
@@ -348,7 +350,7 @@ def resolved(expr: sp.Expr) -> sp.Expr:
     """``expr`` with every sum over an index in a Kronecker delta collapsed: Σᵢ δ_ik fᵢ = f_k, innermost first;
     the factors of a sum that do not depend on its index are taken out of it."""
     if isinstance(expr, IndexedSum):
-        body = resolved(expr.body)
+        body = sp.factor_terms(resolved(expr.body))
         return sp.Add(*(_collapsed(term, expr.index, expr.dim) for term in _terms(body, expr.index)))
     if not expr.args or not isinstance(expr, sp.Expr) or getattr(expr, "is_Matrix", False):
         return expr
