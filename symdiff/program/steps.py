@@ -27,6 +27,7 @@ from ..errors import SymdiffError
 from ..export.numbers import format_number, latex_number
 from ..model import Formula
 from ..model.build import Builder
+from ..model.index_form import FreeIndices
 from ..model.index_terms import whole_index_form
 from ..parse import ast
 from .chain import MAX_PATHS, backward, local, paths
@@ -230,7 +231,9 @@ def index_derivation(
     base, slots = (name, None) if entry is None else entry
     names = {node.id for node in tree.walk() if isinstance(node, ast.Name)}
     target = graph.symbols.get(base)
-    if not isinstance(target, sp.MatrixSymbol) or not names <= set(graph.inputs) | graph.typing.sizes | {"pi"}:
+    if not isinstance(target, sp.MatrixSymbol | sp.Symbol) or not names <= set(graph.inputs) | graph.typing.sizes | {
+        "pi"
+    }:
         return None
     builder = Builder(text, graph.symbols, graph.typing.sizes, graph.typing.inferred)
     value = whole_index_form(text, tree, builder)
@@ -240,16 +243,19 @@ def index_derivation(
     lines = [steps.pulled, steps.deltas, steps.answer]
     rendered = [Line(to_text(line), to_latex(line)) for line in lines]
     whole = matrix(base)
-    if not in_index_form(whole.sympy):
-        index = ", ".join(map(str, steps.answer.indices))
+    if isinstance(steps.answer, FreeIndices) and not in_index_form(whole.sympy):
+        indices = [str(index) for index in steps.answer.indices]
         rendered.append(
-            Line(
-                f"({whole.text})[{index}]", rf"\left({whole.latex}\right)_{{{''.join(map(str, steps.answer.indices))}}}"
-            )
+            Line(f"({whole.text})[{', '.join(indices)}]", rf"\left({whole.latex}\right)_{{{''.join(indices)}}}")
         )
+    elif not in_index_form(whole.sympy):
+        rendered.append(Line(whole.text, whole.latex))
+    notes = list(INDEX_NOTES)
+    if not steps.deltas.has(sp.KroneckerDelta):  # by a scalar: no deltas to resolve
+        notes[1:3] = [("the partial of each summand", r"\text{the partial of each summand}"), ("", "")]
     noted = [
-        Line(f"{line.text}    ({note})", rf"{line.latex} && {latex_note}")
-        for line, (note, latex_note) in zip(rendered, INDEX_NOTES, strict=False)
+        Line(f"{line.text}    ({note})" if note else line.text, rf"{line.latex} && {latex_note}")
+        for line, (note, latex_note) in zip(rendered, notes, strict=False)
     ]
     lhs = Line(f"∂{output}/∂{to_text(steps.entry)}", rf"\frac{{\partial {output}}}{{\partial {to_latex(steps.entry)}}}")
-    return Derivation(output, name, lhs, tuple(noted))
+    return Derivation(output, name, lhs, _without_repeats(lhs, noted))
