@@ -126,3 +126,20 @@ def test_the_command_line_prints_the_index_form_and_refuses_code():
     code = runner.invoke(main, ["derive", "Sum(i, A[i, i]*x[i]^2)", "--wrt", "x", "--format", "numpy"])
     assert code.exit_code == 2
     assert "no code export for the index form" in code.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["backprop", "L = Sum(i, A[i, i]*x[i]^2)", "--at", "A=[[1,2],[3,4]], x=[1,2]"], "has no backward pass"),
+        (
+            ["derive", "L = Sum(i, A[i, i]*x[i]^2)", "--wrt", "x", "--steps", "--at", "A=[[1,2],[3,4]], x=[1,2]"],
+            "has no backward pass",
+        ),
+        (["derive", "Sum(i, A[i, i]*x[i]^2)", "--wrt", "x", "--wrt", "x"], "is not differentiated again"),
+    ],
+)
+def test_what_the_index_form_does_not_do_is_refused_never_zero(arguments: list[str], message: str):
+    answer = CliRunner().invoke(main, arguments)
+    assert answer.exit_code == 2
+    assert message in answer.output

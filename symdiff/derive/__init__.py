@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import sympy as sp
 
 from .. import limits
-from ..errors import LimitError, SymdiffError, UnsupportedError, did_you_mean
+from ..errors import LimitError, SymdiffError, did_you_mean
 from ..model import Formula
 from ..model.build import UNDEFINED
 from . import components, conventions, forward, indices, matrix
@@ -144,8 +144,6 @@ def _check_constants(atoms: set[sp.Basic], name: str) -> None:
 
 
 def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:
-    if indices.in_index_form(value):  # reached only through component form's matrix twin: entry by entry instead
-        raise UnsupportedError("the index form has no matrix-form rule", hint="differentiate it entry by entry")
     if not getattr(value, "is_Matrix", False):
         return matrix.scalar_derivative(value, target)
     if not target.is_Matrix:

@@ -75,6 +75,11 @@ def by_entry(formula: Formula, gradient: sp.Basic, base: str, slots: tuple[str, 
 
 def check_not_index_form(value: sp.Basic) -> None:
     """A partial by an entry is differentiated no further: its index form is an answer, not a formula."""
+    if isinstance(value, FreeIndices) and isinstance(value.matrix, IndexArray):
+        raise SymdiffError(
+            "a gradient in index form (the formula has no matrix form) is not differentiated again",
+            hint="differentiate the formula once, or write it in matrix form",
+        )
     if value.has(FreeIndices):
         raise SymdiffError(
             "a partial by an entry (in index form) is not differentiated again",

@@ -33,6 +33,11 @@ def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic |
         return None
     rule = RULES.get(type(expr))
     if rule is None:
+        if isinstance(expr, IndexedSum | IndexedEntry | IndexArray):  # derive.indices differentiates these
+            raise UnsupportedError(
+                "an index sum with no matrix form has no backward pass: it is differentiated as one formula",
+                hint="derive it by its inputs (symdiff derive), without --at or backprop",
+            )
         if getattr(expr, "is_Matrix", False):
             raise UnsupportedError(f"differentiating through {construct_name(expr)} is not supported yet")
         rule = _scalar
@@ -52,20 +57,10 @@ a program's backward pass through its graph, which names the intermediates."""
 
 def scalar_derivative(expr: sp.Basic, target: sp.Basic, pullback: Pullback = gradient) -> sp.Basic:
     """The gradient of a scalar expression, in the shape of ``target``."""
-    _not_index_form(expr)
     result = pullback(expr, sp.S.One, target)
     if result is None:
         return sp.ZeroMatrix(*target.shape) if target.is_Matrix else sp.S.Zero
     return result
-
-
-def _not_index_form(expr: sp.Basic) -> None:
-    """The index form has no reverse-mode rules (``derive.indices`` differentiates it): an error, never a zero."""
-    if expr.has(IndexedSum, IndexedEntry, IndexArray):
-        raise UnsupportedError(
-            "an index sum with no matrix form is differentiated as one formula of the inputs",
-            hint="write it as one definition of the inputs, or in matrix form",
-        )
 
 
 def jacobian(expr: sp.Basic, target: sp.Basic, pullback: Pullback = gradient) -> sp.Basic:
@@ -73,7 +68,6 @@ def jacobian(expr: sp.Basic, target: sp.Basic, pullback: Pullback = gradient) ->
 
     Read off the pullback of a placeholder cotangent G: it is Jᵀ G, so J = Mᵀ for ``linear_coefficient`` M.
     """
-    _not_index_form(expr)
     if getattr(target, "is_Matrix", False) and target.shape[1] != 1:
         raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
     rows, cols = expr.shape
