@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import json
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from pdflatex import compile_latex
 from test_index_notation import _values, loops, loops_gradient
 
 import symdiff
@@ -143,3 +146,39 @@ def test_what_the_index_form_does_not_do_is_refused_never_zero(arguments: list[s
     answer = CliRunner().invoke(main, arguments)
     assert answer.exit_code == 2
     assert message in answer.output
+
+
+SHEET = r"""
+title = "Index form"
+
+[[group]]
+id = "1"
+
+[group.context]
+definitions = ['L = \sum_{i,j} \left(\sum_k A_{ik} B_{kj} - Y_{ij}\right)^2']
+
+[[group.question]]
+id = "1.a"
+kind = "derive"
+wrt = "A"
+
+[[group.question]]
+id = "1.b"
+kind = "choice"
+wrt = "A"
+options = ['2(\mathbf{A}\mathbf{B} - \mathbf{Y})\mathbf{B}^\top', '2(\mathbf{A}\mathbf{B} - \mathbf{Y})\mathbf{B}']
+"""
+
+
+@pytest.mark.slow
+def test_a_worksheet_question_with_no_matrix_form_is_solved_with_its_steps(tmp_path):
+    sheet = tmp_path / "index_form.toml"
+    sheet.write_text(SHEET)
+    key = json.loads(symdiff.print_key(symdiff.solve(str(sheet)), "json"))
+    by_id = {question["id"]: question for question in key["questions"]}
+    assert by_id["1.a"]["answer"] == "2*Sum(j, m, (Sum(k, d, A[l, k]*B[k, j]) - Y[l, j])*B[p, j])"
+    assert by_id["1.b"]["correct"] == [0]
+    latex = CliRunner().invoke(main, ["solve", str(sheet), "--format", "latex"])
+    assert latex.exit_code == 0, latex.output
+    assert r"\delta_{il} \delta_{kp}" in latex.output and r"\text{each delta resolved}" in latex.output
+    compile_latex(latex.output, tmp_path, "index_form")
