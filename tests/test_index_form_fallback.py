@@ -182,3 +182,10 @@ def test_a_worksheet_question_with_no_matrix_form_is_solved_with_its_steps(tmp_p
     assert latex.exit_code == 0, latex.output
     assert r"\delta_{il} \delta_{kp}" in latex.output and r"\text{each delta resolved}" in latex.output
     compile_latex(latex.output, tmp_path, "index_form")
+
+
+def test_evaluating_the_index_form_at_huge_sizes_is_a_limit_error():
+    result = symdiff.derive("Sum(i, Sum(j, Sum(k, A[i, j]*B[j, k]*C[k, i])))", "B")
+    big = np.ones((500, 500))
+    with pytest.raises(symdiff.SymdiffError, match="the index form would hold 1.25e\\+08 numbers"):
+        result.evaluate(A=big, B=big, C=big)

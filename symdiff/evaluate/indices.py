@@ -17,12 +17,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
+from ..errors import LimitError
 from ..model.index_form import IndexArray, IndexedEntry, IndexedSum
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .plan import Planner
+
+MAX_CELLS = 10**8
+"""The most numbers the arrays of one index form may hold at the sizes evaluated (one axis per index)."""
 
 
 def axis(planner: Planner, index: sp.Basic) -> int | None:
@@ -38,7 +42,22 @@ def plan_entry(planner: Planner, expr: IndexedEntry) -> int:
     return planner.emit("index_entry", (planner._print(expr.array),), where)
 
 
+def _within_limits(planner: Planner, expr: sp.Basic, free: tuple[sp.Expr, ...] = ()) -> None:
+    """A ``LimitError`` where the index form, an axis per index, would hold more than ``MAX_CELLS`` numbers."""
+    dims = [node.dim for node in sp.preorder_traversal(expr) if isinstance(node, IndexedSum)] + list(free)
+    cells = 1
+    for dim in dims:
+        cells *= planner._size(dim) or 1
+    if cells > MAX_CELLS:
+        raise LimitError(
+            f"the index form would hold {cells:.3g} numbers at these sizes (one axis per index)",
+            hint=f"evaluate at sizes whose product over the indices is at most {MAX_CELLS:.0e}",
+        )
+
+
 def plan_sum(planner: Planner, expr: IndexedSum) -> int:
+    if not expr.free_symbols & set(planner.index_axes):  # outermost: the sizes of all its indices at once
+        _within_limits(planner, expr)
     along = axis(planner, expr.index)
     total = planner.emit("index_sum", (planner._print(expr.body), planner._dim(expr.dim)), (along,))
     if expr.free_symbols & set(planner.index_axes):
@@ -47,6 +66,7 @@ def plan_sum(planner: Planner, expr: IndexedSum) -> int:
 
 
 def plan_array(planner: Planner, expr: IndexArray) -> int:
+    _within_limits(planner, expr.form, expr.dims)
     axes = tuple(axis(planner, index) for index in expr.indices)
     rows, cols = expr.shape
     return planner.emit("index_array", (planner._print(expr.form), planner._dim(rows), planner._dim(cols)), axes)
