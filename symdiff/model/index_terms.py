@@ -130,6 +130,8 @@ class _Reader:
     def read_IndexSum(self, node: IndexSum) -> Value:
         if node.product:
             raise _unsupported(self.builder, node, "a product over an index with a symbolic bound")
+        if getattr(node, "skip", None) is not None:  # a sum that skips a value is the matrix form's alone
+            raise _unsupported(self.builder, node, "a sum that skips a value")
         if node.bound is not None:
             self.dims[node.index] = dim_symbol(node.bound)
         body = self.read(node.body)
@@ -144,6 +146,8 @@ class _Reader:
     def read_Entry(self, node: Entry) -> Value:
         if any(isinstance(item, Entry) for item in node.base.walk()):
             raise _unsupported(self.builder, node, "an entry of an entry")
+        if not all(slot is None or isinstance(slot, str) for slot in node.slots):
+            raise _unsupported(self.builder, node, "an entry at the value of a label")
         base = self.builder.build(node.base)
         slots = node.slots if len(node.slots) == 2 else (*node.slots, None)
         for axis, slot in enumerate(node.slots):
