@@ -105,7 +105,8 @@ def _summed_entries(tree: ast.Node) -> Iterator[tuple[Entry, str]]:
             continue
         entries = (item for item in node.body.walk() if isinstance(item, Entry) and len(item.slots) == 2)
         for item in entries:
-            if item.slots[0] != item.slots[1] and node.index in item.slots and found < MAX_VARIANTS:
+            named = all(slot is None or isinstance(slot, str) for slot in item.slots)  # not at a label's value
+            if named and item.slots[0] != item.slots[1] and node.index in item.slots and found < MAX_VARIANTS:
                 found += 1
                 yield item, node.index
 
