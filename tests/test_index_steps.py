@@ -93,3 +93,12 @@ def test_a_program_with_no_matrix_form_is_differentiated_by_its_inputs():
     refused = runner.invoke(main, ["derive", "u = 2*c; L = u*Sum(i, A[i, i]*x[i]^2)", "--wrt", "u"])
     assert refused.exit_code == 2
     assert "u is an intermediate, and this program has an index sum with no matrix form" in refused.output
+
+
+def test_a_formula_without_definitions_has_steps_where_it_has_index_sums():
+    assert steps(r"\sum_{i,j} W_{ij}^2", "W").splitlines()[0] == (
+        "∂f/∂W[k, l] = Sum(i, n, Sum(j, d, ∂/∂W[k, l] (W[i, j]^2)))    (the sums pulled out)"
+    )
+    answer = CliRunner().invoke(main, ["derive", "norm(w)^2", "--wrt", "w", "--steps"])
+    assert answer.exit_code == 2
+    assert "--steps follows named intermediates, and this is one formula" in answer.output

@@ -348,9 +348,17 @@ class Program:
     def steps(
         self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
     ) -> list[Derivation]:
-        """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given."""
-        output = self._definitions_needed("--steps")
+        """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given.
+        A formula without definitions has steps where it is written with index sums (called f)."""
         names = [n for step in wrt_steps(wrt) for n in step]
+        if self._bare is not None and at is None:
+            for name in names:
+                self.target(name)
+            bare = [index_derivation(self.graph, self.text, self._bare.tree, "f", n, self.derive) for n in names]
+            found = [derivation for derivation in bare if derivation is not None]
+            if len(found) == len(names):
+                return found
+        output = self._definitions_needed("--steps")
         for name in names:
             self.target(name)
         numbers = None
