@@ -28,7 +28,7 @@ from ..model import Formula
 from ..model.build import dim_symbol
 from ..program.printing import Math, Said, said_text
 from .equivalence import Samples, Verdict, sample
-from .index_mistakes import size_factor
+from .index_mistakes import size_factor, swapped_indices, wrong_summation_index
 from .kinds import components, kind_of
 from .question import Question
 from .values import Value, agree
@@ -350,11 +350,13 @@ Rule = Callable[[Case], str | Said | None]
 """A rule: what it says, in prose alone (a string) or quoting formulas (``Said``); None when it does not apply."""
 
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("swapped indices", swapped_indices),
     ("transpose", transpose_of_answer),
     ("shape", wrong_shape),
     ("foreign names", foreign_names),
     ("difference", proven_difference),
     ("neighbour", neighbouring_question),
+    ("summation index", wrong_summation_index),
     ("transposed input", transposed_input),
     ("swapped", swapped_components),
     ("zero", zero),

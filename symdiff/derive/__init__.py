@@ -71,6 +71,8 @@ def differentiate(
         return indices.by_entry(formula, gradient, *entry)
     target = target_of(formula, name)
     rule = rule or plain(formula)
+    if indices.in_index_form(value):  # no matrix form (model.index_terms): the gradient's entry (k, l)
+        return indices.index_gradient(value, target, rule)
     if isinstance(value, sp.Tuple):
         return sp.Tuple(*(differentiate(formula, item, name, symmetric, rule) for item in value))
     result = rule(value, target)

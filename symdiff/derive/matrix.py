@@ -16,6 +16,7 @@ import sympy as sp
 
 from ..errors import UnsupportedError
 from ..model.algebra import higher_order
+from ..model.index_form import IndexArray, IndexedEntry, IndexedSum
 from ..model.nodes import Diag, Elementwise, ScalarOf, SumEntries, op_of
 from ..ops import AXIS_OF
 from .rules import RULES, _scalar
@@ -32,6 +33,11 @@ def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic |
         return None
     rule = RULES.get(type(expr))
     if rule is None:
+        if isinstance(expr, IndexedSum | IndexedEntry | IndexArray):  # derive.indices differentiates these
+            raise UnsupportedError(
+                "an index sum with no matrix form has no backward pass: it is differentiated as one formula",
+                hint="derive it by its inputs (symdiff derive), without --at or backprop",
+            )
         if getattr(expr, "is_Matrix", False):
             raise UnsupportedError(f"differentiating through {construct_name(expr)} is not supported yet")
         rule = _scalar

@@ -112,7 +112,10 @@ class Backend:
             if template is None:
                 raise UnsupportedError(f"no code export for {step.data[0]}")
             return template
-        return self.calls.get(step.kind) or CALLS[step.kind]
+        template = self.calls.get(step.kind) or CALLS.get(step.kind)
+        if template is None:  # the index form (evaluate.indices) is evaluated, not printed as code
+            raise UnsupportedError("no code export for the index form", hint="evaluate it, or write the matrix form")
+        return template
 
 
 BACKENDS: dict[str, Backend] = {

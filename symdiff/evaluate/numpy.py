@@ -21,6 +21,7 @@ import sympy as sp
 from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..ops import Op
+from .indices import KERNELS as INDEX_KERNELS
 from .plan import Plan, Step, dims_of, plan
 
 Env = dict[sp.Basic, object]
@@ -151,6 +152,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "full_like": _plain(lambda like, value: np.full(np.shape(like), value, dtype=float)),
     "diag": _plain(np.diagflat),
     "onehot": _onehot,
+    **INDEX_KERNELS,
 }
 """Step kind -> (its data, the guard) -> the function of its arguments' values."""
 

@@ -38,6 +38,7 @@ from .. import ops
 from ..errors import UnsupportedError
 from ..model.algebra import chain_order
 from ..model.nodes import BOUND, Diag, Norm, op_of
+from . import indices
 
 Sizes = Mapping[sp.Basic, int]
 
@@ -93,6 +94,8 @@ class Planner(Printer):
         self._numbers: dict[Step, int] = {}
         self._memo: dict[tuple[sp.Basic, tuple], int] = {}
         self._scope: dict[sp.Basic, int] = {}
+        self.index_axes: dict[sp.Symbol, int] = {}
+        """The axis of each index of the index form (``evaluate.indices``)."""
 
     # --- the machinery ----------------------------------------------------------------
     def emit(self, kind: str, args: tuple[int, ...] = (), data: tuple[Any, ...] = ()) -> int:
@@ -424,6 +427,15 @@ class Planner(Printer):
 
     def _print_FreeIndices(self, expr):  # a partial by an entry (model.index_form): its matrix form's numbers
         return self._print(expr.matrix)
+
+    def _print_IndexedEntry(self, expr):  # the index form, where there is no matrix form (evaluate.indices)
+        return indices.plan_entry(self, expr)
+
+    def _print_IndexedSum(self, expr):
+        return indices.plan_sum(self, expr)
+
+    def _print_IndexArray(self, expr):
+        return indices.plan_array(self, expr)
 
     def _print_Elementwise(self, expr):
         """The body inlined, its placeholders standing for the operands' registers: one ufunc call per node."""

@@ -24,6 +24,7 @@ from ..errors import SymdiffError, UnsupportedError
 from ..parse import ast
 from ..parse.sums import Entry, IndexSum, values
 from .build import CALLS, Builder, _entrywise, dim_symbol, is_array
+from .index_terms import expand_components, free_form, index_form
 from .picking import pick, skip
 from .summing import Lifted, ones
 
@@ -34,8 +35,12 @@ REDUCE: dict[ops.Op, Callable[[Lifted, str, sp.Expr], Lifted]] = {
 
 
 def build_index_sum(builder: Builder, node: IndexSum) -> sp.Basic:
-    """The matrix form of a sum (or product) over an index written outside any other sum."""
-    result = _Lifter(builder).reduce(node)
+    """The matrix form of a sum (or product) over an index written outside any other sum;
+    its index form (``index_terms``) where no matrix form is known."""
+    try:
+        result = _Lifter(builder).reduce(node)
+    except UnsupportedError as exc:
+        return _in_index_form(exc, lambda: index_form(builder, node, node))
     if result.per != "plain":
         raise _unsupported(node, "an index is left free")
     return result.value
@@ -52,12 +57,25 @@ def build_entry(builder: Builder, node: Entry) -> sp.Basic:
 def build_free(builder: Builder, tree: ast.Node, free: tuple[str, ...]) -> sp.Basic:
     """A formula with free indices (``2*W[k, l]``): the array of its values over them, in their order."""
     lifter = _Lifter(builder, set(free))
-    value = lifter.lift(tree)
+    try:
+        value = lifter.lift(tree)
+    except UnsupportedError as exc:
+        return _in_index_form(exc, lambda: free_form(builder, tree, free))
     if value.per == "plain" or not set(value.axes) <= set(free):
         raise _unsupported(tree, "a free index that nothing is indexed by")
     if value.per != "scalar":
         raise _unsupported(tree, "a vector at each value of a free index")
     return lifter.spread(tree, value, free)
+
+
+def _in_index_form(refusal: UnsupportedError, build: Callable[[], sp.Basic]) -> sp.Basic:
+    """The index form ``build`` gives, or the matrix form's ``refusal`` where that cannot be read either."""
+    if "no matrix form" not in refusal.message:
+        raise refusal
+    try:
+        return expand_components(build())
+    except UnsupportedError:
+        raise refusal from None
 
 
 def _unsupported(node: ast.Node, what: str) -> UnsupportedError:
@@ -287,6 +305,8 @@ def _scalars(lifter: _Lifter, node: ast.Node, left: Lifted, right: Lifted) -> Li
     if len(left.axes) == len(right.axes) == 1:
         return Lifted(left.value * right.value.T, left.axes + right.axes, "scalar")
     matrix, vector = (left, right) if len(left.axes) == 2 else (right, left)
+    if len(vector.axes) != 1:
+        raise _unsupported(node, "more than two indices at once")
     (axis,) = vector.axes
     if axis not in matrix.axes:
         raise _unsupported(node, "more than two indices at once")

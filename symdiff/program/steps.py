@@ -15,19 +15,28 @@ instead. Text, Unicode and a LaTeX ``align*`` block are rendered from the same l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from ..derive import plain
+from ..derive.indices import entry_target, in_index_form, index_steps
 from ..errors import SymdiffError
 from ..export.numbers import format_number, latex_number
 from ..export.unicode import unicode_name
+from ..model import Formula
+from ..model.build import Builder
+from ..model.index_form import FreeIndices
+from ..model.index_terms import whole_index_form
+from ..parse import ast
 from .chain import MAX_PATHS, backward, local, paths
 from .graph import Graph
 from .printing import to_latex, to_text, to_unicode
 
 if TYPE_CHECKING:
+    from ..result import Result
     from .backprop import Backprop  # the numbers, with NumPy: imported when there are numbers
 
 
@@ -213,3 +222,67 @@ def _matrix_lines(graph: Graph, value: sp.Basic, target: sp.Basic, names: _Names
             result.unicode + "    (" + "; ".join(n.unicode for n in notes) + ")",
         )
     return (_sum_of_products(chains, " · ", r" \cdot "), result)
+
+
+# --- index sums: the bookkeeping of a course ----------------------------------------------------
+
+INDEX_NOTES = (
+    ("the sums pulled out", r"\text{the sums pulled out}"),
+    ("the partial of each summand, with Kronecker deltas", r"\text{the partial of each summand}"),
+    ("each delta resolved: the sum over its index collapses", r"\text{each delta resolved}"),
+    ("the matrix form", r"\text{the matrix form}"),
+)
+"""What each line of an index-sum derivation does, in text and LaTeX."""
+
+
+def index_derivation(
+    graph: Graph, text: str, tree: ast.Node, output: str, name: str, matrix: Callable[[str], Result]
+) -> Derivation | None:
+    """∂output/∂w_k of a definition written with index sums, as a course writes it: the sums pulled out,
+    the partial of each summand with its Kronecker deltas, the deltas resolved, the matrix form (from
+    ``matrix``, the program's derivative by a name) where there is one. None where this does not apply:
+    no index sum, an intermediate inside it, or an index form that cannot be read."""
+    entry = entry_target(name)
+    base, slots = (name, None) if entry is None else entry
+    names = {node.id for node in tree.walk() if isinstance(node, ast.Name)}
+    target = graph.symbols.get(base)
+    if not isinstance(target, sp.MatrixSymbol | sp.Symbol) or not names <= set(graph.inputs) | graph.typing.sizes | {
+        "pi"
+    }:
+        return None
+    builder = Builder(text, graph.symbols, graph.typing.sizes, graph.typing.inferred)
+    value = whole_index_form(text, tree, builder)
+    if value is None:
+        return None
+    steps = index_steps(value, target, plain(Formula(text, tree, graph.typing, graph.symbols, value)), slots)
+    lines = [steps.pulled, steps.deltas, steps.answer]
+    rendered = [Line(to_text(line), to_latex(line), to_unicode(line)) for line in lines]
+    whole = matrix(base)
+    if isinstance(steps.answer, FreeIndices) and not in_index_form(whole.sympy):
+        indices = [str(index) for index in steps.answer.indices]
+        rendered.append(
+            Line(
+                f"({whole.text})[{', '.join(indices)}]",
+                rf"\left({whole.latex}\right)_{{{''.join(indices)}}}",
+                f"({whole.unicode})[{', '.join(indices)}]",
+            )
+        )
+    elif not in_index_form(whole.sympy):
+        rendered.append(Line(whole.text, whole.latex, whole.unicode))
+    notes = list(INDEX_NOTES)
+    if not steps.deltas.has(sp.KroneckerDelta):  # by a scalar: no deltas to resolve
+        notes[1:3] = [("the partial of each summand", r"\text{the partial of each summand}"), ("", "")]
+    noted = [
+        Line(
+            f"{line.text}    ({note})" if note else line.text,
+            rf"{line.latex} && {latex_note}",
+            f"{line.unicode}    ({note})" if note else line.unicode,
+        )
+        for line, (note, latex_note) in zip(rendered, notes, strict=False)
+    ]
+    lhs = Line(
+        f"∂{output}/∂{to_text(steps.entry)}",
+        rf"\frac{{\partial {output}}}{{\partial {to_latex(steps.entry)}}}",
+        f"∂{unicode_name(output)}/∂{to_unicode(steps.entry)}",
+    )
+    return Derivation(output, name, lhs, _without_repeats(lhs, noted))
