@@ -58,6 +58,9 @@ CALLS: dict[str, str] = {
     "rowmax": "{m}.max({0}, axis=1, keepdims=True)",
     "full_like": "{m}.zeros_like({0}) + {1}",
     "diag": "{m}.diagflat({0})",
+    "kron": "{m}.kron({0}, {1})",
+    "vec": "{m}.reshape({m}.transpose({0}), (-1, 1))",
+    "commutation": "{m}.eye({0} * {1})[{m}.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]",
     "dense": "{m}.array([{args}]).reshape({d0}, {d1})",
     "tuple": "({args},)",
 }
@@ -147,6 +150,8 @@ BACKENDS: dict[str, Backend] = {
             "zeros": "torch.zeros(({0}, {1}), dtype=torch.float64)",
             "sumsq": "torch.sum({0} * {0})",
             "diag": "torch.diag({0}.reshape(-1))",
+            "vec": "torch.reshape(torch.t({0}), (-1, 1))",
+            "commutation": "torch.eye({0} * {1}, dtype=torch.float64)[torch.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]",
             "max": "torch.max({0})",
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",

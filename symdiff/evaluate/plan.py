@@ -126,6 +126,8 @@ class Planner(Printer):
     def _dim(self, dim: sp.Basic) -> int:
         """A dim as a register: a number when known, else the dim's symbol, read at run time."""
         size = self._size(dim)
+        if size is None and isinstance(dim, sp.Mul | sp.Pow):  # the side m*n of kron, vec and commutation
+            return self._print(dim)
         return self.emit("size", data=(int(size),)) if size is not None else self.emit("input", data=(dim,))
 
     def times(self, coefficient: int, value: int) -> int:
@@ -410,6 +412,16 @@ class Planner(Printer):
 
     def _print_Diag(self, expr):
         return self._product([self._item(expr)])
+
+    def _print_KroneckerProduct(self, expr):
+        return self._many("kron", [self._print(arg) for arg in expr.args])
+
+    def _print_Vec(self, expr):
+        """vec(X): the columns of X stacked (column-major)."""
+        return self.emit("vec", (self._print(expr.matrix),))
+
+    def _print_Commutation(self, expr):
+        return self.emit("commutation", tuple(self._dim(d) for d in expr.args))
 
     def _print_FreeIndices(self, expr):  # a partial by an entry (model.index_form): its matrix form's numbers
         return self._print(expr.matrix)

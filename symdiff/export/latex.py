@@ -286,6 +286,9 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
         return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"])
 
     def _print_Identity(self, expr):
+        product = self._identity_of_product(expr)
+        if product is not None:
+            return product
         # \mathbf{I}_n would be the variable I_n when I is a name
         return self._sized(None if "I" in self._names else "I", ops.EYE, expr.rows)
 

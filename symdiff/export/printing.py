@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.printing.printer import Printer
 
 from ..model.nodes import BOUND, Elementwise, op_of
+from .. import ops
 from ..ops import AXIS_OF, Op
 
 
@@ -74,6 +75,7 @@ class ArrayPrinting(Printer):
     # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
+    _print_KroneckerProduct = _print_Vec = _print_Commutation = _print_Call
 
     def _along(self, name: str, matrix: str, axis: str) -> str:
         """The operation ``name`` applied along ``axis`` of a printed matrix: ``softmax(X, rows)``."""
@@ -87,6 +89,17 @@ class ArrayPrinting(Printer):
         return self._along(name, self._print(expr.args[0]), axis)
 
     _print_SoftmaxRows = _print_LogSumExpRows = _print_RowWise
+
+    def _identity_of_product(self, expr: sp.Identity) -> str | None:
+        """The identity of a size that is a product of dims (m*n, from Kronecker products) as
+        ``kron(eye(m), eye(n))``, which reads back; None for one dim."""
+        size = expr.rows
+        if not isinstance(size, sp.Mul | sp.Pow):
+            return None
+        factors = [
+            base for term in sp.Mul.make_args(size) for base, times in term.as_powers_dict().items() for _ in range(times)
+        ]
+        return self._call(ops.KRON, ", ".join(self._print(sp.Identity(factor)) for factor in factors))
 
     # --- nodes printed alike ----------------------------------------------------------
     def _print_ScalarOf(self, expr) -> str:

@@ -19,7 +19,7 @@ from .. import limits, ops
 from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
+from .nodes import SCALAR, Commutation, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries, Vec
 from .summing import product_over, sum_over
 from .types import Dim, Shape, Typing
 
@@ -41,6 +41,11 @@ def scalar_symbol(name: str) -> sp.Symbol:
 
 
 def dim_symbol(dim: int | str) -> sp.Expr:
+    if isinstance(dim, str) and "*" in dim:  # a product (kron, vec): no name of the formula can be that long
+        raise ShapeError(
+            f"an array of the formula would have a dimension {dim}, a product of dims",
+            hint="write the array as vec(...) or kron(...) of arrays with their own dims",
+        )
     return sp.Integer(dim) if isinstance(dim, int) else sp.Symbol(dim, integer=True, positive=True)
 
 
@@ -153,6 +158,8 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
+        if node.op is ops.COMMUTATION:
+            return _commutation(*(dim_symbol(_dim_of(arg)) for arg in node.args))
         if node.op.kind == "dimension":
             (arg,) = node.args
             if isinstance(arg, ast.Size):
@@ -163,7 +170,7 @@ class Builder:
                     )
                 dim = dim_symbol(self.inferred[arg.key])
             else:
-                dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+                dim = dim_symbol(_dim_of(arg))
             if dim.is_Integer:  # component form: explicit, as every array there is
                 return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
@@ -364,6 +371,42 @@ def _diag(value: sp.Basic) -> sp.Basic:
     return sp.ImmutableMatrix(sp.diag(*value)) if is_explicit(value) else Diag(value)
 
 
+def _dim_of(arg: ast.Node) -> int | str:
+    """The dimension an argument of ``eye(n)``, ``commutation(m, n)`` names (shape inference checked it)."""
+    return arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value)
+
+
+def _kron(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    """The Kronecker product: written out for concrete matrices, a scalar factor a product, else the node."""
+    if not (is_array(a) and is_array(b)):
+        return _mul(a, b)
+    if is_explicit(a) and is_explicit(b):
+        return sp.ImmutableMatrix(sp.kronecker_product(a, b))
+    return sp.KroneckerProduct(a, b)
+
+
+def _vec(value: sp.Basic) -> sp.Basic:
+    """vec(X), column-major; a column (or a scalar) is its own vec."""
+    if not is_array(value) or value.shape[1] == 1:
+        return value
+    return sp.ImmutableMatrix(list(value.T)) if is_explicit(value) else Vec(value)
+
+
+def _commutation(rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
+    """K(m, n), the permutation with K*vec(X) = vec(X.T) for an m×n X: entry (j + n*i, i + m*j) is 1.
+    With a dim of 1 it is the identity; with concrete dims it is written out (component form)."""
+    if rows == 1 or cols == 1:
+        return sp.Identity(rows * cols) if not (rows * cols).is_Integer else sp.ImmutableMatrix(sp.eye(rows * cols))
+    if not (rows.is_Integer and cols.is_Integer):
+        return Commutation(rows, cols)
+    m, n = int(rows), int(cols)
+    entries = [[0] * (m * n) for _ in range(m * n)]
+    for i in range(m):
+        for j in range(n):
+            entries[j + n * i][i + m * j] = 1
+    return sp.ImmutableMatrix(entries)
+
+
 def _rows_of(explicit: Callable[[sp.Basic], sp.Basic], node: Callable[[sp.Basic], sp.Basic]) -> Callable:
     """A function applied to each row: the rows of a concrete matrix one by one, a node of an expression."""
 
@@ -443,6 +486,9 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.VAR_ROWS: _var_rows,
     ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
     ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
+    ops.KRON: _kron,
+    ops.VEC: _vec,
+    ops.COMMUTATION: _commutation,  # built by ``build_Call`` from its dims; here for writing results out
     ops.INDEX_SUM: sum_over,
     ops.INDEX_PROD: product_over,
 }
