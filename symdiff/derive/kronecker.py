@@ -32,6 +32,8 @@ from .matrix import construct_name, gradient
 def is_tensor(value: sp.Basic, target: sp.Basic) -> bool:
     """True when ∂value/∂target has more than two indices: a matrix by a matrix, a vector by a matrix, a
     matrix by a vector."""
+    if not (getattr(value, "is_Matrix", False) and getattr(target, "is_Matrix", False)):
+        return False
     return value.shape[1] != 1 or target.shape[1] != 1
 
 
