@@ -11,7 +11,7 @@ The differential dF in a direction D comes from forward mode
 (``forward.tangent`` by the matrix X); ``coefficient`` reads J off it, one
 rule per node in ``COEFFICIENTS``: vec(A D B) = (Bᵀ ⊗ A) vec D,
 vec(Dᵀ) = K(m, n) vec D with K the commutation matrix, vec(M ∘ D) =
-diag(vec M) vec D, and vec(s M) = vec(M) vec(G)ᵀ vec D for a scalar s =
+diag(vec M) vec D, vec(diag(v)) = diag(vec I) (1 ⊗ I) v, and vec(s M) = vec(M) vec(G)ᵀ vec D for a scalar s =
 ⟨G, D⟩. A differential with a node no rule covers is an ``UnsupportedError``
 naming it.
 """
@@ -120,6 +120,14 @@ def _hadamard(expr: sp.HadamardProduct, D: sp.MatrixSymbol) -> sp.Basic:
     return product([Diag(vec(weights)), coefficient(held, D)])
 
 
+def _diag(expr: Diag, D: sp.MatrixSymbol) -> sp.Basic:
+    """vec(diag(v)) = diag(vec(I_n)) (1_n ⊗ I_n) v: the rows i + n*i of 1_n ⊗ I_n, which picks v_i for each row
+    i + n*j, kept where i = j."""
+    n = expr.vector.shape[0]
+    spread = kron(sp.OneMatrix(n, 1), sp.Identity(n))
+    return product([Diag(Vec(sp.Identity(n))), spread, coefficient(expr.vector, D)])
+
+
 def _vec(expr: Vec, D: sp.MatrixSymbol) -> sp.Basic:
     return coefficient(expr.matrix, D)
 
@@ -129,6 +137,7 @@ COEFFICIENTS: dict[type, Callable[[sp.Basic, sp.MatrixSymbol], sp.Basic]] = {
     sp.Transpose: _transpose,
     sp.MatMul: _product,
     sp.HadamardProduct: _hadamard,
+    Diag: _diag,
     Vec: _vec,
 }
 """How the vec-form coefficient of a differential is read off, by the type of its top node."""

@@ -261,15 +261,21 @@ def _kron(node: sp.KroneckerProduct, G: sp.Basic):
     likewise (1_pᵀ ⊗ I_r)(G ∘ (A ⊗ 1_r 1_sᵀ))(1_q ⊗ I_s)."""
     A, B = kron_pair(node)
     (p, q), (r, s) = A.shape, B.shape
-    yield A, lambda: (
-        sp.KroneckerProduct(sp.Identity(p), sp.OneMatrix(1, r))
-        * sp.HadamardProduct(G, sp.KroneckerProduct(sp.OneMatrix(p, q), B))
-        * sp.KroneckerProduct(sp.Identity(q), sp.OneMatrix(s, 1))
+    yield (
+        A,
+        lambda: (
+            sp.KroneckerProduct(sp.Identity(p), sp.OneMatrix(1, r))
+            * sp.HadamardProduct(G, sp.KroneckerProduct(sp.OneMatrix(p, q), B))
+            * sp.KroneckerProduct(sp.Identity(q), sp.OneMatrix(s, 1))
+        ),
     )
-    yield B, lambda: (
-        sp.KroneckerProduct(sp.OneMatrix(1, p), sp.Identity(r))
-        * sp.HadamardProduct(G, sp.KroneckerProduct(A, sp.OneMatrix(r, s)))
-        * sp.KroneckerProduct(sp.OneMatrix(q, 1), sp.Identity(s))
+    yield (
+        B,
+        lambda: (
+            sp.KroneckerProduct(sp.OneMatrix(1, p), sp.Identity(r))
+            * sp.HadamardProduct(G, sp.KroneckerProduct(A, sp.OneMatrix(r, s)))
+            * sp.KroneckerProduct(sp.OneMatrix(q, 1), sp.Identity(s))
+        ),
     )
 
 
@@ -277,8 +283,9 @@ def _vec(node: Vec, G: sp.Basic):
     """⟨g, vec X⟩ = ⟨unvec(g), X⟩ for the m×n X, and unvec(g) = (vec(I_n)ᵀ ⊗ I_m)(I_n ⊗ g): column j of it is
     block j of g."""
     m, n = node.matrix.shape
-    yield node.matrix, lambda: (
-        sp.KroneckerProduct(Vec(sp.Identity(n)).T, sp.Identity(m)) * sp.KroneckerProduct(sp.Identity(n), G)
+    yield (
+        node.matrix,
+        lambda: sp.KroneckerProduct(Vec(sp.Identity(n)).T, sp.Identity(m)) * sp.KroneckerProduct(sp.Identity(n), G),
     )
 
 

@@ -151,7 +151,9 @@ BACKENDS: dict[str, Backend] = {
             "sumsq": "torch.sum({0} * {0})",
             "diag": "torch.diag({0}.reshape(-1))",
             "vec": "torch.reshape(torch.t({0}), (-1, 1))",
-            "commutation": "torch.eye({0} * {1}, dtype=torch.float64)[torch.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]",
+            "commutation": (
+                "torch.eye({0} * {1}, dtype=torch.float64)[torch.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]"
+            ),
             "max": "torch.max({0})",
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",

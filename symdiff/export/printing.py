@@ -16,8 +16,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.printer import Printer
 
-from ..model.nodes import BOUND, Elementwise, op_of
 from .. import ops
+from ..model.nodes import BOUND, Elementwise, op_of
 from ..ops import AXIS_OF, Op
 
 
@@ -96,9 +96,8 @@ class ArrayPrinting(Printer):
         size = expr.rows
         if not isinstance(size, sp.Mul | sp.Pow):
             return None
-        factors = [
-            base for term in sp.Mul.make_args(size) for base, times in term.as_powers_dict().items() for _ in range(times)
-        ]
+        powers = [power for term in sp.Mul.make_args(size) for power in term.as_powers_dict().items()]
+        factors = [base for base, times in powers for _ in range(times)]
         return self._call(ops.KRON, ", ".join(self._print(sp.Identity(factor)) for factor in factors))
 
     # --- nodes printed alike ----------------------------------------------------------

@@ -19,9 +19,21 @@ from .. import limits, ops
 from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Commutation, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries, Vec
+from .nodes import (
+    SCALAR,
+    Commutation,
+    Diag,
+    LogDet,
+    LogSumExp,
+    LogSumExpRows,
+    Norm,
+    Softmax,
+    SoftmaxRows,
+    SumEntries,
+    Vec,
+)
 from .summing import product_over, sum_over
-from .types import Dim, Shape, Typing
+from .types import Dim, Shape, Typing, describe
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
@@ -41,11 +53,6 @@ def scalar_symbol(name: str) -> sp.Symbol:
 
 
 def dim_symbol(dim: int | str) -> sp.Expr:
-    if isinstance(dim, str) and "*" in dim:  # a product (kron, vec): no name of the formula can be that long
-        raise ShapeError(
-            f"an array of the formula would have a dimension {dim}, a product of dims",
-            hint="write the array as vec(...) or kron(...) of arrays with their own dims",
-        )
     return sp.Integer(dim) if isinstance(dim, int) else sp.Symbol(dim, integer=True, positive=True)
 
 
@@ -69,6 +76,11 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
                 rows, cols, lambda i, j, name=name, shape=shape: scalar_symbol(component_name(name, i, j, shape))
             )
             table.update((entry.name, entry) for entry in table[name])
+        elif any("*" in str(d) for d in shape):  # sized by a product (kron, vec): it has no dims of its own
+            raise ShapeError(
+                f"{name} would be a {describe(shape)}, a product of dims, from the kron, vec or commutation it meets",
+                hint=f"write {name} as vec(...) of a matrix, or a kron(...) of arrays with their own dims",
+            )
         else:
             table[name] = sp.MatrixSymbol(name, *(dim_symbol(d) for d in shape))
     for name, (base, (row, col)) in typing.components.items():
