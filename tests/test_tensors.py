@@ -62,6 +62,18 @@ def test_vectors_and_matrices_by_each_other(formula: str, wrt: str, expected: st
     assert assert_matches_finite_differences(formula, wrt).text == expected
 
 
+@pytest.mark.parametrize(
+    ("formula", "wrt", "expected"),
+    [
+        ("kron(A, X)", "X", "kron(eye(q), commutation(n, p), eye(m))*kron(vec(A), kron(eye(m), eye(n)))"),
+        ("kron(X, x)", "x", "kron(vec(X), eye(p))"),
+    ],
+)
+def test_kron_by_either_factor(formula: str, wrt: str, expected: str):
+    shapes = {"A": ("p", "q"), "X": ("m", "n")} if "A" in formula else {"X": ("m", "n"), "x": ("p",)}
+    assert assert_matches_finite_differences(formula, wrt, shapes).text == expected
+
+
 def test_printed_results_read_back_as_text_and_latex():
     result = symdiff.derive("log(det(X))", ["X", "X"], {"X": ("n", "n")})
     X = VALUES["X"][:, :3] + 3 * np.eye(3)
@@ -94,12 +106,12 @@ def test_the_command_line_prints_the_vec_form():
 @pytest.mark.parametrize(
     ("formula", "wrt", "symmetric", "message"),
     [
-        ("kron(X, X)", "X", (), "cannot write the derivative through kron with Kronecker products"),
+        ("A*[[trace(X), 1], [2, 3]]", "X", (), "cannot write the derivative through a matrix literal"),
         ("A*X*B", "X", ("X",), "the derivative of an array by the symmetric matrix X is not supported"),
     ],
 )
 def test_no_vec_form_is_a_clear_error(formula: str, wrt, symmetric, message: str):
-    shapes = {"X": ("n", "n"), "A": ("n", "n"), "B": ("n", "n")}
+    shapes = {"X": ("n", "n"), "A": (2, 2) if "[" in formula else ("n", "n"), "B": ("n", "n")}
     with pytest.raises(symdiff.SymdiffError, match=message) as info:
         symdiff.derive(formula, wrt, shapes, symmetric=symmetric)
     assert info.value.hint

@@ -11,7 +11,8 @@ The differential dF in a direction D comes from forward mode
 (``forward.tangent`` by the matrix X); ``coefficient`` reads J off it, one
 rule per node in ``COEFFICIENTS``: vec(A D B) = (Bᵀ ⊗ A) vec D,
 vec(Dᵀ) = K(m, n) vec D with K the commutation matrix, vec(M ∘ D) =
-diag(vec M) vec D, vec(diag(v)) = diag(vec I) (1 ⊗ I) v, and vec(s M) = vec(M) vec(G)ᵀ vec D for a scalar s =
+diag(vec M) vec D, vec(diag(v)) = diag(vec I) (1 ⊗ I) v, vec(A ⊗ B) through
+(I ⊗ K ⊗ I)(vec A ⊗ vec B), and vec(s M) = vec(M) vec(G)ᵀ vec D for a scalar s =
 ⟨G, D⟩. A differential with a node no rule covers is an ``UnsupportedError``
 naming it.
 """
@@ -27,6 +28,7 @@ from ..model.algebra import product
 from ..model.nodes import Commutation, Diag, Vec
 from .forward import direction, tangent
 from .matrix import construct_name, gradient
+from .rules import kron_pair
 
 
 def is_tensor(value: sp.Basic, target: sp.Basic) -> bool:
@@ -68,8 +70,9 @@ def coefficient(expr: sp.Basic, D: sp.MatrixSymbol) -> sp.Basic:
 
 
 def vec(matrix: sp.Basic) -> sp.Basic:
-    """vec(M); a column is its own vec."""
-    return matrix if matrix.shape[1] == 1 else Vec(matrix)
+    """vec(M); a column is its own vec, a row's is its transpose."""
+    rows, cols = matrix.shape
+    return matrix if cols == 1 else matrix.T if rows == 1 else Vec(matrix)
 
 
 def kron(a: sp.Basic, b: sp.Basic) -> sp.Basic:
@@ -89,9 +92,7 @@ def _transpose(expr: sp.Transpose, D: sp.MatrixSymbol) -> sp.Basic:
     """vec(Tᵀ) = K(r, c) vec(T) for an r×c T."""
     rows, cols = expr.arg.shape
     inner = coefficient(expr.arg, D)
-    if rows == 1 or cols == 1:  # a vector's transpose has the same entries in the same order
-        return inner
-    return product([Commutation(rows, cols), inner])
+    return inner if rows == 1 or cols == 1 else product([_commutation(rows, cols), inner])
 
 
 def _product(expr: sp.MatMul, D: sp.MatrixSymbol) -> sp.Basic:
@@ -128,6 +129,22 @@ def _diag(expr: Diag, D: sp.MatrixSymbol) -> sp.Basic:
     return product([Diag(Vec(sp.Identity(n))), spread, coefficient(expr.vector, D)])
 
 
+def _kron(expr: sp.KroneckerProduct, D: sp.MatrixSymbol) -> sp.Basic:
+    """vec(A ⊗ B) = P (vec A ⊗ vec B) with P = I_q ⊗ K(s, p) ⊗ I_r for a p×q A and an r×s B (Magnus & Neudecker,
+    Theorem 3.10), and vec A ⊗ vec B is (I_pq ⊗ vec B) vec A, or (vec A ⊗ I_rs) vec B."""
+    A, B = kron_pair(expr)
+    (p, q), (r, s) = A.shape, B.shape
+    shuffle = kron(kron(sp.Identity(q), _commutation(s, p)), sp.Identity(r))
+    if A.has(D):
+        return product([shuffle, kron(sp.Identity(p * q), vec(B)), coefficient(A, D)])
+    return product([shuffle, kron(vec(A), sp.Identity(r * s)), coefficient(B, D)])
+
+
+def _commutation(rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
+    """K(m, n); the identity when m or n is 1 (a vector's transpose has its entries in the same order)."""
+    return sp.Identity(rows * cols) if rows == 1 or cols == 1 else Commutation(rows, cols)
+
+
 def _vec(expr: Vec, D: sp.MatrixSymbol) -> sp.Basic:
     return coefficient(expr.matrix, D)
 
@@ -138,6 +155,7 @@ COEFFICIENTS: dict[type, Callable[[sp.Basic, sp.MatrixSymbol], sp.Basic]] = {
     sp.MatMul: _product,
     sp.HadamardProduct: _hadamard,
     Diag: _diag,
+    sp.KroneckerProduct: _kron,
     Vec: _vec,
 }
 """How the vec-form coefficient of a differential is read off, by the type of its top node."""
