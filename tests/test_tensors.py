@@ -132,3 +132,15 @@ def test_shapes_sized_by_a_product_are_errors_that_say_so():
     outcome = CliRunner().invoke(main, ["derive", "vec(X).T*kron(A, X)", "--wrt", "X"])
     assert outcome.exit_code == 2
     assert "^" in outcome.output
+
+
+def test_check_marks_vec_form_answers():
+    outcome = CliRunner().invoke(
+        main,
+        ["check", "A*X*B", "--wrt", "X", "--shape", "A=n,n", "--shape", "X=n,n", "--shape", "B=n,n",
+         "--option", "kron(B.T, A)", "--option", "kron(B, A.T)", "--option", "kron(A, B.T)"],
+    )  # fmt: skip
+    assert outcome.exit_code == 0, outcome.output
+    assert "1. equivalent: kron(B.T, A)" in outcome.output
+    assert "it is the transpose of the answer" in outcome.output
+    assert "3. not equivalent: kron(A, B.T)\n   it differs from the answer at" in outcome.output
