@@ -249,7 +249,7 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors]
+        parts = [(f, self._print_factor(f)) for f in factors]
         sign = ""
         if coefficient.could_extract_minus_sign():  # -b \cdot (...), not - b (...) read as b(...)
             sign, coefficient = "-", -coefficient
@@ -260,6 +260,12 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
         return sign + self._product(
             [(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts]
         )
+
+    def _print_factor(self, factor: sp.Basic) -> str:
+        """A matrix factor of a product; a Kronecker product prints as a call, which needs no parentheses."""
+        if isinstance(factor, sp.KroneckerProduct):
+            return self._print(factor)
+        return self.parenthesize(factor, PRECEDENCE["Mul"])
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(

@@ -75,7 +75,13 @@ class ArrayPrinting(Printer):
     # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
-    _print_KroneckerProduct = _print_Vec = _print_Commutation = _print_Call
+    _print_Vec = _print_Commutation = _print_Call
+
+    def _print_KroneckerProduct(self, expr: sp.KroneckerProduct) -> str:
+        """``kron(A, kron(B, C))``: SymPy's product of three factors printed as the two-argument calls that read."""
+        first, *rest = expr.args
+        inner = rest[0] if len(rest) == 1 else sp.KroneckerProduct(*rest)
+        return self._call(ops.KRON, f"{self._print(first)}, {self._print(inner)}")
 
     def _along(self, name: str, matrix: str, axis: str) -> str:
         """The operation ``name`` applied along ``axis`` of a printed matrix: ``softmax(X, rows)``."""
