@@ -53,7 +53,7 @@ def test_kron_is_numpys():
     [
         ("x*x.T", "x", "kron(eye(n), x) + kron(x, eye(n))"),
         ("softmax(W*x)", "W", "diag(softmax(W*x))*kron(x.T, eye(n)) + softmax(W*x)*vec(-softmax(W*x)*x.T).T"),
-        ("diag(W*x)", "W", "diag(vec(eye(n)))*kron(ones(n), eye(n))*kron(x.T, eye(n))"),
+        ("diag(W*x)", "W", "diag(vec(eye(n)))*kron(ones(n)*x.T, eye(n))"),
         ("trace(X)*X", "X", "trace(X)*kron(eye(n), eye(n)) + vec(X)*vec(eye(n)).T"),
         ("X*X.T", "X", "kron(eye(n), X)*commutation(n, d) + kron(X, eye(n))"),
     ],

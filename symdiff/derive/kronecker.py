@@ -24,7 +24,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..errors import UnsupportedError
-from ..model.algebra import product
+from ..model.algebra import coefficient_and_factors, product
 from ..model.nodes import Commutation, Diag, Vec
 from .forward import direction, tangent
 from .matrix import construct_name, gradient
@@ -84,6 +84,24 @@ def kron(a: sp.Basic, b: sp.Basic) -> sp.Basic:
     return sp.KroneckerProduct(a, b)
 
 
+def chain(factors: list[sp.Basic]) -> sp.Basic:
+    """The product of ``factors``, adjacent Kronecker products multiplied block by block where the shapes fit:
+    (A ⊗ B)(C ⊗ D) = AC ⊗ BD."""
+    scalar, flat = sp.S.One, []
+    for factor in factors:
+        coefficient_of, matrices = coefficient_and_factors(factor)
+        scalar, flat = scalar * coefficient_of, [*flat, *matrices]
+    merged: list[sp.Basic] = []
+    for factor in flat:
+        if merged and isinstance(merged[-1], sp.KroneckerProduct) and isinstance(factor, sp.KroneckerProduct):
+            (a, b), (c, d) = kron_pair(merged[-1]), kron_pair(factor)
+            if a.shape[1] == c.shape[0] and b.shape[1] == d.shape[0]:
+                merged[-1] = kron(product([a, c]), product([b, d]))
+                continue
+        merged.append(factor)
+    return scalar * product(merged)
+
+
 def _sum(expr: sp.MatAdd, D: sp.MatrixSymbol) -> sp.Basic:
     return sp.MatAdd(*(coefficient(term, D) for term in expr.args if term.has(D))).doit()
 
@@ -92,7 +110,7 @@ def _transpose(expr: sp.Transpose, D: sp.MatrixSymbol) -> sp.Basic:
     """vec(Tᵀ) = K(r, c) vec(T) for an r×c T."""
     rows, cols = expr.arg.shape
     inner = coefficient(expr.arg, D)
-    return inner if rows == 1 or cols == 1 else product([_commutation(rows, cols), inner])
+    return inner if rows == 1 or cols == 1 else chain([_commutation(rows, cols), inner])
 
 
 def _product(expr: sp.MatMul, D: sp.MatrixSymbol) -> sp.Basic:
@@ -110,7 +128,7 @@ def _product(expr: sp.MatMul, D: sp.MatrixSymbol) -> sp.Basic:
     rows, cols = held.shape
     L = product(left) if left else sp.Identity(rows)
     R = product(right).T if right else sp.Identity(cols)
-    return scalar * product([kron(R, L), coefficient(held, D)])
+    return scalar * chain([kron(R, L), coefficient(held, D)])
 
 
 def _hadamard(expr: sp.HadamardProduct, D: sp.MatrixSymbol) -> sp.Basic:
@@ -118,7 +136,7 @@ def _hadamard(expr: sp.HadamardProduct, D: sp.MatrixSymbol) -> sp.Basic:
     (held,) = [arg for arg in expr.args if arg.has(D)]
     others = [arg for arg in expr.args if arg is not held]
     weights = others[0] if len(others) == 1 else sp.HadamardProduct(*others)
-    return product([Diag(vec(weights)), coefficient(held, D)])
+    return chain([Diag(vec(weights)), coefficient(held, D)])
 
 
 def _diag(expr: Diag, D: sp.MatrixSymbol) -> sp.Basic:
@@ -126,7 +144,7 @@ def _diag(expr: Diag, D: sp.MatrixSymbol) -> sp.Basic:
     i + n*j, kept where i = j."""
     n = expr.vector.shape[0]
     spread = kron(sp.OneMatrix(n, 1), sp.Identity(n))
-    return product([Diag(Vec(sp.Identity(n))), spread, coefficient(expr.vector, D)])
+    return chain([Diag(Vec(sp.Identity(n))), spread, coefficient(expr.vector, D)])
 
 
 def _kron(expr: sp.KroneckerProduct, D: sp.MatrixSymbol) -> sp.Basic:
@@ -136,8 +154,8 @@ def _kron(expr: sp.KroneckerProduct, D: sp.MatrixSymbol) -> sp.Basic:
     (p, q), (r, s) = A.shape, B.shape
     shuffle = kron(kron(sp.Identity(q), _commutation(s, p)), sp.Identity(r))
     if A.has(D):
-        return product([shuffle, kron(sp.Identity(p * q), vec(B)), coefficient(A, D)])
-    return product([shuffle, kron(vec(A), sp.Identity(r * s)), coefficient(B, D)])
+        return chain([shuffle, kron(sp.Identity(p * q), vec(B)), coefficient(A, D)])
+    return chain([shuffle, kron(vec(A), sp.Identity(r * s)), coefficient(B, D)])
 
 
 def _commutation(rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
