@@ -87,7 +87,8 @@ def kron(a: sp.Basic, b: sp.Basic) -> sp.Basic:
 def chain(factors: list[sp.Basic]) -> sp.Basic:
     """The product of ``factors``, adjacent Kronecker products multiplied block by block where the shapes fit:
     (A ⊗ B)(C ⊗ D) = AC ⊗ BD."""
-    scalar, flat = sp.S.One, []
+    scalar: sp.Expr = sp.S.One
+    flat: list[sp.Basic] = []
     for factor in factors:
         coefficient_of, matrices = coefficient_and_factors(factor)
         scalar, flat = scalar * coefficient_of, [*flat, *matrices]
