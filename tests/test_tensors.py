@@ -98,6 +98,14 @@ def test_component_form_agrees_entry_by_entry():
     assert result.text.startswith("[[A11*B11, A12*B11, A11*B21, A12*B21], [A21*B11,")
 
 
+def test_component_form_writes_out_a_kronecker_product_of_three_factors():
+    components = assert_matches_finite_differences("kron(X, X)", "X", {"X": (2, 3)})
+    matrix_form = symdiff.derive("kron(X, X)", "X", {"X": ("m", "n")})
+    assert "commutation(n, m)" in matrix_form.text
+    X = VALUES["X"][:2, :3]
+    np.testing.assert_allclose(components.evaluate(X=X), matrix_form.evaluate(X=X), atol=1e-12)
+
+
 def test_the_command_line_prints_the_vec_form():
     runner = CliRunner()
     outcome = runner.invoke(main, ["derive", "inv(X)", "--wrt", "X"])

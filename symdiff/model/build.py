@@ -388,8 +388,11 @@ def _dim_of(arg: ast.Node) -> int | str:
     return arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value)
 
 
-def _kron(a: sp.Basic, b: sp.Basic) -> sp.Basic:
-    """The Kronecker product: written out for concrete matrices, a scalar factor a product, else the node."""
+def _kron(a: sp.Basic, b: sp.Basic, *more: sp.Basic) -> sp.Basic:
+    """The Kronecker product: written out for concrete matrices, a scalar factor a product, else the node (of
+    three factors or more as SymPy holds them, when a result is written out)."""
+    if more:
+        return _kron(_kron(a, b), *more)
     if not (is_array(a) and is_array(b)):
         return _mul(a, b)
     if is_explicit(a) and is_explicit(b):
