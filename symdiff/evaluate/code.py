@@ -150,6 +150,7 @@ BACKENDS: dict[str, Backend] = {
             "zeros": "torch.zeros(({0}, {1}), dtype=torch.float64)",
             "sumsq": "torch.sum({0} * {0})",
             "diag": "torch.diag({0}.reshape(-1))",
+            "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",  # torch.kron views its inputs: a transpose fails
             "vec": "torch.reshape(torch.t({0}), (-1, 1))",
             "commutation": (
                 "torch.eye({0} * {1}, dtype=torch.float64)[torch.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]"
