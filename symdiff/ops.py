@@ -162,9 +162,33 @@ ONEHOT = Op(
     numpy="np.eye(K)[y - 1]",
 )
 """Its number of classes K is inferred from where it is used (``S[i, y[i]]``: the columns of S)."""
+KRON = Op(
+    "kron",
+    2,
+    "array",
+    "Kronecker product: the block matrix whose block (i, j) is a_ij*B",
+    latex=r"\operatorname{kron}",
+    numpy="np.kron",
+)
+VEC = Op(
+    "vec",
+    1,
+    "array",
+    "the columns of a matrix stacked into one vector (column-major)",
+    latex=r"\operatorname{vec}",
+    numpy="X.reshape(-1, 1, order='F')",
+)
 
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
+COMMUTATION = Op(
+    "commutation",
+    2,
+    "dimension",
+    "the mn×mn commutation matrix K: K*vec(X) = vec(X.T) for an m×n X",
+    latex=r"\operatorname{commutation}",
+    numpy="np.eye(m*n)[np.arange(m*n).reshape(n, m).T.ravel()]",
+)
 
 INDEX_SUM = Op(
     "Sum",
@@ -187,7 +211,8 @@ OPS: tuple[Op, ...] = (
     EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
     HADAMARD, DOT, SUM, NORM, TRACE, DET, LOGDET, INV, LOGSUMEXP, SOFTMAX, DIAG,
     SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS, ONEHOT,
-    EYE, ONES,
+    KRON, VEC,
+    EYE, ONES, COMMUTATION,
     INDEX_SUM, INDEX_PROD,
 )  # fmt: skip
 """Every operation, in the order the README lists them."""

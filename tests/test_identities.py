@@ -191,6 +191,17 @@ IDENTITIES = [
     Identity("log(1 - sigmoid) loss", "-sum(log(1 - sigmoid(X*w)))", "w", "X.T*sigmoid(X*w)"),
     Identity("logistic loss, Hessian", "-sum(hadamard(y, log(sigmoid(X*w))) + hadamard(1 - y, log(1 - sigmoid(X*w))))", ("w", "w"),
              "X.T*diag(hadamard(1 - sigmoid(X*w), sigmoid(X*w)))*X"),
+    # --- tensors in vec form: J = ∂vec F/∂vec(X)ᵀ, vec column-major ("MN" is Magnus & Neudecker, 3rd ed.) ------
+    Identity("MN: d vec(AXB) = (B.T ⊗ A) d vec X", "A*X*B", "X", "kron(B.T, A)"),
+    Identity("MN: inverse", "inv(X)", "X", "-kron(inv(X).T, inv(X))"),
+    Identity("MN: transpose, commutation matrix", "X.T", "X", "commutation(n, d)"),
+    Identity("MN: square", "X*X", "X", "kron(eye(n), X) + kron(X.T, eye(n))"),
+    Identity("entrywise function of a matrix", "exp(X)", "X", "diag(vec(exp(X)))"),
+    Identity("linear layer by its weights", "W*x", "W", "kron(x.T, eye(n))"),
+    Identity("Hessian of MC (117) by X", "trace(X.T*A*X)", ("X", "X"), "kron(eye(d), A + A.T)"),
+    Identity("least squares Hessian by X", "0.5*norm(A*X - B)^2", ("X", "X"), "kron(eye(m), A.T*A)"),
+    Identity("log det Hessian", "log(det(X))", ("X", "X"), "-kron(inv(X), inv(X).T)*commutation(n, n)"),
+    Identity("softmax regression Hessian by W", "sum(logsumexp(X*W, rows)) - sum(hadamard(Y, X*W))", ("W", "W"), "kron(eye(k), X.T)*diag(vec(softmax(X*W, rows)))*(kron(eye(k), X) - kron(ones(k)*ones(k).T, eye(n))*diag(vec(softmax(X*W, rows)))*kron(eye(k), X))", BATCH),
 ]
 
 FORBIDDEN = ("ArrayAdd", "PermuteDims", "ArrayTensorProduct", "Lambda", "Derivative", "ZeroMatrix")

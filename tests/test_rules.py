@@ -31,6 +31,7 @@ from symdiff.model.nodes import (
     Softmax,
     SoftmaxRows,
     SumEntries,
+    Vec,
 )
 
 N = 3
@@ -60,6 +61,8 @@ NODES: dict[type, sp.Basic] = {
     sp.Determinant: sp.Determinant(X),
     LogDet: LogDet(X),
     MatrixElement: X[1, 2],
+    sp.KroneckerProduct: sp.KroneckerProduct(X, sp.MatrixSymbol("Z", 2, N)),
+    Vec: Vec(sp.MatrixSymbol("Z", 2, N)),
 }
 """One node of each type that has a rule."""
 
@@ -83,6 +86,7 @@ def test_the_rule_refuses_naming_the_labels(kind):
 def _values(rng: np.random.Generator) -> dict[sp.Basic, object]:
     well_conditioned = rng.standard_normal((N, N)) + N * np.eye(N)
     return {X: well_conditioned, Y: rng.standard_normal((N, N)), x: rng.standard_normal((N, 1)), S: rng.standard_normal((1, 1)),
+            sp.MatrixSymbol("Z", 2, N): rng.standard_normal((2, N)),
             a: float(rng.standard_normal()), b: float(rng.standard_normal())}
 
 

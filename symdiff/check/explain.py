@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from itertools import pairwise, permutations
-from typing import cast
 
 import numpy as np
 import sympy as sp
 
 from ..errors import SymdiffError
 from ..model import Formula
-from ..model.build import dim_symbol
 from ..program.printing import Math, Said, said_text
 from .equivalence import Samples, Verdict, sample
 from .index_mistakes import size_factor, swapped_indices, wrong_summation_index
@@ -114,8 +112,10 @@ class Case:
         if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:
             return (*where, f": the option is {_number(option)}, the answer {_number(answer)}")
         entry = next(k for k in range(min(answer.size, option.size)) if not agree(answer[k : k + 1], option[k : k + 1]))
-        # a dim's size in the environment is an int, by construction of the point
-        cols = dims[1] if isinstance(dims[1], int) else cast(int, point.env[dim_symbol(dims[1])]) if is_matrix else 0
+        # a dim's size in the environment is an int, by construction of the point; a product of dims (n*n, the
+        # side of a Kronecker product) is its value there
+        columns = self.question.answer.shape[1] if is_matrix else 0
+        cols = columns if isinstance(columns, int) else int(columns.xreplace(point.env))
         label = f"({entry // cols + 1}, {entry % cols + 1})" if is_matrix else str(entry + 1)
         return (*where, f", entry {label}: the option has {option[entry]:.4g}, the answer {answer[entry]:.4g}")
 

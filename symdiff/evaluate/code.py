@@ -60,6 +60,9 @@ CALLS: dict[str, str] = {
     "full_like": "{m}.zeros_like({0}) + {1}",
     "diag": "{m}.diagflat({0})",
     "onehot": "{m}.eye({1})[{m}.asarray({0}, dtype=int).reshape(-1) - 1]",
+    "kron": "{m}.kron({0}, {1})",
+    "vec": "{m}.reshape({m}.transpose({0}), (-1, 1))",
+    "commutation": "{m}.eye({0} * {1})[{m}.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]",
     "dense": "{m}.array([{args}]).reshape({d0}, {d1})",
     "tuple": "({args},)",
 }
@@ -154,6 +157,11 @@ BACKENDS: dict[str, Backend] = {
             "sumsq": "torch.sum({0} * {0})",
             "diag": "torch.diag({0}.reshape(-1))",
             "onehot": "torch.eye(int({1}), dtype=torch.float64)[torch.as_tensor({0}).long().reshape(-1) - 1]",
+            "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",  # torch.kron views its inputs: a transpose fails
+            "vec": "torch.reshape(torch.t({0}), (-1, 1))",
+            "commutation": (
+                "torch.eye({0} * {1}, dtype=torch.float64)[torch.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]"
+            ),
             "max": "torch.max({0})",
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",

@@ -116,6 +116,12 @@ def _nary(combine: Callable) -> Callable[[tuple, Guard | None], Callable]:
     return _plain(lambda first, *rest: functools.reduce(combine, rest, first))
 
 
+def _commutation(rows: float, cols: float) -> np.ndarray:
+    """K(m, n): row j + n*i holds its 1 in column i + m*j, so K @ vec(X) is vec(X.T) for an m×n X."""
+    m, n = int(rows), int(cols)
+    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.ravel()]
+
+
 KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "add": _nary(operator.add),
     "sub": _plain(operator.sub),
@@ -153,6 +159,9 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "diag": _plain(np.diagflat),
     "onehot": _onehot,
     **INDEX_KERNELS,
+    "kron": _nary(np.kron),
+    "vec": _plain(lambda matrix: np.reshape(np.transpose(matrix), (-1, 1))),
+    "commutation": _plain(_commutation),
 }
 """Step kind -> (its data, the guard) -> the function of its arguments' values."""
 

@@ -132,6 +132,8 @@ class Planner(Printer):
     def _dim(self, dim: sp.Basic) -> int:
         """A dim as a register: a number when known, else the dim's symbol, read at run time."""
         size = self._size(dim)
+        if size is None and isinstance(dim, sp.Mul | sp.Pow):  # the side m*n of kron, vec and commutation
+            return self._print(dim)
         return self.emit("size", data=(int(size),)) if size is not None else self.emit("input", data=(dim,))
 
     def times(self, coefficient: int, value: int) -> int:
@@ -424,6 +426,16 @@ class Planner(Printer):
         """Rows of the identity at the labels; of one label, the column e_y."""
         rows = self.emit("onehot", (self._print(expr.labels), self._dim(expr.classes)), (_name(expr.labels),))
         return rows if expr.labels.is_Matrix else self.emit("transpose", (rows,))
+
+    def _print_KroneckerProduct(self, expr):
+        return self._many("kron", [self._print(arg) for arg in expr.args])
+
+    def _print_Vec(self, expr):
+        """vec(X): the columns of X stacked (column-major)."""
+        return self.emit("vec", (self._print(expr.matrix),))
+
+    def _print_Commutation(self, expr):
+        return self.emit("commutation", tuple(self._dim(d) for d in expr.args))
 
     def _print_FreeIndices(self, expr):  # a partial by an entry (model.index_form): its matrix form's numbers
         return self._print(expr.matrix)

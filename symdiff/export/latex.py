@@ -267,7 +267,7 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors]
+        parts = [(f, self._print_factor(f)) for f in factors]
         sign = ""
         if coefficient.could_extract_minus_sign():  # -b \cdot (...), not - b (...) read as b(...)
             sign, coefficient = "-", -coefficient
@@ -278,6 +278,12 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
         return sign + self._product(
             [(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts]
         )
+
+    def _print_factor(self, factor: sp.Basic) -> str:
+        """A matrix factor of a product; a Kronecker product prints as a call, which needs no parentheses."""
+        if isinstance(factor, sp.KroneckerProduct):
+            return self._print(factor)
+        return self.parenthesize(factor, PRECEDENCE["Mul"])
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(
@@ -304,6 +310,9 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
         return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"])
 
     def _print_Identity(self, expr):
+        product = self._identity_of_product(expr)
+        if product is not None:
+            return product
         # \mathbf{I}_n would be the variable I_n when I is a name
         return self._sized(None if "I" in self._names else "I", ops.EYE, expr.rows)
 

@@ -20,9 +20,22 @@ from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
 from ..parse.vocabulary import SIZED
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, OneHot, Softmax, SoftmaxRows, SumEntries
+from .nodes import (
+    SCALAR,
+    Commutation,
+    Diag,
+    LogDet,
+    LogSumExp,
+    LogSumExpRows,
+    Norm,
+    OneHot,
+    Softmax,
+    SoftmaxRows,
+    SumEntries,
+    Vec,
+)
 from .summing import product_over, sum_over
-from .types import Dim, Shape, Typing
+from .types import Dim, Shape, Typing, describe
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
@@ -65,6 +78,11 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
                 rows, cols, lambda i, j, name=name, shape=shape: scalar_symbol(component_name(name, i, j, shape))
             )
             table.update((entry.name, entry) for entry in table[name])
+        elif any("*" in str(d) for d in shape):  # sized by a product (kron, vec): it has no dims of its own
+            raise ShapeError(
+                f"{name} would be a {describe(shape)}, a product of dims, from the kron, vec or commutation it meets",
+                hint=f"write {name} as vec(...) of a matrix, or a kron(...) of arrays with their own dims",
+            )
         else:
             table[name] = sp.MatrixSymbol(name, *(dim_symbol(d) for d in shape))
     for name, (base, (row, col)) in typing.components.items():
@@ -154,6 +172,8 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
+        if node.op is ops.COMMUTATION:
+            return _commutation(*(self.dimension(arg) for arg in node.args))
         if node.op in SIZED:  # onehot(y, K): its last argument is a dimension
             return CALLS[node.op](*(self.build(arg) for arg in node.args[:-1]), self.dimension(node.args[-1]))
         if node.op.kind == "dimension":
@@ -384,6 +404,40 @@ def onehot(labels: sp.Basic, classes: sp.Expr) -> sp.Basic:
     return OneHot(labels, classes)
 
 
+def _kron(a: sp.Basic, b: sp.Basic, *more: sp.Basic) -> sp.Basic:
+    """The Kronecker product: written out for concrete matrices, a scalar factor a product, else the node (of
+    three factors or more as SymPy holds them, when a result is written out)."""
+    if more:
+        return _kron(_kron(a, b), *more)
+    if not (is_array(a) and is_array(b)):
+        return _mul(a, b)
+    if is_explicit(a) and is_explicit(b):
+        return sp.ImmutableMatrix(sp.kronecker_product(a, b))
+    return sp.KroneckerProduct(a, b)
+
+
+def _vec(value: sp.Basic) -> sp.Basic:
+    """vec(X), column-major; a column (or a scalar) is its own vec."""
+    if not is_array(value) or value.shape[1] == 1:
+        return value
+    return sp.ImmutableMatrix(list(value.T)) if is_explicit(value) else Vec(value)
+
+
+def _commutation(rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
+    """K(m, n), the permutation with K*vec(X) = vec(X.T) for an m×n X: entry (j + n*i, i + m*j) is 1.
+    With a dim of 1 it is the identity; with concrete dims it is written out (component form)."""
+    if rows == 1 or cols == 1:
+        return sp.Identity(rows * cols) if not (rows * cols).is_Integer else sp.ImmutableMatrix(sp.eye(rows * cols))
+    if not (rows.is_Integer and cols.is_Integer):
+        return Commutation(rows, cols)
+    m, n = int(rows), int(cols)
+    entries = [[0] * (m * n) for _ in range(m * n)]
+    for i in range(m):
+        for j in range(n):
+            entries[j + n * i][i + m * j] = 1
+    return sp.ImmutableMatrix(entries)
+
+
 def _rows_of(explicit: Callable[[sp.Basic], sp.Basic], node: Callable[[sp.Basic], sp.Basic]) -> Callable:
     """A function applied to each row: the rows of a concrete matrix one by one, a node of an expression."""
 
@@ -464,6 +518,9 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
     ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
     ops.ONEHOT: onehot,
+    ops.KRON: _kron,
+    ops.VEC: _vec,
+    ops.COMMUTATION: _commutation,  # built by ``build_Call`` from its dims; here for writing results out
     ops.INDEX_SUM: sum_over,
     ops.INDEX_PROD: product_over,
 }

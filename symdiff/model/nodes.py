@@ -171,6 +171,43 @@ class LogSumExpRows(_RowWise):
         return (self.matrix.shape[0], sp.S.One)
 
 
+class Vec(MatrixExpr):
+    """The columns of a matrix stacked into one column (column-major, as Magnus & Neudecker): entry i + m*j of
+    vec(X) is X[i, j] for an m×n X."""
+
+    op = ops.VEC
+
+    def __new__(cls, matrix: MatrixExpr):
+        return sp.Basic.__new__(cls, matrix)
+
+    @property
+    def matrix(self) -> MatrixExpr:
+        return self.args[0]
+
+    @property
+    def shape(self):
+        rows, cols = self.matrix.shape
+        return (rows * cols, sp.S.One)
+
+
+class Commutation(MatrixExpr):
+    """The mn×mn commutation matrix K(m, n): K*vec(X) = vec(X.T) for every m×n X (a permutation matrix)."""
+
+    op = ops.COMMUTATION
+
+    def __new__(cls, rows: sp.Expr, cols: sp.Expr):
+        return sp.Basic.__new__(cls, rows, cols)
+
+    @property
+    def shape(self):
+        rows, cols = self.args
+        return (rows * cols, rows * cols)
+
+    def _eval_transpose(self):
+        rows, cols = self.args
+        return Commutation(cols, rows)
+
+
 class Elementwise(MatrixExpr):
     """A scalar function applied entry by entry to arrays of one shape.
 
@@ -232,8 +269,11 @@ ARRAY: dict[Op, type[sp.Basic]] = {
     ops.SOFTMAX_ROWS: SoftmaxRows,
     ops.LOGSUMEXP_ROWS: LogSumExpRows,
     ops.ONEHOT: OneHot,
+    ops.KRON: sp.KroneckerProduct,
+    ops.VEC: Vec,
     ops.EYE: sp.Identity,
     ops.ONES: sp.OneMatrix,
+    ops.COMMUTATION: Commutation,
 }
 """Array operation -> its node class."""
 
