@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
+from numeric import vec_form
 from test_attention import BATCH as LOSS_SHAPES
 from test_attention import LOSSES
 from test_batches import BATCH as REDUCTION_SHAPES
@@ -117,9 +118,10 @@ def _as_ours(jax_value: np.ndarray, ours: np.ndarray, row: Row) -> np.ndarray:
     matrix-by-matrix derivative symdiff gives as a matrix, otherwise the same numbers in symdiff's shape."""
     if row.wrt[-1] in row.symmetric and len(row.wrt) == 1:
         jax_value = (jax_value + jax_value.T) / 2
-    if jax_value.ndim == 4 and ours.ndim == 2:  # d vec(F) / d vec(X).T, vec stacking columns
-        rows, cols, by_rows, by_cols = jax_value.shape
-        return jax_value.transpose(1, 0, 3, 2).reshape(rows * cols, by_rows * by_cols)
+    if jax_value.ndim > 2 and ours.ndim == 2:  # d vec(F) / d vec(X).T, vec stacking columns
+        # F's axes come first in JAX's tensor: as many as it takes to make up the rows of symdiff's matrix
+        value_ndim = next(k for k in range(1, jax_value.ndim) if np.prod(jax_value.shape[:k]) == ours.shape[0])
+        return vec_form(jax_value, value_ndim)
     assert jax_value.size == ours.size, f"JAX's derivative has shape {jax_value.shape}, symdiff's {ours.shape}"
     return jax_value.reshape(ours.shape)
 
