@@ -1,7 +1,7 @@
 """A real ``symdiff serve`` and a real browser, for the web page's tests and the load benchmark.
 
-``serving`` starts ``python -m symdiff serve --port 0`` as a user would (this
-checkout's code, through PYTHONPATH), reads the URL from the first line it
+``serving`` starts ``python -m symdiff serve --port 0`` as a user would (the
+symdiff this process imports, through PYTHONPATH), reads the URL from the first line it
 prints and stops it with SIGTERM afterwards. ``chromium`` opens Debian's
 Chromium through playwright (``executable_path``: playwright downloads no
 browser), headless, in a fresh profile. Both are plain context managers so
@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import symdiff
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
 
@@ -40,8 +42,8 @@ STOP_SECONDS = 20.0
 
 
 def _environment() -> dict[str, str]:
-    """This checkout's symdiff first on the path, as the tests' own imports see it."""
-    path = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    """The symdiff this process imports first on the server's path (this checkout's, or PYTHONPATH's)."""
+    path = [str(Path(symdiff.__file__).parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(path), "PYTHONUNBUFFERED": "1"}
 
 
@@ -66,7 +68,7 @@ def serving(*options: str) -> Iterator[str]:
     """``symdiff serve --port 0 OPTIONS`` running; its URL (``http://127.0.0.1:PORT/``) while inside."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "symdiff", "serve", "--port", "0", *options],
+            [sys.executable, "-P", "-m", "symdiff", "serve", "--port", "0", *options],  # -P: PYTHONPATH before cwd
             stdout=subprocess.PIPE, stderr=errors, cwd=ROOT, env=_environment(),
         )
         try:
