@@ -42,7 +42,7 @@ TYPO = r"\frac{1}{2}\|\mathbf{A}\mathbf{x}\|^{2"
 WORKSHEET = ROOT / "worksheets" / "backprop.toml"
 SLOW = ("trace(A*A*A*A*A*A*A*A)", "A11", "A=20,20")
 """Formula, --wrt and shapes of a derivation that takes symdiff well over 30 s (tests/test_timeout.py's HEAVY)."""
-SERVER_TIMEOUT = "10"
+SERVER_TIMEOUT = "5"
 """The --timeout of the server the slow formula meets: far below its time, far above a small derivation's."""
 WAIT_MS = 60_000
 """How long an expectation waits for the page (a busy machine; not a timing test)."""
