@@ -33,14 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests")]
 
+import httpx
 from web_server import serving
 
 import symdiff
-
-try:
-    import httpx
-except ImportError:  # main() says what to install
-    httpx = None
 
 
 @dataclass(frozen=True)
@@ -162,9 +158,6 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--url", help="an already running server (default: start symdiff serve --port 0)")
     args = parser.parse_args()
-    if httpx is None:
-        print("(bench/serve_load.py needs httpx, the bench extra's client: pip install httpx; skipped)")
-        return 0
     before = resource.getrusage(resource.RUSAGE_SELF)
     if args.url:
         tally, wall = asyncio.run(load(args.url, args.clients, args.seconds))
