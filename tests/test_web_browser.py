@@ -268,3 +268,13 @@ def test_a_missing_browser_is_reported_with_what_to_install(monkeypatch):
     assert missing_browser() == "/usr/bin/chromium is missing: apt-get install chromium (make test installs it as root)"
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
     assert missing_browser() == "playwright (Python) is not installed: pip install -e '.[test]' (make test installs it)"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_at_a_phone_width_the_page_does_not_scroll_sideways(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    derive(page, SEED_FORMULA, "x")
+    expect(page.locator("#result")).to_have_attribute("data-text", "A.T*A*x")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
