@@ -120,6 +120,7 @@ def derive(page: Page, formula: str, wrt: str, shapes: str | None = None) -> Non
         page.fill("#formula", formula)
     page.fill("#wrt", wrt)
     if shapes is not None:
+        expect(page.locator("#shapes")).not_to_have_value("")  # the read's shapes are in: ours replace them
         page.fill("#shapes", shapes)
     page.click("#derive")
 
