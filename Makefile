@@ -5,25 +5,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lint bench clean system-packages
+.PHONY: demo serve test test-quick lint bench clean system-packages
 
 # pdflatex compiles the LaTeX keys and --steps (tests and demo), pdftotext reads a compiled key back (tests).
 # As root they are installed from Debian's packages when missing; otherwise the tests that need them say so.
 # graphviz's dot renders computation graphs (symdiff graph, the keys' figures); lmodern gives the keys vector fonts.
-DEBIAN_PACKAGES := texlive-latex-base texlive-latex-recommended poppler-utils graphviz lmodern
+# chromium runs the web page's browser tests (through playwright, no browser download); libjs-katex is the page's KaTeX.
+DEBIAN_PACKAGES := texlive-latex-base texlive-latex-recommended poppler-utils graphviz lmodern chromium libjs-katex
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev,plot]'
+	$(BIN)/pip install --quiet -e '.[test,dev,plot,web]'
 	touch $(STAMP)
 
 system-packages:
 	@if ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v dot >/dev/null 2>&1 \
-		|| ! kpsewhich lmodern.sty >/dev/null 2>&1; then \
+		|| ! kpsewhich lmodern.sty >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/share/javascript/katex/katex.min.js ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
-		else echo "note: pdflatex/pdftotext/dot/lmodern missing and not root: install $(DEBIAN_PACKAGES) for the LaTeX tests, keys and graphs"; fi; \
+		else echo "note: pdflatex/pdftotext/dot/lmodern/chromium/katex missing and not root: install $(DEBIAN_PACKAGES) for the LaTeX tests, keys, graphs and the web page's browser tests"; fi; \
 	fi
 
 demo: $(STAMP) system-packages
@@ -53,6 +54,11 @@ demo: $(STAMP) system-packages
 		if pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error answers.tex >answers.pdflatex.log 2>&1; \
 		then echo "wrote answers.pdf"; else echo "pdflatex failed on answers.tex: see answers.pdflatex.log"; fi; \
 	else echo "(pdflatex not found: answers.pdf not made; install texlive-latex-base to compile answers.tex)"; fi
+	@echo 'The web page (derive, check, worksheet keys in a browser): make serve, then open the URL it prints'
+
+# The web page on this machine: symdiff serve prints its URL first (127.0.0.1:8000; Ctrl-C stops it).
+serve: $(STAMP) system-packages
+	$(BIN)/symdiff serve
 
 test: lint system-packages
 	$(BIN)/python -m pytest -n auto
@@ -72,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/components.py
 	$(BIN)/python bench/worksheet.py
+	$(BIN)/python bench/serve_load.py
 	@if [ -f ../shared/notation-corpus/latex_corpus.toml ]; then $(BIN)/python bench/notation.py; \
 	else echo "(../shared/notation-corpus/ not found: bench/notation.py --corpus PATH tallies another corpus)"; fi
 

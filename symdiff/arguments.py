@@ -118,6 +118,37 @@ def instance(value: object, kind: type, what: str) -> object:
     return value
 
 
+def parse_shape(spec: str) -> tuple[str, tuple[int | str, ...]]:
+    """``A=n,d`` -> ("A", ("n", "d")); ``x=3`` -> ("x", (3,)); ``lam=scalar`` -> ("lam", ())."""
+    name, sep, dims = spec.partition("=")
+    name, dims = name.strip(), dims.strip()
+    if not sep or not name.isidentifier() or not dims:
+        raise SymdiffError(
+            f"bad --shape {spec!r}",
+            hint="write NAME=DIMS, e.g. --shape A=n,d --shape x=d --shape lam=scalar",
+        )
+    if dims == "scalar":
+        return name, ()
+    start = spec.index("=") + 1
+    parsed: list[int | str] = []
+    for piece in spec[start:].split(","):
+        dim = piece.strip()
+        if dim.isascii() and dim.isdigit():
+            parsed.append(int(dim))
+        elif dim.isidentifier() and dim[0].isalpha():
+            parsed.append(dim)
+        else:
+            offset = start + len(piece) - len(piece.lstrip())
+            raise SymdiffError(
+                f"bad dimension {dim!r} in --shape",
+                spec,
+                (offset, offset + max(len(dim), 1)),
+                "dimensions are positive integers in ASCII digits or names such as n, d: --shape A=n,3",
+            )
+        start += len(piece) + 1
+    return name, tuple(parsed)
+
+
 __all__ = [
     "callable_or_none",
     "flag",
@@ -127,6 +158,7 @@ __all__ = [
     "items",
     "name_or_none",
     "names",
+    "parse_shape",
     "shapes",
     "syntax",
     "text",

@@ -52,19 +52,23 @@ class SymdiffError(Exception):
     def render(self) -> str:
         """The message, the offending line with carets under the span, and a hint."""
         lines = [self.message]
-        if self.text is not None and self.span is not None:
-            start, end = self.span
-            line_start = self.text.rfind("\n", 0, start) + 1
-            line_end = self.text.find("\n", start)
-            if line_end == -1:
-                line_end = len(self.text)
-            source = self.text[line_start:line_end]
-            width = max(1, min(end, line_end) - start)
-            lines.append("  " + source)
-            lines.append("  " + " " * (start - line_start) + "^" * width)
+        if self.caret():
+            lines.append(self.caret())
         if self.hint:
             lines.append("  hint: " + self.hint)
         return "\n".join(lines)
+
+    def caret(self) -> str:
+        """The offending line and carets under the span, indented as ``render`` shows them ("" if not known)."""
+        if self.text is None or self.span is None:
+            return ""
+        start, end = self.span
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", start)
+        if line_end == -1:
+            line_end = len(self.text)
+        width = max(1, min(end, line_end) - start)
+        return "  " + self.text[line_start:line_end] + "\n  " + " " * (start - line_start) + "^" * width
 
 
 class ParseError(SymdiffError):

@@ -153,8 +153,42 @@ VAR_ROWS = _by_rows("var", "the column of the variances of each row of a matrix"
 STD = Op("std", 1, "array", "population standard deviation of all entries", latex=r"\operatorname{std}", numpy="np.std")
 STD_ROWS = _by_rows("std", "the column of the standard deviations of each row of a matrix", "np.std(X, axis=1)")
 
+ONEHOT = Op(
+    "onehot",
+    1,
+    "array",
+    "the one-hot matrix of integer labels y in 1..K: row i is 1 at column y_i (n×K; e_y for one label)",
+    latex=r"\operatorname{onehot}",
+    numpy="np.eye(K)[y - 1]",
+)
+"""Its number of classes K is inferred from where it is used (``S[i, y[i]]``: the columns of S)."""
+KRON = Op(
+    "kron",
+    2,
+    "array",
+    "Kronecker product: the block matrix whose block (i, j) is a_ij*B",
+    latex=r"\operatorname{kron}",
+    numpy="np.kron",
+)
+VEC = Op(
+    "vec",
+    1,
+    "array",
+    "the columns of a matrix stacked into one vector (column-major)",
+    latex=r"\operatorname{vec}",
+    numpy="X.reshape(-1, 1, order='F')",
+)
+
 EYE = Op("eye", 1, "dimension", "the n×n identity matrix", latex_usage=r"\mathbf{I}_n", numpy="np.eye")
 ONES = Op("ones", 1, "dimension", "the vector of n ones", latex_usage=r"\mathbf{1}_n", numpy="np.ones")
+COMMUTATION = Op(
+    "commutation",
+    2,
+    "dimension",
+    "the mn×mn commutation matrix K: K*vec(X) = vec(X.T) for an m×n X",
+    latex=r"\operatorname{commutation}",
+    numpy="np.eye(m*n)[np.arange(m*n).reshape(n, m).T.ravel()]",
+)
 
 INDEX_SUM = Op(
     "Sum",
@@ -176,8 +210,9 @@ INDEX_PROD = Op(
 OPS: tuple[Op, ...] = (
     EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, STEP, SIGN, MAX, MIN,
     HADAMARD, DOT, SUM, NORM, TRACE, DET, LOGDET, INV, LOGSUMEXP, SOFTMAX, DIAG,
-    SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS,
-    EYE, ONES,
+    SOFTMAX_ROWS, LOGSUMEXP_ROWS, SUM_ROWS, MEAN, MEAN_ROWS, VAR, VAR_ROWS, STD, STD_ROWS, ONEHOT,
+    KRON, VEC,
+    EYE, ONES, COMMUTATION,
     INDEX_SUM, INDEX_PROD,
 )  # fmt: skip
 """Every operation, in the order the README lists them."""

@@ -20,6 +20,7 @@ from .derive import derivative
 from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
 from .export.text import to_text
+from .export.unicode import to_unicode
 from .model import Formula, Syntax, formula
 from .model.types import Dim
 
@@ -47,6 +48,11 @@ class Result:
 
         components = set(self.formula.symbols) - set(self.formula.variables)
         return to_latex(self.sympy, self.formula.variables, components)
+
+    @cached_property
+    def unicode(self) -> str:
+        """The result as text that reads as mathematics (x₁b₁, Aᵀx, x ⊙ y); printed, not read back."""
+        return to_unicode(self.sympy)
 
     @property
     def shape(self) -> tuple[Dim, ...]:

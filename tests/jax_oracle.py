@@ -1,16 +1,23 @@
-"""JAX's derivatives of the functions ``tests/test_attention_jax.py`` compares symdiff with, in a process of their own.
+"""JAX's derivatives of the functions ``tests/test_attention_jax.py`` and ``tests/test_identities_jax.py`` compare
+symdiff with, in a process of their own.
 
 JAX starts threads; a test process that has imported it warns on every later
-``fork`` (the CLI tests start subprocesses), so the test runs this file once:
-``python jax_oracle.py REQUEST.npz ANSWER.npz``. Each request is a function
-named in ``FUNCTIONS``, the JAX transformation, the position of the argument
-to differentiate by and the arguments; the answer is the derivative, under the
-request's key.
+``fork`` (the CLI tests start subprocesses), so each test file runs this file
+once: ``python jax_oracle.py REQUEST.npz ANSWER.npz``. Each request is a
+function, the JAX transformation, the positions of the arguments to
+differentiate by and the arguments; the answer is the derivative, under the
+request's key. The function is one written by hand in ``FUNCTIONS``, or
+``code:NAME``: the function ``f`` of the module NAME.py beside the request,
+which symdiff printed (``Result.code("jax")``) for the formula's value. That
+is the only code imported: symdiff's own output, never text a user typed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -64,13 +71,36 @@ FUNCTIONS = {
 """Each function by the name a request gives it, its arguments in the order the request lists them."""
 
 
+TRANSFORMS: dict[str, Callable[..., Callable]] = {
+    "grad": lambda f, i: jax.grad(f, argnums=i),
+    "jacfwd": lambda f, i: jax.jacfwd(f, argnums=i),
+    "hessian": lambda f, i: jax.hessian(f, argnums=i),
+    "jacfwd_grad": lambda f, i, j: jax.jacfwd(jax.grad(f, argnums=i), argnums=j),
+}
+"""A request's transformation by name, given the function and the positions of the arguments (one per step)."""
+
+
+def _function(name: str, folder: Path) -> Callable:
+    """A function of ``FUNCTIONS``, or ``f`` of the symdiff-printed module ``code:NAME`` in ``folder``."""
+    if not name.startswith("code:"):
+        return FUNCTIONS[name]
+    module = name.removeprefix("code:")
+    spec = importlib.util.spec_from_file_location(module, folder / f"{module}.py")
+    assert spec is not None and spec.loader is not None
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded.f
+
+
 def main(request_path: str, answer_path: str) -> None:
     request = np.load(request_path)
     answers = {}
     for key in sorted({name.split("/")[0] for name in request.files}):
-        function, transform, argnum = str(request[f"{key}/call"]).split(",")
+        function, transform, argnums = str(request[f"{key}/call"]).split(",")
         arguments = [jnp.asarray(request[f"{key}/{i}"]) for i in range(int(request[f"{key}/count"]))]
-        answers[key] = np.asarray(getattr(jax, transform)(FUNCTIONS[function], argnums=int(argnum))(*arguments))
+        positions = [int(i) for i in argnums.split(";")]
+        derivative = TRANSFORMS[transform](_function(function, Path(request_path).parent), *positions)
+        answers[key] = np.asarray(derivative(*arguments))
     np.savez(answer_path, **answers)
 
 

@@ -20,11 +20,17 @@ def random_values(formula: Formula, rng: np.random.Generator, positive: bool = F
             return rng.uniform(0.5, 1.5, size=shape)
         return rng.normal(size=shape)
 
+    labels = formula.labels
     for name, shape in formula.variables.items():
+        dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
+        if name in labels:  # class labels: integers 1..K
+            classes = sizes.setdefault(labels[name], int(rng.integers(2, 5)))
+            drawn = rng.integers(1, classes + 1, size=dims[0] if shape else ())
+            values[name] = drawn.astype(float) if shape else float(drawn)
+            continue
         if shape == ():
             values[name] = float(draw(()))
             continue
-        dims = [d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(2, 5))) for d in shape]
         values[name] = draw(dims[0]) if shape[1] == 1 else draw(tuple(dims))
         if dims[0] == dims[1] and shape[1] != 1 and name[0].isupper():  # A, W1, Sigma
             values[name] = values[name] + dims[0] * np.eye(dims[0])  # well conditioned, positive det
@@ -83,8 +89,18 @@ def assert_matches_finite_differences(
         actual = np.asarray(result.evaluate(**values), dtype=float)
         if actual.ndim == 2 and expected.ndim == 3 and expected.shape[1] == 1:
             expected = expected[:, 0, :]
+        if expected.ndim >= 3:  # an array by a matrix, a matrix by a vector: symdiff gives its vec form
+            expected = vec_form(expected, expected.ndim - np.ndim(values[names[-1]]))
         np.testing.assert_allclose(actual, expected.reshape(actual.shape), rtol=1e-5, atol=1e-6)
     return result
+
+
+def vec_form(tensor: np.ndarray, value_ndim: int) -> np.ndarray:
+    """T[i, j, k, l] = ∂F[i, j]/∂X[k, l] (a vector F or x with one index fewer, its first ``value_ndim`` axes
+    F's) as the matrix ∂vec F/∂vec(X)ᵀ, vec column-major: entry (i + p*j, k + m*l)."""
+    p, q = (*tensor.shape[:value_ndim], 1)[:2]
+    m, n = (*tensor.shape[value_ndim:], 1)[:2]
+    return tensor.reshape(p, q, m, n).transpose(1, 0, 3, 2).reshape(q * p, n * m)
 
 
 def symmetrize_values(values: dict[str, object], names) -> dict[str, object]:

@@ -181,9 +181,11 @@ def test_centring_jacobian_on_the_command_line():
     assert outcome.output == "eye(n) - ones(n)*ones(n).T/n\n"
 
 
-def test_jacobian_of_a_row_wise_matrix_is_refused_as_a_tensor():
-    with pytest.raises(SymdiffError, match="higher-order tensor"):
-        symdiff.derive("softmax(X, rows)", "X", {"X": ("n", "d")})
+def test_jacobian_of_a_row_wise_softmax_is_its_vec_form():
+    result = assert_matches_finite_differences("softmax(X, rows)", "X", {"X": ("n", "d")})
+    assert result.text == (
+        "diag(vec(softmax(X, rows)))*(kron(eye(d), eye(n)) - kron(ones(d)*ones(d).T, eye(n))*diag(vec(softmax(X, rows))))"
+    )
 
 
 def test_log_det_of_a_large_positive_definite_matrix_is_finite():

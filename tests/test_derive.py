@@ -104,11 +104,9 @@ def test_declared_but_absent_variable_gives_zero():
     assert result.shape == ("n",)
 
 
-def test_tensor_results_are_refused_not_guessed():
-    with pytest.raises(symdiff.SymdiffError, match="higher-order tensor"):
-        symdiff.derive("A*x", "A")
-    with pytest.raises(symdiff.SymdiffError, match="higher-order tensor"):
-        symdiff.derive("A*x", "A", C2)
+def test_a_vector_by_a_matrix_is_its_vec_form_jacobian():
+    assert assert_matches_finite_differences("A*x", "A").text == "kron(x.T, eye(n))"
+    assert assert_matches_finite_differences("A*x", "A", C2).text == "[[x1, 0, x2, 0], [0, x1, 0, x2]]"
 
 
 def test_unsupported_is_an_error_not_zero():

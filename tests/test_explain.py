@@ -26,6 +26,8 @@ CASES = {
     "zero": ("x.T*A*x", "x", "0*x", None, None, "it is zero, but the formula does depend on x"),
     "factor": ("0.5*norm(A*x)^2", "x", "2*A.T*A*x", None, None, "off by a constant factor: 2 times the answer"),
     "size factor": ("Sum(i, n, y[i]^2)/n", "y", "2*y", None, None, "it is n times the answer: a 1/n is missing"),
+    "swapped indices": ("Sum(i, Sum(j, W[i, j]*a[i]*b[j]))", "W", "a[l]*b[k]", {"W": ("d", "d")}, None, "its indices"),
+    "summation index": ("Sum(i, Sum(j, W[i, j]*x[i]))", "x", "Sum(j, W[j, k])", {"W": ("d", "d")}, None, "wrong index"),
     "some components": ("x1^2*x2", "x1, x2", "(2*x1*x2, x2)", None, None, "only its 1st component is right"),
     "some points": ("relu(x)", "x", "1", None, None, "it equals the answer only at some points"),
     "difference": ("x^2", "x", "2*x + 1e-11", None, None, "the option minus the answer is 1/100000000000"),

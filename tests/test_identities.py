@@ -176,6 +176,32 @@ IDENTITIES = [
     Identity("layer norm by gain", "c.T*(hadamard(g, (x - mean(x))/sqrt(var(x) + 1/100)) + beta)", "g", "hadamard((x - sum(x)/n)/sqrt(1/100 + sum((x - sum(x)/n)^2)/n), c)", NORMS),
     Identity("layer norm by shift", "c.T*(hadamard(g, (x - mean(x))/sqrt(var(x) + 1/100)) + beta)", "beta", "c", NORMS),
     Identity("layer norm Jacobian", "(x - mean(x))/sqrt(var(x) + 1/100)", "x", "(eye(n) - 50*(x - sum(x)/n)*(2*x - 2*sum(x)/n).T/(n + 100*sum((x - sum(x)/n)^2)) - 1/n)/sqrt(1/100 + sum((x - sum(x)/n)^2)/n)", NORMS),
+    # --- a transformer block's pieces and log-sigmoid losses (ML) ----------------------------------------------
+    Identity("attention by K", "sum(hadamard(C, softmax(Q*K.T, rows)*V))", "K", "hadamard(V*C.T - ones(m)*ones(m).T*hadamard(V*C.T, softmax(Q*K.T, rows).T), softmax(Q*K.T, rows).T)*Q", ATTENTION),
+    Identity("attention head by Wq", "sum(hadamard(C, softmax(X*Wq*(X*Wk).T, rows)*X*Wv))", "Wq", "X.T*hadamard(C*Wv.T*X.T - hadamard(C*Wv.T*X.T, softmax(X*Wq*Wk.T*X.T, rows))*ones(n)*ones(n).T, softmax(X*Wq*Wk.T*X.T, rows))*X*Wk", HEAD),
+    Identity("attention head by Wk", "sum(hadamard(C, softmax(X*Wq*(X*Wk).T, rows)*X*Wv))", "Wk", "X.T*hadamard(X*Wv*C.T - ones(n)*ones(n).T*hadamard(X*Wv*C.T, softmax(X*Wq*Wk.T*X.T, rows).T), softmax(X*Wq*Wk.T*X.T, rows).T)*X*Wq", HEAD),
+    Identity("layer norm with gain and shift, by x", "c.T*(hadamard(g, (x - mean(x))/sqrt(var(x) + 1/100)) + beta)", "x", "((1/50 + 2*sum((x - sum(x)/n)^2)/n)*hadamard(c, g) - ((x - sum(x)/n).T*hadamard(c, g))*(2*x - 2*sum(x)/n)/n - 2*(1/100 + sum((x - sum(x)/n)^2)/n)*sum(hadamard(c, g))*ones(n)/n)/(2*(1/100 + sum((x - sum(x)/n)^2)/n)^(3/2))", NORMS),
+    Identity("RMS norm by gain", "c.T*hadamard(g, x/sqrt(mean(x^2) + 1/100))", "g", "hadamard(x/sqrt(1/100 + sum(x^2)/n), c)", NORMS),
+    Identity("residual connection", "c.T*(x + tanh(W*x))", "x", "W.T*hadamard(c, 1 - tanh(W*x)^2) + c"),
+    Identity("feed-forward with ReLU", "sum(hadamard(C, relu(X*W1)*W2))", "W1", "X.T*hadamard(C*W2.T, step(X*W1))"),
+    Identity("row cross-entropy by the logits", "sum(logsumexp(X, rows)) - sum(hadamard(C, X))", "X", "softmax(X, rows) - C", BATCH),
+    Identity("centring, gradient", "norm(x - mean(x))^2/2", "x", "x - sum(x)/n", V),
+    Identity("centring, Hessian", "norm(x - mean(x))^2/2", ("x", "x"), "eye(n) - ones(n)*ones(n).T/n", V),
+    Identity("log-sigmoid loss, y = ±1", "-sum(log(sigmoid(hadamard(y, X*w))))", "w", "X.T*hadamard(y, sigmoid(hadamard(X*w, y)) - 1)"),
+    Identity("log(1 - sigmoid) loss", "-sum(log(1 - sigmoid(X*w)))", "w", "X.T*sigmoid(X*w)"),
+    Identity("logistic loss, Hessian", "-sum(hadamard(y, log(sigmoid(X*w))) + hadamard(1 - y, log(1 - sigmoid(X*w))))", ("w", "w"),
+             "X.T*diag(hadamard(1 - sigmoid(X*w), sigmoid(X*w)))*X"),
+    # --- tensors in vec form: J = ∂vec F/∂vec(X)ᵀ, vec column-major ("MN" is Magnus & Neudecker, 3rd ed.) ------
+    Identity("MN: d vec(AXB) = (B.T ⊗ A) d vec X", "A*X*B", "X", "kron(B.T, A)"),
+    Identity("MN: inverse", "inv(X)", "X", "-kron(inv(X).T, inv(X))"),
+    Identity("MN: transpose, commutation matrix", "X.T", "X", "commutation(n, d)"),
+    Identity("MN: square", "X*X", "X", "kron(eye(n), X) + kron(X.T, eye(n))"),
+    Identity("entrywise function of a matrix", "exp(X)", "X", "diag(vec(exp(X)))"),
+    Identity("linear layer by its weights", "W*x", "W", "kron(x.T, eye(n))"),
+    Identity("Hessian of MC (117) by X", "trace(X.T*A*X)", ("X", "X"), "kron(eye(d), A + A.T)"),
+    Identity("least squares Hessian by X", "0.5*norm(A*X - B)^2", ("X", "X"), "kron(eye(m), A.T*A)"),
+    Identity("log det Hessian", "log(det(X))", ("X", "X"), "-kron(inv(X), inv(X).T)*commutation(n, n)"),
+    Identity("softmax regression Hessian by W", "sum(logsumexp(X*W, rows)) - sum(hadamard(Y, X*W))", ("W", "W"), "kron(eye(k), X.T)*diag(vec(softmax(X*W, rows)))*(kron(eye(k), X) - kron(ones(k)*ones(k).T, eye(n))*diag(vec(softmax(X*W, rows)))*kron(eye(k), X))", BATCH),
 ]
 
 FORBIDDEN = ("ArrayAdd", "PermuteDims", "ArrayTensorProduct", "Lambda", "Derivative", "ZeroMatrix")

@@ -164,7 +164,7 @@ def test_reasons_typeset_the_formulas_they_quote():
     latex, markdown = symdiff.print_key(key, "latex"), symdiff.print_key(key, "markdown")
     for printed in (latex, markdown):
         assert "right: $x_{2} b_{2}$ where the answer has $x_{2} b_{1}$" in printed
-        assert "for $A_{21}$, $A_{22}$ (row 2 of A)" in printed
+        assert "for $A_{21}$, $A_{22}$ (row 2 of $A$)" in printed
         assert "x2*b2" not in printed
 
 

@@ -14,11 +14,13 @@ import json
 import re
 
 import pytest
+import sympy as sp
 from click.testing import CliRunner
 from pdflatex import compile_latex, pdf_text
 
 import symdiff
 from symdiff.cli import main
+from symdiff.program.printing import Math, to_latex
 from symdiff.worksheet.key import DeriveKey, GroupKey, Key
 
 SMALL = """
@@ -188,10 +190,12 @@ wrt = "A11"
 
 
 def test_a_long_answer_is_typeset_over_lines(tmp_path):
-    term = r"\frac{\left(A_{12} A_{23} - A_{13} A_{22}\right) e^{A_{11}}}{\left(A_{11} A_{22} - A_{12} A_{21}\right)^{3}}"
-    long = r"\left(" + " + ".join([term] * 60) + r"\right) e^{x} - " + " - ".join([term] * 20)
+    A11, A12, A13, A21, A22, A23, x = sp.symbols("A11 A12 A13 A21 A22 A23 x")
+    terms = [(A12 * A23 - A13 * A22) * sp.exp(k * A11) / (A11 * A22 - A12 * A21) ** 3 for k in range(1, 81)]
+    answer = sp.Add(*terms[:60]) * sp.exp(x) - sp.Add(*terms[60:])
+    long = to_latex(answer, reader=True)
     key = Key("Long", "", (GroupKey("1", "", "", (
-        DeriveKey("1.a", "", "f", long, "= f", r"\frac{\partial f}{\partial x} &= " + long + " \\\\\n &= 0"),)),))
+        DeriveKey("1.a", "", "f", long, Math(answer), "= f", r"\frac{\partial f}{\partial x} &= " + long + " \\\\\n &= 0", "= f"),)),))
     latex = symdiff.print_key(key, "latex")
     answer = latex.split(r"\begin{multline*}")[1].split(r"\end{multline*}")[0]
     lines = answer.strip().split("\\\\\n")

@@ -145,7 +145,7 @@ NEVER_GUESS = [
     (r"\catcode`\^=11", r"\catcode", r"\catcode is not read"),
     (r"\cdots", r"\cdots", r"unknown LaTeX command \cdots"),
     (r"\check{y} - y", r"\check", r"unknown LaTeX command \check"),
-    (r"\sum_{j \neq k} x_j", "{j", "a sum that skips one value of its index is not read"),
+    (r"\prod_{j \neq k} x_j", r"\prod", "a product cannot skip a value"),
     (r"\quadx", r"\quadx", r"unknown LaTeX command \quadx"),
     (r"\nabla f", r"\nabla", r"\nabla asks for a derivative"),
     (r"x \top", r"\top", r"\top cannot stand here"),

@@ -29,6 +29,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("worksheet",),
     ("grade", "deploy"),
     ("api",),
+    ("web",),
     ("cli", "__main__"),
 )
 """Bottom first. ``symdiff/__init__.py`` re-exports the API and is the top. The printers (``export``)

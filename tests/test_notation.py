@@ -151,7 +151,7 @@ def test_decorated_and_labelled_names_print_back_as_written(latex, plain):
 
 
 REFUSED = [
-    (r"\sum_{j \neq y_i} s_j", "{j", "a sum that skips one value of its index", "one-hot matrix"),
+    (r"\prod_{j \neq y_i} s_j", r"\prod", "a product cannot skip a value", "skip a value in a sum"),
     (r"\mathbf{a} \otimes \mathbf{b}", r"\otimes", "the Kronecker product", r"\odot"),
     (r"\mathbf{a} \oplus \mathbf{b}", r"\oplus", "the direct sum", "+"),
     (r"\mathbf{M}^{+} \mathbf{u}", "{+}", "the pseudo-inverse", r"\mathbf{A}^\top \mathbf{A}"),
@@ -192,13 +192,13 @@ def test_refusals_name_the_construct_and_say_what_to_write(latex, at, message, h
 
 
 def test_refusal_on_the_command_line_has_a_caret_and_exit_status_2():
-    latex = r"\frac{1}{2}\|\mathbf{x}\|^2 + \sum_{j \neq k} x_j"
+    latex = r"\frac{1}{2}\|\mathbf{x}\|^2 + \prod_{j \neq k} x_j"
     result = run("derive", latex, "--wrt", "x")
     assert result.exit_code == 2
     assert result.output.splitlines()[:3] == [
-        "symdiff: error: a sum that skips one value of its index is not read",
+        "symdiff: error: a product cannot skip a value",
         "  " + latex,
-        "  " + " " * latex.index("{j") + "^" * len(r"{j \neq k}"),
+        "  " + " " * latex.index(r"\prod") + "^" * len(r"\prod_{j \neq k} x_j"),
     ]
     assert "Traceback" not in result.output
 

@@ -66,8 +66,12 @@ REVERSE: dict[Op, tuple[str, str]] = {
     ops.VAR_ROWS: ("x.T*var(W, rows)", "W"),
     ops.STD: ("std(W*x)", "W"),
     ops.STD_ROWS: ("x.T*std(W, rows)", "W"),
+    ops.ONEHOT: ("x.T*W*onehot(y)*x", "W"),
+    ops.KRON: ("sum(hadamard(kron(W, W.T), kron(W*W, W)))", "W"),
+    ops.VEC: ("vec(W).T*vec(W*W)", "W"),
     ops.EYE: ("x.T*(W + eye(n))*x", "W"),
     ops.ONES: ("ones(n).T*W*x", "W"),
+    ops.COMMUTATION: ("vec(W).T*commutation(n, n)*vec(W*W)", "W"),
     ops.INDEX_SUM: ("Sum(i, n, exp((W*x)[i]))", "W"),
     ops.INDEX_PROD: ("Prod(i, 3, x[i]^2 + 1)", "x"),
 }
@@ -88,6 +92,8 @@ FORWARD: dict[Op, str] = {
     ops.DIAG: "diag(t*x)",
     ops.SOFTMAX_ROWS: "softmax(t*W, rows)",
     ops.LOGSUMEXP_ROWS: "logsumexp(t*W, rows)",
+    ops.KRON: "kron(t*W, W*W)",
+    ops.VEC: "vec(t*W*W)",
 }
 """An array-valued formula using each array-valued operation, differentiated by the scalar t (forward mode)."""
 
@@ -98,6 +104,8 @@ ARRAY_VALUED = {op for op in OPS if op.kind == "entrywise"} | {
     ops.DIAG,
     ops.SOFTMAX_ROWS,
     ops.LOGSUMEXP_ROWS,
+    ops.KRON,
+    ops.VEC,
 }
 
 
@@ -111,7 +119,7 @@ def test_spellings_are_unique_and_read():
     assert len(spellings) == len(set(spellings))
     for op in OPS:
         for spelling in (op.name, *op.aliases):
-            arguments = ", ".join(["n"] if op.kind == "dimension" else ["a", "b"][: op.arity])
+            arguments = ", ".join(["n"] * op.arity if op.kind == "dimension" else ["a", "b"][: op.arity])
             tree = parse(f"{spelling}({arguments})")
             assert tree.op is op, spelling
 

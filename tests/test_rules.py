@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symdiff.derive.rules import RULES
+from symdiff.errors import UnsupportedError
 from symdiff.evaluate.numpy import compile_expr
 from symdiff.model.nodes import (
     BOUND,
@@ -25,10 +26,12 @@ from symdiff.model.nodes import (
     LogSumExp,
     LogSumExpRows,
     Norm,
+    OneHot,
     ScalarOf,
     Softmax,
     SoftmaxRows,
     SumEntries,
+    Vec,
 )
 
 N = 3
@@ -58,17 +61,32 @@ NODES: dict[type, sp.Basic] = {
     sp.Determinant: sp.Determinant(X),
     LogDet: LogDet(X),
     MatrixElement: X[1, 2],
+    sp.KroneckerProduct: sp.KroneckerProduct(X, sp.MatrixSymbol("Z", 2, N)),
+    Vec: Vec(sp.MatrixSymbol("Z", 2, N)),
 }
 """One node of each type that has a rule."""
 
 
+REFUSED: dict[type, sp.Basic] = {OneHot: OneHot(x, sp.Symbol("K", integer=True, positive=True))}
+"""Nodes whose rule refuses: labels are integers, never differentiated."""
+
+
 def test_every_rule_has_a_node():
-    assert set(NODES) == set(RULES)
+    assert set(NODES) | set(REFUSED) == set(RULES)
+
+
+@pytest.mark.parametrize("kind", REFUSED, ids=lambda kind: kind.__name__)
+def test_the_rule_refuses_naming_the_labels(kind):
+    ((argument, thunk),) = RULES[kind](REFUSED[kind], sp.S.One)
+    assert argument == x
+    with pytest.raises(UnsupportedError, match="x holds class labels"):
+        thunk()
 
 
 def _values(rng: np.random.Generator) -> dict[sp.Basic, object]:
     well_conditioned = rng.standard_normal((N, N)) + N * np.eye(N)
     return {X: well_conditioned, Y: rng.standard_normal((N, N)), x: rng.standard_normal((N, 1)), S: rng.standard_normal((1, 1)),
+            sp.MatrixSymbol("Z", 2, N): rng.standard_normal((2, N)),
             a: float(rng.standard_normal()), b: float(rng.standard_normal())}
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from .. import arguments
 from ..errors import ShapeError, SymdiffError
 from ..model import Syntax
+from ..program.printing import Said
 from ..result import Result
 from .equivalence import POINTS, Verdict, compare
 from .explain import explain
@@ -45,6 +46,9 @@ class OptionCheck:
     error: SymdiffError | None = field(default=None, compare=False)
     unknown: tuple[str, ...] = ()
     """Names the option uses that the question does not define (they are compared as free variables)."""
+    said: Said = field(default=(), compare=False)
+    """``why`` with the formulas it quotes as expressions, for printers that typeset them (``explain.Reason``);
+    empty when ``why`` is prose alone."""
 
     @property
     def equivalent(self) -> bool | None:
@@ -156,4 +160,4 @@ def check_option(question: Question, text: str) -> OptionCheck:
         return OptionCheck(text, "undecided", verdict.note or "undecided", unknown=unknown)
     reason = explain(question, option, expanded, verdict)
     point = verdict.point.as_json() if verdict.point is not None else None
-    return OptionCheck(text, "not equivalent", reason.text, reason.kind, point, unknown=unknown)
+    return OptionCheck(text, "not equivalent", reason.text, reason.kind, point, unknown=unknown, said=reason.said)

@@ -5,6 +5,10 @@ gives the reason. Each rule proves what it says: "twice the answer" only
 when the option equals 2 × the answer at every sample point, "the wrong row"
 only when it equals the answer of the question asked about another row. The
 last rule always applies: the point where option and answer differ.
+
+A reason carries the formulas it quotes as expressions (``Reason.said``):
+each key prints them in its own notation (b₂ in a terminal, $b_{2}$ in
+LaTeX), and ``Reason.text`` in symdiff's plain syntax.
 """
 
 from __future__ import annotations
@@ -14,17 +18,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from itertools import pairwise, permutations
-from typing import cast
 
 import numpy as np
 import sympy as sp
 
 from ..errors import SymdiffError
 from ..model import Formula
-from ..model.build import dim_symbol
-from ..program.printing import to_text
+from ..program.printing import Math, Said, said_text
 from .equivalence import Samples, Verdict, sample
-from .index_mistakes import size_factor
+from .index_mistakes import size_factor, swapped_indices, wrong_summation_index
 from .kinds import components, kind_of
 from .question import Question
 from .values import Value, agree
@@ -39,10 +41,15 @@ MAX_SHOWN = 6
 
 @dataclass(frozen=True)
 class Reason:
-    """Which rule recognised the option (``kind``) and what it says (``text``)."""
+    """Which rule recognised the option (``kind``) and what it says (``said``: prose and formulas)."""
 
     kind: str
-    text: str
+    said: Said
+
+    @property
+    def text(self) -> str:
+        """What it says as plain text, the formulas in symdiff's syntax."""
+        return said_text(self.said)
 
 
 @dataclass
@@ -66,11 +73,23 @@ class Case:
         except SymdiffError:  # not evaluable numerically: the rules needing numbers do not apply
             return Samples((), (), (), 0)
 
-    def show(self, expr: sp.Basic) -> str:
-        """An expression as the worksheet writes it: inputs before intermediates."""
-        return to_text(expr, self.question.intermediates)
+    def show(self, expr: sp.Basic) -> Math:
+        """An expression to print as the worksheet writes it: inputs before intermediates."""
+        return Math(expr, self.question.intermediates)
 
-    def difference(self) -> str:
+    def name(self, name: str) -> Math:
+        """A variable, entry or intermediate by its name, printed as the question's symbol (a matrix bold)."""
+        symbol = self.question.program.symbols.get(name)
+        return self.show(symbol if isinstance(symbol, sp.Symbol | sp.MatrixSymbol) else sp.Symbol(name))
+
+    def names(self, names: list[str], last: str = " and ") -> Said:
+        """``a``, ``a and b``, ``a, b and c``, each a formula (``last`` before the last: ``a, b``)."""
+        said: list[str | Math] = []
+        for i, name in enumerate(names):
+            said += [", " if 0 < i < len(names) - 1 else last if i else "", self.name(name)]
+        return tuple(said[1:])
+
+    def difference(self) -> Said:
         """``at x = 1.2: the option is 3.4, the answer 1.7``, at the smallest point where they differ."""
         samples = self.samples
         index = samples.first_difference()
@@ -78,16 +97,27 @@ class Case:
         answer, option = samples.answer[index], samples.option[index]
         point = samples.points[index]
         space = self.question.space(self.option)
-        where = f"at {point.describe(names=space.used_by(self.question.answer, self.expanded))}"
+        used = space.used_by(self.question.answer, self.expanded)
+        values = [(name, point.describe(names={name})) for name in point.values if name in used]
+        where = (
+            "at ",
+            *(
+                part
+                for i, (name, said) in enumerate(values)
+                for part in (", " if i else "", self.name(name), said.removeprefix(name))
+            ),
+        )
         dims = kind_of(self.question.answer).dims
         is_matrix = len(dims) == 2 and dims[1] != 1 and answer.size == option.size
         if not is_matrix and answer.size <= MAX_SHOWN and option.size <= MAX_SHOWN:
-            return f"{where}: the option is {_number(option)}, the answer {_number(answer)}"
+            return (*where, f": the option is {_number(option)}, the answer {_number(answer)}")
         entry = next(k for k in range(min(answer.size, option.size)) if not agree(answer[k : k + 1], option[k : k + 1]))
-        # a dim's size in the environment is an int, by construction of the point
-        cols = dims[1] if isinstance(dims[1], int) else cast(int, point.env[dim_symbol(dims[1])]) if is_matrix else 0
+        # a dim's size in the environment is an int, by construction of the point; a product of dims (n*n, the
+        # side of a Kronecker product) is its value there
+        columns = self.question.answer.shape[1] if is_matrix else 0
+        cols = columns if isinstance(columns, int) else int(columns.xreplace(point.env))
         label = f"({entry // cols + 1}, {entry % cols + 1})" if is_matrix else str(entry + 1)
-        return f"{where}, entry {label}: the option has {option[entry]:.4g}, the answer {answer[entry]:.4g}"
+        return (*where, f", entry {label}: the option has {option[entry]:.4g}, the answer {answer[entry]:.4g}")
 
 
 def _number(value: Value) -> str:
@@ -127,34 +157,35 @@ def proven_difference(case: Case) -> str | None:
     return f"{case.verdict.note}, so it is not the answer (the difference is below the numeric tolerance)"
 
 
-def foreign_names(case: Case) -> str | None:
+def foreign_names(case: Case) -> Said | None:
     """Names the question does not have: often a product written without ``*`` (``x_1b_1``) in plain syntax."""
     known = set(case.question.program.inputs) | set(case.question.program.intermediates)
     extra = sorted(set(case.option.variables) - known)
     if not extra:
         return None
-    said = f"it uses {_listed(extra)}, which {'is' if len(extra) == 1 else 'are'} not in the question"
+    said = ("it uses ", *case.names(extra), f", which {'is' if len(extra) == 1 else 'are'} not in the question")
     glued = any(a.isdigit() and b.isalpha() for name in extra for a, b in pairwise(name))
-    return said + (" (a product? in plain syntax write x1*b1, or read the option as LaTeX)" if glued else "")
+    return (*said, " (a product? in plain syntax write x1*b1, or read the option as LaTeX)") if glued else said
 
 
-def neighbouring_question(case: Case) -> str | None:
+def neighbouring_question(case: Case) -> Said | None:
     """The answer to the same question about another row or column of a matrix, or another component of the output."""
-    for description, answer in _neighbours(case.question):
+    for description, answer in _neighbours(case):
         if case.samples.option_equals(answer):
             return description
     return None
 
 
-def _neighbours(question: Question) -> list[tuple[str, sp.Basic]]:
-    names = question.single_step
+def _neighbours(case: Case) -> list[tuple[Said, sp.Basic]]:
+    names = case.question.single_step
     if names is None:
         return []
-    return [*_other_rows_and_columns(question, names), *_other_outputs(question)]
+    return [*_other_rows_and_columns(case, names), *_other_outputs(case)]
 
 
-def _other_rows_and_columns(question: Question, names: tuple[str, ...]) -> list[tuple[str, sp.Basic]]:
+def _other_rows_and_columns(case: Case, names: tuple[str, ...]) -> list[tuple[Said, sp.Basic]]:
     """Partials by entries of one matrix in one row (column): the same partials in each other row (column)."""
+    question = case.question
     looked_up = [question.entries.get(name) for name in names]
     located = [entry for entry in looked_up if entry is not None]
     if len(located) != len(looked_up) or len({entry[0] for entry in located}) != 1:
@@ -172,29 +203,34 @@ def _other_rows_and_columns(question: Question, names: tuple[str, ...]) -> list[
             answer = question.variant(", ".join(moved))
             if answer is not None:
                 said = (
-                    f"it uses the wrong {word}: it is the answer for {', '.join(moved)} "
-                    f"({word} {other + 1} of {base}), but the question asks about {word} {index + 1}"
+                    f"it uses the wrong {word}: it is the answer for ",
+                    *case.names(moved, last=", "),
+                    f" ({word} {other + 1} of ",
+                    case.name(base),
+                    f"), but the question asks about {word} {index + 1}",
                 )
                 found.append((said, answer))
     return found
 
 
-def _other_outputs(question: Question) -> list[tuple[str, sp.Basic]]:
+def _other_outputs(case: Case) -> list[tuple[Said, sp.Basic]]:
     """Differentiating a component (b1): the same partials of each other component (b2)."""
+    question = case.question
     output = question.program.output
     if output is None or output not in question.entries:
         return []
     base = question.entries[output][0]
     symbol = question.program.symbols[base]
-    found = []
+    found: list[tuple[Said, sp.Basic]] = []
     for other in (str(entry) for entry in symbol if str(entry) != output):
         answer = question.variant(question.wrt, of=other)
         if answer is not None:
-            found.append((f"it is the derivative of {other}, but the question asks about {output}", answer))
+            said = ("it is the derivative of ", case.name(other), ", but the question asks about ", case.name(output))
+            found.append((said, answer))
     return found
 
 
-def transposed_input(case: Case) -> str | None:
+def transposed_input(case: Case) -> Said | None:
     """The answer with a square matrix input transposed: A where the answer has Aᵀ (or the reverse)."""
     question = case.question
     for name, shape in question.program.inputs.items():
@@ -207,7 +243,16 @@ def transposed_input(case: Case) -> str | None:
             swap = {symbol: symbol.T}
         answer = question.expand(question.result.sympy.xreplace(swap))
         if case.samples.option_equals(answer):
-            return f"it is the answer with {name} transposed: {name} in place of {name}.T (or the reverse)"
+            written = symbol if isinstance(symbol, sp.MatrixSymbol) else sp.MatrixSymbol(name, *symbol.shape)
+            return (
+                "it is the answer with ",
+                case.show(written),
+                " transposed: ",
+                case.show(written),
+                " in place of ",
+                case.show(written.T),
+                " (or the reverse)",
+            )
     return None
 
 
@@ -227,16 +272,17 @@ def swapped_components(case: Case) -> str | None:
     return None
 
 
-def zero(case: Case) -> str | None:
+def zero(case: Case) -> Said | None:
     samples = case.samples
     if not samples.points:
         return None
     answer_zero = all(not np.any(value) for value in samples.answer)
     option_zero = all(not np.any(value) for value in samples.option)
+    output, wrt = case.name(case.question.output), case.names(list(_wrt_names(case)))
     if option_zero and not answer_zero:
-        return f"it is zero, but {case.question.output} does depend on {_listed(list(_wrt_names(case)))}"
+        return ("it is zero, but ", output, " does depend on ", *wrt)
     if answer_zero and not option_zero:
-        return f"the answer is zero: {case.question.output} does not depend on {_listed(list(_wrt_names(case)))}"
+        return ("the answer is zero: ", output, " does not depend on ", *wrt)
     return None
 
 
@@ -260,7 +306,7 @@ def constant_factor(case: Case) -> str | None:
     return f"it is off by a constant factor: {factor} times the answer"
 
 
-def some_components(case: Case) -> str | None:
+def some_components(case: Case) -> Said | None:
     """Some components right, the others not."""
     answer_parts, option_parts = components(case.question.result.sympy), components(case.option.expr)
     samples = case.samples
@@ -276,37 +322,41 @@ def some_components(case: Case) -> str | None:
     if not right or len(right) == len(answer_parts):
         return None
     wrong = [k for k in range(len(answer_parts)) if k not in right]
-    said = [f"{case.show(option_parts[k])} where the answer has {case.show(answer_parts[k])}" for k in wrong]
-    return (
-        f"only its {_listed([_ordinal(k + 1) for k in right])} component{'s are' if len(right) > 1 else ' is'} "
-        f"right: {'; '.join(said)}"
-    )
+    said: list[str | Math] = [
+        f"only its {_listed([_ordinal(k + 1) for k in right])} component{'s are' if len(right) > 1 else ' is'} right: "
+    ]
+    for i, k in enumerate(wrong):
+        said += ["; " if i else "", case.show(option_parts[k]), " where the answer has ", case.show(answer_parts[k])]
+    return tuple(said)
 
 
-def some_points(case: Case) -> str | None:
+def some_points(case: Case) -> Said | None:
     samples = case.samples
     agreeing = sum(samples.agreeing)
     if not 0 < agreeing < len(samples.points):
         return None
-    return f"it equals the answer only at some points ({agreeing} of {len(samples.points)}); {case.difference()}"
+    return (f"it equals the answer only at some points ({agreeing} of {len(samples.points)}); ", *case.difference())
 
 
-def differs(case: Case) -> str:
+def differs(case: Case) -> Said:
     """The last word: a point where the two differ."""
     samples = case.samples
     if False in samples.agreeing:
-        return "it differs from the answer " + case.difference()
-    return "it differs from the answer"
+        return ("it differs from the answer ", *case.difference())
+    return ("it differs from the answer",)
 
 
-Rule = Callable[[Case], str | None]
+Rule = Callable[[Case], str | Said | None]
+"""A rule: what it says, in prose alone (a string) or quoting formulas (``Said``); None when it does not apply."""
 
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("swapped indices", swapped_indices),
     ("transpose", transpose_of_answer),
     ("shape", wrong_shape),
     ("foreign names", foreign_names),
     ("difference", proven_difference),
     ("neighbour", neighbouring_question),
+    ("summation index", wrong_summation_index),
     ("transposed input", transposed_input),
     ("swapped", swapped_components),
     ("zero", zero),
@@ -322,7 +372,7 @@ def explain(question: Question, option: Formula, expanded: sp.Basic, verdict: Ve
     """The first reason in ``RULES`` that fits a wrong option."""
     case = Case(question, option, expanded, verdict)
     for kind, rule in RULES:
-        text = rule(case)
-        if text is not None:
-            return Reason(kind, text)
+        said = rule(case)
+        if said is not None:
+            return Reason(kind, (said,) if isinstance(said, str) else tuple(part for part in said if part != ""))
     return Reason("differs", differs(case))

@@ -18,6 +18,7 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..model import Formula, Syntax
+from ..model.nodes import labels_of
 from ..model.types import Dim, Shape
 from ..program import Program
 from ..program.programs import shared as program
@@ -82,7 +83,8 @@ class Question:
         variables: dict[str, Shape] = dict(self.program.inputs)
         defined = set(self.program.intermediates)
         variables.update((name, shape) for name, shape in option.variables.items() if name not in defined)
-        return Space(variables, {**option.symbols, **self.program.symbols})
+        labels = {**labels_of(self.function), **option.labels}  # integers 1..K, drawn as such
+        return Space(variables, {**option.symbols, **self.program.symbols}, labels)
 
     @cached_property
     def single_step(self) -> tuple[str, ...] | None:

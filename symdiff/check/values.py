@@ -105,9 +105,13 @@ def _rounded(value: float | np.ndarray, digits: int) -> str:
 class Space:
     """The variables of a question and its options, and how to draw random points for them."""
 
-    def __init__(self, variables: Mapping[str, Shape], symbols: Mapping[str, sp.Basic]) -> None:
+    def __init__(
+        self, variables: Mapping[str, Shape], symbols: Mapping[str, sp.Basic], labels: Mapping[str, str] | None = None
+    ) -> None:
         self.variables = dict(sorted(variables.items()))
         self.symbols = {name: symbols[name] for name in self.variables}
+        self.labels = dict(labels or {})
+        """Class labels (in ``onehot``) -> their number of classes: drawn as integers 1..K."""
 
     def used_by(self, *exprs: sp.Basic) -> set[str]:
         """The variables that occur in any of ``exprs`` (by themselves or by a component)."""
@@ -152,6 +156,9 @@ class Space:
                 for d in shape
             )
             matrix = rng.normal(scale=scale, size=(rows, cols))
+            if name in self.labels:
+                classes = sizes.setdefault(self.labels[name], int(rng.integers(SIZES[0], SIZES[1] + 1)))
+                matrix = rng.integers(1, classes + 1, size=(rows, cols)).astype(float)
             if isinstance(symbol, sp.MatrixBase):
                 matrix = np.array(
                     [float(fixed.get(entry, value)) for entry, value in zip(symbol, matrix.ravel())]

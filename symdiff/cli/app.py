@@ -20,6 +20,7 @@ from importlib import import_module
 
 import click
 
+from ..arguments import parse_shape
 from ..clean import printable
 from ..errors import SymdiffError
 from ..limits import DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, time_limit
@@ -36,6 +37,7 @@ COMMANDS: Mapping[str, str] = {
     "export": "symdiff.cli.export:export",
     "grade": "symdiff.cli.grade:grade",
     "graph": "symdiff.cli.graph:graph",
+    "serve": "symdiff.cli.serve:serve",
     "solve": "symdiff.cli.solve:solve",
 }
 """Each command and where it lives (``module:command``); a new command is one line here."""
@@ -152,37 +154,6 @@ def main(timeout: float) -> None:
       symdiff derive "0.5*norm(A*x)**2" --wrt x
       symdiff derive "0.5*norm(A*x)**2" --wrt A11 --shape A=2,2 --shape x=2
     """
-
-
-def parse_shape(spec: str) -> tuple[str, tuple[int | str, ...]]:
-    """``A=n,d`` -> ("A", ("n", "d")); ``x=3`` -> ("x", (3,)); ``lam=scalar`` -> ("lam", ())."""
-    name, sep, dims = spec.partition("=")
-    name, dims = name.strip(), dims.strip()
-    if not sep or not name.isidentifier() or not dims:
-        raise SymdiffError(
-            f"bad --shape {spec!r}",
-            hint="write NAME=DIMS, e.g. --shape A=n,d --shape x=d --shape lam=scalar",
-        )
-    if dims == "scalar":
-        return name, ()
-    start = spec.index("=") + 1
-    parsed: list[int | str] = []
-    for piece in spec[start:].split(","):
-        dim = piece.strip()
-        if dim.isascii() and dim.isdigit():
-            parsed.append(int(dim))
-        elif dim.isidentifier() and dim[0].isalpha():
-            parsed.append(dim)
-        else:
-            offset = start + len(piece) - len(piece.lstrip())
-            raise SymdiffError(
-                f"bad dimension {dim!r} in --shape",
-                spec,
-                (offset, offset + max(len(dim), 1)),
-                "dimensions are positive integers in ASCII digits or names such as n, d: --shape A=n,3",
-            )
-        start += len(piece) + 1
-    return name, tuple(parsed)
 
 
 def shapes_option(specs: tuple[str, ...]) -> dict[str, tuple[int | str, ...]]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .app import EXIT_BAD_INPUT, shapes_option
-from .options import format_option, input_option, shape_option, wrt_option
+from .options import format_option, input_option, sample_option, samples_option, shape_option, wrt_option
 from .programs import of_option, read_source
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 @shape_option("Declare a shape: A=n,d (matrix), x=d (vector), lam=scalar. Integer dims give component form.")
 @format_option("text", "json")
 @input_option("QUESTION and the options")
+@samples_option()
 @of_option
 def check(
     question: str,
@@ -43,6 +44,7 @@ def check(
     shape_specs: tuple[str, ...],
     fmt: str,
     syntax: Syntax,  # one of the click.Choice values
+    sample_specs: tuple[str, ...],
     of: str | None,
 ) -> None:
     """Check answer OPTIONs against the derivative of QUESTION.
@@ -62,7 +64,15 @@ def check(
     from ..check import check as check_api
 
     steps = wrt if len(wrt) > 1 else wrt[0]
-    result = check_api(read_source(question), steps, options, shapes_option(shape_specs), of=of, syntax=syntax)
+    result = check_api(
+        read_source(question),
+        steps,
+        options,
+        shapes_option(shape_specs),
+        of=of,
+        syntax=syntax,
+        samples=sample_option(sample_specs),
+    )
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False, allow_nan=False))
     else:

@@ -8,7 +8,16 @@ import click
 
 from ..errors import SymdiffError
 from .app import shapes_option
-from .options import CODE_FORMATS, echo_result, format_option, input_option, sample_option, shape_option, wrt_option
+from .options import (
+    CODE_FORMATS,
+    echo_result,
+    format_option,
+    input_option,
+    sample_option,
+    samples_option,
+    shape_option,
+    wrt_option,
+)
 from .programs import derive_program, program_derive_options, read_source
 
 if TYPE_CHECKING:
@@ -49,13 +58,7 @@ if TYPE_CHECKING:
     metavar="\\NAME=BODY",
     help="A LaTeX shorthand the formula uses, as \\newcommand defines it: --macro '\\x=\\mathbf{x}'.",
 )
-@click.option(
-    "--samples",
-    "sample_specs",
-    multiple=True,
-    metavar="x=X:rows|cols",
-    help="Where a sample \\mathbf{x}_i of an index sum lies: row i (default) or column i of X.",
-)
+@samples_option()
 @program_derive_options
 def derive(
     formula: str,

@@ -44,6 +44,17 @@ def input_option(what: str) -> Decorator:
     )
 
 
+def samples_option() -> Decorator:
+    """``--samples x=X:rows|cols``, repeatable: where the samples of index sums lie (``sample_option`` reads it)."""
+    return click.option(
+        "--samples",
+        "sample_specs",
+        multiple=True,
+        metavar="x=X:rows|cols",
+        help="Where a sample \\mathbf{x}_i of an index sum lies: row i (default) or column i of X.",
+    )
+
+
 def round_option() -> Decorator:
     """``--round N``: forward values rounded as a worksheet rounds them (backprop, graph)."""
     return click.option(

@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 import sympy as sp
 
 from .. import limits
-from ..errors import LimitError, SymdiffError, did_you_mean
+from ..errors import LimitError, SymdiffError, UnsupportedError, did_you_mean
 from ..model import Formula
 from ..model.build import UNDEFINED
-from . import components, conventions, forward, indices, matrix
+from . import components, conventions, forward, indices, kronecker, matrix
 from .recognise import recognise
 from .tidy import tidy
 
@@ -71,8 +71,15 @@ def differentiate(
         return indices.by_entry(formula, gradient, *entry)
     target = target_of(formula, name)
     rule = rule or plain(formula)
+    if indices.in_index_form(value):  # no matrix form (model.index_terms): the gradient's entry (k, l)
+        return indices.index_gradient(value, target, rule)
     if isinstance(value, sp.Tuple):
         return sp.Tuple(*(differentiate(formula, item, name, symmetric, rule) for item in value))
+    if name in symmetric and kronecker.is_tensor(value, target):
+        raise UnsupportedError(
+            f"the derivative of an array by the symmetric matrix {name} is not supported",
+            hint=f"differentiate a scalar by {name}, or leave {name} undeclared for the vec-form derivative",
+        )
     result = rule(value, target)
     mirror = conventions.mirror_entry(formula, target, symmetric)
     if mirror is not None:
@@ -101,6 +108,7 @@ def derivative(
     """``value`` differentiated by each step in turn (a step of several names: the tuple of those partials),
     the last one arranged in ``layout``."""
     before = value
+    rule = rule or plain(formula)  # one rule for every step: component form remembers each step's matrix form
     for step in steps:
         parts = [differentiate(formula, value, name, symmetric, rule) for name in step]
         before, value = value, parts[0] if len(parts) == 1 else sp.Tuple(*parts)
@@ -146,4 +154,6 @@ def _matrix_form(value: sp.Basic, target: sp.Basic) -> sp.Basic:
         return matrix.scalar_derivative(value, target)
     if not target.is_Matrix:
         return forward.derivative(value, target)
+    if kronecker.is_tensor(value, target):
+        return kronecker.vec_jacobian(value, target)
     return matrix.jacobian(value, target)

@@ -9,7 +9,7 @@ exact, and cheap for large shapes. Where there is no matrix form (the
 formula or the variable is a component such as ``A11``) or it cannot be
 written out, ``derivative`` differentiates entry by entry, arranging the
 partials: a gradient in the variable's shape, a Jacobian with
-J[i, j] = ∂f_i/∂x_j.
+J[i, j] = ∂f_i/∂x_j, a matrix by a matrix in vec form (``kronecker``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..model import Formula
-from ..model.algebra import higher_order
 from ..model.build import Builder
 from ..model.functions import diff
 from .instantiate import NotExplicit, explicit
@@ -37,9 +36,8 @@ def derivative(expr: sp.Basic, target: sp.Basic, partial: Partial = diff) -> sp.
         return partial(expr, target)
     if not isinstance(expr, sp.MatrixBase):
         return target.applyfunc(lambda entry: partial(expr, entry))
-    if expr.shape[1] == 1 and target.shape[1] == 1:
-        return sp.ImmutableMatrix(expr.shape[0], target.shape[0], lambda i, j: partial(expr[i], target[j]))
-    raise higher_order("differentiate a scalar, or by one component (e.g. --wrt A11)")
+    values, entries = list(expr.T), list(target.T)  # vec form, column-major (``kronecker``)
+    return sp.ImmutableMatrix(len(values), len(entries), lambda i, j: partial(values[i], entries[j]))
 
 
 Rule = Callable[[sp.Basic, sp.Basic], sp.Basic]

@@ -18,20 +18,33 @@ from ..errors import UnsupportedError
 from ..model.algebra import product
 from ..model.functions import diff
 from ..model.matrices import as_scalar
-from ..model.nodes import BOUND, Diag, Elementwise, LogSumExpRows, Softmax, SoftmaxRows
+from ..model.nodes import BOUND, Diag, Elementwise, LogSumExpRows, OneHot, Softmax, SoftmaxRows, Vec
 from .entrywise import entrywise
 from .matrix import construct_name, gradient
-from .rules import along_rows, hadamard, partials, row_sums
+from .rules import along_rows, hadamard, inner, kron_pair, labels_error, partials, row_sums
 
 Tangent = Callable[[sp.Basic, sp.Basic], "sp.Basic | None"]
 
+DIRECTION = "_D"
+"""Name of the direction a matrix variable moves in (``direction``)."""
 
-def tangent(expr: sp.Basic, t: sp.Symbol) -> sp.Basic | None:
-    """d expr / dt for a matrix expression ``expr`` and a scalar ``t``; None where it is zero."""
+
+def direction(target: sp.Basic) -> sp.Basic:
+    """What ``target`` moves by: 1 for a scalar; for a matrix X the placeholder D of its shape, so that
+    ``tangent(F, X)`` is the differential dF in the direction D (users cannot write names starting with _)."""
+    return sp.MatrixSymbol(DIRECTION, *target.shape) if getattr(target, "is_Matrix", False) else sp.S.One
+
+
+def tangent(expr: sp.Basic, t: sp.Basic) -> sp.Basic | None:
+    """d expr / dt for a matrix expression ``expr`` and a scalar ``t``; for a matrix ``t``, the differential of
+    ``expr`` in the direction ``direction(t)``. None where it is zero."""
     if not expr.has(t):
         return None
+    if expr == t:
+        return direction(t)
     if not getattr(expr, "is_Matrix", False):
-        return gradient(expr, sp.S.One, t)
+        grad = gradient(expr, sp.S.One, t)
+        return grad if grad is None or not getattr(t, "is_Matrix", False) else inner(grad, direction(t))
     rule = TANGENTS.get(type(expr))
     if rule is None:
         raise UnsupportedError(f"the derivative of {construct_name(expr)} by a scalar is not supported yet")
@@ -137,8 +150,27 @@ def _diag(node: Diag, t: sp.Symbol) -> sp.Basic | None:
     return None if d_vector is None else Diag(d_vector)
 
 
+def _onehot(node: OneHot, t: sp.Symbol) -> sp.Basic | None:
+    """Labels are integers: nothing is differentiable by them (``rules._onehot``)."""
+    raise labels_error(node)
+
+
 def _literal(node: sp.ImmutableMatrix, t: sp.Symbol) -> sp.Basic | None:
-    return node.applyfunc(lambda entry: gradient(entry, sp.S.One, t) or sp.S.Zero)
+    return node.applyfunc(lambda entry: tangent(entry, t) or sp.S.Zero)
+
+
+def _kron(node: sp.KroneckerProduct, t: sp.Symbol) -> sp.Basic | None:
+    """d(A ⊗ B) = dA ⊗ B + A ⊗ dB."""
+    A, B = kron_pair(node)
+    d_A, d_B = tangent(A, t), tangent(B, t)
+    return _total(
+        [None if d_A is None else sp.KroneckerProduct(d_A, B), None if d_B is None else sp.KroneckerProduct(A, d_B)]
+    )
+
+
+def _vec(node: Vec, t: sp.Symbol) -> sp.Basic | None:
+    d_matrix = tangent(node.matrix, t)
+    return None if d_matrix is None else Vec(d_matrix)
 
 
 TANGENTS: dict[type, Tangent] = {
@@ -153,6 +185,9 @@ TANGENTS: dict[type, Tangent] = {
     SoftmaxRows: _softmax_rows,
     LogSumExpRows: _logsumexp_rows,
     Diag: _diag,
+    OneHot: _onehot,
     sp.ImmutableMatrix: _literal,
+    sp.KroneckerProduct: _kron,
+    Vec: _vec,
 }
 """Forward-mode rule of each matrix-valued node type."""

@@ -2,9 +2,9 @@
 
 ``gradient`` walks the expression from the top, handing each node's gradient
 to its arguments by the rules in ``rules.py``, and sums what reaches the
-variable. A Jacobian of a vector f is read off the gradient of ⟨G, f⟩ for a
+variable. A Jacobian of a vector f by a vector is read off the gradient of ⟨G, f⟩ for a
 placeholder G: that gradient is Jᵀ G, linear in G, and ``linear_coefficient``
-writes it as M G so J = Mᵀ. Anything the rules do not cover is an
+writes it as M G so J = Mᵀ (a matrix by a matrix is ``kronecker.py``'s). Anything the rules do not cover is an
 ``UnsupportedError`` naming it, never a silent zero.
 """
 
@@ -16,6 +16,7 @@ import sympy as sp
 
 from ..errors import UnsupportedError
 from ..model.algebra import higher_order
+from ..model.index_form import IndexArray, IndexedEntry, IndexedSum
 from ..model.nodes import Diag, Elementwise, ScalarOf, SumEntries, op_of
 from ..ops import AXIS_OF
 from .rules import RULES, _scalar
@@ -32,6 +33,11 @@ def gradient(expr: sp.Basic, upstream: sp.Basic, target: sp.Basic) -> sp.Basic |
         return None
     rule = RULES.get(type(expr))
     if rule is None:
+        if isinstance(expr, IndexedSum | IndexedEntry | IndexArray):  # derive.indices differentiates these
+            raise UnsupportedError(
+                "an index sum with no matrix form has no backward pass: it is differentiated as one formula",
+                hint="derive it by its inputs (symdiff derive), without --at or backprop",
+            )
         if getattr(expr, "is_Matrix", False):
             raise UnsupportedError(f"differentiating through {construct_name(expr)} is not supported yet")
         rule = _scalar
@@ -62,11 +68,12 @@ def jacobian(expr: sp.Basic, target: sp.Basic, pullback: Pullback = gradient) ->
 
     Read off the pullback of a placeholder cotangent G: it is Jᵀ G, so J = Mᵀ for ``linear_coefficient`` M.
     """
-    if getattr(target, "is_Matrix", False) and target.shape[1] != 1:
-        raise higher_order("differentiate a scalar, or declare concrete dims and take one component")
-    rows, cols = expr.shape
-    if cols != 1:
-        raise higher_order("differentiate a scalar (e.g. a trace or a norm) or a vector")
+    if (getattr(target, "is_Matrix", False) and target.shape[1] != 1) or expr.shape[1] != 1:
+        raise higher_order(
+            "a program's intermediates do not give the vec form (kron(...)): write the program as one formula, "
+            "differentiate a scalar, or declare concrete dims and take one component"
+        )
+    rows = expr.shape[0]
     if isinstance(expr, sp.MatrixBase):
         raise UnsupportedError(
             "the Jacobian of a [...] literal by a vector is not supported in matrix form",

@@ -1,8 +1,10 @@
 """Named functions recognised in a formula before it is differentiated.
 
 ``log(sum(exp(v)))`` is ``logsumexp(v)``, ``exp(v)/sum(exp(v))`` is
-``softmax(v)``, ``log(softmax(v))`` is ``v - logsumexp(v)`` and ``log(det(X))``
-is ``logdet(X)``: the same values, but their derivatives read as a textbook
+``softmax(v)``, ``log(softmax(v))`` is ``v - logsumexp(v)``, the log of each
+row sum of exp(A) (an index sum log Σₖ exp(Aᵢₖ)) is ``logsumexp(A, rows)``, exp(A) over
+its row sums ``softmax(A, rows)`` and
+``log(det(X))`` is ``logdet(X)``: the same values, but their derivatives read as a textbook
 prints them (∇ logsumexp = softmax, and the softmax Jacobian
 ``diag(softmax(v)) - softmax(v)*softmax(v).T``) instead of quotients of
 exponentials. SymPy's ``HadamardPower`` becomes the entrywise power it is.
@@ -16,7 +18,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from ..model.matrices import Placeholders
-from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, Softmax, SumEntries
+from ..model.nodes import BOUND, Elementwise, LogDet, LogSumExp, LogSumExpRows, Softmax, SoftmaxRows, SumEntries
 from ..model.walk import by_type, rebind, rebuilt, rewrite, scope, whole
 from .entrywise import entrywise
 
@@ -44,7 +46,52 @@ def _log(node: sp.log) -> sp.Basic:
 
 
 def _elementwise(node: Elementwise) -> sp.Basic:
-    return _log_softmax(_softmax(node))
+    rows = _logsumexp_rows(node)
+    if not isinstance(rows, Elementwise):
+        return rows
+    node = _softmax_rows(rows)
+    return _log_softmax(_softmax(node)) if isinstance(node, Elementwise) else node
+
+
+def _exp_rows_of(expr: sp.Basic, spread: bool = False) -> sp.Basic | None:
+    """A if ``expr`` is exp(A)·1, the column of the sums of each row of exp(A) (an index sum Σₖ exp(Aᵢₖ)), else None;
+    ``spread``: exp(A)·1·1ᵀ, that column repeated in every column of A's shape."""
+    if not (isinstance(expr, sp.MatMul) and len(expr.args) == 2 and isinstance(expr.args[1], sp.OneMatrix)):
+        return None
+    if (expr.args[1].shape[1] == 1) == spread:
+        return None
+    inner = expr.args[0]
+    if isinstance(inner, Elementwise) and len(inner.operands) == 1 and inner.body == sp.exp(BOUND[0]):
+        return inner.operands[0]
+    return None
+
+
+def _logsumexp_rows(node: Elementwise) -> sp.Basic:
+    """log(Σₖ exp(Aᵢₖ)) inside an entrywise body becomes logsumexp(A, rows)ᵢ, also in the log of a quotient by it
+    (the cross-entropy of a softmax over each row, -log(exp(s_iy)/Σ_k exp(s_ik)))."""
+    sums = {BOUND[i]: _exp_rows_of(operand) for i, operand in enumerate(node.operands)}
+    positive = {placeholder: sp.Dummy(positive=True) for placeholder, matrix in sums.items() if matrix is not None}
+    body = sp.expand_log(node.body.xreplace(positive))  # a row sum of exponentials is positive: its log splits off
+    logs = {sp.log(dummy): placeholder for placeholder, dummy in positive.items() if sp.log(dummy) in set(scope(body))}
+    if not logs:
+        return node
+    slot = Placeholders(node.operands)
+    body = body.xreplace({log: slot(LogSumExpRows(sums[placeholder])) for log, placeholder in logs.items()})
+    body = body.xreplace({dummy: placeholder for placeholder, dummy in positive.items()})
+    return entrywise(body, slot.operands, node.shape)
+
+
+def _softmax_rows(node: Elementwise) -> sp.Basic:
+    """exp(Aᵢₖ)/Σₘ exp(Aᵢₘ) inside an entrywise body becomes softmax(A, rows)ᵢₖ."""
+    slot = Placeholders(node.operands)
+    pairs = {}
+    for operand in node.operands:
+        matrix = _exp_rows_of(operand, spread=True)
+        if matrix is not None and matrix in slot.operands and matrix.shape == operand.shape:
+            pairs[(sp.exp(slot(matrix)), slot(operand) ** -1)] = slot(SoftmaxRows(matrix))
+    if not pairs:
+        return node
+    return entrywise(_merge_pairs(node.body, pairs), slot.operands, node.shape)
 
 
 def _log_softmax(node: sp.Basic) -> sp.Basic:

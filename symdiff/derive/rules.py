@@ -30,10 +30,12 @@ from ..model.nodes import (
     LogSumExp,
     LogSumExpRows,
     Norm,
+    OneHot,
     ScalarOf,
     Softmax,
     SoftmaxRows,
     SumEntries,
+    Vec,
 )
 from ..model.walk import in_scope, is_array, nodes
 from .diagonal import diagonal
@@ -167,6 +169,22 @@ def _literal(node: sp.ImmutableMatrix, G: sp.Basic):
             yield node[i, j], lambda i=i, j=j: entries[i, j]
 
 
+def labels_error(node: OneHot) -> UnsupportedError:
+    """Labels are integers: the one-hot matrix has no derivative by them."""
+    return UnsupportedError(
+        f"{node.labels} holds class labels (integers 1..K, in onehot({node.labels})): "
+        "nothing is differentiable by them",
+        hint="labels are data, like the samples: differentiate by the scores, the weights or the centroids",
+    )
+
+
+def _onehot(node: OneHot, G: sp.Basic):
+    def refuse() -> sp.Basic:
+        raise labels_error(node)
+
+    yield node.labels, refuse
+
+
 def _elementwise(node: Elementwise, G: sp.Basic):
     for i, operand in enumerate(node.operands):
         yield operand, lambda i=i: hadamard(G, entrywise(diff(node.body, BOUND[i]), node.operands, node.shape))
@@ -248,6 +266,46 @@ def _logdet(node: LogDet, g: sp.Basic):
     yield node.matrix, lambda: g * sp.Inverse(node.matrix).T
 
 
+def kron_pair(node: sp.KroneckerProduct) -> tuple[sp.Basic, sp.Basic]:
+    """kron(A, B, C) as kron(A, kron(B, C)): every rule sees two factors."""
+    first, *rest = node.args
+    return first, rest[0] if len(rest) == 1 else sp.KroneckerProduct(*rest)
+
+
+def _kron(node: sp.KroneckerProduct, G: sp.Basic):
+    """⟨G, A ⊗ B⟩ sums each r×s block (i, j) of G times B into entry (i, j) of A's gradient: summing within
+    blocks is (I_p ⊗ 1_rᵀ) · (I_q ⊗ 1_s), so A receives (I_p ⊗ 1_rᵀ)(G ∘ (1_p 1_qᵀ ⊗ B))(I_q ⊗ 1_s), and B
+    likewise (1_pᵀ ⊗ I_r)(G ∘ (A ⊗ 1_r 1_sᵀ))(1_q ⊗ I_s)."""
+    A, B = kron_pair(node)
+    (p, q), (r, s) = A.shape, B.shape
+    yield (
+        A,
+        lambda: (
+            sp.KroneckerProduct(sp.Identity(p), sp.OneMatrix(1, r))
+            * sp.HadamardProduct(G, sp.KroneckerProduct(sp.OneMatrix(p, q), B))
+            * sp.KroneckerProduct(sp.Identity(q), sp.OneMatrix(s, 1))
+        ),
+    )
+    yield (
+        B,
+        lambda: (
+            sp.KroneckerProduct(sp.OneMatrix(1, p), sp.Identity(r))
+            * sp.HadamardProduct(G, sp.KroneckerProduct(A, sp.OneMatrix(r, s)))
+            * sp.KroneckerProduct(sp.OneMatrix(q, 1), sp.Identity(s))
+        ),
+    )
+
+
+def _vec(node: Vec, G: sp.Basic):
+    """⟨g, vec X⟩ = ⟨unvec(g), X⟩ for the m×n X, and unvec(g) = (vec(I_n)ᵀ ⊗ I_m)(I_n ⊗ g): column j of it is
+    block j of g."""
+    m, n = node.matrix.shape
+    yield (
+        node.matrix,
+        lambda: sp.KroneckerProduct(Vec(sp.Identity(n)).T, sp.Identity(m)) * sp.KroneckerProduct(sp.Identity(n), G),
+    )
+
+
 RULES: dict[type, Rule] = {
     sp.MatMul: _matmul,
     sp.MatAdd: _matadd,
@@ -256,6 +314,7 @@ RULES: dict[type, Rule] = {
     sp.MatPow: _matpow,
     sp.HadamardProduct: _hadamard,
     Diag: _diag,
+    OneHot: _onehot,
     sp.ImmutableMatrix: _literal,
     Elementwise: _elementwise,
     Softmax: _softmax,
@@ -269,6 +328,8 @@ RULES: dict[type, Rule] = {
     sp.Determinant: _determinant,
     LogDet: _logdet,
     MatrixElement: _element,
+    sp.KroneckerProduct: _kron,
+    Vec: _vec,
 }
 """Reverse-mode rule of each matrix-form node type."""
 

@@ -39,6 +39,7 @@ def _call(template: str) -> Render:
 CALLS: dict[str, str] = {
     "power": "{m}.power({0}, {1})",
     "sqrt": "{m}.sqrt({0})",
+    "softplus": "{m}.logaddexp(0.0, {0})",
     "finite_or_zero": "{m}.where({m}.isfinite({0}), {0}, 0.0)",
     "multidot": "{m}.linalg.multi_dot([{args}])",
     "solve": "{m}.linalg.solve({0}, {1})",
@@ -58,6 +59,10 @@ CALLS: dict[str, str] = {
     "rowmax": "{m}.max({0}, axis=1, keepdims=True)",
     "full_like": "{m}.zeros_like({0}) + {1}",
     "diag": "{m}.diagflat({0})",
+    "onehot": "{m}.eye({1})[{m}.asarray({0}, dtype=int).reshape(-1) - 1]",
+    "kron": "{m}.kron({0}, {1})",
+    "vec": "{m}.reshape({m}.transpose({0}), (-1, 1))",
+    "commutation": "{m}.eye({0} * {1})[{m}.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]",
     "dense": "{m}.array([{args}]).reshape({d0}, {d1})",
     "tuple": "({args},)",
 }
@@ -110,7 +115,10 @@ class Backend:
             if template is None:
                 raise UnsupportedError(f"no code export for {step.data[0]}")
             return template
-        return self.calls.get(step.kind) or CALLS[step.kind]
+        template = self.calls.get(step.kind) or CALLS.get(step.kind)
+        if template is None:  # the index form (evaluate.indices) is evaluated, not printed as code
+            raise UnsupportedError("no code export for the index form", hint="evaluate it, or write the matrix form")
+        return template
 
 
 BACKENDS: dict[str, Backend] = {
@@ -142,11 +150,18 @@ BACKENDS: dict[str, Backend] = {
         "torch.as_tensor({0}, dtype=torch.float64)",
         calls={
             "logdet": "torch.logdet({0})",
+            "softplus": "torch.logaddexp({0}, torch.zeros((), dtype=torch.float64))",
             "eye": "torch.eye({0}, dtype=torch.float64)",
             "ones": "torch.ones(({0}, {1}), dtype=torch.float64)",
             "zeros": "torch.zeros(({0}, {1}), dtype=torch.float64)",
             "sumsq": "torch.sum({0} * {0})",
             "diag": "torch.diag({0}.reshape(-1))",
+            "onehot": "torch.eye(int({1}), dtype=torch.float64)[torch.as_tensor({0}).long().reshape(-1) - 1]",
+            "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",  # torch.kron views its inputs: a transpose fails
+            "vec": "torch.reshape(torch.t({0}), (-1, 1))",
+            "commutation": (
+                "torch.eye({0} * {1}, dtype=torch.float64)[torch.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]"
+            ),
             "max": "torch.max({0})",
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",

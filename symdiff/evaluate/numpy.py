@@ -22,6 +22,7 @@ from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..ops import Op
 from .finite import vouched
+from .indices import KERNELS as INDEX_KERNELS
 from .plan import Plan, Step, dims_of, plan
 
 Env = dict[sp.Basic, object]
@@ -67,6 +68,24 @@ def _logdet(name: str, value: object) -> float:
     return float(log_magnitude)
 
 
+def _onehot(data: tuple, guard: Guard | None) -> Callable:
+    """The rows of the K×K identity at labels 1..K; an error naming the labels where one is not such an integer."""
+    name = data[0]
+
+    def run(labels, classes):
+        values = np.asarray(labels, dtype=float).reshape(-1)
+        count = int(classes)
+        wrong = values[(values != np.round(values)) | (values < 1) | (values > count)]
+        if wrong.size:
+            raise EvaluationError(
+                f"the labels {name} must be integers from 1 to {count} (the number of classes), got {wrong[0]:g}",
+                hint=f"give {name} the class of each sample, counted from 1",
+            )
+        return np.eye(count)[values.astype(int) - 1]
+
+    return run
+
+
 def _inverting(function: Callable) -> Callable[[tuple, Guard | None], Callable]:
     """A kernel that inverts its first argument: the guard first, then an error naming the matrix if singular."""
 
@@ -97,6 +116,12 @@ def _nary(combine: Callable) -> Callable[[tuple, Guard | None], Callable]:
     return _plain(lambda first, *rest: functools.reduce(combine, rest, first))
 
 
+def _commutation(rows: float, cols: float) -> np.ndarray:
+    """K(m, n): row j + n*i holds its 1 in column i + m*j, so K @ vec(X) is vec(X.T) for an m×n X."""
+    m, n = int(rows), int(cols)
+    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.ravel()]
+
+
 KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "add": _nary(operator.add),
     "sub": _plain(operator.sub),
@@ -106,6 +131,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "power": _plain(lambda base, exponent: np.power(np.asarray(base, dtype=float), exponent)),
     "sqrt": _plain(np.sqrt),
     "call": lambda data, guard: _FUNCTIONS[data[0]],
+    "softplus": _plain(lambda z: np.logaddexp(0.0, z)),
     "finite_or_zero": _plain(lambda peak: np.where(np.isfinite(peak), peak, 0.0)),
     "matmul": _plain(np.matmul),
     "multidot": _plain(lambda *matrices: np.linalg.multi_dot(matrices)),
@@ -131,6 +157,11 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "rowmax": _plain(lambda matrix: np.max(matrix, axis=1, keepdims=True)),
     "full_like": _plain(lambda like, value: np.full(np.shape(like), value, dtype=float)),
     "diag": _plain(np.diagflat),
+    "onehot": _onehot,
+    **INDEX_KERNELS,
+    "kron": _nary(np.kron),
+    "vec": _plain(lambda matrix: np.reshape(np.transpose(matrix), (-1, 1))),
+    "commutation": _plain(_commutation),
 }
 """Step kind -> (its data, the guard) -> the function of its arguments' values."""
 

@@ -14,6 +14,8 @@ the cost is decided, once per set of sizes:
   ``trace(A*B)`` is a sum of entrywise products, never the product A*B;
 - ``hadamard`` and entrywise functions are ufuncs on whole arrays, their
   bodies inlined with the operands' registers;
+- ``log(sigmoid(z))`` and ``log(1 - sigmoid(z))`` are ``-softplus(-z)`` and ``-softplus(z)``, softplus
+  from ``logaddexp``: finite at z = ±800, where sigmoid rounds to 0 or 1 and its log to -inf;
 - sums of exponentials are shifted by their largest exponent before exp is
   taken (component form writes ``log(exp(x1) + exp(x2))`` out, and at
   x = [1000, 1000] the plain evaluation overflows), and ``log(det(X))`` is
@@ -32,9 +34,11 @@ from typing import Any, NamedTuple
 import sympy as sp
 from sympy.printing.printer import Printer
 
+from .. import ops
 from ..errors import UnsupportedError
 from ..model.algebra import chain_order
 from ..model.nodes import BOUND, Diag, Norm, op_of
+from . import indices
 
 Sizes = Mapping[sp.Basic, int]
 
@@ -90,6 +94,8 @@ class Planner(Printer):
         self._numbers: dict[Step, int] = {}
         self._memo: dict[tuple[sp.Basic, tuple], int] = {}
         self._scope: dict[sp.Basic, int] = {}
+        self.index_axes: dict[sp.Symbol, int] = {}
+        """The axis of each index of the index form (``evaluate.indices``)."""
 
     # --- the machinery ----------------------------------------------------------------
     def emit(self, kind: str, args: tuple[int, ...] = (), data: tuple[Any, ...] = ()) -> int:
@@ -126,6 +132,8 @@ class Planner(Printer):
     def _dim(self, dim: sp.Basic) -> int:
         """A dim as a register: a number when known, else the dim's symbol, read at run time."""
         size = self._size(dim)
+        if size is None and isinstance(dim, sp.Mul | sp.Pow):  # the side m*n of kron, vec and commutation
+            return self._print(dim)
         return self.emit("size", data=(int(size),)) if size is not None else self.emit("input", data=(dim,))
 
     def times(self, coefficient: int, value: int) -> int:
@@ -206,6 +214,9 @@ class Planner(Printer):
     def _print_log(self, expr):
         if isinstance(expr.args[0], sp.Determinant):  # log(det(X)) as logdet(X), without overflow
             return self._print_LogDet(expr.args[0])
+        for arg, sign in ((expr.args[0], -1), (1 - expr.args[0], 1)):
+            if op_of(arg) is ops.SIGMOID:  # log(sigmoid(z)) = -softplus(-z), log(1 - sigmoid(z)) = -softplus(z)
+                return self.emit("neg", (self.emit("softplus", (self._print(sign * arg.args[0]),)),))
         if not _has_exp_term(expr.args[0]):
             return self._print_Function(expr)
         total, peak = self._scaled_sum(expr.args[0])
@@ -416,8 +427,32 @@ class Planner(Printer):
     def _print_Diag(self, expr):
         return self._product([self._item(expr)])
 
+    def _print_OneHot(self, expr):
+        """Rows of the identity at the labels; of one label, the column e_y."""
+        rows = self.emit("onehot", (self._print(expr.labels), self._dim(expr.classes)), (_name(expr.labels),))
+        return rows if expr.labels.is_Matrix else self.emit("transpose", (rows,))
+
+    def _print_KroneckerProduct(self, expr):
+        return self._many("kron", [self._print(arg) for arg in expr.args])
+
+    def _print_Vec(self, expr):
+        """vec(X): the columns of X stacked (column-major)."""
+        return self.emit("vec", (self._print(expr.matrix),))
+
+    def _print_Commutation(self, expr):
+        return self.emit("commutation", tuple(self._dim(d) for d in expr.args))
+
     def _print_FreeIndices(self, expr):  # a partial by an entry (model.index_form): its matrix form's numbers
         return self._print(expr.matrix)
+
+    def _print_IndexedEntry(self, expr):  # the index form, where there is no matrix form (evaluate.indices)
+        return indices.plan_entry(self, expr)
+
+    def _print_IndexedSum(self, expr):
+        return indices.plan_sum(self, expr)
+
+    def _print_IndexArray(self, expr):
+        return indices.plan_array(self, expr)
 
     def _print_Elementwise(self, expr):
         """The body inlined, its placeholders standing for the operands' registers: one ufunc call per node."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
-from ..model.index_form import FreeIndices, IndexedEntry, IndexedSum
+from ..model.index_form import FreeIndices, IndexArray, IndexedEntry, IndexedSum, IndexPartial
 
 
 class IndexText:
@@ -28,13 +28,22 @@ class IndexText:
     def _print_FreeIndices(self, expr: FreeIndices) -> str:
         return self._print(expr.form)  # type: ignore[attr-defined]
 
+    def _print_IndexArray(self, expr: IndexArray) -> str:
+        return self._print(expr.form)  # type: ignore[attr-defined]
+
+    def _print_IndexPartial(self, expr: IndexPartial) -> str:  # a derivation's line, not read back
+        return f"∂/∂{self._print(expr.entry)} ({self._print(expr.body)})"  # type: ignore[attr-defined]
+
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta) -> str:
+        return f"δ({expr.args[0]}, {expr.args[1]})"
+
 
 class IndexLatex:
     r"""Index form in LaTeX: entries W_{kl}, sums \sum_{i=1}^{n}; a sum inside a product is bracketed,
     since a summand runs to the next + or - (``parse.sums``)."""
 
     def _precedence(self, item: sp.Basic) -> int:
-        if isinstance(item, IndexedSum):
+        if isinstance(item, IndexedSum | IndexPartial):
             return PRECEDENCE["Mul"] - 1
         return super()._precedence(item)  # type: ignore[misc]
 
@@ -52,3 +61,13 @@ class IndexLatex:
 
     def _print_FreeIndices(self, expr: FreeIndices) -> str:
         return self._print(expr.form)  # type: ignore[attr-defined]
+
+    def _print_IndexArray(self, expr: IndexArray) -> str:
+        return self._print(expr.form)  # type: ignore[attr-defined]
+
+    def _print_IndexPartial(self, expr: IndexPartial) -> str:
+        entry = self._print(expr.entry)  # type: ignore[attr-defined]
+        return rf"\frac{{\partial}}{{\partial {entry}}} \left({self._print(expr.body)}\right)"  # type: ignore[attr-defined]
+
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta) -> str:
+        return rf"\delta_{{{expr.args[0]}{expr.args[1]}}}"

@@ -46,7 +46,7 @@ def latex_name(name: str, bold: bool = False) -> str:
     parts = index.split("_")
     if not (index and all(part.isalnum() for part in parts)):
         return _stem(name, bold)
-    parts = [STEP.sub(lambda m: m[1] + {"m": "-", "p": "+"}[m[2]] + m[3], part) for part in parts]  # h_tm1: h_{t-1}
+    parts = [stepped(part) for part in parts]  # h_tm1: h_{t-1}
     if bold and stem == "I":  # \mathbf{I}_{n} is the identity
         return rf"\mathbf{{I_{{{','.join(parts)}}}}}"
     return f"{_stem(stem, bold)}_{{{','.join(parts)}}}"
@@ -76,6 +76,24 @@ def _is_greek(name: str) -> bool:
 
 STEP = re.compile(r"^(.*[A-Za-z])([mp])([0-9]+)$")
 r"""A subscript that is a step from a label: h_tm1 was written h_{t-1} (``symdiff.parse.latex.STEPS``)."""
+
+INDEXED = re.compile(r"^([A-Za-z]+?)_?\{?([0-9]+)\}?$")
+"""A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
+
+
+def reader_name(name: str, bold: bool = False) -> str:
+    """A name in LaTeX for a reader, not for reading back: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}``
+    (``bold``: ``\\mathbf{W}_{12}``); others as ``latex_name`` writes them."""
+    match = INDEXED.match(name)
+    if match is None:
+        return latex_name(name, bold)
+    return latex_name(match.group(1), bold) + "_{" + match.group(2) + "}"
+
+
+def stepped(index: str) -> str:
+    """A subscript as it was written: ``tm1`` is t-1, ``tp1`` t+1 (``STEP``); others unchanged."""
+    return STEP.sub(lambda m: m[1] + {"m": "-", "p": "+"}[m[2]] + m[3], index)
+
 
 _STARTS_WITH_NUMBER = re.compile(r"[-+.\d]|\\frac")
 """A factor whose text begins with a number, a sign or a fraction: after a number it needs \\cdot."""
@@ -249,7 +267,7 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()
-        parts = [(f, self.parenthesize(f, PRECEDENCE["Mul"])) for f in factors]
+        parts = [(f, self._print_factor(f)) for f in factors]
         sign = ""
         if coefficient.could_extract_minus_sign():  # -b \cdot (...), not - b (...) read as b(...)
             sign, coefficient = "-", -coefficient
@@ -260,6 +278,12 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
         return sign + self._product(
             [(coefficient, self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=strict)), *parts]
         )
+
+    def _print_factor(self, factor: sp.Basic) -> str:
+        """A matrix factor of a product; a Kronecker product prints as a call, which needs no parentheses."""
+        if isinstance(factor, sp.KroneckerProduct):
+            return self._print(factor)
+        return self.parenthesize(factor, PRECEDENCE["Mul"])
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(
@@ -286,6 +310,9 @@ class LatexPrinter(IndexLatex, ArrayPrinting, SympyLatexPrinter):
         return r"\mathbf{1}^\top " + self.parenthesize(expr.matrix, PRECEDENCE["Mul"])
 
     def _print_Identity(self, expr):
+        product = self._identity_of_product(expr)
+        if product is not None:
+            return product
         # \mathbf{I}_n would be the variable I_n when I is a name
         return self._sized(None if "I" in self._names else "I", ops.EYE, expr.rows)
 

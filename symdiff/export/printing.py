@@ -16,6 +16,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.printer import Printer
 
+from .. import ops
 from ..model.nodes import BOUND, Elementwise, op_of
 from ..ops import AXIS_OF, Op
 
@@ -27,6 +28,8 @@ class ArrayPrinting(Printer):
         super().__init__(*args, **kwargs)
         self._bound: dict[sp.Symbol, sp.Basic] = {}
         """Each placeholder of the ``Elementwise`` bodies being printed -> the operand it stands for."""
+        self._given: set[sp.Basic] = set()
+        """The dims of the variables of the expression being printed: those a reader infers a size from."""
 
     # --- the scope of bound placeholders -------------------------------------
     def _within(self, node: Elementwise, method, *args):
@@ -74,6 +77,25 @@ class ArrayPrinting(Printer):
     # the nodes of array operations written as calls; LaTeX writes norm and sum otherwise (\|v\|, \mathbf{1}^\top v)
     _print_Norm = _print_SumEntries = _print_LogSumExp = _print_Softmax = _print_Diag = _print_Call
     _print_Trace = _print_Determinant = _print_LogDet = _print_Call
+    _print_Vec = _print_Commutation = _print_Call
+
+    def _print_KroneckerProduct(self, expr: sp.KroneckerProduct) -> str:
+        """``kron(A, kron(B, C))``: SymPy's product of three factors printed as the two-argument calls that read."""
+        first, *rest = expr.args
+        inner = rest[0] if len(rest) == 1 else sp.KroneckerProduct(*rest)
+        return self._call(ops.KRON, f"{self._print(first)}, {self._print(inner)}")
+
+    def doprint(self, expr, *args, **kwargs):
+        if isinstance(expr, sp.Basic):
+            self._given = {dim for symbol in expr.atoms(sp.MatrixSymbol) for dim in symbol.shape}
+        return super().doprint(expr, *args, **kwargs)
+
+    def _print_OneHot(self, expr) -> str:
+        """``onehot(y)`` as written, its number of classes K given by an array of the same expression;
+        ``onehot(y, K)`` where nothing else has K (a gradient by the scores s, ``onehot(y).T*a``)."""
+        given = expr.classes in self._given
+        classes = "" if given else ", " + self._print(expr.classes)
+        return self._call(expr.op, self._print(expr.labels) + classes)
 
     def _along(self, name: str, matrix: str, axis: str) -> str:
         """The operation ``name`` applied along ``axis`` of a printed matrix: ``softmax(X, rows)``."""
@@ -87,6 +109,16 @@ class ArrayPrinting(Printer):
         return self._along(name, self._print(expr.args[0]), axis)
 
     _print_SoftmaxRows = _print_LogSumExpRows = _print_RowWise
+
+    def _identity_of_product(self, expr: sp.Identity) -> str | None:
+        """The identity of a size that is a product of dims (m*n, from Kronecker products) as
+        ``kron(eye(m), eye(n))``, which reads back; None for one dim."""
+        size = expr.rows
+        if not isinstance(size, sp.Mul | sp.Pow):
+            return None
+        powers = [power for term in sp.Mul.make_args(size) for power in term.as_powers_dict().items()]
+        factors = [base for base, times in powers for _ in range(times)]
+        return self._call(ops.KRON, ", ".join(self._print(sp.Identity(factor)) for factor in factors))
 
     # --- nodes printed alike ----------------------------------------------------------
     def _print_ScalarOf(self, expr) -> str:

@@ -180,6 +180,9 @@ class TextPrinter(IndexText, ArrayPrinting, StrPrinter):
         return product
 
     def _print_Identity(self, expr):
+        product = self._identity_of_product(expr)
+        if product is not None:
+            return product
         return f"eye({self._print(expr.rows)})"
 
     def _print_OneMatrix(self, expr):

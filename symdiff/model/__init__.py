@@ -19,6 +19,7 @@ from ..parse.macros import expand_macros
 from ..parse.sums import free_indices, place_samples, read_samples
 from .build import Builder, symbol_table
 from .indices import build_free
+from .nodes import labels_of
 from .types import Dim, Shape, Typing, normalize_declaration
 from .typography import infer_typeset
 
@@ -45,6 +46,11 @@ class Formula:
     def variables(self) -> dict[str, Shape]:
         """The variables (not components) and their shapes, in sorted order."""
         return dict(sorted(self.typing.shapes.items()))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The variables that are class labels (integers 1..K in ``onehot``) -> their number of classes K."""
+        return labels_of(self.expr)
 
 
 def declarations(shapes: Mapping[str, tuple[Dim, ...] | Shape] | None) -> dict[str, Shape]:

@@ -18,10 +18,24 @@ import sympy as sp
 from .. import limits, ops
 from ..errors import LimitError, ShapeError, SymdiffError, UnsupportedError
 from ..parse import ast
+from ..parse.vocabulary import SIZED
 from .matrices import as_scalar, elementwise
-from .nodes import SCALAR, Diag, LogDet, LogSumExp, LogSumExpRows, Norm, Softmax, SoftmaxRows, SumEntries
+from .nodes import (
+    SCALAR,
+    Commutation,
+    Diag,
+    LogDet,
+    LogSumExp,
+    LogSumExpRows,
+    Norm,
+    OneHot,
+    Softmax,
+    SoftmaxRows,
+    SumEntries,
+    Vec,
+)
 from .summing import product_over, sum_over
-from .types import Dim, Shape, Typing
+from .types import Dim, Shape, Typing, describe
 
 MAX_EXPLICIT_INVERSE = 4
 """Largest n for a symbolic inverse or determinant of a concrete n×n matrix."""
@@ -64,6 +78,11 @@ def symbol_table(typing: Typing) -> dict[str, sp.Basic]:
                 rows, cols, lambda i, j, name=name, shape=shape: scalar_symbol(component_name(name, i, j, shape))
             )
             table.update((entry.name, entry) for entry in table[name])
+        elif any("*" in str(d) for d in shape):  # sized by a product (kron, vec): it has no dims of its own
+            raise ShapeError(
+                f"{name} would be a {describe(shape)}, a product of dims, from the kron, vec or commutation it meets",
+                hint=f"write {name} as vec(...) of a matrix, or a kron(...) of arrays with their own dims",
+            )
         else:
             table[name] = sp.MatrixSymbol(name, *(dim_symbol(d) for d in shape))
     for name, (base, (row, col)) in typing.components.items():
@@ -153,21 +172,32 @@ class Builder:
         return OPERATORS[node.op](left, right)
 
     def build_Call(self, node: ast.Call) -> sp.Basic:
+        if node.op is ops.COMMUTATION:
+            return _commutation(*(self.dimension(arg) for arg in node.args))
+        if node.op in SIZED:  # onehot(y, K): its last argument is a dimension
+            return CALLS[node.op](*(self.build(arg) for arg in node.args[:-1]), self.dimension(node.args[-1]))
         if node.op.kind == "dimension":
-            (arg,) = node.args
-            if isinstance(arg, ast.Size):
-                if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
-                    raise ShapeError(
-                        "the size of this constant array is not known here",
-                        hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
-                    )
-                dim = dim_symbol(self.inferred[arg.key])
-            else:
-                dim = dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+            dim = self.dimension(node.args[0])
             if dim.is_Integer:  # component form: explicit, as every array there is
                 return sp.ImmutableMatrix(sp.eye(dim) if node.op is ops.EYE else sp.ones(dim, 1))
             return sp.Identity(dim) if node.op is ops.EYE else sp.OneMatrix(dim, 1)
         return CALLS[node.op](*(self.build(arg) for arg in node.args))
+
+    def dimension(self, arg: ast.Node) -> sp.Expr:
+        """The dimension an argument names: a name, a number, or a size left to inference."""
+        if not isinstance(arg, ast.Size):
+            return dim_symbol(arg.id if isinstance(arg, ast.Name) else int(cast(ast.Number, arg).value))
+        if arg.key not in self.inferred:  # a value (--at x=eye): nothing to infer the size from
+            raise ShapeError(
+                "the size of this constant array is not known here",
+                hint="write its size: eye(n), ones(n), or the array itself, [1, 1]",
+            )
+        return dim_symbol(self.inferred[arg.key])
+
+    def build_Entry(self, node: ast.Node) -> sp.Basic:
+        from .indices import build_entry  # an entry at a label, outside any sum
+
+        return build_entry(self, node)  # type: ignore[arg-type]
 
     def build_IndexSum(self, node: ast.Node) -> sp.Basic:
         from .indices import build_index_sum  # index sums lift their summand with this builder
@@ -364,6 +394,50 @@ def _diag(value: sp.Basic) -> sp.Basic:
     return sp.ImmutableMatrix(sp.diag(*value)) if is_explicit(value) else Diag(value)
 
 
+def onehot(labels: sp.Basic, classes: sp.Expr) -> sp.Basic:
+    """The one-hot matrix of ``labels`` over ``classes`` (symbolic dims only: a label is no component)."""
+    if is_explicit(labels) or getattr(classes, "is_Integer", False):
+        raise UnsupportedError(
+            "onehot (an entry at a label) is read only with symbolic dims",
+            hint="give the labels and the classes symbolic dims (--shape y=n), not numbers",
+        )
+    return OneHot(labels, classes)
+
+
+def _kron(a: sp.Basic, b: sp.Basic, *more: sp.Basic) -> sp.Basic:
+    """The Kronecker product: written out for concrete matrices, a scalar factor a product, else the node (of
+    three factors or more as SymPy holds them, when a result is written out)."""
+    if more:
+        return _kron(_kron(a, b), *more)
+    if not (is_array(a) and is_array(b)):
+        return _mul(a, b)
+    if is_explicit(a) and is_explicit(b):
+        return sp.ImmutableMatrix(sp.kronecker_product(a, b))
+    return sp.KroneckerProduct(a, b)
+
+
+def _vec(value: sp.Basic) -> sp.Basic:
+    """vec(X), column-major; a column (or a scalar) is its own vec."""
+    if not is_array(value) or value.shape[1] == 1:
+        return value
+    return sp.ImmutableMatrix(list(value.T)) if is_explicit(value) else Vec(value)
+
+
+def _commutation(rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
+    """K(m, n), the permutation with K*vec(X) = vec(X.T) for an m×n X: entry (j + n*i, i + m*j) is 1.
+    With a dim of 1 it is the identity; with concrete dims it is written out (component form)."""
+    if rows == 1 or cols == 1:
+        return sp.Identity(rows * cols) if not (rows * cols).is_Integer else sp.ImmutableMatrix(sp.eye(rows * cols))
+    if not (rows.is_Integer and cols.is_Integer):
+        return Commutation(rows, cols)
+    m, n = int(rows), int(cols)
+    entries = [[0] * (m * n) for _ in range(m * n)]
+    for i in range(m):
+        for j in range(n):
+            entries[j + n * i][i + m * j] = 1
+    return sp.ImmutableMatrix(entries)
+
+
 def _rows_of(explicit: Callable[[sp.Basic], sp.Basic], node: Callable[[sp.Basic], sp.Basic]) -> Callable:
     """A function applied to each row: the rows of a concrete matrix one by one, a node of an expression."""
 
@@ -443,6 +517,10 @@ CALLS: dict[ops.Op, Callable[..., sp.Basic]] = {
     ops.VAR_ROWS: _var_rows,
     ops.STD: lambda value: _entrywise(sp.sqrt, _var(value)),
     ops.STD_ROWS: lambda value: _entrywise(sp.sqrt, _var_rows(value)),
+    ops.ONEHOT: onehot,
+    ops.KRON: _kron,
+    ops.VEC: _vec,
+    ops.COMMUTATION: _commutation,  # built by ``build_Call`` from its dims; here for writing results out
     ops.INDEX_SUM: sum_over,
     ops.INDEX_PROD: product_over,
 }

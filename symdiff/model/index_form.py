@@ -66,16 +66,8 @@ class IndexedSum(sp.Expr):
         return (self.body.free_symbols - {self.index}) | self.dim.free_symbols
 
 
-class FreeIndices(MatrixExpr):
-    """An index-form answer, the free indices it is a function of, and the matrix form it was written from.
-
-    It prints as the partial at those indices and stands for the array of its
-    values over all of them (rows along the first), as a formula with free
-    indices reads (``2*W[k, l]`` is the matrix 2W); its numbers are the matrix
-    form's. The tests read the printed index form back and compare."""
-
-    def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...], matrix: MatrixExpr):
-        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims), matrix)
+class _OverIndices(MatrixExpr):
+    """An index-form scalar (args[0]) and the free indices (args[1]) and their dims (args[2]) it is an array over."""
 
     @property
     def form(self) -> sp.Expr:
@@ -89,6 +81,18 @@ class FreeIndices(MatrixExpr):
     def dims(self) -> tuple[sp.Expr, ...]:
         return tuple(self.args[2])
 
+
+class FreeIndices(_OverIndices):
+    """An index-form answer, the free indices it is a function of, and the matrix form it was written from.
+
+    It prints as the partial at those indices and stands for the array of its
+    values over all of them (rows along the first), as a formula with free
+    indices reads (``2*W[k, l]`` is the matrix 2W); its numbers are the matrix
+    form's. The tests read the printed index form back and compare."""
+
+    def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...], matrix: MatrixExpr):
+        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims), matrix)
+
     @property
     def matrix(self) -> MatrixExpr:
         """The matrix form of the same array."""
@@ -101,3 +105,40 @@ class FreeIndices(MatrixExpr):
     @property
     def free_symbols(self):
         return self.matrix.free_symbols
+
+
+class IndexArray(_OverIndices):
+    """The array of an index-form scalar's values over its free indices (rows along the first).
+
+    The matrix form of a formula, or of a gradient, that has no other: ``model.index_terms`` and
+    ``derive.indices`` make it, ``evaluate.indices`` computes it."""
+
+    def __new__(cls, form: sp.Expr, indices: tuple[sp.Symbol, ...], dims: tuple[sp.Expr, ...]):
+        return sp.Basic.__new__(cls, form, sp.Tuple(*indices), sp.Tuple(*dims))
+
+    @property
+    def shape(self):
+        dims = self.dims
+        return (dims[0], dims[1]) if len(dims) == 2 else (dims[0], sp.Integer(1))
+
+    @property
+    def free_symbols(self):
+        return self.form.free_symbols - set(self.indices)
+
+
+class IndexPartial(sp.Expr):
+    """∂/∂W_kl of ``body``, not yet taken: a line of a derivation (``program.steps``), never an answer."""
+
+    is_commutative = True
+
+    def __new__(cls, body: sp.Expr, entry: sp.Expr):
+        return sp.Expr.__new__(cls, body, entry)
+
+    @property
+    def body(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def entry(self) -> sp.Expr:
+        """The entry differentiated by (an ``IndexedEntry`` at the free indices)."""
+        return self.args[1]

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 def index_sum(inf: Inference, node: IndexSum, shapes: list) -> TermShape | Unknown:
     """The summand's shape, its index bound to the sum's dimension while the summand is typed."""
     dim: Term = node.bound if node.bound is not None else inf.index_dims.setdefault(id(node), inf.fresh())
+    if node.skip is not None:  # the label whose value the index skips: a scalar, outside the index's scope
+        _slot_dim(inf, node.skip)
     outer = inf.indices.get(node.index)
     inf.indices[node.index] = dim
     try:
@@ -38,13 +40,16 @@ def index_sum(inf: Inference, node: IndexSum, shapes: list) -> TermShape | Unkno
 
 
 def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
-    """() for ``y[i]`` and ``W[i, j]``; a vector for a row ``X[i, :]`` or a column ``X[:, j]``."""
+    """() for ``y[i]`` and ``W[i, j]``; a vector for a row ``X[i, :]`` or a column ``X[:, j]``.
+
+    A label in a slot (``s[y[i]]``) is a scalar; the axis it picks along has as many entries as there
+    are classes."""
     for slot in node.slots:
-        if slot is not None and slot not in inf.indices:  # a free index: the formula is the array over it
+        if isinstance(slot, str) and slot not in inf.indices:  # a free index: the formula is the array over it
             inf.indices[slot] = inf.free.setdefault(slot, inf.fresh())
     if all(slot is None for slot in node.slots):
         raise inf.conflict(node, "an entry needs an index", "write X[i, :] for row i")
-    dims = [None if slot is None else inf.indices[slot] for slot in node.slots]
+    dims = [_slot_dim(inf, slot) for slot in node.slots]
     shape = inf.shape(node.base)
     if shape is UNKNOWN:
         if len(dims) == 1:
@@ -59,6 +64,8 @@ def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
         raise inf.conflict(
             node, f"{inf.show(node.base, shape)} is a matrix: write two indices", "W[i, j], or X[i, :] for a row"
         )
+    if len(dims) == 2 and cols == 1 and isinstance(node.slots[1], str):
+        raise inf.conflict(node, f"{inf.show(node.base, shape)} is a vector: write one index", "y[i]")
     wanted = dims if len(dims) == 2 else [dims[0], None]
     for axis, (have, want) in enumerate(zip((rows, cols), wanted, strict=True)):
         if want is not None and not inf.unify(have, want):
@@ -69,10 +76,23 @@ def entry(inf: Inference, node: Entry) -> TermShape | Unknown:
                 f"{'rows' if axis == 0 else 'columns'}",
                 f"make the bound and the shape agree (the bound names the dimension {index} runs over)",
             )
-    if None in wanted:
-        other = cols if wanted[1] is None else rows
-        return () if len(dims) == 1 else (other, 1)
+    if None in node.slots:
+        other = cols if node.slots[1] is None else rows
+        return (other, 1)
     return ()
+
+
+def _slot_dim(inf: Inference, slot: str | ast.Node | None) -> Term | None:
+    """The dimension an index runs over; None for a whole axis and for a label, which picks along its axis."""
+    if isinstance(slot, str):
+        return inf.indices[slot]
+    if slot is not None:
+        shape = inf.shape(slot)
+        if shape is UNKNOWN:
+            inf.assign(slot, ())
+        elif shape != ():
+            raise inf.conflict(slot, f"a label picks one entry: {inf.show(slot, shape)} is not a scalar")
+    return None
 
 
 def free_shape(inf: Inference, node: ast.Node, shape: TermShape | Unknown) -> TermShape | Unknown:

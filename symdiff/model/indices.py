@@ -22,8 +22,10 @@ import sympy as sp
 from .. import ops
 from ..errors import SymdiffError, UnsupportedError
 from ..parse import ast
-from ..parse.sums import Entry, IndexSum
+from ..parse.sums import Entry, IndexSum, values
 from .build import CALLS, Builder, _entrywise, dim_symbol, is_array
+from .index_terms import expand_components, free_form, index_form
+from .picking import pick, skip
 from .summing import Lifted, ones
 
 REDUCE: dict[ops.Op, Callable[[Lifted, str, sp.Expr], Lifted]] = {
@@ -33,22 +35,47 @@ REDUCE: dict[ops.Op, Callable[[Lifted, str, sp.Expr], Lifted]] = {
 
 
 def build_index_sum(builder: Builder, node: IndexSum) -> sp.Basic:
-    """The matrix form of a sum (or product) over an index written outside any other sum."""
-    result = _Lifter(builder).reduce(node)
+    """The matrix form of a sum (or product) over an index written outside any other sum;
+    its index form (``index_terms``) where no matrix form is known."""
+    try:
+        result = _Lifter(builder).reduce(node)
+    except UnsupportedError as exc:
+        return _in_index_form(exc, lambda: index_form(builder, node, node))
     if result.per != "plain":
         raise _unsupported(node, "an index is left free")
+    return result.value
+
+
+def build_entry(builder: Builder, node: Entry) -> sp.Basic:
+    """An entry outside any sum: at the value of a label (``s[y]`` in a sum skipping y, ``s_{y}``)."""
+    result = _Lifter(builder).lift_Entry(node)
+    if result.per != "plain":
+        raise _unsupported(node, "an entry at an index no sum runs over")
     return result.value
 
 
 def build_free(builder: Builder, tree: ast.Node, free: tuple[str, ...]) -> sp.Basic:
     """A formula with free indices (``2*W[k, l]``): the array of its values over them, in their order."""
     lifter = _Lifter(builder, set(free))
-    value = lifter.lift(tree)
+    try:
+        value = lifter.lift(tree)
+    except UnsupportedError as exc:
+        return _in_index_form(exc, lambda: free_form(builder, tree, free))
     if value.per == "plain" or not set(value.axes) <= set(free):
         raise _unsupported(tree, "a free index that nothing is indexed by")
     if value.per != "scalar":
         raise _unsupported(tree, "a vector at each value of a free index")
     return lifter.spread(tree, value, free)
+
+
+def _in_index_form(refusal: UnsupportedError, build: Callable[[], sp.Basic]) -> sp.Basic:
+    """The index form ``build`` gives, or the matrix form's ``refusal`` where that cannot be read either."""
+    if "no matrix form" not in refusal.message:
+        raise refusal
+    try:
+        return expand_components(build())
+    except UnsupportedError:
+        raise refusal from None
 
 
 def _unsupported(node: ast.Node, what: str) -> UnsupportedError:
@@ -76,6 +103,8 @@ class _Lifter:
             self.scope.discard(node.index)
         if node.index not in self.dims:
             raise _unsupported(node, f"nothing gives the dimension {node.index} runs over")
+        if node.skip is not None:
+            summand = skip(self, node, summand)
         try:
             return REDUCE[node.op](summand, node.index, self.dims[node.index])
         except SymdiffError as exc:
@@ -101,8 +130,13 @@ class _Lifter:
     def lift_IndexSum(self, node: IndexSum) -> Lifted:
         return self.reduce(node)
 
+    def unsupported(self, node: ast.Node, what: str) -> UnsupportedError:
+        return _unsupported(node, what)
+
     def lift_Entry(self, node: Entry) -> Lifted:
         slots: Any = node.slots
+        if values(node):  # s[y[i]]: at the value of a label
+            return pick(self, node)
         if self.depends(node.base):  # zᵢ[k] of a vector zᵢ at each i: the array Z over (i, k)
             vector = self.lift(node.base)
             if vector.per != "column" or len(slots) != 1 or slots[0] in vector.axes:
@@ -271,6 +305,8 @@ def _scalars(lifter: _Lifter, node: ast.Node, left: Lifted, right: Lifted) -> Li
     if len(left.axes) == len(right.axes) == 1:
         return Lifted(left.value * right.value.T, left.axes + right.axes, "scalar")
     matrix, vector = (left, right) if len(left.axes) == 2 else (right, left)
+    if len(vector.axes) != 1:
+        raise _unsupported(node, "more than two indices at once")
     (axis,) = vector.axes
     if axis not in matrix.axes:
         raise _unsupported(node, "more than two indices at once")

@@ -19,6 +19,7 @@ from .. import limits
 from ..errors import LimitError, ShapeError
 from ..parse import ast
 from ..parse.sums import Entry, IndexSum
+from ..parse.vocabulary import SIZED
 from . import index_shapes
 from .naming import component_names, names_component, spelled_shape
 from .shape_rules import CALL_RULES
@@ -51,6 +52,8 @@ class Inference:
     """The dimension of each sum written without a bound, by the sum's id."""
     free: dict[str, Var] = field(default_factory=dict)
     """Indices no sum binds -> their dimensions: the formula is the array over them."""
+    classes: dict[ast.Node, Term] = field(default_factory=dict)
+    """The labels of each ``onehot`` -> their number of classes, one for every ``onehot`` of the same labels."""
 
     # --- unification -------------------------------------------------------
     def find(self, term: Term) -> Term:
@@ -105,8 +108,9 @@ class Inference:
         return (self.fresh(), 1)
 
     def size(self, call: ast.Call) -> Var:
-        """The unknown size of ``call`` (``eye`` or ``ones`` of an ``ast.Size``), the same on every pass."""
-        (size,) = call.args
+        """The unknown size of ``call`` (``eye`` or ``ones`` of an ``ast.Size``, the classes of ``onehot(y)``,
+        its last argument), the same on every pass."""
+        size = call.args[-1]
         return self.sizes.setdefault(cast(ast.Size, size).key, (call, self.fresh()))[1]
 
     # --- shape rules -------------------------------------------------------
@@ -245,7 +249,8 @@ class Inference:
         rule = CALL_RULES[node.op]
         if node.op.kind == "dimension":
             return rule(self, node, [])
-        return rule(self, node, [self.shape(arg) for arg in node.args])
+        arguments = node.args[:-1] if node.op in SIZED else node.args  # onehot(y, K): K is its size
+        return rule(self, node, [self.shape(arg) for arg in arguments])
 
     def shape_IndexSum(self, node: IndexSum) -> TermShape | Unknown:
         return CALL_RULES[node.op](self, node, [])
@@ -277,9 +282,12 @@ class Inference:
 def infer(tree: ast.Node, text: str, declared: Mapping[str, Shape] | None = None, latex: bool = False) -> Typing:
     """Type every name of ``tree``; raise ``ShapeError`` on a conflict (hints in LaTeX if ``latex``)."""
     declared = dict(declared or {})
-    dimensions = {
-        arg for node in tree.walk() if isinstance(node, ast.Call) and node.op.kind == "dimension" for arg in node.args
-    }
+    dimensions = [  # a list: equal names (K in ones(K)*ones(K).T) are each an argument
+        arg
+        for node in tree.walk()
+        if isinstance(node, ast.Call) and (node.op.kind == "dimension" or node.op in SIZED)
+        for arg in (node.args if node.op.kind == "dimension" else node.args[-1:])
+    ]
     arguments = {id(arg) for arg in dimensions}  # by identity: n in eye(n) equals the name n elsewhere
     used = {
         node.id for node in tree.walk() if isinstance(node, ast.Name) and node.id != "pi" and id(node) not in arguments
@@ -360,6 +368,8 @@ def _size_hint(function: str, shapes: Mapping[str, Shape], latex: bool) -> str:
     dim, declared = ("n", "x=n") if array is None else (array[1][0], f"{array[0]}={array[1][0]}")
     if array is not None and array[1][1] != 1:
         declared += f",{array[1][1]}"
+    if function == "onehot":
+        return "use the labels' one-hot matrix with an array of K columns (S*onehot(y).T), or index by them: s[y[i]]"
     sized = (rf"\mathbf{{I}}_{dim}" if function == "eye" else rf"\mathbf{{1}}_{dim}") if latex else f"{function}({dim})"
     return f"write its size, {sized}, with the dim of an array it goes with (--shape {declared}), or a number"
 

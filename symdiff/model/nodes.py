@@ -107,6 +107,39 @@ class Diag(_VectorToMatrix):
         return self
 
 
+class OneHot(MatrixExpr):
+    """The one-hot matrix of integer labels y in 1..K over K classes: row i is 1 at column yᵢ, else 0 (n×K);
+    of one label y, the column e_y (K×1). Labels are data: nothing is differentiated by them."""
+
+    op = ops.ONEHOT
+
+    def __new__(cls, labels: sp.Basic, classes: sp.Expr):
+        return sp.Basic.__new__(cls, labels, sp.sympify(classes))
+
+    @property
+    def labels(self) -> sp.Basic:
+        return self.args[0]
+
+    @property
+    def classes(self) -> sp.Expr:
+        return self.args[1]
+
+    @property
+    def shape(self):
+        if getattr(self.labels, "is_Matrix", False):
+            return (self.labels.shape[0], self.classes)
+        return (self.classes, sp.S.One)
+
+
+def labels_of(expr: sp.Basic) -> dict[str, str]:
+    """The names of the labels of the one-hot matrices in ``expr`` -> their number of classes."""
+    return {
+        str(node.labels): str(node.classes)
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, OneHot) and isinstance(node.labels, sp.Symbol | sp.MatrixSymbol)
+    }
+
+
 class _RowWise(MatrixExpr):
     """Base of functions applied to each row of a matrix (``softmax(X, rows)``)."""
 
@@ -136,6 +169,43 @@ class LogSumExpRows(_RowWise):
     @property
     def shape(self):
         return (self.matrix.shape[0], sp.S.One)
+
+
+class Vec(MatrixExpr):
+    """The columns of a matrix stacked into one column (column-major, as Magnus & Neudecker): entry i + m*j of
+    vec(X) is X[i, j] for an m×n X."""
+
+    op = ops.VEC
+
+    def __new__(cls, matrix: MatrixExpr):
+        return sp.Basic.__new__(cls, matrix)
+
+    @property
+    def matrix(self) -> MatrixExpr:
+        return self.args[0]
+
+    @property
+    def shape(self):
+        rows, cols = self.matrix.shape
+        return (rows * cols, sp.S.One)
+
+
+class Commutation(MatrixExpr):
+    """The mn×mn commutation matrix K(m, n): K*vec(X) = vec(X.T) for every m×n X (a permutation matrix)."""
+
+    op = ops.COMMUTATION
+
+    def __new__(cls, rows: sp.Expr, cols: sp.Expr):
+        return sp.Basic.__new__(cls, rows, cols)
+
+    @property
+    def shape(self):
+        rows, cols = self.args
+        return (rows * cols, rows * cols)
+
+    def _eval_transpose(self):
+        rows, cols = self.args
+        return Commutation(cols, rows)
 
 
 class Elementwise(MatrixExpr):
@@ -198,8 +268,12 @@ ARRAY: dict[Op, type[sp.Basic]] = {
     ops.DIAG: Diag,
     ops.SOFTMAX_ROWS: SoftmaxRows,
     ops.LOGSUMEXP_ROWS: LogSumExpRows,
+    ops.ONEHOT: OneHot,
+    ops.KRON: sp.KroneckerProduct,
+    ops.VEC: Vec,
     ops.EYE: sp.Identity,
     ops.ONES: sp.OneMatrix,
+    ops.COMMUTATION: Commutation,
 }
 """Array operation -> its node class."""
 

@@ -100,10 +100,11 @@ def _hadamard(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unkno
     return inf.broadcast(node, shapes[0], shapes[1], "take the entrywise product of")
 
 
-def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
-    """The dimension named by the argument of ``eye(n)`` or ``ones(n)``; an unknown one for ``eye`` written
-    without its size."""
-    (arg,) = node.args
+def _dimension(inf: Inference, node: ast.Call, arg: ast.Node | None = None) -> Dim | Var:
+    """The dimension named by the (last) argument of ``eye(n)``, ``ones(n)``, ``onehot(y, K)`` (or ``arg`` of
+    ``commutation(m, n)``); an unknown one for those written without their size."""
+    if arg is None:
+        arg = node.args[-1]
     if isinstance(arg, ast.Size):
         return inf.size(node)
     if isinstance(arg, ast.Name):
@@ -111,6 +112,22 @@ def _dimension(inf: Inference, node: ast.Call) -> Dim | Var:
     if isinstance(arg, ast.Number) and arg.value.denominator == 1 and 0 < arg.value <= limits.MAX_COMPONENTS:
         return int(arg.value)
     raise inf.conflict(arg, f"{node.func} takes a dimension: a name such as n, or a positive integer")
+
+
+def _onehot(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    """``onehot(y)``: n×K for n labels, the column e_y of K for one; K inferred from where it is used
+    (or given, ``onehot(y, K)``)."""
+    (shape,) = shapes
+    classes = _dimension(inf, node)
+    inf.unify(classes, inf.classes.setdefault(node.args[0], classes))  # onehot(c) twice: the same classes
+    if shape is UNKNOWN:
+        inf.assign(node.args[0], inf.vector())
+        return UNKNOWN
+    if shape == ():
+        return (classes, 1)
+    if inf.find(shape[1]) != 1:
+        raise inf.conflict(node, f"onehot takes a vector of labels, not {inf.show(node.args[0], shape)}")
+    return (shape[0], classes)
 
 
 def _square(result: str) -> Callable:
@@ -125,6 +142,53 @@ def _square(result: str) -> Callable:
         return () if result == "scalar" else shape
 
     return rule
+
+
+def _times(inf: Inference, node: ast.Call, dims: list) -> Dim:
+    """The product of ``dims`` as one dimension: an integer, or its names in order after any integer factor
+    (``m*n``, ``2*n``), so that equal products compare equal. The factors must be known: a product of unknowns
+    has no name to unify with."""
+    number, names = 1, []
+    for dim in dims:
+        found = inf.find(dim)
+        if isinstance(found, Var):
+            raise inf.conflict(
+                node, f"the shapes of {node.func}'s arguments must be known", "declare them, e.g. --shape A=n,d"
+            )
+        for factor in str(found).split("*"):
+            if factor.isdigit():
+                number *= int(factor)
+            else:
+                names.append(factor)
+    if not names:
+        return number
+    return "*".join([*([str(number)] if number != 1 else []), *sorted(names)])
+
+
+def _kron(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    """``kron(A, B)`` of a p×q A and an r×s B is (p*r)×(q*s); a scalar factor scales the other."""
+    if UNKNOWN in shapes:
+        return UNKNOWN
+    arrays = [shape for shape in shapes if shape != ()]
+    if len(arrays) < 2:
+        return arrays[0] if arrays else ()
+    (p, q), (r, s) = arrays
+    return (_times(inf, node, [p, r]), _times(inf, node, [q, s]))
+
+
+def _vec(inf: Inference, node: ast.Call, shapes: list) -> TermShape | Unknown:
+    """``vec(X)`` of an m×n X is the column of its m*n entries."""
+    (shape,) = shapes
+    if shape is UNKNOWN or shape == ():
+        return shape
+    return (_times(inf, node, list(shape)), 1)
+
+
+def _commutation(inf: Inference, node: ast.Call, shapes: list) -> TermShape:
+    """``commutation(m, n)`` is (m*n)×(m*n)."""
+    dims = [_dimension(inf, node, arg) for arg in node.args]
+    size = _times(inf, node, dims)
+    return (size, size)
 
 
 CALL_RULES: dict[ops.Op, Callable] = {
@@ -149,6 +213,10 @@ CALL_RULES: dict[ops.Op, Callable] = {
     ops.INV: _square("matrix"),
     ops.EYE: lambda inf, node, shapes: (_dimension(inf, node),) * 2,
     ops.ONES: lambda inf, node, shapes: (_dimension(inf, node), 1),
+    ops.ONEHOT: _onehot,
+    ops.KRON: _kron,
+    ops.VEC: _vec,
+    ops.COMMUTATION: _commutation,
     ops.INDEX_SUM: index_sum,
     ops.INDEX_PROD: index_sum,
 }

@@ -88,8 +88,9 @@ def sum_over(summand: Lifted, index: str, dim: sp.Expr) -> Lifted:
         matrix = value if summand.axes[1] == index else value.T
         return Lifted(row_sums(matrix), (other,), "scalar")
     if summand.per == "column":
-        if isinstance(value, sp.MatMul) and len(value.args) == 2 and isinstance(value.args[0], Diag):
-            return Lifted(value.args[1].T * value.args[0].vector)  # Σᵢ aᵢxᵢ = Xᵀa
+        if isinstance(value, sp.MatMul) and len(value.args) > 1 and isinstance(value.args[0], Diag):
+            rest = sp.MatMul(*value.args[1:]) if len(value.args) > 2 else value.args[1]
+            return Lifted(rest.T * value.args[0].vector)  # Σᵢ aᵢxᵢ = Xᵀa
         return Lifted(value.T * ones(value.shape[0], value))
     if summand.per == "row":
         return Lifted(ones(value.shape[0], value).T * value)

@@ -454,6 +454,13 @@ def _call(name: str, arguments: tuple[ast.Node, ...], span: tuple[int, int], nam
 
 
 @dataclass(frozen=True)
+class _ValueIndex:
+    r"""The subscript of ``s_{y_i}``, ``S_{i, y_i}``: index letters and labels (names), in order."""
+
+    parts: tuple[str | ast.Name, ...]
+
+
+@dataclass(frozen=True)
 class _Label:
     r"""The label of ``W^{(1)}``: part of the name (W__1), never a power."""
 
@@ -746,8 +753,8 @@ class _ToAst(Transformer):
 
     # --- index sums (parse/sums.py) -----------------------------------------
     def summation(self, meta, children):
-        (indices, bound, product), body = children
-        return _Factor((sums.nested(indices, bound, body, product, _span(meta)),), "other")
+        (indices, bound, product, skip), body = children
+        return _Factor((sums.skipping(sums.nested(indices, bound, body, product, _span(meta)), skip),), "other")
 
     def negated_summation(self, meta, children):
         factor = self.summation(meta, children)
@@ -766,36 +773,35 @@ class _ToAst(Transformer):
 
     def big_operator(self, meta, children):
         op, lower, upper = children
-        indices, start = lower if lower is not None else ((), None)
+        indices, start, skip = lower if lower is not None else ((), None, None)
         if not indices:
             raise ParseError(
                 f"{op} without its index", span=_span(meta), hint=rf"write {op}_{{i=1}}^{{n}} with the index below"
             )
-        return indices, sums.latex_bound(start, upper, _span(meta)), op == "\\prod"
+        return indices, sums.latex_bound(start, upper, _span(meta)), op == "\\prod", skip
 
     def big_op(self, meta, children):
         return str(children[0])
 
     def sum_indices(self, meta, children):
-        return tuple(str(letter) for letter in children), None
+        return tuple(str(letter) for letter in children), None, None
 
     def sum_from(self, meta, children):
         letter, start = children
-        return (str(letter),), Fraction(str(start))
+        return (str(letter),), Fraction(str(start)), None
 
     def sum_skip(self, meta, children):
-        raise ParseError(
-            "a sum that skips one value of its index is not read",
-            span=_span(meta),
-            hint=r"sum over every index and subtract the skipped term, or write the loss with a one-hot matrix",
-        )
+        r"""``\sum_{j \neq y_i}``: the sum over j but the value of the label y_i."""
+        letter, label = children
+        return (str(letter),), None, label
 
     def value_index(self, meta, children):
-        raise ParseError(
-            "indexing by a value (s_{y_i}, the entry of s at the label y_i) is not read",
-            span=_span(meta),
-            hint=r"write it with a one-hot matrix Y of the labels: \sum_k Y_{ik} s_k",
-        )
+        r"""``s_{y_i}``, ``S_{i, y_i}``: the entry at the value of a label, its slots for ``sums.resolve``."""
+        return _ValueIndex(tuple(children)), _span(meta)
+
+    def label(self, meta, children):
+        letter, index = children
+        return ast.Name(f"{letter}_{index}", span=_span(meta))
 
     def sum_upper(self, meta, children):
         (bound,) = children
@@ -857,8 +863,12 @@ class _ToAst(Transformer):
         (token,) = children
         return str(token), _token_span(token)
 
-    def _subscripted(self, factor: _Factor, index: str, span: tuple[int, int]) -> _Factor:
+    def _subscripted(self, factor: _Factor, index: str | _ValueIndex, span: tuple[int, int]) -> _Factor:
         last = factor.nodes[-1]
+        if isinstance(index, _ValueIndex):
+            if factor.kind not in ("name", "bold") or not isinstance(last, ast.Name) or "_" in last.id:
+                raise ParseError("an entry at a label belongs to a name, as in s_{y_i}", span=span)
+            return _Factor((*factor.nodes[:-1], sums.picked(last, index.parts, span)), "other")
         if factor.kind == "bold" and _unsized_identity(last):
             eye = ast.Call("eye", (self._dimension(index, span),), span=(last.span[0], span[1]))
             return _Factor((*factor.nodes[:-1], eye), "other")
@@ -1044,6 +1054,8 @@ class _ToAst(Transformer):
         if subscript is None:
             return name
         index, span = subscript
+        if isinstance(index, _ValueIndex):
+            return sums.picked(name, index.parts, span)
         return ast.Name(f"{name.id}_{index}", span=(name.span[0], span[1]), bold=True)
 
     def ones(self, meta, children):

@@ -20,8 +20,8 @@ from ..errors import LimitError, ParseError, SymdiffError, did_you_mean
 from ..ops import AXES, BY_AXIS, SOFTMAX_ROWS
 from . import ast
 from .grammar_cache import cached_lark
-from .sums import Entry, index_call
-from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, TRANSPOSE, UNSIZED, known_words, operation
+from .sums import Entry, Skipping, index_call
+from .vocabulary import COMPOSITES, CONSTANT_ARRAYS, SIZED, TRANSPOSE, UNSIZED, known_words, operation
 
 OPERAND_TOKENS = {"NAME", "NUMBER", "LPAR", "LSQB"}
 MAX_ENTRYWISE_POWER = 16
@@ -259,6 +259,24 @@ class _ToAst(Transformer):
         (token,) = children
         return None if token.type == "COLON" else str(token)
 
+    def value_slot(self, meta, children):
+        """``y[i]`` in ``s[y[i]]``: the label whose value picks the entry."""
+        return self.entry(meta, children)
+
+    def skipping(self, meta, children):
+        name, label = children
+        return Skipping(ast.Name(str(name), span=(name.start_pos, name.end_pos)), label, span=_span(meta))
+
+    def skip_call(self, meta, children):
+        name, *args = children
+        if getattr(operation(str(name)), "kind", None) != "index":
+            raise ParseError(
+                f"only a sum skips a value: {name}(j != ...) is not read",
+                span=args[0].span,
+                hint="write Sum(j != y[i], K, body), the sum over j = 1..K but y[i]",
+            )
+        return make_call(str(name), tuple(args), _span(meta), (name.start_pos, name.end_pos))
+
     def number(self, meta, children):
         return ast.Number(literal_value(children[0]), span=_span(meta))
 
@@ -364,6 +382,8 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
             hint=did_you_mean(name, known_words()) or f"to multiply, write {name}*(...)",
         )
     arity = op.arity if op else 1
+    if op in SIZED and len(args) == arity + 1:  # onehot(y, K): the size given
+        return ast.Call(op.name, args, span=span)
     if len(args) != arity:
         plural = "s" if arity != 1 else ""
         by_rows = op is not None and (op.name, "rows") in BY_AXIS
@@ -373,6 +393,8 @@ def make_call(name: str, args: tuple[ast.Node, ...], span: tuple[int, int], name
         raise ParseError(f"{name} takes {arity} argument{plural}, got {len(args)}", span=span, hint=hint)
     if op is None:
         return ast.Transpose(args[0], span=span)
+    if op in SIZED:  # onehot(y): its number of classes left to inference
+        args = (*args, ast.Size(span=span))
     return ast.Call(op.name, args, span=span)
 
 

@@ -29,8 +29,9 @@ from ..errors import ParseError
 from ..ops import Op
 from . import ast
 
-Slot = str | None
-"""One index of an entry: an index name, or None for a whole axis (``:``)."""
+Slot = str | None | ast.Node
+"""One index of an entry: an index name, None for a whole axis (``:``), or a value: the label
+``y[i]`` of ``s[y[i]]`` (``s_{y_i}``), the entry of s at the label yᵢ (a one-hot pick)."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,15 @@ class IndexSum(ast.Node):
     """The dimension i runs over: a name (n), a number, or None when the entries give it."""
     body: ast.Node
     product: bool = False
+    skip: ast.Node | None = None
+    r"""The label whose value the index skips: yᵢ in ``\sum_{j \neq y_i}``, ``Sum(j != y[i], body)``."""
 
     @property
     def op(self) -> Op:
         return ops.INDEX_PROD if self.product else ops.INDEX_SUM
 
     def children(self) -> tuple[ast.Node, ...]:
-        return (self.body,)
+        return (self.body,) if self.skip is None else (self.body, self.skip)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,17 @@ class Entry(ast.Node):
     r"""The bold name a sample was written as (x for ``\mathbf{x}_i``), which ``samples`` may place elsewhere."""
 
     def children(self) -> tuple[ast.Node, ...]:
-        return (self.base,)
+        return (self.base, *values(self))
+
+
+def values(entry: Entry) -> tuple[ast.Node, ...]:
+    """The slots of ``entry`` that are values (labels), not index names."""
+    return tuple(slot for slot in entry.slots if isinstance(slot, ast.Node))
+
+
+def index_slots(entry: Entry) -> tuple[str, ...]:
+    """The index names among the slots of ``entry``."""
+    return tuple(slot for slot in entry.slots if isinstance(slot, str))
 
 
 def bound_of(node: ast.Node, span: tuple[int, int]) -> str | int:
@@ -77,21 +90,48 @@ def bound_of(node: ast.Node, span: tuple[int, int]) -> str | int:
     )
 
 
+@dataclass(frozen=True)
+class Skipping(ast.Node):
+    """``j != y[i]``, the first argument of a sum that skips the value of a label (plain syntax only)."""
+
+    index: ast.Node
+    label: ast.Node
+
+
 def index_call(op: Op, args: tuple[ast.Node, ...], span: tuple[int, int]) -> IndexSum:
-    """``Sum(i, body)`` or ``Sum(i, n, body)`` in the plain syntax."""
+    """``Sum(i, body)``, ``Sum(i, n, body)`` or ``Sum(j != y[i], K, body)`` in the plain syntax."""
     if len(args) not in (2, 3):
         raise ParseError(
             f"{op.name} takes an index, an optional bound and a summand, got {len(args)} arguments",
             span=span,
             hint=f"write {op.name}(i, n, y[i]^2)",
         )
-    index = args[0]
+    index, skip = (args[0].index, args[0].label) if isinstance(args[0], Skipping) else (args[0], None)
     if not isinstance(index, ast.Name) or not index.id.isalpha():
         raise ParseError(
             f"the first argument of {op.name} is its index, a name such as i", span=index.span, hint="write Sum(i, ...)"
         )
     bound = bound_of(args[1], args[1].span) if len(args) == 3 else None
-    return IndexSum(index.id, bound, args[-1], op is ops.INDEX_PROD, span=span)
+    return skipping(IndexSum(index.id, bound, args[-1], op is ops.INDEX_PROD, span=span), skip)
+
+
+def skipping(node: IndexSum, skip: ast.Node | None) -> IndexSum:
+    """The sum ``node`` skipping the value of the label ``skip``; an entry by a bare label (``s[y]``) is its pick."""
+    if skip is None:
+        return node
+    if node.product:
+        raise ParseError("a product cannot skip a value", span=node.span, hint="skip a value in a sum")
+    if isinstance(skip, ast.Name):
+        return replace(node, body=_picks(node.body, skip), skip=skip)
+    return replace(node, skip=skip)
+
+
+def _picks(node: ast.Node, label: ast.Name) -> ast.Node:
+    """``s[y]`` with y the label a sum skips: the entry of s at the value of y, not at an index y."""
+    if isinstance(node, Entry):
+        slots = tuple(ast.Name(label.id, span=node.span) if slot == label.id else slot for slot in node.slots)
+        return replace(node, slots=slots)
+    return rebuilt(node, lambda child: _picks(child, label))
 
 
 def latex_bound(lower: Fraction | None, upper: ast.Node | None, span: tuple[int, int]) -> str | int | None:
@@ -131,7 +171,7 @@ def free_indices(tree: ast.Node) -> tuple[str, ...]:
     while stack:
         node, scope = stack.pop()
         if isinstance(node, Entry):
-            free.update(slot for slot in node.slots if slot is not None and slot not in scope)
+            free.update(slot for slot in index_slots(node) if slot not in scope)
         inner = scope | {node.index} if isinstance(node, IndexSum) else scope
         stack.extend((child, inner) for child in node.children())
     return tuple(sorted(free))
@@ -155,6 +195,34 @@ def _indexed(name: ast.Name) -> tuple[str, tuple[str, ...]] | None:
     return base, _index_letters(subscript)
 
 
+GREEK_CAPITALS = {"alpha": "A", "beta": "B", "epsilon": "E", "zeta": "Z", "eta": "H", "iota": "I", "kappa": "K",
+                  "mu": "M", "nu": "N", "rho": "P", "tau": "T", "chi": "X"}  # fmt: skip
+r"""Greek letters whose capital is written as a Latin one: the matrix of the samples \boldsymbol{\mu}_k is M."""
+
+
+def data_matrix(name: str) -> str:
+    r"""The matrix whose rows are the samples ``name``: X for x, M for mu, Theta for theta."""
+    return GREEK_CAPITALS.get(name, name.capitalize() if len(name) > 1 else name.upper())
+
+
+def picked(name: ast.Name, parts: tuple[str | ast.Name, ...], span: tuple[int, int]) -> Entry:
+    r"""``s_{y_i}``: the entry of s at the label y_i; ``\boldsymbol{\mu}_{c_i}``: row c_i of the matrix M."""
+    for part in parts:
+        if isinstance(part, str) and not (len(part) == 1 and part.isalpha()):
+            raise ParseError("an index beside a label is one letter", span=span, hint="write S_{i, y_i}")
+    whole = (name.span[0], span[1])
+    if name.bold and name.id[:1].islower() and len(parts) == 1:
+        return Entry(
+            ast.Name(data_matrix(name.id), span=whole, bold=True), (parts[0], None), span=whole, sample=name.id
+        )
+    return Entry(_array(name.id, len(parts), whole), parts, span=whole)
+
+
+def _array(name: str, slots: int, span: tuple[int, int]) -> ast.Name:
+    """The array an entry is of: bold (a vector, if lower case) with one index; with two, a matrix by shape."""
+    return ast.Name(name, span=span, bold=slots == 1 or name[:1].isupper())
+
+
 def resolve(tree: ast.Node, text: str) -> ast.Node:
     r"""Names indexed by summation indices (``y_i``, ``W_{ij}``, ``\mathbf{x}_i``) as entries.
 
@@ -167,9 +235,14 @@ def resolve(tree: ast.Node, text: str) -> ast.Node:
     every = {node.index for node in tree.walk() if isinstance(node, IndexSum)}
     if not every:
         return tree
-    first = _Resolver(text, every)
+    labels = {
+        node.skip.id
+        for node in tree.walk()
+        if isinstance(node, IndexSum) and isinstance(node.skip, ast.Name) and "_" not in node.skip.id
+    }
+    first = _Resolver(text, every, labels)
     first.visit(tree, frozenset())
-    return _Resolver(text, every, first.free).visit(tree, frozenset())
+    return _Resolver(text, every, labels, first.free).visit(tree, frozenset())
 
 
 def resolve_read(read: Any, text: str) -> Any:
@@ -185,6 +258,8 @@ def resolve_read(read: Any, text: str) -> Any:
 class _Resolver:
     text: str
     indices: set[str]
+    labels: set[str]
+    r"""Names a sum skips the value of (y in ``\sum_{j \neq y}``): s_y is the entry of s at y."""
     free: set[str] = field(default_factory=set)
     """Letters seen beside a summation index in a subscript: free indices."""
 
@@ -192,14 +267,36 @@ class _Resolver:
         if isinstance(node, ast.Name):
             return self.name(node, scope)
         if isinstance(node, IndexSum):
-            return replace(node, body=self.visit(node.body, scope | {node.index}))
+            skip = None if node.skip is None else self.visit(node.skip, scope)
+            return replace(node, body=self.visit(node.body, scope | {node.index}), skip=skip)
+        if isinstance(node, Entry):  # an entry at a label (s_{y_i}): the label y_i is an entry in turn
+            slots = tuple(self.visit(slot, scope) if isinstance(slot, ast.Node) else slot for slot in node.slots)
+            return replace(node, slots=slots)
+        if isinstance(node, ast.Transpose) and isinstance(node.operand, ast.Name):
+            return self.transposed(node, self.visit(node.operand, scope))
         return rebuilt(node, lambda child: self.visit(child, scope))
+
+    def transposed(self, node: ast.Transpose, operand: ast.Node) -> ast.Node:
+        r"""``w_j^\top`` transposes a vector w_j (row j of W): never an entry of w, a number."""
+        if isinstance(operand, Entry) and None not in operand.slots and operand.sample is None:
+            written = self.text[node.operand.span[0] : node.operand.span[1]]
+            base, _, subscript = written.partition("_")
+            raise ParseError(
+                f"{written} is an entry of {base}, a number, but it is transposed",
+                self.text,
+                node.span,
+                rf"for the vector {written} (a row of a matrix), write it bold: \mathbf{{{base}}}_{subscript}",
+            )
+        return replace(node, operand=operand)
 
     def name(self, node: ast.Name, scope: frozenset[str]) -> ast.Node:
         indexed = _indexed(node)
         if indexed is None:
             return node
         base, letters = indexed
+        if all(letter in self.labels for letter in letters) and len(letters) == 1:
+            label = ast.Name(letters[0], span=node.span)
+            return picked(ast.Name(base, span=node.span, bold=node.bold), (label,), node.span)
         bound = [letter for letter in letters if letter in scope]
         if bound:
             self.free.update(letter for letter in letters if letter not in scope and letter.isalpha())
@@ -221,9 +318,9 @@ class _Resolver:
                 "an entry inside a sum takes one or two index letters", self.text, node.span, "write W_{ij} or x_i"
             )
         if node.bold and base[:1].islower() and len(letters) == 1:
-            data = ast.Name(base.upper(), span=node.span, bold=True)
+            data = ast.Name(data_matrix(base), span=node.span, bold=True)
             return Entry(data, (letters[0], None), span=node.span, sample=base)
-        return Entry(ast.Name(base, span=node.span, bold=True), letters, span=node.span)
+        return Entry(_array(base, len(letters), node.span), letters, span=node.span)
 
 
 # --- where samples lie: --samples x=X:rows|cols ----------------------------------
@@ -260,7 +357,7 @@ def place_samples(tree: ast.Node, samples: Mapping[str, tuple[str, str]]) -> ast
 def _place(node: ast.Node, samples: Mapping[str, tuple[str, str]]) -> ast.Node:
     if isinstance(node, Entry) and node.sample is not None and node.sample in samples:
         matrix, layout = samples[node.sample]
-        (index,) = [slot for slot in node.slots if slot is not None]
+        (index,) = [slot for slot in node.slots if slot is not None]  # an index name, or a label (μ_{c_i})
         slots: tuple[Slot, ...] = (index, None) if layout == "rows" else (None, index)
         return replace(node, base=ast.Name(matrix, span=node.base.span, bold=True), slots=slots)
     return rebuilt(node, lambda child: _place(child, samples))

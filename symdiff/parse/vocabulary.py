@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from ..ops import BY_NAME, Op
+from ..ops import BY_NAME, ONEHOT, Op
 from . import ast
 
 CONSTANTS: frozenset[str] = frozenset({"pi"})
@@ -65,6 +65,9 @@ CONSTANT_ARRAYS: dict[str, Callable[[tuple[ast.Node, ...], tuple[int, int]], ast
 }
 """matrixcalculus.org's constant arrays, ``vector(c)`` and ``matrix(c)``: every entry c, the size inferred from
 where they are used (``c*ones(n)``, ``c*ones(n)*ones(d).T``)."""
+SIZED = frozenset({ONEHOT})
+"""Operations with a size left to shape inference after their arguments: ``onehot(y)`` and its classes."""
+
 UNSIZED = {"eye": unsized_identity}
 """Arrays written without arguments whose size is inferred: matrixcalculus.org's bare ``eye``."""
 

@@ -22,10 +22,11 @@ import sympy as sp
 
 from .. import arguments
 from ..errors import SymdiffError
+from ..export.unicode import unicode_name
 from ..model.nodes import Elementwise
 from ..program.backprop import format_value, run_backprop
 from ..program.graph import Graph
-from ..program.printing import math_name, to_math_text
+from ..program.printing import to_unicode
 from .picture import Picture, need_graphviz
 
 VALUE = "#1b7837"
@@ -152,7 +153,7 @@ def draw_graph(
     if numbers is not None:
         dot.attr(
             label=f'<<FONT COLOR="{VALUE}">value</FONT> above, '
-            f'<FONT COLOR="{GRADIENT}">gradient ∂{html.escape(math_name(numbers.output))}/∂node</FONT> below>',
+            f'<FONT COLOR="{GRADIENT}">gradient ∂{html.escape(unicode_name(numbers.output))}/∂node</FONT> below>',
             labelloc="b",
         )
     return Picture(dot.source)
@@ -160,7 +161,7 @@ def draw_graph(
 
 def _input(dot: Any, graph: Graph, name: str, numbers: _Numbers | None) -> None:
     shape = _shape(graph.inputs[name])
-    title = math_name(name) + (f": {shape}" if shape else "")
+    title = unicode_name(name) + (f": {shape}" if shape else "")
     dot.node(name, _label(title, numbers, name), shape="ellipse", style="filled", fillcolor="#eeeeee")
 
 
@@ -180,8 +181,8 @@ def _scalar_nodes(dot: Any, graph: Graph, numbers: _Numbers | None, wrt: Sequenc
     for node in graph.nodes:
         shape = _shape(node.shape)
         definition = node.expr if not isinstance(node.expr, sp.MatrixBase) or len(node.expr) > 1 else node.expr[0]
-        written = to_math_text(definition, intermediates)
-        title = f"{math_name(node.name)} = {written}" if len(written) <= 60 else math_name(node.name)
+        written = to_unicode(definition, intermediates)
+        title = f"{unicode_name(node.name)} = {written}" if len(written) <= 60 else unicode_name(node.name)
         title += f"  ({shape})" if shape else ""
         dot.node(
             node.name,
@@ -193,7 +194,7 @@ def _scalar_nodes(dot: Any, graph: Graph, numbers: _Numbers | None, wrt: Sequenc
         sources = sorted({owner.get(s, str(s)) for s in node.expr.free_symbols} - {node.name})
         for source in (s for s in sources if s not in on_edges):
             weight = weights.get((node.name, source))
-            dot.edge(source, node.name, **({"label": _label(math_name(weight), numbers, weight)} if weight else {}))
+            dot.edge(source, node.name, **({"label": _label(unicode_name(weight), numbers, weight)} if weight else {}))
 
 
 def _entries(symbol: sp.Basic) -> list[sp.Basic]:
@@ -261,9 +262,9 @@ def _operation(
     parts = _array_parts(expr)
     sources = [_operation(dot, part, ids, graph, numbers) for part in parts]
     sources += sorted({ids[symbol] for symbol in _names_in(expr, parts) if symbol in ids} - set(sources))
-    written = to_math_text(expr.xreplace({part: _placeholder(part) for part in parts}))
+    written = to_unicode(expr.xreplace({part: _placeholder(part) for part in parts}))
     shape = _shape(getattr(expr, "shape", ()))
-    title = (f"{math_name(name)} = " if name else "") + written + (f": {shape}" if shape else "")
+    title = (f"{unicode_name(name)} = " if name else "") + written + (f": {shape}" if shape else "")
     node_id = name or f"op{len(ids)}"
     dot.node(node_id, _label(title, numbers, name), shape="box", style="rounded", **_output_style(graph, node_id))
     ids[expr] = node_id

@@ -16,7 +16,8 @@ import sympy as sp
 from ..check.blanks import BlanksResult
 from ..errors import SymdiffError
 from ..evaluate.numpy import compile_expr
-from ..program.printing import math_name, to_math_text
+from ..export.unicode import unicode_name
+from ..program.printing import to_unicode
 from .picture import Plot, _extra
 
 GRID = 400
@@ -45,13 +46,13 @@ def plot_blanks(result: BlanksResult) -> Plot:
     groups = result.functions or ((),)
     figure = Figure(figsize=(3.4 * len(groups), 3.6), layout="constrained")
     axes = figure.subplots(1, len(groups), squeeze=False)[0]
-    names = [math_name(v) for v in result.variables]
+    names = [unicode_name(v) for v in result.variables]
     for ax, group in zip(axes, groups):
         if group:
             values = _on_grid(group[0].expr, result.variables, grid)
             ax.contourf(*grid, values >= 0, levels=[0.5, 1.5], colors=[SHADE])
             ax.contour(*grid, values, levels=[0], colors=[BOUNDARY], linewidths=1.5)
-            ax.set_title(_wrapped("f = " + to_math_text(group[0].expr)), fontsize=9)
+            ax.set_title(_wrapped("f = " + to_unicode(group[0].expr)), fontsize=9)
         else:
             ax.set_title("No valid combination", fontsize=9)
         ax.scatter(positive[:, 0], positive[:, 1], marker="x", color="black", s=40, label="× (f ≥ 0)")

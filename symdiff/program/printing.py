@@ -3,20 +3,22 @@
 Two things differ from printing a formula: in a product the inputs come
 before the intermediates (the worksheet's x₁b₁, not SymPy's b₁x₁), and a
 step of a derivation may show numbers in place of names (2*0.9*(1 - 0.9)).
-Both are settings of the text and LaTeX printers, subclassed here.
+Both are settings of the text, LaTeX and Unicode printers, subclassed here; the numbers are bracketed
+by precedence like any operand (step(-1), 2*(-1)), so a value is given unbracketed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
-from ..export.latex import LatexPrinter
+from ..export.latex import LatexPrinter, reader_name
 from ..export.printing import ArrayPrinting
 from ..export.text import TextPrinter
+from ..export.unicode import UnicodePrinter
 
 
 class _ProgramOrder(ArrayPrinting):
@@ -44,7 +46,29 @@ class _ProgramOrder(ArrayPrinting):
         return sign + (product if denominator == 1 else self._over(product, self._print(denominator)))
 
 
-class ProgramTextPrinter(_ProgramOrder, TextPrinter):
+class _Shown(ArrayPrinting):
+    """Mixin: chosen symbols printed as given numbers (a step with the values put in), bracketed as the
+    printer brackets any operand: 2*(-1) and (1.97e+434)^2, but step(-1) and -1 + x."""
+
+    shown: Mapping[sp.Basic, str]
+
+    def _print_Symbol(self, expr, *style):
+        if expr in self.shown:
+            return self.shown[expr]
+        return super()._print_Symbol(expr, *style)  # type: ignore[misc]
+
+    def _precedence(self, item: sp.Basic) -> int:
+        text = self.shown.get(item)
+        if text is None:
+            return super()._precedence(item)  # type: ignore[misc]
+        if text.startswith("-"):  # a negative number ranks with a sum: -1 is bracketed after *
+            return PRECEDENCE["Add"]
+        if "e" in text or "10^" in text:  # 1.97e+434, 1.97 \cdot 10^{434}: a product, bracketed under ^
+            return PRECEDENCE["Mul"]
+        return PRECEDENCE["Atom"]
+
+
+class ProgramTextPrinter(_ProgramOrder, _Shown, TextPrinter):
     """symdiff's plain syntax; ``shown`` prints chosen symbols as given numbers."""
 
     def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None):
@@ -52,13 +76,8 @@ class ProgramTextPrinter(_ProgramOrder, TextPrinter):
         self.intermediates = intermediates
         self.shown = shown or {}
 
-    def _print_Symbol(self, expr):
-        if expr in self.shown:
-            return self.shown[expr]
-        return super()._print_Symbol(expr)
 
-
-class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
+class ProgramLatexPrinter(_ProgramOrder, _Shown, LatexPrinter):
     """LaTeX; with ``shown`` numbers, every product is written with ``\\cdot``."""
 
     def __init__(
@@ -66,18 +85,38 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
         intermediates: frozenset[sp.Basic] = frozenset(),
         shown: Mapping[sp.Basic, str] | None = None,
         components: Collection[str] = (),
+        reader: bool = False,
     ):
         names = {str(getattr(atom, "name", "")) for atom in intermediates}
         super().__init__(names, components)
+        self.reader = reader
+        """For a reader, not for reading back: x1 and W12 subscripted, x_{1} and \\mathbf{W}_{12}."""
         self.intermediates = intermediates
         self.shown = shown or {}
         if self.shown:  # numbers side by side would run together: 2 0.9 reads 20.9
             self._times = r" \cdot "
 
     def _print_Symbol(self, expr, style="plain"):
-        if expr in self.shown:
-            return self.shown[expr]
+        if self.reader and expr not in self._bound and expr not in self.shown and expr.name not in self._components:
+            return reader_name(expr.name)
         return super()._print_Symbol(expr, style)
+
+    def _print_MatrixSymbol(self, expr, style="plain"):
+        return reader_name(expr.name, bold=True) if self.reader else super()._print_MatrixSymbol(expr)
+
+    def _print_Pow(self, expr):
+        """A power of a number shown for a name, bracketed by its precedence alone: (-1)^{2},
+        \\left(10^{100}\\right)^{9} (SymPy would bracket a base with a ^ once more)."""
+        base, exponent = expr.args
+        if base in self.shown and exponent.is_Integer and exponent > 1:
+            return f"{self.parenthesize(base, PRECEDENCE['Pow'], strict=True)}^{{{self._print(exponent)}}}"
+        return super()._print_Pow(expr)
+
+    def _needs_add_brackets(self, expr) -> bool:
+        """A negative number shown for a name is bracketed in a sum, 2 + \\left(-2\\right); SymPy's printer
+        decides the sign of a term from the expression, where the name is not negative."""
+        shown_negative = expr in self.shown and self._precedence(expr) == PRECEDENCE["Add"]
+        return shown_negative or super()._needs_add_brackets(expr)
 
     def _as_ordered_terms(self, expr, order=None):
         """A sum starts with a positive term, as a person writes it and the text printer prints it: y - t, not
@@ -86,12 +125,14 @@ class ProgramLatexPrinter(_ProgramOrder, LatexPrinter):
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
         return [terms[first], *terms[:first], *terms[first + 1 :]]
 
-    def _print_Pow(self, expr):
-        base, exponent = expr.args
-        shown = self.shown.get(base, "")
-        if shown.startswith(r"\left(") and exponent.is_Integer and exponent > 1:  # bracketed already: (-10^{200})^{2}
-            return f"{shown}^{{{self._print(exponent)}}}"
-        return super()._print_Pow(expr)
+
+class ProgramUnicodePrinter(_ProgramOrder, _Shown, UnicodePrinter):
+    """Text that reads as mathematics (``export.unicode``): w₁, W₁₂, xᵀ, x², ‖b‖, σ(z), 2·0.9, for keys and pictures."""
+
+    def __init__(self, intermediates: frozenset[sp.Basic] = frozenset(), shown: Mapping[sp.Basic, str] | None = None):
+        super().__init__()
+        self.intermediates = intermediates
+        self.shown = shown or {}
 
 
 def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
@@ -100,75 +141,44 @@ def to_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), sh
 
 
 def to_latex(
-    expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None, components: Collection[str] = ()
+    expr: sp.Basic,
+    intermediates: frozenset[sp.Basic] = frozenset(),
+    shown=None,
+    components: Collection[str] = (),
+    reader: bool = False,
 ) -> str:
-    """``expr`` in LaTeX, inputs before intermediates in products; ``components`` print as ``b_{1}``."""
+    """``expr`` in LaTeX, inputs before intermediates in products; ``components`` print as ``b_{1}``; for a
+    ``reader`` (a key, not LaTeX to read back), every name with an index as a subscript."""
     names = {str(getattr(atom, "name", "")) for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)}
-    printer = ProgramLatexPrinter(intermediates, shown, components)
+    printer = ProgramLatexPrinter(intermediates, shown, components, reader)
     printer._names = printer._names | names
     return printer.doprint(expr)
 
 
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-NAME = re.compile(r"^([A-Za-z]+?)_?\{?(\d+)\}?$")
-"""A name with a numeric index: ``x1``, ``x_1``, ``W_{12}`` (letters, then digits)."""
+@dataclass(frozen=True)
+class Math:
+    """An expression kept to be printed where it is shown, in that place's notation (a key's answer, a formula
+    a reason quotes): plain text, LaTeX or Unicode, with its program's intermediates after the inputs in
+    products."""
+
+    expr: sp.Basic
+    intermediates: frozenset[sp.Basic] = frozenset()
 
 
-def math_name(name: str) -> str:
-    """A name as mathematics writes it in plain text: ``r_1`` and ``r1`` -> r₁, ``W12`` -> W₁₂; others unchanged."""
-    match = NAME.match(name)
-    return name if match is None else match.group(1) + match.group(2).translate(SUBSCRIPTS)
+Said = tuple[str | Math, ...]
+"""Prose with the formulas it quotes as expressions: ``("it is the derivative of ", Math(b2), ...)``."""
 
 
-def latex_name(name: str) -> str:
-    """A name in LaTeX math: ``r_1`` and ``r1`` -> ``r_{1}``, ``W12`` -> ``W_{12}``; a Greek letter's name as
-    its command (``LatexPrinter``)."""
-    match = NAME.match(name)
-    if match is None:
-        return LatexPrinter().doprint(sp.Symbol(name))
-    return LatexPrinter().doprint(sp.Symbol(match.group(1))) + "_{" + match.group(2) + "}"
+def reader_latex(formula: Math) -> str:
+    """An expression in LaTeX for a reader (a key): names with an index subscripted, x_{1}."""
+    return to_latex(formula.expr, formula.intermediates, reader=True)
 
 
-CALLS = {"sigmoid": "σ"}
-"""Operations mathematics writes with a symbol of its own."""
+def said_text(said: Said) -> str:
+    """Prose and formulas as plain text, the formulas in symdiff's syntax."""
+    return "".join(part if isinstance(part, str) else to_text(part.expr, part.intermediates) for part in said)
 
 
-class MathTextPrinter(ProgramTextPrinter):
-    """Plain text that reads as mathematics: w₁, W₁₂, xᵀ, x², ‖b‖, σ(z), 2·x₁ (for pictures and terminal keys)."""
-
-    def _print_Symbol(self, expr):
-        if expr in self.shown or expr in self._bound:
-            return super()._print_Symbol(expr)
-        return math_name(expr.name)
-
-    def _print_MatrixSymbol(self, expr):
-        return math_name(expr.name)
-
-    def _product(self, parts: list[tuple[sp.Basic, str]]) -> str:
-        return "·".join(text for _, text in parts)
-
-    def _print_Mul(self, expr):
-        return super()._print_Mul(expr).replace("*", "·")
-
-    def _print_Pow(self, expr, rational=False):
-        base, exponent = expr.args
-        if exponent.is_Integer and exponent > 1 and not self._is_array(base):
-            return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + str(exponent).translate(SUPERSCRIPTS)
-        return super()._print_Pow(expr, rational).replace("^", "**").replace("**", "^")
-
-    def _print_MatMul(self, expr):
-        return super()._print_MatMul(expr).replace("*", "")
-
-    def _print_Transpose(self, expr):
-        return super()._print_Transpose(expr).removesuffix(".T") + "ᵀ"
-
-    def _call(self, op, args: str) -> str:
-        if op.name == "norm":
-            return f"‖{args}‖"
-        return f"{CALLS.get(op.name, op.name)}({args})"
-
-
-def to_math_text(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset()) -> str:
-    """``expr`` as plain text that reads as mathematics (``MathTextPrinter``)."""
-    return MathTextPrinter(intermediates).doprint(expr)
+def to_unicode(expr: sp.Basic, intermediates: frozenset[sp.Basic] = frozenset(), shown=None) -> str:
+    """``expr`` as text that reads as mathematics, inputs before intermediates in products."""
+    return ProgramUnicodePrinter(intermediates, shown).doprint(expr)

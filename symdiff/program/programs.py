@@ -19,9 +19,10 @@ import sympy as sp
 from .. import arguments, limits
 from ..derive import derivative as derive_in_turn
 from ..derive.conventions import Layout, check_layout, squared, symmetric_names
-from ..derive.indices import entry_target
+from ..derive.indices import entry_target, in_index_form
 from ..derive.tidy import tidy
 from ..errors import LimitError, SymdiffError, did_you_mean
+from ..export.unicode import SUB, script, unicode_name
 from ..model import Formula, Syntax, declarations, is_latex
 from ..model import formula as read_formula
 from ..model.algebra import entries
@@ -32,9 +33,9 @@ from ..parse.sums import place_samples, read_samples
 from ..result import Result, wrt_steps
 from .chain import derivative
 from .graph import Graph, build_graph
-from .printing import to_latex, to_text
+from .printing import to_latex, to_text, to_unicode
 from .reading import read_program
-from .steps import Derivation, Line, derivation
+from .steps import Derivation, Line, derivation, index_derivation
 
 if TYPE_CHECKING:
     from .backprop import Backprop  # the numbers, with NumPy: imported when asked for
@@ -82,6 +83,11 @@ class ProgramResult(Result):
             str(entry) for value in self.formula.symbols.values() if isinstance(value, sp.MatrixBase) for entry in value
         }
         return to_latex(self.sympy, self.intermediates, components=components)
+
+    @cached_property
+    @_deep
+    def unicode(self) -> str:
+        return to_unicode(self.sympy, self.intermediates)
 
     @property
     def numeric(self) -> sp.Basic:
@@ -274,7 +280,11 @@ class Program:
             for name in step:
                 self.target(name)
         declared = symmetric_names(self.expanded, symmetric)
-        value = derive_in_turn(self.expanded, self.value, steps, declared, layout, partial(derivative, self.graph))
+        if in_index_form(self.expanded.expr):  # no matrix form: no chain rule through the graph, one formula
+            self._inputs_only(steps)
+            value = derive_in_turn(self.expanded, self.expanded.expr, steps, declared, layout)
+        else:
+            value = derive_in_turn(self.expanded, self.value, steps, declared, layout, partial(derivative, self.graph))
         full = self.graph.expand(value)
         if self.form == "matrix" and not isinstance(full, sp.Tuple):
             full = tidy(full)
@@ -283,6 +293,15 @@ class Program:
         elif in_terms_of is not None:
             value = self._in_terms_of(value, in_terms_of)
         return ProgramResult(self.expanded, names, value, frozenset(self.graph.owner), full, self.depth, self.described)
+
+    def _inputs_only(self, steps: Sequence[Sequence[str]]) -> None:
+        """An index sum with no matrix form is differentiated as one formula: by inputs only."""
+        for name in (name for step in steps for name in step):
+            if name not in self.graph.inputs and (entry_target(name) or ("",))[0] not in self.graph.inputs:
+                raise SymdiffError(
+                    f"{name} is an intermediate, and this program has an index sum with no matrix form",
+                    hint="differentiate by an input: the chain rule is not followed through the index form",
+                )
 
     def _in_terms_of(self, value: sp.Basic, names: Sequence[str]) -> sp.Basic:
         keep = set(arguments.names(names, "in_terms_of"))
@@ -345,9 +364,17 @@ class Program:
     def steps(
         self, wrt: str | Sequence[str], at: str | Mapping[str, object] | None = None, round: int | None = None
     ) -> list[Derivation]:
-        """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given."""
-        output = self._definitions_needed("--steps")
+        """The derivation of ∂output/∂name for each name, with the numbers when ``at`` is given.
+        A formula without definitions has steps where it is written with index sums (called f)."""
         names = [n for step in wrt_steps(wrt) for n in step]
+        if self._bare is not None and at is None:
+            for name in names:
+                self.target(name)
+            bare = [index_derivation(self.graph, self.text, self._bare.tree, "f", n, self.derive) for n in names]
+            found = [derivation for derivation in bare if derivation is not None]
+            if len(found) == len(names):
+                return found
+        output = self._definitions_needed("--steps")
         for name in names:
             self.target(name)
         numbers = None
@@ -355,8 +382,12 @@ class Program:
             from .backprop import run_backprop
 
             numbers = run_backprop(self.graph, self.value, output, at, names, round)
+        tree = self.expanded.tree
         return [
-            self._entry_steps(output, name, *entry)
+            index
+            if numbers is None
+            and (index := index_derivation(self.graph, self.text, tree, output, name, self.derive)) is not None
+            else self._entry_steps(output, name, *entry)
             if (entry := entry_target(name)) is not None and name not in self.graph.symbols
             else derivation(self.graph, self.value, output, name, numbers)
             for name in names
@@ -366,9 +397,18 @@ class Program:
         """∂output/∂w_j: the entry j of the gradient by w, then that entry written out in index form."""
         gradient, answer = self.derive(base), self.derive(name)
         index = ", ".join(slots)
-        lhs = Line(f"∂{output}/∂{name}", rf"\frac{{\partial {output}}}{{\partial {base}_{{{''.join(slots)}}}}}")
-        whole = Line(f"({gradient.text})[{index}]", rf"\left({gradient.latex}\right)_{{{''.join(slots)}}}")
-        return Derivation(output, name, lhs, (whole, Line(answer.text, answer.latex)))
+        entry = script("".join(slots), SUB) or f"[{index}]"
+        lhs = Line(
+            f"∂{output}/∂{name}",
+            rf"\frac{{\partial {output}}}{{\partial {base}_{{{''.join(slots)}}}}}",
+            f"∂{unicode_name(output)}/∂{unicode_name(base)}{entry}",
+        )
+        whole = Line(
+            f"({gradient.text})[{index}]",
+            rf"\left({gradient.latex}\right)_{{{''.join(slots)}}}",
+            f"({gradient.unicode}){entry}",
+        )
+        return Derivation(output, name, lhs, (whole, Line(answer.text, answer.latex, answer.unicode)))
 
     def __repr__(self) -> str:
         return f"Program({self.text!r}, output={self.output!r})"

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..program.printing import Math, Said
+
 
 @dataclass(frozen=True)
 class OptionVerdict:
@@ -22,6 +24,8 @@ class OptionVerdict:
     verdict: str
     """``equivalent``, ``not equivalent``, ``undecided`` or ``unreadable``."""
     why: str
+    said: Said = field(compare=False)
+    """``why`` with the formulas it quotes as expressions, which each key prints in its notation."""
 
     @property
     def equivalent(self) -> bool | None:
@@ -35,6 +39,8 @@ class ChoiceKey:
     text: str
     answer: str
     answer_latex: str
+    answer_math: Math = field(compare=False)
+    """The answer as an expression, which each key prints in its notation."""
     options: tuple[OptionVerdict, ...]
     warning: str | None = None
     """A note for the key's reader: no option equals the answer (a typo in the intended one?)."""
@@ -42,6 +48,8 @@ class ChoiceKey:
     """The derivation of the answer as text, when the worksheet asks for it (``steps = true``); else empty."""
     steps_latex: str = ""
     """The same as the body of an ``align*`` environment."""
+    steps_unicode: str = ""
+    """The same as text that reads as mathematics (``export.unicode``)."""
 
     @property
     def correct(self) -> tuple[int, ...]:
@@ -55,10 +63,14 @@ class DeriveKey:
     text: str
     answer: str
     answer_latex: str
+    answer_math: Math = field(compare=False)
+    """The answer as an expression, which each key prints in its notation."""
     steps: str
     """The chain rule, step by step, as text."""
     steps_latex: str
     """The same as the body of an ``align*`` environment."""
+    steps_unicode: str
+    """The same as text that reads as mathematics (``export.unicode``)."""
 
 
 Value = float | str | list
@@ -88,6 +100,7 @@ class BackpropKey:
     steps: dict[str, str]
     """Name -> the chain rule for its partial, as text."""
     steps_latex: dict[str, str]
+    steps_unicode: dict[str, str]
     kinks: tuple[str, ...]
     figure: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
     """Draws the network with its values and gradients (``symdiff.pictures``), for the LaTeX and Markdown keys."""
@@ -102,6 +115,8 @@ class BlanksKey:
     """Groups of blank fillings; the fillings of a group are the same function."""
     functions: tuple[str, ...]
     """The function each group fills the template to."""
+    function_math: tuple[Math, ...] = field(compare=False)
+    """The same functions as expressions, which each key prints in its notation."""
     tried: int
     figure: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
     """Draws the labelled points and each function's region f ≥ 0, for the LaTeX and Markdown keys."""

@@ -104,7 +104,11 @@ def read_source(path: str | Path) -> Source:
 
 def load(path: str | Path) -> tuple[Worksheet, Source]:
     """The validated worksheet and its source; a ``WorksheetError`` on any problem."""
-    source = read_source(path)
+    return read(read_source(path))
+
+
+def read(source: Source) -> tuple[Worksheet, Source]:
+    """The validated worksheet in ``source`` (text already in hand, as the web page sends it), as ``load``."""
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:

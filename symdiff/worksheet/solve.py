@@ -23,6 +23,8 @@ from ..check.checking import OptionCheck
 from ..errors import SymdiffError
 from ..export.numbers import to_plain
 from ..program import Program
+from ..program.printing import Math, said_text, to_unicode
+from ..program.programs import ProgramResult
 from ..program.programs import shared as program
 from ..result import Result
 from .key import (
@@ -95,11 +97,11 @@ def _choice(group: _Group, question: Choice) -> ChoiceKey:
         for n, (option, checked) in enumerate(zip(question.options, report.options), start=1)
     )
     warning = None if report.correct else _no_correct_option(group, question.id, verdicts)
-    steps, steps_latex = ("", "")
+    steps = ("", "", "")
     if question.steps or group.group.steps:
         with _blame(group.source, question.id, "wrt"):
-            steps, steps_latex = _derivation(prog, question.wrt, answer)
-    return ChoiceKey(question.id, question.text, answer.text, answer.latex, verdicts, warning, steps, steps_latex)
+            steps = _derivation(prog, question.wrt, answer)
+    return ChoiceKey(question.id, question.text, answer.text, answer.latex, _math(answer), verdicts, warning, *steps)
 
 
 def _no_correct_option(group: _Group, question_id: str, verdicts: tuple[OptionVerdict, ...]) -> str:
@@ -149,24 +151,37 @@ def _verdict(
             hint="write it as a plain string so it is checked",
             text=checked.text,
         )
-    why = f"{checked.why}; the worksheet says: {option.unreadable}" if isinstance(option, Unreadable) else checked.why
-    return OptionVerdict(checked.text, is_latex, checked.verdict, why)
+    said = checked.said or (checked.why,)
+    if isinstance(option, Unreadable):
+        said += (f"; the worksheet says: {option.unreadable}",)
+    return OptionVerdict(checked.text, is_latex, checked.verdict, said_text(said), said)
 
 
 def _derive(group: _Group, question: Derive) -> DeriveKey:
     prog = group.program(question.id, question.of)
     with _blame(group.source, question.id, "wrt"):
         answer = prog.derive(question.wrt, expand=question.expand)
-        steps, steps_latex = _derivation(prog, question.wrt, answer)
-    return DeriveKey(question.id, question.text, answer.text, answer.latex, steps, steps_latex)
+        steps = _derivation(prog, question.wrt, answer)
+    return DeriveKey(question.id, question.text, answer.text, answer.latex, _math(answer), *steps)
 
 
-def _derivation(prog: Program, wrt: str, answer: Result) -> tuple[str, str]:
-    """The chain rule to ``answer``, as text and as an ``align*`` body (one line when there is no chain)."""
+def _math(answer: Result) -> Math:
+    """An answer as an expression for the keys to print, with its program's intermediates."""
+    return Math(answer.sympy, answer.intermediates if isinstance(answer, ProgramResult) else frozenset())
+
+
+def _derivation(prog: Program, wrt: str, answer: Result) -> tuple[str, str, str]:
+    """The chain rule to ``answer``, as text, as an ``align*`` body and in Unicode (one line when there is no
+    chain)."""
     derivations = prog.steps(wrt) if prog.output is not None else []
-    steps = "\n".join(d.render_text() for d in derivations) or f"= {answer.text}"
-    steps_latex = " \\\\\n".join(_align_body(d.render_latex()) for d in derivations) or f"&= {answer.latex}"
-    return steps, steps_latex
+    if not derivations:
+        math = _math(answer)
+        return f"= {answer.text}", f"&= {answer.latex}", f"= {to_unicode(math.expr, math.intermediates)}"
+    return (
+        "\n".join(d.render_text() for d in derivations),
+        " \\\\\n".join(_align_body(d.render_latex()) for d in derivations),
+        "\n".join(d.render_unicode() for d in derivations),
+    )
 
 
 def _forward(group: _Group, question: Forward) -> ForwardKey:
@@ -196,6 +211,7 @@ def _backprop(group: _Group, question: Backprop) -> BackpropKey:
         rounding=rounding,
         steps={d.variable: d.render_text() for d in derivations},
         steps_latex={d.variable: _align_body(d.render_latex()) for d in derivations},
+        steps_unicode={d.variable: d.render_unicode() for d in derivations},
         kinks=tuple(f"{k.node}: {k.note}" for k in used.kinks),
         figure=lambda: prog.graph(at, question.wrt, rounding),
     )
@@ -225,6 +241,7 @@ def _blanks(group: _Group, question: Blanks) -> BlanksKey:
         question.template,
         solutions=tuple(tuple(c.choices for c in group) for group in found.functions),
         functions=tuple(group[0].text for group in found.functions),
+        function_math=tuple(Math(group[0].expr) for group in found.functions),
         tried=found.tried,
         figure=found.plot,
     )

@@ -9,10 +9,12 @@ their place (the JSON key has them whole).
 
 from __future__ import annotations
 
-from ...program.printing import latex_name
+from ...export.latex import reader_name
+from ...export.written import written_latex
+from ...program.printing import Said, reader_latex
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
-from .readable import LABEL, plain_latex, quoted, subscripted
+from .readable import LABEL, quoted_latex
 from .tex_safe import break_formula, break_lines, escape_text, generated, math, rows, safe_math, worksheet_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -40,13 +42,18 @@ def tabular(header: list[str], rows: list[list[str]]) -> str:
 def plain_option(text: str, readable: bool = True) -> str:
     """An option in plain syntax typeset as math, or as the code it is when it does not read as a formula
     (``readable``) or is not safe math."""
-    latex = plain_latex(text)
-    return math(latex) if readable and safe_math(latex) else rf"\texttt{{{escape_text(text)}}}"
+    latex = written_latex(text)
+    return math(latex) if readable and latex is not None and safe_math(latex) else rf"\texttt{{{escape_text(text)}}}"
 
 
-def reason(why: str) -> str:
+def reason(said: Said) -> str:
     """A verdict's reason: prose escaped, the formulas it quotes typeset (x₂b₂ as $x_{2} b_{2}$)."""
-    return "".join(escape_text(text) if latex is None else math(latex) for text, latex in quoted(why))
+    return "".join(prose(part) if isinstance(part, str) else math(reader_latex(part)) for part in said)
+
+
+def prose(text: str) -> str:
+    """A reason's own words escaped, the author's LaTeX it may quote (``readable.QUOTED_LATEX``) typeset."""
+    return "".join(math(part) if latex else escape_text(part) for part, latex in quoted_latex(text))
 
 
 def answer(latex: str) -> str:
@@ -54,7 +61,7 @@ def answer(latex: str) -> str:
     note = too_long(latex)
     if note:
         return f"Answer: {note}."
-    lines = break_formula(generated(subscripted(latex)))
+    lines = break_formula(generated(latex))
     if len(lines) == 1:
         return rf"Answer: $\displaystyle {lines[0]}$"
     return "Answer:\n\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}"
@@ -65,7 +72,7 @@ def chain_rule(latex: str) -> str:
     note = too_long(latex)
     if note:
         return f"Steps: {note}."
-    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(subscripted(latex)))]
+    lines = [" \\\\\n & \\quad ".join(break_formula(row)) for row in rows(generated(latex))]
     return "\\begin{align*}\n" + "\\\\".join(lines) + "\n\\end{align*}"
 
 
@@ -104,12 +111,12 @@ class LatexKeyPrinter(DocumentKeyPrinter):
         for option in question.options:
             mark = r"$\checkmark$ \textbf{correct}" if option.equivalent else VERDICTS[option.verdict]
             shown = math(option.text) if option.is_latex else plain_option(option.text, option.verdict != "unreadable")
-            items.append(rf"  \item {shown} \quad {mark}: {reason(option.why)}")
+            items.append(rf"  \item {shown} \quad {mark}: {reason(option.said)}")
         return "\n".join(
             [
                 self._heading(question.id, question.text),
                 "",
-                answer(question.answer_latex),
+                answer(reader_latex(question.answer_math)),
                 *([chain_rule(question.steps_latex)] if question.steps_latex else []),
                 r"\begin{enumerate}",
                 *items,
@@ -123,14 +130,14 @@ class LatexKeyPrinter(DocumentKeyPrinter):
             [
                 self._heading(question.id, question.text),
                 "",
-                answer(question.answer_latex),
+                answer(reader_latex(question.answer_math)),
                 chain_rule(question.steps_latex),
             ]
         )
 
     def _print_ForwardKey(self, question: ForwardKey) -> str:
         header = [
-            f"${latex_name(label)}$" if LABEL.fullmatch(label) else escape_text(label) for label in question.values
+            f"${reader_name(label)}$" if LABEL.fullmatch(label) else escape_text(label) for label in question.values
         ]
         return (
             self._heading(question.id, question.text)
@@ -144,11 +151,11 @@ class LatexKeyPrinter(DocumentKeyPrinter):
             if question.rounding is None
             else (f"each forward value rounded to {decimals(question.rounding)} before use, as the worksheet does")
         )
-        forward = tabular(["node", "value"], [[f"${latex_name(n)}$", number(v)] for n, v in question.forward.items()])
+        forward = tabular(["node", "value"], [[f"${reader_name(n)}$", number(v)] for n, v in question.forward.items()])
         partials = tabular(
             ["partial", "value", "exact"],
             [
-                [rf"$\partial/\partial {latex_name(n)}$", number(question.values[n]), fixed(question.exact[n])]
+                [rf"$\partial/\partial {reader_name(n)}$", number(question.values[n]), fixed(question.exact[n])]
                 for n in question.values
             ],
         )
@@ -163,9 +170,9 @@ class LatexKeyPrinter(DocumentKeyPrinter):
         if not question.solutions:
             parts.append(r"\textbf{No valid combination}")
         items = []
-        for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(math(plain_latex(b)) for b in filling) + ")" for filling in group)
-            items.append(rf"  \item {math('f = ' + plain_latex(function))}: blanks {fillings}")
+        for function, group in zip(question.function_math, question.solutions):
+            fillings = "; ".join("(" + ", ".join(plain_option(b) for b in filling) + ")" for filling in group)
+            items.append(rf"  \item {math('f = ' + reader_latex(function))}: blanks {fillings}")
         if items:
             parts.append("\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}")
         parts.append(f"{question.tried} combinations tried.")

@@ -8,11 +8,13 @@ character reaches a terminal.
 from __future__ import annotations
 
 from ...clean import printable
-from ...program.printing import latex_name
+from ...export.latex import reader_name
+from ...export.written import written_latex
+from ...program.printing import Said, reader_latex
 from ..key import BackpropKey, BlanksKey, ChoiceKey, DeriveKey, ForwardKey, GroupKey, Key
 from .base import VERDICTS, DocumentKeyPrinter, decimals, fixed, number, too_long
 from .md_safe import code, escape_text, formula, inline, math, worksheet_text
-from .readable import LABEL, plain_latex, quoted, subscripted
+from .readable import LABEL, quoted_latex
 from .tex_safe import safe_math
 
 
@@ -30,25 +32,30 @@ def cell(markdown: str) -> str:
 def plain_option(text: str, readable: bool = True) -> str:
     """An option in plain syntax as math, or as the code span it is when it does not read as a formula
     (``readable``) or is not safe math."""
-    latex = plain_latex(text)
-    return formula(latex) if readable and safe_math(latex) else code(text)
+    latex = written_latex(text)
+    return formula(latex) if readable and latex is not None and safe_math(latex) else code(text)
 
 
-def reason(why: str) -> str:
+def reason(said: Said) -> str:
     """A verdict's reason: prose escaped, the formulas it quotes as math (x₂b₂ as $x_{2} b_{2}$)."""
-    return "".join(inline(text) if latex is None else formula(latex) for text, latex in quoted(why))
+    return "".join(prose(part) if isinstance(part, str) else formula(reader_latex(part)) for part in said)
+
+
+def prose(text: str) -> str:
+    """A reason's own words escaped, the author's LaTeX it may quote (``readable.QUOTED_LATEX``) as math."""
+    return "".join(formula(part) if latex else inline(part) for part, latex in quoted_latex(text))
 
 
 def answer(latex: str) -> str:
     """``Answer: `` and the answer in display math, or the note that it is too long to print."""
     note = too_long(latex)
-    return f"Answer: {note}." if note else f"Answer: $${math(subscripted(latex))}$$"
+    return f"Answer: {note}." if note else f"Answer: $${math(latex)}$$"
 
 
 def chain_rule(latex: str) -> str:
     """The steps in ``aligned``, or the note that they are too long to print."""
     note = too_long(latex)
-    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(subscripted(latex)) + "\n\\end{aligned}$$"
+    return f"Steps: {note}." if note else "$$\\begin{aligned}\n" + math(latex) + "\n\\end{aligned}$$"
 
 
 class MarkdownKeyPrinter(DocumentKeyPrinter):
@@ -84,14 +91,14 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
                 str(i),
                 cell(formula(o.text) if o.is_latex else plain_option(o.text, o.verdict != "unreadable")),
                 VERDICTS[o.verdict].replace("correct", "**correct**", 1) if o.equivalent else VERDICTS[o.verdict],
-                cell(reason(o.why)),
+                cell(reason(o.said)),
             ]
             for i, o in enumerate(question.options, start=1)
         ]
         return "\n\n".join(
             [
                 self._heading(question.id, question.text),
-                answer(question.answer_latex),
+                answer(reader_latex(question.answer_math)),
                 *([chain_rule(question.steps_latex)] if question.steps_latex else []),
                 table(["option", "as printed", "verdict", "why"], rows),
                 *([f"**Warning:** {question.warning}"] if question.warning else []),
@@ -102,7 +109,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         return "\n\n".join(
             [
                 self._heading(question.id, question.text),
-                answer(question.answer_latex),
+                answer(reader_latex(question.answer_math)),
                 chain_rule(question.steps_latex),
             ]
         )
@@ -114,7 +121,7 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             + "\n\n"
             + table(
                 [
-                    cell(f"${latex_name(label)}$" if LABEL.fullmatch(label) else inline(label))
+                    cell(f"${reader_name(label)}$" if LABEL.fullmatch(label) else inline(label))
                     for label in question.values
                 ],
                 [values],
@@ -128,12 +135,16 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
             else f"forward values rounded to {decimals(question.rounding)}, as the worksheet does"
         )
         forward = table(
-            ["node", "value"], [[f"${latex_name(name)}$", number(v)] for name, v in question.forward.items()]
+            ["node", "value"], [[f"${reader_name(name)}$", number(v)] for name, v in question.forward.items()]
         )
         partials = table(
             ["partial", "value", "exact"],
             [
-                [rf"$\partial/\partial {latex_name(name)}$", number(question.values[name]), fixed(question.exact[name])]
+                [
+                    rf"$\partial/\partial {reader_name(name)}$",
+                    number(question.values[name]),
+                    fixed(question.exact[name]),
+                ]
                 for name in question.values
             ],
         )
@@ -147,8 +158,8 @@ class MarkdownKeyPrinter(DocumentKeyPrinter):
         ]
         if not question.solutions:
             parts.append("**No valid combination**")
-        for function, group in zip(question.functions, question.solutions):
-            fillings = "; ".join("(" + ", ".join(formula(plain_latex(b)) for b in filling) + ")" for filling in group)
-            parts.append(f"- {formula('f = ' + plain_latex(function))}: blanks {fillings}")
+        for function, group in zip(question.function_math, question.solutions):
+            fillings = "; ".join("(" + ", ".join(plain_option(b) for b in filling) + ")" for filling in group)
+            parts.append(f"- {formula('f = ' + reader_latex(function))}: blanks {fillings}")
         parts.append(f"{question.tried} combinations tried.")
         return "\n\n".join(parts)

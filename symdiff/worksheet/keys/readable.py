@@ -1,10 +1,15 @@
-r"""Math for a terminal: a worksheet's LaTeX and symdiff's plain syntax as text that reads as mathematics.
+r"""The worksheet author's LaTeX for a terminal: question text and LaTeX options as text that reads as mathematics.
 
 The terminal key cannot typeset, but it need not print source either:
 ``\frac{\partial f}{\partial \mathbf{b}}`` reads ∂f/∂b, ``\mathbf{A}^\top`` Aᵀ,
-``\|\mathbf{Ax}\|^2`` ‖Ax‖², ``x2*b1`` x₂·b₁. Each rewrite is one entry of a
+``\|\mathbf{Ax}\|^2`` ‖Ax‖². This is text, not an expression of symdiff's:
+the author's prose around the math, macros symdiff does not read, layout
+commands; so it is rewritten, not parsed. Each rewrite is one entry of a
 table, applied in order; what no entry knows is left as written, so nothing
 is lost, only shown less well. The result is printed, never parsed or run.
+Expressions of symdiff's own (answers, steps, the formulas of a reason) are
+printed from their trees instead (``export.unicode``), and options in plain
+syntax from theirs (``export.written``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ...program.printing import SUBSCRIPTS, SUPERSCRIPTS
+from ...export.unicode import SUB, SUP, script
 from .tex_safe import GREEK
 
 _INNER = r"((?:[^{}]|\{[^{}]*\})*)"
@@ -28,18 +33,20 @@ SYMBOLS = {
     "max": "max", "min": "min", "exp": "exp", "log": "log", "ln": "ln", "det": "det", "tr": "tr",
 }  # fmt: skip
 """Commands that are one character (or word) of text."""
+ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307", "vec": "\u20d7"}
+"""Accents as combining characters after what they sit on: ``\\hat{x}`` -> x̂."""
 
 
 def _sub(match: re.Match[str]) -> str:
     text = match.group(1)
-    return text.translate(SUBSCRIPTS) if text.isdigit() else "_" + text
+    return (script(text, SUB) if text.isdigit() else None) or "_" + text
 
 
 def _sup(match: re.Match[str]) -> str:
     text = match.group(1)
     if text in ("\\top", "T", "\\mathsf{T}", "\\intercal"):
         return "ᵀ"
-    return text.translate(SUPERSCRIPTS) if re.fullmatch(r"-?\d+", text) else "^" + text
+    return (script(text, SUP) if re.fullmatch(r"-?\d+", text) else None) or "^" + text
 
 
 def _matrix(match: re.Match[str]) -> str:
@@ -55,6 +62,8 @@ LATEX_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] 
     (re.compile(r"\\frac" + _BRACED + _BRACED), r"(\1)/(\2)"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|text|textrm|operatorname|mathsf)" + _BRACED), r"\1"),
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?=[\\()\[\].|])"), ""),
+    (re.compile(r"\\sqrt" + _BRACED), lambda m: "√" + _bare(m.group(1))),
+    (re.compile(r"\\(hat|bar|tilde|dot|vec)\{([^{}]*)\}"), lambda m: m.group(2) + ACCENTS[m.group(1)]),
     (re.compile(r"\^\{([^{}]*)\}"), _sup),
     (re.compile(r"\^(\\top|[0-9T])"), _sup),
     (re.compile(r"\\([A-Za-z]+|[,;!|])"), lambda m: LETTERS.get(m.group(1), SYMBOLS.get(m.group(1), m.group(0)))),
@@ -89,84 +98,23 @@ def worksheet_text(text: str) -> str:
     return MATH.sub(lambda m: from_latex(m.group(1) or m.group(2)), text)
 
 
-PLAIN_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"\b([A-Za-z]+?)_?(\d+)\b"), lambda m: m.group(1) + m.group(2).translate(SUBSCRIPTS)),
-    (re.compile(r"(?<=\w|\))\.T\b"), "ᵀ"),
-    (re.compile(r"\^(\d+)\b"), lambda m: m.group(1).translate(SUPERSCRIPTS)),
-    (re.compile(r"(?<![A-Za-z])([A-Za-z][₀-₉]*ᵀ?)\*(?=[A-Za-z][₀-₉]*ᵀ?(?![A-Za-z(₀-₉ᵀ]))"), r"\1"),
-    (re.compile(r"(?<![A-Za-z])([A-Za-z][₀-₉]*ᵀ?)\*(?=[A-Za-z][₀-₉]*ᵀ?(?![A-Za-z(₀-₉ᵀ]))"), r"\1"),
-    (re.compile(r"(?<=\S)\*(?=\S)"), "·"),
-]
-"""symdiff's plain syntax -> text: x2 -> x₂, W12 -> W₁₂, A.T -> Aᵀ, b^2 -> b²; a product of one-letter names
-side by side (x1*b1 -> x₁b₁, A*x*x.T -> Axxᵀ; twice, as each match takes its right-hand name), others with ·."""
-
-
-def from_plain(text: str) -> str:
-    """Plain syntax (an answer, a step, a reason quoting one) as text that reads as mathematics: x1*b1 -> x₁b₁."""
-    for pattern, replacement in PLAIN_RULES:
-        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
-    return text
-
-
-_LATEX_TERM = r"\\[A-Za-z]+\{[^{}]*\}(?:\^\\top|\^\{[^{}]*\}|\^[0-9])?"
-QUOTED = re.compile(
-    rf"(?P<latex>{_LATEX_TERM}(?:\s*[-+]\s*{_LATEX_TERM})*)"
-    r"|(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:\*|\^)[A-Za-z0-9]+|\.T\b)*(?![\w(])"
-)
-"""A formula a reason quotes: an option's LaTeX (``\\mathbf{Ax} - \\mathbf{b}``), or plain syntax with an index,
-a product or a transpose (x2*b2, A21, A.T)."""
-
-
-def _is_formula(token: str) -> bool:
-    return bool(re.search(r"[A-Za-z]\d|\*|\.T|\^|\\", token))
-
-
-LATEX_RULES_PLAIN: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(max|min|exp|log|det)\("), r"\\\1("),
-    (re.compile(r"(?<!\\)\b([A-Za-z]{2,})\("), r"\\operatorname{\1}("),
-    (re.compile(r"\b([A-Za-z]+?)_?(\d+)\b"), r"\1_{\2}"),
-    (re.compile(r"\.T\b"), r"^\\top"),
-    (re.compile(r"\^(\w+)"), r"^{\1}"),
-    (re.compile(r"(?<=[A-Za-z}])\*(?=[A-Za-z])"), " "),
-    (re.compile(r"\*"), r" \\cdot "),
-]
-"""A quoted formula in LaTeX: x2*b2 -> x_{2} b_{2}, A.T -> A^\\top, 2*x -> 2 \\cdot x."""
-
-
-def plain_latex(text: str) -> str:
-    """A formula in plain syntax written in LaTeX for a reader: max(x1, -x1) - 1 -> \\max(x_{1}, -x_{1}) - 1."""
-    for pattern, replacement in LATEX_RULES_PLAIN:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def quoted(reason: str) -> list[tuple[str, str | None]]:
-    """A reason split into prose and the formulas it quotes: (text, None) or (text, its LaTeX)."""
-    parts: list[tuple[str, str | None]] = []
-    at = 0
-    for match in QUOTED.finditer(reason):
-        if not _is_formula(match.group()):
-            continue
-        parts.append((reason[at : match.start()], None))
-        parts.append((match.group(), match.group() if match["latex"] else plain_latex(match.group())))
-        at = match.end()
-    parts.append((reason[at:], None))
-    return [(text, latex) for text, latex in parts if text]
-
-
-INDEXED = re.compile(r"\\mathit\{([A-Za-z])(\d+)\}|\\boldsymbol\{\\mathit\{([A-Za-z])(\d+)\}\}")
-"""A one-letter name with an index as symdiff's LaTeX printer writes it (``\\mathit{x1}``, so that it reads back
-as the name x1 and not x_1)."""
-
-
 LABEL = re.compile(r"[A-Za-z]+_?\{?\d*\}?")
 """A label that is a name (``z_1``, ``p2``, ``L``), typeset as math; others (``(i)``) are text."""
 
 
-def subscripted(latex: str) -> str:
-    r"""LaTeX for a reader, not for reading back: ``\mathit{x1}`` as ``x_{1}``, ``\boldsymbol{\mathit{W2}}`` as
-    ``\boldsymbol{W}_{2}``."""
-    return INDEXED.sub(
-        lambda m: f"{m[1]}_{{{m[2]}}}" if m[1] else rf"\boldsymbol{{{m[3]}}}_{{{m[4]}}}",
-        latex,
-    )
+_LATEX_TERM = r"\\[A-Za-z]+\{[^{}]*\}(?:\^\\top|\^\{[^{}]*\}|\^[0-9])?"
+QUOTED_LATEX = re.compile(rf"{_LATEX_TERM}(?:\s*[-+]\s*{_LATEX_TERM})*")
+"""The author's LaTeX quoted in a message about an option: ``cannot multiply 2 \\mathbf{A} (m×n matrix) by
+\\mathbf{Ax} - \\mathbf{b}``. Such an option does not type-check, so there is no expression to print, only the
+text the author wrote."""
+
+
+def quoted_latex(prose: str) -> list[tuple[str, bool]]:
+    """``prose`` split into its own text (False) and the author's LaTeX it quotes (True)."""
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for match in QUOTED_LATEX.finditer(prose):
+        parts += [(prose[at : match.start()], False), (match.group(), True)]
+        at = match.end()
+    parts.append((prose[at:], False))
+    return [(text, latex) for text, latex in parts if text]
