@@ -20,7 +20,6 @@ from .derive import derivative
 from .derive.conventions import Layout, check_layout, square_symmetric, symmetric_names
 from .errors import SymdiffError
 from .export.text import to_text
-from .export.unicode import to_unicode
 from .model import Formula, Syntax, formula
 from .model.types import Dim
 
@@ -52,6 +51,8 @@ class Result:
     @cached_property
     def unicode(self) -> str:
         """The result as text that reads as mathematics (x₁b₁, Aᵀx, x ⊙ y); printed, not read back."""
+        from .export.unicode import to_unicode  # only when asked: it imports the LaTeX printer
+
         return to_unicode(self.sympy)
 
     @property
