@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from numeric import assert_matches_finite_differences
@@ -140,6 +141,17 @@ def test_derive_a_program_with_steps_and_values(client):
     numbers = client.post("/api/derive", json=small).json()["steps"]
     args = ["derive", PROGRAM, "--wrt", "A11", "--shape", "A=2,2", "--shape", "x=2", "--steps", "--at", small["at"]]
     assert [step["text"] for step in numbers] == [step["text"] for step in json.loads(cli(*args, "--format", "json"))]
+
+
+def test_derive_with_values_gives_both_passes_as_backprop_does(client):
+    at = "A=[[1, 2], [3, 4]], x=[1, -1]"
+    reply = client.post("/api/derive", json={"formula": PROGRAM, "wrt": "A", "steps": True, "at": at}).json()
+    printed = json.loads(cli("backprop", PROGRAM, "--at", at, "--wrt", "A", "--format", "json"))
+    assert reply["backprop"] == {"forward": printed["forward"], "gradients": printed["gradients"]}
+    b = np.array([[1, 2], [3, 4]]) @ np.array([1, -1])
+    assert np.allclose(reply["backprop"]["gradients"]["A"], np.outer(b, [1, -1]))  # b*x.T, as derived
+    without = client.post("/api/derive", json={"formula": PROGRAM, "wrt": "A", "steps": True}).json()
+    assert "backprop" not in without
 
 
 # --- errors --------------------------------------------------------------------------------------------------------

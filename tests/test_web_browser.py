@@ -142,6 +142,22 @@ def test_the_seed_formula_from_latex_is_rendered_as_the_cli_derives_it(page):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_steps_with_values_show_the_chain_rule_and_the_backprop_tables(page):
+    program, at = "b = A*x; f = 0.5*norm(b)^2", "A=[[1, 2], [3, 4]], x=[1, -1]"
+    page.check("#steps")
+    page.fill("#at", at)
+    derive(page, program, "A")
+    expect(page.locator("#derive-steps li")).not_to_have_count(0)
+    tables = page.locator("#derive-backprop table")
+    expect(tables).to_have_count(2)
+    printed = json.loads(cli("backprop", program, "--at", at, "--wrt", "A", "--format", "json"))
+    forward, gradients = (table.locator("td").all_inner_texts() for table in tables.all())
+    assert forward == ["b", "f", "[-1,-1]", "1"] and printed["forward"] == {"b": [-1.0, -1.0], "f": 1.0}
+    assert gradients == ["A", "[[-1,1],[-1,1]]"] and printed["gradients"]["A"] == [[-1.0, 1.0], [-1.0, 1.0]]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_typo_shows_the_cli_caret_message_and_a_fix_clears_it(page):
     expect(page.locator("#derive-error")).to_be_hidden()
     derive(page, TYPO, "x")

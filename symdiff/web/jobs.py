@@ -127,6 +127,9 @@ def derive(request: Json) -> Json:
     }
     if steps:
         reply["steps"] = [{"text": d.render_text(), "latex": d.render_latex()} for d in program.steps(wrt, at)]
+    if at is not None and program.output is not None:  # the numbers of both passes, as ``symdiff backprop`` gives
+        numbers = program.backprop(at, wrt).to_json()
+        reply["backprop"] = {part: numbers[part] for part in ("forward", "gradients")}
     return reply
 
 

@@ -189,6 +189,15 @@ async function derive() {
     item.dataset.text = step.text;
     steps.append(item);
   }
+  const numbers = $("derive-backprop");
+  numbers.textContent = "";
+  for (const [part, title] of [["forward", "Forward pass: each node's value"], ["gradients", "Backward pass: the partials"]]) {
+    if (!data.backprop) break;
+    const heading = document.createElement("h3");
+    heading.textContent = title;
+    numbers.append(heading, table(data.backprop[part]));
+  }
+  numbers.hidden = !data.backprop;
   $("derive-output").hidden = false;
 }
 
@@ -312,7 +321,7 @@ function table(value) {
   const grid = document.createElement("table");
   for (const row of [Object.keys(value), Object.values(value)]) {
     const line = grid.insertRow();
-    for (const cell of row) line.insertCell().textContent = String(cell);
+    for (const cell of row) line.insertCell().textContent = typeof cell === "object" ? JSON.stringify(cell) : String(cell);
   }
   wrap.append(grid);
   return wrap;
