@@ -39,7 +39,34 @@ def axis(planner: Planner, index: sp.Basic) -> int | None:
 def plan_entry(planner: Planner, expr: IndexedEntry) -> int:
     slots = expr.args[1:]
     where = tuple((axis(planner, slot), None if isinstance(slot, sp.Symbol) else int(slot)) for slot in slots)
-    return planner.emit("index_entry", (planner._print(expr.array),), where)
+    return planner.emit("index_entry", (planner._print(expr.array),), layout(where))
+
+
+def layout(where: tuple[tuple[int | None, int | None], ...]) -> tuple[str, tuple[int | str | None, ...]]:
+    """How an entry's array is laid along the axes of its slots (each an axis, or a fixed position):
+    ``view`` ("" the array, "T" its transpose, "diagonal" its diagonal, for ``A[i, i]``) subscripted by
+    ``subscript``, whose items are ":" (a dimension kept), None (a new axis of length 1) or a fixed position.
+    The one layout both the NumPy kernel and the printed code use."""
+    axes = [along for along, _ in where if along is not None]
+    if len(axes) == 2 and axes[0] == axes[1]:
+        view, slots = "diagonal", ((axes[0], None),)
+    elif len(axes) == 2 and axes[0] < axes[1]:  # the row's axis right of the column's: the transpose's order
+        view, slots = "T", tuple(reversed(where))
+    else:
+        view, slots = "", where
+    count = max(axes, default=-1) + 1
+    subscript: list[int | str | None] = []
+    placed = 0  # positions (from the left) laid so far
+    for along, at in slots:
+        if along is None:
+            subscript.append(at)
+            continue
+        subscript += [None] * (count - 1 - along - placed) + [":"]
+        placed = count - along
+    subscript += [None] * (count - placed)
+    while subscript and subscript[-1] == ":":  # trailing dimensions kept need no subscript
+        subscript.pop()
+    return view, tuple(subscript)
 
 
 def _within_limits(planner: Planner, expr: sp.Basic, free: tuple[sp.Expr, ...] = ()) -> None:
@@ -56,72 +83,68 @@ def _within_limits(planner: Planner, expr: sp.Basic, free: tuple[sp.Expr, ...] =
 
 
 def plan_sum(planner: Planner, expr: IndexedSum) -> int:
-    if not expr.free_symbols & set(planner.index_axes):  # outermost: the sizes of all its indices at once
+    """A sum inside another is a sum along its axis, kept (length 1); a sum inside no other is a number;
+    a summand that does not depend on the index is taken ``dim`` times."""
+    outermost = not expr.free_symbols & set(planner.index_axes)
+    if outermost:  # the sizes of all its indices at once
         _within_limits(planner, expr)
     along = axis(planner, expr.index)
-    total = planner.emit("index_sum", (planner._print(expr.body), planner._dim(expr.dim)), (along,))
-    if expr.free_symbols & set(planner.index_axes):
-        return total
-    return planner.emit("item", (total,))  # a sum inside no other: a number
+    body = planner._print(expr.body)
+    depends = expr.index in expr.body.free_symbols
+    total = planner.emit("sum", (body,)) if outermost else body
+    if not outermost and depends:
+        total = planner.emit("index_sum", (body,), (-1 - along,))  # a NumPy axis, from the last
+    return total if depends else planner.emit("mul", (total, planner._dim(expr.dim)))
 
 
 def plan_array(planner: Planner, expr: IndexArray) -> int:
+    """The values over the free indices as rows and columns: the form's axes of length more than 1 are
+    the free indices' (any other is a sum's, kept), so a reshape lays them out; where the form does not
+    depend on a free index, zeros of the array's shape broadcast it."""
     _within_limits(planner, expr.form, expr.dims)
-    axes = tuple(axis(planner, index) for index in expr.indices)
-    rows, cols = expr.shape
-    return planner.emit("index_array", (planner._print(expr.form), planner._dim(rows), planner._dim(cols)), axes)
+    axes = [axis(planner, index) for index in expr.indices]
+    form = planner._print(expr.form)
+    rows, cols = (planner._dim(dim) for dim in expr.shape)
+    present = [index in expr.form.free_symbols for index in expr.indices]
+    if len(axes) == 1 and present[0]:
+        return planner.emit("index_array", (form,), ("-1", "1"))
+    if len(axes) == 2 and all(present):
+        order = ("rows", "cols") if axes[0] > axes[1] else ("cols", "rows")
+        return planner.emit("index_array", (form, rows, cols), order)
+    shape = ("-1" if present[0] else "1", "-1" if len(present) == 2 and present[1] else "1")
+    if any(isinstance(node, IndexedEntry) for node in sp.preorder_traversal(expr.form)):  # an array, not a number
+        form = planner.emit("index_array", (form,), shape)
+    return planner.emit("add", (form, planner.emit("zeros", (rows, cols))))
 
 
-def _laid_out(values: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-    """``values`` (one dimension per axis, in order) laid along ``axes`` of an array of as many as needed."""
-    count = max(axes) + 1
-    order = sorted(range(len(axes)), key=lambda k: count - 1 - axes[k])
-    shape = [1] * count
-    for k in order:
-        shape[count - 1 - axes[k]] = values.shape[k]
-    return np.transpose(values, order).reshape(shape)
-
-
-def _entry(where: tuple) -> Callable[[object], np.ndarray | float]:
-    """The kernel of one entry: each slot an axis, or a fixed position (axis None)."""
+def _entry(data: tuple) -> Callable[[object], np.ndarray | float]:
+    """The kernel of one entry (``layout``)."""
+    view, subscript = data
+    index = tuple(slice(None) if item == ":" else item for item in subscript)
 
     def run(matrix: object) -> np.ndarray | float:
         values = np.asarray(matrix, dtype=float)
-        for position, (_, at) in reversed(list(enumerate(where))):
-            if at is not None:
-                values = np.take(values, at, axis=position)
-        axes = tuple(along for along, at in where if at is None)
-        if not axes:
-            return float(values)
-        if len(axes) == 2 and axes[0] == axes[1]:  # A[i, i]: the diagonal
-            values, axes = np.diagonal(values), axes[:1]
-        return _laid_out(values, axes)
+        values = values.T if view == "T" else np.diagonal(values) if view == "diagonal" else values
+        picked = values[index]
+        return float(picked) if picked.ndim == 0 else picked
 
     return run
 
 
-def _sum(along: int, body: object, dim: object) -> np.ndarray | float:
-    values = np.asarray(body, dtype=float)
-    position = values.ndim - 1 - along
-    if position < 0 or values.shape[position] == 1:  # the summand does not depend on the index
-        return values * float(dim)  # type: ignore[arg-type]
-    return np.sum(values, axis=position, keepdims=True)
+def _array(order: tuple[str, str]) -> Callable[..., np.ndarray]:
+    """The kernel of the reshape ``plan_array`` lays the free indices out with (a copy: never a view of an input)."""
 
+    def run(form: object, *dims: object) -> np.ndarray:
+        sizes = dict(zip(("rows", "cols"), (int(d) for d in dims)))  # type: ignore[call-overload]
+        values = np.reshape(np.asarray(form, dtype=float), tuple(sizes.get(side) or int(side) for side in order))
+        return np.array(values.T if order == ("cols", "rows") else values)
 
-def _array(axes: tuple[int, ...], form: object, rows: object, cols: object) -> np.ndarray:
-    values = np.asarray(form, dtype=float)
-    count = max(values.ndim, max(axes) + 1)
-    values = values.reshape((1,) * (count - values.ndim) + values.shape)
-    picked = np.moveaxis(values, [count - 1 - along for along in axes], list(range(len(axes))))
-    picked = picked.reshape(picked.shape[: len(axes)])
-    if len(axes) == 1:
-        picked = picked[:, None]
-    return np.array(np.broadcast_to(picked, (int(rows), int(cols))))  # type: ignore[call-overload]
+    return run
 
 
 KERNELS: dict[str, Callable[[tuple, object], Callable]] = {
     "index_entry": lambda data, guard: _entry(data),
-    "index_sum": lambda data, guard: lambda body, dim: _sum(data[0], body, dim),
-    "index_array": lambda data, guard: lambda form, rows, cols: _array(data, form, rows, cols),
+    "index_sum": lambda data, guard: lambda body: np.sum(body, axis=data[0], keepdims=True),
+    "index_array": lambda data, guard: _array(data),
 }
 """The step kinds of the index form, beside ``evaluate.numpy.KERNELS``."""
