@@ -118,7 +118,17 @@ def _index_array(step: Step) -> str:
     return "{0}.reshape({d0}, {d1})"
 
 
-SPELLED: dict[str, Callable[[Step], str]] = {"index_entry": _index_entry, "index_array": _index_array}
+def _index_contract(step: Step) -> str:
+    """A sum of a product of entries: one ``einsum``, laid along its axes (``evaluate.indices``)."""
+    spec, subscript = step.data
+    return f"{{m}}.einsum('{spec}', {{args}})" + ("[" + ", ".join(map(str, subscript)) + "]" if subscript else "")
+
+
+SPELLED: dict[str, Callable[[Step], str]] = {
+    "index_entry": _index_entry,
+    "index_array": _index_array,
+    "index_contract": _index_contract,
+}
 """Step kinds whose spelling depends on their data, the same in every backend: the index form's."""
 
 

@@ -31,8 +31,11 @@ MAX_CELLS = 10**8
 
 def axis(planner: Planner, index: sp.Basic) -> int | None:
     """The axis of an index symbol (counted from the last); None for a number, such as a vector's column 0."""
-    if not isinstance(index, sp.Symbol):
-        return None
+    return index_axis(planner, index) if isinstance(index, sp.Symbol) else None
+
+
+def index_axis(planner: Planner, index: sp.Basic) -> int:
+    """The axis of an index symbol: the first one met is axis 0, the last axis of every array."""
     return planner.index_axes.setdefault(index, len(planner.index_axes))
 
 
@@ -48,6 +51,7 @@ def layout(where: tuple[tuple[int | None, int | None], ...]) -> tuple[str, tuple
     ``subscript``, whose items are ":" (a dimension kept), None (a new axis of length 1) or a fixed position.
     The one layout both the NumPy kernel and the printed code use."""
     axes = [along for along, _ in where if along is not None]
+    slots: tuple[tuple[int | None, int | None], ...]
     if len(axes) == 2 and axes[0] == axes[1]:
         view, slots = "diagonal", ((axes[0], None),)
     elif len(axes) == 2 and axes[0] < axes[1]:  # the row's axis right of the column's: the transpose's order
@@ -83,18 +87,60 @@ def _within_limits(planner: Planner, expr: sp.Basic, free: tuple[sp.Expr, ...] =
 
 
 def plan_sum(planner: Planner, expr: IndexedSum) -> int:
-    """A sum inside another is a sum along its axis, kept (length 1); a sum inside no other is a number;
-    a summand that does not depend on the index is taken ``dim`` times."""
+    """A sum inside another is a sum along its axis, kept (length 1), or the contraction of a product of
+    entries; a sum inside no other is a number; a summand that does not depend on the index is taken ``dim``
+    times."""
     outermost = not expr.free_symbols & set(planner.index_axes)
     if outermost:  # the sizes of all its indices at once
         _within_limits(planner, expr)
-    along = axis(planner, expr.index)
-    body = planner._print(expr.body)
+    along = index_axis(planner, expr.index)
     depends = expr.index in expr.body.free_symbols
-    total = planner.emit("sum", (body,)) if outermost else body
-    if not outermost and depends:
-        total = planner.emit("index_sum", (body,), (-1 - along,))  # a NumPy axis, from the last
+    contracted = _contraction(planner, expr) if depends else None
+    total = planner._print(expr.body) if contracted is None else contracted
+    if outermost:
+        total = planner.emit("sum", (total,))
+    elif depends and contracted is None:
+        total = planner.emit("index_sum", (total,), (-1 - along,))  # a NumPy axis, from the last
     return total if depends else planner.emit("mul", (total, planner._dim(expr.dim)))
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+"""An einsum's subscripts: an index's axis names its letter; the columns of vectors take letters from the end."""
+
+
+def _contraction(planner: Planner, expr: IndexedSum) -> int | None:
+    """Σₖ Aᵢₖ Bₖⱼ (a sum of a product of entries) as one ``einsum``, its result laid along the axes of the
+    indices left (the summed one kept, of length 1, as ``index_sum`` keeps it): never the product's array
+    over all the indices. None where the summand is not such a product."""
+    factors = sp.Mul.make_args(expr.body)
+    if len(factors) < 2 or not all(isinstance(factor, IndexedEntry) for factor in factors):
+        return None
+    slots = [
+        [index_axis(planner, slot) if isinstance(slot, sp.Symbol) else None for slot in factor.args[1:]]
+        for factor in factors
+    ]
+    axes = {a for where in slots for a in where if a is not None}
+    if max(axes) + len(factors) >= len(LETTERS):  # more indices than einsum has letters
+        return None
+    columns = iter(reversed(LETTERS))
+    subscripts = []
+    for factor, where in zip(factors, slots):
+        letters = ""
+        for slot, a, size in zip(factor.args[1:], where, factor.array.shape):
+            if a is None and not (slot == 0 and size == 1):  # a fixed entry other than a vector's column
+                return None
+            letters += LETTERS[a] if a is not None else next(columns)  # a vector's column: its one value
+        subscripts.append(letters)
+    along = index_axis(planner, expr.index)
+    kept = sorted(axes - {along}, reverse=True)  # the leftmost position first
+    spec = ",".join(subscripts) + "->" + "".join(LETTERS[a] for a in kept)
+    subscript: list[str | None] = [":" if a in kept else None for a in range(max(axes), -1, -1)]
+    while subscript and subscript[-1] == ":":
+        subscript.pop()
+    while subscript and subscript[0] is None:  # broadcasting adds the leading axes
+        subscript.pop(0)
+    operands = tuple(planner._print(factor.array) for factor in factors)
+    return planner.emit("index_contract", operands, (spec, tuple(subscript)))
 
 
 def plan_array(planner: Planner, expr: IndexArray) -> int:
@@ -102,7 +148,7 @@ def plan_array(planner: Planner, expr: IndexArray) -> int:
     the free indices' (any other is a sum's, kept), so a reshape lays them out; where the form does not
     depend on a free index, zeros of the array's shape broadcast it."""
     _within_limits(planner, expr.form, expr.dims)
-    axes = [axis(planner, index) for index in expr.indices]
+    axes = [index_axis(planner, index) for index in expr.indices]
     form = planner._print(expr.form)
     rows, cols = (planner._dim(dim) for dim in expr.shape)
     present = [index in expr.form.free_symbols for index in expr.indices]
@@ -142,7 +188,13 @@ def _array(order: tuple[str, str]) -> Callable[..., np.ndarray]:
     return run
 
 
+def _contract(spec: str, subscript: tuple[str | None, ...]) -> Callable[..., np.ndarray]:
+    index = tuple(slice(None) if item == ":" else item for item in subscript)
+    return lambda *arrays: np.einsum(spec, *(np.asarray(a, dtype=float) for a in arrays))[index]
+
+
 KERNELS: dict[str, Callable[[tuple, object], Callable]] = {
+    "index_contract": lambda data, guard: _contract(*data),
     "index_entry": lambda data, guard: _entry(data),
     "index_sum": lambda data, guard: lambda body: np.sum(body, axis=data[0], keepdims=True),
     "index_array": lambda data, guard: _array(data),
