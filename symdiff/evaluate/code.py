@@ -7,8 +7,10 @@ used twice, single-use steps written inline), and the value returned with its
 derivative (``def f_and_grad(A, x): ... return value, gradient``). The plan is
 the one ``evaluate.numpy`` runs, made without sizes: matrix chains of three or
 more factors are ``multi_dot`` calls, which order them for the sizes they get.
-One rule per step kind, with the module prefix of the backend; symdiff never
-executes the text it prints (the tests run it in a subprocess).
+One rule per step kind, with the module prefix of the backend; the index form's
+steps (``evaluate.indices``) print as subscripts, ``einsum`` and reshapes from
+their data. symdiff never executes the text it prints (the tests run it in a
+subprocess).
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ met is the last axis, so arrays of fewer indices broadcast against arrays of
 more), an entry ``W[i, j]`` is W laid along the axes of i and j (``A[i, i]``
 its diagonal along i's), the arithmetic and entrywise functions between them
 are the plan's ordinary steps, broadcast, and a sum over an index is a sum
-along its axis, kept as an axis of one value. ``IndexArray`` takes the free
-indices' axes as the rows and columns.
+along its axis, kept as an axis of one value (a sum of a product of entries,
+Σₖ AᵢₖBₖⱼ, one ``einsum``). ``IndexArray`` takes the free indices' axes as the
+rows and columns. The steps carry their layout as data (subscripts, einsum
+specs, reshapes), which the kernels here apply and ``evaluate.code`` prints.
 """
 
 from __future__ import annotations
@@ -67,10 +69,19 @@ def layout(where: tuple[tuple[int | None, int | None], ...]) -> tuple[str, tuple
             continue
         subscript += [None] * (count - 1 - along - placed) + [":"]
         placed = count - along
-    subscript += [None] * (count - placed)
-    while subscript and subscript[-1] == ":":  # trailing dimensions kept need no subscript
+    return view, _trimmed([*subscript, *[None] * (count - placed)])
+
+
+def _trimmed(subscript: list) -> tuple:
+    """A subscript without its trailing ":" (the dimensions after the last item are kept)."""
+    while subscript and subscript[-1] == ":":
         subscript.pop()
-    return view, tuple(subscript)
+    return tuple(subscript)
+
+
+def _index(subscript: tuple) -> tuple:
+    """A subscript (``layout``) as NumPy's index."""
+    return tuple(slice(None) if item == ":" else item for item in subscript)
 
 
 def _within_limits(planner: Planner, expr: sp.Basic, free: tuple[sp.Expr, ...] = ()) -> None:
@@ -134,9 +145,7 @@ def _contraction(planner: Planner, expr: IndexedSum) -> int | None:
     along = index_axis(planner, expr.index)
     kept = sorted(axes - {along}, reverse=True)  # the leftmost position first
     spec = ",".join(subscripts) + "->" + "".join(LETTERS[a] for a in kept)
-    subscript: list[str | None] = [":" if a in kept else None for a in range(max(axes), -1, -1)]
-    while subscript and subscript[-1] == ":":
-        subscript.pop()
+    subscript = list(_trimmed([":" if a in kept else None for a in range(max(axes), -1, -1)]))
     while subscript and subscript[0] is None:  # broadcasting adds the leading axes
         subscript.pop(0)
     operands = tuple(planner._print(factor.array) for factor in factors)
@@ -166,7 +175,7 @@ def plan_array(planner: Planner, expr: IndexArray) -> int:
 def _entry(data: tuple) -> Callable[[object], np.ndarray | float]:
     """The kernel of one entry (``layout``)."""
     view, subscript = data
-    index = tuple(slice(None) if item == ":" else item for item in subscript)
+    index = _index(subscript)
 
     def run(matrix: object) -> np.ndarray | float:
         values = np.asarray(matrix, dtype=float)
@@ -189,7 +198,7 @@ def _array(order: tuple[str, str]) -> Callable[..., np.ndarray]:
 
 
 def _contract(spec: str, subscript: tuple[str | None, ...]) -> Callable[..., np.ndarray]:
-    index = tuple(slice(None) if item == ":" else item for item in subscript)
+    index = _index(subscript)
     return lambda *arrays: np.einsum(spec, *(np.asarray(a, dtype=float) for a in arrays))[index]
 
 
