@@ -7,8 +7,10 @@ used twice, single-use steps written inline), and the value returned with its
 derivative (``def f_and_grad(A, x): ... return value, gradient``). The plan is
 the one ``evaluate.numpy`` runs, made without sizes: matrix chains of three or
 more factors are ``multi_dot`` calls, which order them for the sizes they get.
-One rule per step kind, with the module prefix of the backend; symdiff never
-executes the text it prints (the tests run it in a subprocess).
+One rule per step kind, with the module prefix of the backend; the index form's
+steps (``evaluate.indices``) print as subscripts, ``einsum`` and reshapes from
+their data. symdiff never executes the text it prints (the tests run it in a
+subprocess).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ CALLS: dict[str, str] = {
     "commutation": "{m}.eye({0} * {1})[{m}.arange({0} * {1}).reshape({1}, {0}).T.reshape(-1)]",
     "dense": "{m}.array([{args}]).reshape({d0}, {d1})",
     "tuple": "({args},)",
+    "index_sum": "{m}.sum({0}, axis={d0}, keepdims=True)",
 }
 """Step kind -> its NumPy-like spelling, {m} the backend's module."""
 
@@ -96,6 +99,40 @@ REPEATED = {"sumsq", "finite_or_zero"}
 POSTFIX = {"transpose": "{0}.T", "entry": "{0}[{d0}, {d1}]", "item": "{0}[0, 0]"}
 """Step kinds printed after their operand (which binds tightest)."""
 
+VIEWS = {"": "{0}", "T": "{0}.T", "diagonal": "{m}.diagonal({0})"}
+"""An index-form entry's view of its array (``evaluate.indices.layout``)."""
+
+
+def _index_entry(step: Step) -> str:
+    """An entry laid along its axes: the array's view, subscripted (``A[i, k]`` with i on axis 0, k on 2:
+    ``A[:, None, :]``)."""
+    view, subscript = step.data
+    return VIEWS[view] + ("[" + ", ".join(map(str, subscript)) + "]" if subscript else "")
+
+
+def _index_array(step: Step) -> str:
+    """The free indices' values as rows and columns: a reshape (``evaluate.indices.plan_array``)."""
+    order = step.data
+    if order == ("rows", "cols"):
+        return "{0}.reshape({1}, {2})"
+    if order == ("cols", "rows"):
+        return "{0}.reshape({2}, {1}).T"
+    return "{0}.reshape({d0}, {d1})"
+
+
+def _index_contract(step: Step) -> str:
+    """A sum of a product of entries: one ``einsum``, laid along its axes (``evaluate.indices``)."""
+    spec, subscript = step.data
+    return f"{{m}}.einsum('{spec}', {{args}})" + ("[" + ", ".join(map(str, subscript)) + "]" if subscript else "")
+
+
+SPELLED: dict[str, Callable[[Step], str]] = {
+    "index_entry": _index_entry,
+    "index_array": _index_array,
+    "index_contract": _index_contract,
+}
+"""Step kinds whose spelling depends on their data, the same in every backend: the index form's."""
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -115,10 +152,9 @@ class Backend:
             if template is None:
                 raise UnsupportedError(f"no code export for {step.data[0]}")
             return template
-        template = self.calls.get(step.kind) or CALLS.get(step.kind)
-        if template is None:  # the index form (evaluate.indices) is evaluated, not printed as code
-            raise UnsupportedError("no code export for the index form", hint="evaluate it, or write the matrix form")
-        return template
+        if step.kind in SPELLED:
+            return SPELLED[step.kind](step)
+        return self.calls.get(step.kind) or CALLS[step.kind]
 
 
 BACKENDS: dict[str, Backend] = {
@@ -165,6 +201,7 @@ BACKENDS: dict[str, Backend] = {
             "max": "torch.max({0})",
             "rowsum": "torch.sum({0}, dim=1, keepdim=True)",
             "rowmax": "torch.amax({0}, dim=1, keepdim=True)",
+            "index_sum": "torch.sum({0}, dim={d0}, keepdim=True)",
             "dense": "torch.stack([torch.as_tensor(e, dtype=torch.float64) for e in ({args},)]).reshape({d0}, {d1})",
             "power": "torch.pow(torch.as_tensor({0}, dtype=torch.float64), {1})",
         },
