@@ -20,7 +20,7 @@ from ..errors import EvaluationError
 from ..model import Formula
 from ..model.build import dim_symbol
 from ..model.numbers import floats
-from .finite import count, is_finite
+from .finite import vouches
 from .numpy import PLANS_KEPT, Runner, compile_expr
 from .plan import dims_of
 
@@ -65,23 +65,27 @@ class Binder:
         bound = self.shapes.get(tuple([array.shape for array in arrays]))
         if bound is None:
             bound = self._bind(arrays)
-        with np.errstate(all="ignore"):  # the checks' sums of squares may overflow; so may the plan's steps
-            for k in bound.checked:
-                _checked(arrays[k], self.order[k])
-            for k in bound.columns:
-                arrays[k] = arrays[k].reshape(-1, 1)
-            for k in bound.scalars:
-                arrays[k] = float(arrays[k])
-            for k in bound.components:
-                arrays += arrays[k].ravel().tolist()
-            try:
-                result = bound.runner(arrays)
-            except EvaluationError:  # a NaN in an input can make a matrix look singular: name it instead
-                self._check(bound.vouched, arrays)
-                raise
-            if bound.vouched and (count(result) > bound.vouched_size or not is_finite(result)):
-                self._check(bound.vouched, arrays)  # the result is larger than the inputs, or not finite
-        return output(result)
+        return output(self._run(bound, arrays))
+
+    @np.errstate(all="ignore")  # the checks' sums of squares may overflow; so may the plan's steps
+    def _run(self, bound: Bound, arrays: list) -> object:
+        """The plan's result for arrays of the shapes ``bound`` was made for, the arrays checked as it says."""
+        for k in bound.checked:
+            _checked(arrays[k], self.order[k])
+        for k in bound.columns:
+            arrays[k] = arrays[k].reshape(-1, 1)
+        for k in bound.scalars:
+            arrays[k] = float(arrays[k])
+        for k in bound.components:
+            arrays += arrays[k].ravel().tolist()
+        try:
+            result = bound.runner(arrays)
+        except EvaluationError:  # a NaN in an input can make a matrix look singular: name it instead
+            self._check(bound.vouched, arrays)
+            raise
+        if bound.vouched and not vouches(result, bound.vouched_size):
+            self._check(bound.vouched, arrays)  # the result is not finite, or larger than the inputs
+        return result
 
     def _check(self, which: tuple[int, ...], arrays: list) -> None:
         for k in which:
@@ -129,9 +133,7 @@ class Binder:
             )
         known = {self.dims[dim]: size for dim, size in sizes.items()}
         runner = self.compiled.runner(known)
-        vouched = tuple(
-            k for k, array in enumerate(arrays) if array.size >= LARGE and self.variables[k][1] in runner.vouched
-        )
+        vouched = tuple(k for k, (_, symbol, shape) in enumerate(self.variables) if shape and symbol in runner.vouched)
         if len(self.shapes) >= PLANS_KEPT:
             self.shapes.clear()
         bound = self.shapes[tuple(array.shape for array in arrays)] = Bound(
@@ -160,19 +162,15 @@ FLOAT = np.dtype(np.float64)
 """The dtype of arrays used as given (NumPy's one native float64 descriptor); any other value goes through
 ``floats``."""
 
-LARGE = 4096
-"""Entries from which an array's check may be left to the result's (``evaluate.finite``): a smaller one is checked
-at once, which costs a few microseconds."""
-
 
 class Bound(NamedTuple):
     """What a call with given shapes does, worked out on the first such call (arrays by their variable's index)."""
 
     runner: Runner
     checked: tuple[int, ...]
-    """The arrays checked before the run: the small ones, and those the result does not vouch for."""
+    """The arrays checked before the run: scalars, and the arrays the result does not vouch for."""
     vouched: tuple[int, ...]
-    """Large arrays a finite result vouches for (``evaluate.finite``), checked only when it is not finite."""
+    """The arrays a finite result vouches for (``evaluate.finite``), checked only when it is not finite."""
     vouched_size: int
     """Their entries: a result with more entries is no cheaper to check than they are, so they are checked."""
     columns: tuple[int, ...]
@@ -195,6 +193,8 @@ def _checked(array: np.ndarray, name: str) -> np.ndarray:
 
 def output(value: object) -> object:
     """Column vectors back to 1-D; 0-d arrays to floats; tuples item by item."""
+    if type(value) is np.ndarray and value.ndim == 2 and value.dtype is FLOAT:  # most results, as they are
+        return value[:, 0] if value.shape[1] == 1 else value
     if isinstance(value, tuple):
         return tuple(output(item) for item in value)
     array = np.asarray(value, dtype=float)

@@ -75,6 +75,17 @@ def vouched(plan: Plan) -> frozenset[sp.Basic]:
     return frozenset(step.data[0] for reg, step in enumerate(plan.steps) if step.kind == "input" and reaches[reg])
 
 
+def vouches(value: object, size: int) -> bool:
+    """Whether a plan's result vouches for the inputs it may vouch for, ``size`` entries in all: it is finite, and
+    no larger than they are (a larger one is no cheaper to check than they are)."""
+    if type(value) is np.ndarray:  # most results: one dot product
+        if value.size > size:
+            return False
+        if np.isfinite(np.vdot(value, value)):
+            return True
+    return count(value) <= size and is_finite(value)
+
+
 def is_finite(value: object) -> bool:
     """Whether every entry of a plan's result (a number, an array or a tuple of them) is finite."""
     if isinstance(value, tuple):
@@ -87,6 +98,8 @@ def is_finite(value: object) -> bool:
 
 def count(value: object) -> int:
     """How many entries a plan's result has."""
+    if type(value) is np.ndarray:
+        return value.size
     if isinstance(value, tuple):
         return sum(count(item) for item in value)
     return int(np.size(value))  # type: ignore[arg-type]

@@ -139,7 +139,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "finite_or_zero": _plain(lambda peak: np.where(np.isfinite(peak), peak, 0.0)),
     "matmul": _plain(np.matmul),
     "multidot": _plain(lambda *matrices: np.linalg.multi_dot(matrices)),
-    "transpose": _plain(np.transpose),
+    "transpose": _plain(lambda matrix: matrix.T if type(matrix) is np.ndarray else np.transpose(matrix)),
     "solve": _inverting(lambda data, matrix, rhs: np.linalg.solve(matrix, rhs)),
     "inv": _inverting(lambda data, matrix: np.linalg.inv(matrix)),
     "matpow": _inverting(lambda data, matrix: np.linalg.matrix_power(matrix, data[0])),
@@ -236,7 +236,7 @@ class Planned:
         if not self.dims:  # no sizes to wait for: plan now, so unsupported nodes are reported at once
             self.runners[()] = Runner(plan(expr), guard)
 
-    def runner(self, env: Env) -> Runner:
+    def runner(self, env: Mapping[sp.Basic, object]) -> Runner:
         """The runner of the plan for the sizes bound in ``env``."""
         key = tuple([env.get(dim) for dim in self.dims])
         runner = self.runners.get(key)
