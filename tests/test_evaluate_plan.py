@@ -123,7 +123,7 @@ def test_an_outer_product_is_a_broadcast_product_not_a_matrix_product():
 
 # --- the input check, folded into the result's where the result vouches for the inputs ---------------------
 LARGE = (80, 80)
-"""Above ``evaluate.LARGE`` entries: a large array's check may be left to the result."""
+"""A large array, whose check through the result reads much less than the array itself."""
 
 
 @pytest.mark.parametrize(
@@ -169,3 +169,50 @@ def test_a_nan_that_makes_a_vouched_matrix_look_singular_is_named():
     X[3, :] = np.nan  # slogdet says its determinant is negative
     with pytest.raises(symdiff.EvaluationError, match=r"X\[3, 0\] is not a finite real number"):
         symdiff.parse("log(det(X)) + sum(X)").evaluate(X=X)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_small_input_vouched_for_by_the_result_is_named_when_not_finite(bad):
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "x").lambdify()
+    A, x = rng.normal(size=(4, 3)), rng.normal(size=3)
+    gradient(A=A, x=x)
+    x[1] = bad
+    with pytest.raises(symdiff.EvaluationError, match=r"x\[1\] is not a finite real number"):
+        gradient(A=A, x=x)
+    A[2, 0], x[1] = bad, 1.0
+    with pytest.raises(symdiff.EvaluationError, match=r"A\[2, 0\] is not a finite real number"):
+        gradient(A=A, x=x)
+
+
+def test_each_set_of_shapes_is_checked_on_its_own_and_remembered():
+    """The shapes are checked once per set of shapes: a new set is checked again, a known one runs its plan."""
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "x").lambdify()
+    for rows, cols in [(3, 3), (5, 2), (3, 3), (5, 2)]:
+        A, x = rng.normal(size=(rows, cols)), rng.normal(size=cols)
+        np.testing.assert_allclose(gradient(A=A, x=x), A.T @ (A @ x), rtol=1e-12)
+        np.testing.assert_allclose(gradient(A=A.tolist(), x=list(x)), A.T @ (A @ x), rtol=1e-12)
+        np.testing.assert_allclose(gradient(A=np.asfortranarray(A), x=x.astype(np.float32)), A.T @ (A @ x), rtol=1e-6)
+        for _ in range(2):  # a refused call is refused again: nothing is remembered from it
+            with pytest.raises(symdiff.EvaluationError, match=rf"x has shape {cols + 1}, but its dim"):
+                gradient(A=A, x=np.ones(cols + 1))
+            with pytest.raises(symdiff.EvaluationError, match="the value of x is empty"):
+                gradient(A=A, x=np.ones(0))
+            with pytest.raises(symdiff.EvaluationError, match="the value of A has 3 dimensions"):
+                gradient(A=A[None], x=x)
+
+
+def test_a_result_larger_than_its_inputs_has_them_checked_first():
+    outer = symdiff.parse("x*x.T + y*y.T").lambdify()
+    x, y = rng.normal(size=50), rng.normal(size=50)
+    np.testing.assert_allclose(outer(x=x, y=y), np.outer(x, x) + np.outer(y, y), rtol=1e-12)
+    y[7] = np.nan
+    with pytest.raises(symdiff.EvaluationError, match=r"y\[7\] is not a finite real number"):
+        outer(x=x, y=y)
+
+
+def test_component_form_binds_each_entry_for_every_set_of_shapes():
+    gradient = symdiff.derive("x1*x2^2 + sin(x3)", "x1, x2, x3").lambdify()
+    for x1 in (1.0, 2.0, np.float64(3.0), np.array(4.0)):
+        assert gradient(x1=x1, x2=3.0, x3=0.0) == pytest.approx((9.0, 6.0 * float(x1), 1.0))
+    with pytest.raises(symdiff.EvaluationError, match="x2 is a scalar"):
+        gradient(x1=1.0, x2=np.ones(2), x3=0.0)

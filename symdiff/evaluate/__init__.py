@@ -72,14 +72,15 @@ class Binder:
         """The plan's result for arrays of the shapes ``bound`` was made for, the arrays checked as it says."""
         for k in bound.checked:
             _checked(arrays[k], self.order[k])
+        inputs = arrays.copy()  # as the plan takes them; the arrays as given, for the checks' messages
         for k in bound.columns:
-            arrays[k] = arrays[k].reshape(-1, 1)
+            inputs[k] = arrays[k].reshape(-1, 1)
         for k in bound.scalars:
-            arrays[k] = float(arrays[k])
+            inputs[k] = float(arrays[k])
         for k in bound.components:
-            arrays += arrays[k].ravel().tolist()
+            inputs += arrays[k].ravel().tolist()
         try:
-            result = bound.runner(arrays)
+            result = bound.runner(inputs)
         except EvaluationError:  # a NaN in an input can make a matrix look singular: name it instead
             self._check(bound.vouched, arrays)
             raise
