@@ -11,7 +11,7 @@ The expression is planned once per set of sizes (``evaluate.plan``) and run by `
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -20,7 +20,7 @@ from ..errors import EvaluationError
 from ..model import Formula
 from ..model.build import dim_symbol
 from ..model.numbers import floats
-from .finite import vouches
+from .finite import count, is_finite
 from .numpy import PLANS_KEPT, Runner, compile_expr
 from .plan import dims_of
 
@@ -80,13 +80,17 @@ class Binder:
         for k in bound.components:
             inputs += arrays[k].ravel().tolist()
         try:
-            result = bound.runner(inputs)
+            registers = bound.runner.registers(inputs)
         except EvaluationError:  # a NaN in an input can make a matrix look singular: name it instead
-            self._check(bound.vouched, arrays)
+            self._check(bound.deferred, arrays)
             raise
-        if bound.vouched and not vouches(result, bound.vouched_size):
-            self._check(bound.vouched, arrays)  # the result is not finite, or larger than the inputs
-        return result
+        witnesses = bound.witnesses
+        if witnesses is None:  # the first run with these shapes: now the sizes of the values are known
+            witnesses = bound.witnesses = bound.choose(registers)
+        for reg, vouched in witnesses:
+            if not is_finite(registers[reg]):  # an input is not finite, or the value overflowed: the inputs say
+                self._check(vouched, arrays)
+        return registers[bound.runner.output]
 
     def _check(self, which: tuple[int, ...], arrays: list) -> None:
         for k in which:
@@ -134,14 +138,14 @@ class Binder:
             )
         known = {self.dims[dim]: size for dim, size in sizes.items()}
         runner = self.compiled.runner(known)
-        vouched = tuple(k for k, (_, symbol, shape) in enumerate(self.variables) if shape and symbol in runner.vouched)
+        witnesses = runner.witnesses
+        deferred = [k for k, (_, symbol, shape) in enumerate(self.variables) if len(witnesses.get(symbol, ())) > 1]
         if len(self.shapes) >= PLANS_KEPT:
             self.shapes.clear()
         bound = self.shapes[tuple(array.shape for array in arrays)] = Bound(
             runner.specialised(slots, known),
-            tuple(k for k in range(len(arrays)) if k not in vouched),
-            vouched,
-            sum(arrays[k].size for k in vouched),
+            tuple(k for k in range(len(arrays)) if k not in deferred),
+            {k: witnesses[self.variables[k][1]] for k in deferred},
             tuple(columns),
             tuple(scalars),
             tuple(components),
@@ -164,22 +168,37 @@ FLOAT = np.dtype(np.float64)
 ``floats``."""
 
 
-class Bound(NamedTuple):
+@dataclass(slots=True)
+class Bound:
     """What a call with given shapes does, worked out on the first such call (arrays by their variable's index)."""
 
     runner: Runner
     checked: tuple[int, ...]
-    """The arrays checked before the run: scalars, and the arrays the result does not vouch for."""
-    vouched: tuple[int, ...]
-    """The arrays a finite result vouches for (``evaluate.finite``), checked only when it is not finite."""
-    vouched_size: int
-    """Their entries: a result with more entries is no cheaper to check than they are, so they are checked."""
+    """The arrays checked before the run: scalars, and arrays that reach no other value through strict steps."""
+    candidates: dict[int, tuple[int, ...]]
+    """The other arrays -> the registers whose finite value vouches for the array (``evaluate.finite``), its own
+    first: each is checked after the run through the smallest of them."""
     columns: tuple[int, ...]
     """1-D vectors, given to the plan as columns."""
     scalars: tuple[int, ...]
     """Scalars, given to the plan as floats."""
     components: tuple[int, ...]
     """Arrays of component form, whose entries the plan takes one by one (appended after the arrays)."""
+    witnesses: tuple[tuple[int, tuple[int, ...]], ...] | None = None
+    """(register, the arrays it vouches for) for each register checked after the run; set on the first run."""
+
+    @property
+    def deferred(self) -> tuple[int, ...]:
+        """The arrays checked after the run."""
+        return tuple(self.candidates)
+
+    def choose(self, registers: list) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """The smallest witness of each deferred array, the array itself when no value vouching for it is smaller:
+        A*x (n entries) for A in A.T*(A*x)."""
+        chosen: dict[int, list[int]] = {}
+        for k, regs in self.candidates.items():
+            chosen.setdefault(min(regs, key=lambda reg: count(registers[reg])), []).append(k)
+        return tuple((reg, tuple(vouched)) for reg, vouched in chosen.items())
 
 
 def _checked(array: np.ndarray, name: str) -> np.ndarray:

@@ -22,7 +22,7 @@ import sympy as sp
 from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..ops import Op
-from .finite import vouched
+from .finite import witnesses
 from .indices import KERNELS as INDEX_KERNELS
 from .plan import Plan, Step, dims_of, plan
 
@@ -172,7 +172,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
 class Runner:
     """A plan made ready to run: constants placed, inputs listed, each step's kernel looked up once."""
 
-    __slots__ = ("calls", "loads", "output", "template", "vouched")
+    __slots__ = ("calls", "loads", "output", "template", "witnesses")
 
     def __init__(self, plan: Plan, guard: Guard | None = None) -> None:
         self.template: list[Any] = [None] * len(plan.steps)
@@ -187,8 +187,8 @@ class Runner:
             else:
                 self.calls.append((i, _kernel(step, guard), step.args))
         self.output = plan.output
-        self.vouched = vouched(plan)
-        """The inputs a finite result vouches for (``evaluate.finite``)."""
+        self.witnesses = witnesses(plan)
+        """Each matrix input -> the registers whose finite value vouches for it (``evaluate.finite``)."""
 
     def specialised(self, slots: Mapping[sp.Basic, int], constants: Mapping[sp.Basic, object]) -> Runner:
         """The same runner called with a list: the input ``symbol`` is at index ``slots[symbol]``, or, for the
@@ -205,6 +205,10 @@ class Runner:
 
     def __call__(self, source: Env | list) -> object:
         """The plan's result, its inputs taken from ``source``: {symbol: value}, or a list (``specialised``)."""
+        return self.registers(source)[self.output]
+
+    def registers(self, source: Env | list) -> list[Any]:
+        """Every register's value after the run."""
         registers = self.template.copy()
         for i, key in self.loads:
             registers[i] = source[key]
@@ -215,7 +219,7 @@ class Runner:
                 registers[i] = function(registers[args[0]], registers[args[1]])
             else:
                 registers[i] = function(*[registers[a] for a in args])
-        return registers[self.output]
+        return registers
 
 
 def _kernel(step: Step, guard: Guard | None) -> Callable:
