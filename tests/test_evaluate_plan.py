@@ -129,11 +129,15 @@ LARGE = (80, 80)
 @pytest.mark.parametrize(
     ("formula", "wrt", "vouched"),
     [
-        ("0.5*norm(A*x)**2", "x", {"A": "A*x", "x": "x"}),  # A.T*(A*x): A*x has n entries, A n²
-        ("sum(log(1 + exp(-hadamard(y, X*w))))", "w", {"X": "X*w", "w": "w", "y": "y"}),  # X*w on the way to exp
-        ("0.5*norm(relu(W*x) - y)^2", "W", {"W": "W*x", "x": "x", "y": "y"}),  # W*x, before relu's step
+        ("0.5*norm(A*x)**2", "x", {"A": "A*x", "x": "A*x"}),  # A.T*(A*x): A*x has n entries, A n²; one check
+        ("sum(log(1 + exp(-hadamard(y, X*w))))", "w", {"X": "mul", "w": "mul", "y": "mul"}),  # y∘(X*w), before exp
+        ("0.5*norm(relu(W*x) - y)^2", "W", {"W": "W*x", "x": "W*x", "y": "y"}),  # W*x, before relu's step
         ("log(det(X))", "X", {"X": "X"}),  # inv(X).T: no value smaller than X vouches for it
-        ("0.5*norm(relu(W)*x - y)^2", "x", {"x": "x", "y": "y"}),  # W only under relu: checked before the run
+        (
+            "0.5*norm(relu(W)*x - y)^2",
+            "x",
+            {"x": "sub", "y": "sub"},
+        ),  # relu(W)*x - y; W only under relu: checked before
     ],
 )
 def test_each_input_is_checked_through_the_smallest_value_that_vouches_for_it(formula, wrt, vouched):

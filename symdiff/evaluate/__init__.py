@@ -10,6 +10,8 @@ The expression is planned once per set of sizes (``evaluate.plan``) and run by `
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -193,12 +195,19 @@ class Bound:
         return tuple(self.candidates)
 
     def choose(self, registers: list) -> tuple[tuple[int, tuple[int, ...]], ...]:
-        """The smallest witness of each deferred array, the array itself when no value vouching for it is smaller:
-        A*x (n entries) for A in A.T*(A*x)."""
-        chosen: dict[int, list[int]] = {}
+        """The smallest witness of each deferred array, the array itself when no value vouching for it is smaller
+        (A*x, n entries, for A in A.T*(A*x)); between witnesses as small, one that vouches for more arrays."""
+        smallest: dict[int, list[int]] = {}
         for k, regs in self.candidates.items():
-            chosen.setdefault(min(regs, key=lambda reg: count(registers[reg])), []).append(k)
-        return tuple((reg, tuple(vouched)) for reg, vouched in chosen.items())
+            least = min(count(registers[reg]) for reg in regs)
+            smallest[k] = [reg for reg in regs if count(registers[reg]) == least]
+        chosen: list[tuple[int, tuple[int, ...]]] = []
+        while smallest:
+            shared = Counter(reg for regs in smallest.values() for reg in regs)
+            reg = max(shared, key=shared.__getitem__)
+            chosen.append((reg, tuple(k for k, regs in smallest.items() if reg in regs)))
+            smallest = {k: regs for k, regs in smallest.items() if reg not in regs}
+        return tuple(chosen)
 
 
 def _checked(array: np.ndarray, name: str) -> np.ndarray:
@@ -206,7 +215,7 @@ def _checked(array: np.ndarray, name: str) -> np.ndarray:
     reads the array once without the boolean array ``isfinite`` builds. An array failing it goes to ``floats``, which
     says which entry is not a number, or passes it if the sum only overflowed."""
     flat = array.reshape(-1)
-    if not np.isfinite(np.dot(flat, flat)):  # overflow warnings are off (``compile_for``)
+    if not math.isfinite(np.dot(flat, flat)):  # overflow warnings are off (``Binder._run``)
         floats(array, name)
     return array
 

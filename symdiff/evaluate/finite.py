@@ -82,7 +82,7 @@ def witnesses(plan: Plan) -> dict[sp.Basic, tuple[int, ...]]:
 
 def is_finite(value: object) -> bool:
     """Whether every entry of a plan's value (a number, an array or a tuple of them) is finite."""
-    if type(value) is np.ndarray and np.isfinite(np.vdot(value, value)):  # most values: one dot product
+    if type(value) is np.ndarray and math.isfinite(np.vdot(value, value)):  # most values: one dot product
         return True
     if isinstance(value, tuple):
         return all(is_finite(item) for item in value)
