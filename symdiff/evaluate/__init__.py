@@ -2,8 +2,8 @@
 
 Users pass arrays by variable name, as NumPy users hold them (vectors 1-D);
 this module converts them with ``model.numbers.floats`` (numbers only; text
-through symdiff's grammar, never Python), checks them against the formula's shapes, binds symbolic dims
-from them, and returns NumPy values (vectors 1-D again, scalars as floats).
+through symdiff's grammar, never Python), checks them against the formula's shapes (once per set of shapes),
+binds symbolic dims from them, and returns NumPy values (vectors 1-D again, scalars as floats).
 The expression is planned once per set of sizes (``evaluate.plan``) and run by ``evaluate.numpy``;
 ``evaluate.code`` prints the same plans as Python source.
 """
@@ -30,8 +30,9 @@ ArrayLike = float | int | np.ndarray | list
 
 
 class Binder:
-    """How values given by name become a plan's inputs, worked out once per formula and once per set of shapes:
-    a call then only looks its shapes up, checks the small arrays and runs (at n = 100 this is most of a call)."""
+    """``f(**values)``: how values given by name become a plan's inputs, worked out once per formula and once per
+    set of shapes (``Bound``), so that a call only converts what is not a float array, looks its shapes up, runs
+    the plan and checks the arrays as the ``Bound`` says (at n = 100 the Python of a call was most of its time)."""
 
     def __init__(self, formula: Formula, expr: sp.Basic) -> None:
         self.formula = formula
