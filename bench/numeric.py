@@ -17,7 +17,8 @@ repeated calls after one warm-up call (JIT compilation, planning). Columns:
 
 JAX and PyTorch are the optional extra ``.[bench]``; a column is "absent" when
 they are not installed. A call that takes over a second is timed once.
-Prints Markdown tables; ``--quick`` runs the smallest size only.
+Prints Markdown tables; ``--quick`` runs the smallest size only; ``--only TEXT`` (repeatable) runs the cases
+whose name contains TEXT, ``--sizes 100,1000`` those sizes only (a before/after comparison of a few rows).
 """
 
 from __future__ import annotations
@@ -312,7 +313,7 @@ def _agrees(answer: object, expected: np.ndarray) -> bool:
     return array.size == expected.size and np.allclose(array.reshape(expected.shape), expected, rtol=1e-6, atol=1e-8)
 
 
-def table(cases: list[Case], quick: bool) -> list[str]:
+def table(cases: list[Case], sizes: Callable[[Case], tuple[int, ...]]) -> list[str]:
     columns = ["symdiff", "code", "SymPy", "JAX", "torch"]
     rows = [
         "| derivative | n | hand-written ms | " + " | ".join(columns) + " |",
@@ -321,7 +322,7 @@ def table(cases: list[Case], quick: bool) -> list[str]:
     rng = np.random.default_rng(0)
     with tempfile.TemporaryDirectory() as directory:
         for case in cases:
-            for n in case.sizes[:1] if quick else case.sizes:
+            for n in sizes(case):
                 values = case.values(n, rng)
                 expected = case.hand(**values)
                 runs: dict[str, Callable[[], object]] = {"hand": lambda: case.hand(**values)}  # noqa: B023
@@ -345,12 +346,27 @@ def table(cases: list[Case], quick: bool) -> list[str]:
     return rows
 
 
+def _option(name: str) -> list[str]:
+    """Every value given to ``--name VALUE`` on the command line."""
+    return [value for flag, value in zip(sys.argv, sys.argv[1:]) if flag == name]
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
+    only = _option("--only")
+    chosen = {int(size) for sizes in _option("--sizes") for size in sizes.split(",")}
+
+    def sizes(case: Case) -> tuple[int, ...]:
+        return tuple(n for n in (case.sizes[:1] if quick else case.sizes) if not chosen or n in chosen)
+
+    def picked(cases: list[Case]) -> list[Case]:
+        return [case for case in cases if not only or any(text in case.name for text in only)]
+
     print("Gradients (ratio to hand-written NumPy; lower is faster):\n")
-    print("\n".join(table(GRADIENTS, quick)))
-    print("\nHessians, n = 2000, d = 300 (ratio to the hand-written closed form):\n")
-    print("\n".join(table(HESSIANS, quick)))
+    print("\n".join(table(picked(GRADIENTS), sizes)))
+    if picked(HESSIANS):
+        print("\nHessians, n = 2000, d = 300 (ratio to the hand-written closed form):\n")
+        print("\n".join(table(picked(HESSIANS), sizes)))
 
 
 if __name__ == "__main__":

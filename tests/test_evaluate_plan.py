@@ -123,22 +123,45 @@ def test_an_outer_product_is_a_broadcast_product_not_a_matrix_product():
 
 # --- the input check, folded into the result's where the result vouches for the inputs ---------------------
 LARGE = (80, 80)
-"""Above ``evaluate.LARGE`` entries: a large array's check may be left to the result."""
+"""A large array, whose check through the result reads much less than the array itself."""
 
 
 @pytest.mark.parametrize(
     ("formula", "wrt", "vouched"),
     [
-        ("0.5*norm(A*x)**2", "x", {"A", "x"}),  # A.T*(A*x): sums and products all the way
-        ("sum(log(1 + exp(-hadamard(y, X*w))))", "w", {"X", "y"}),  # X.T*(...): w only inside exp
-        ("0.5*norm(relu(W*x) - y)^2", "W", {"x", "y"}),  # W only under relu's step: checked before the run
-        ("log(det(X))", "X", set()),  # a solve or an inverse vouches for nothing
+        ("0.5*norm(A*x)**2", "x", {"A": "A*x", "x": "A*x"}),  # A.T*(A*x): A*x has n entries, A n²; one check
+        ("sum(log(1 + exp(-hadamard(y, X*w))))", "w", {"X": "mul", "w": "mul", "y": "mul"}),  # y∘(X*w), before exp
+        ("0.5*norm(relu(W*x) - y)^2", "W", {"W": "W*x", "x": "W*x", "y": "y"}),  # W*x, before relu's step
+        ("log(det(X))", "X", {"X": "X"}),  # inv(X).T: no value smaller than X vouches for it
+        (
+            "0.5*norm(relu(W)*x - y)^2",
+            "x",
+            {"x": "sub", "y": "sub"},
+        ),  # relu(W)*x - y; W only under relu: checked before
     ],
 )
-def test_a_result_vouches_for_the_inputs_reaching_it_through_sums_and_products(formula, wrt, vouched):
+def test_each_input_is_checked_through_the_smallest_value_that_vouches_for_it(formula, wrt, vouched):
+    """The checks of ``lambdify`` on the first call with a set of shapes: each large input through the smallest
+    value of the run that a non-finite entry of the input would make not finite."""
     result = symdiff.derive(formula, wrt)
-    runner = interpreter.Runner(plan(result.sympy, {dim: 80 for dim in dims_of(result.sympy)}))
-    assert {str(symbol) for symbol in runner.vouched} == vouched
+    function = result.lambdify()
+    values = {
+        name: rng.normal(size=(80, 80) if shape[1] != 1 else 80) for name, shape in result.formula.variables.items()
+    }
+    function(**values)
+    (bound,) = function.shapes.values()
+    steps = plan(result.sympy, {dim: 80 for dim in dims_of(result.sympy)}).steps  # the plan the runner runs
+    names = list(result.formula.variables)
+
+    def described(reg: int) -> str:
+        step = steps[reg]
+        if step.kind == "input":
+            return str(step.data[0])
+        return "*".join(described(arg) for arg in step.args) if step.kind == "matmul" else step.kind
+
+    found = {names[k]: described(reg) for reg, checked in bound.witnesses for k in checked}
+    assert found == vouched
+    assert {names[k] for k in bound.checked} == set(names) - set(vouched)
 
 
 @pytest.mark.parametrize(
@@ -169,3 +192,50 @@ def test_a_nan_that_makes_a_vouched_matrix_look_singular_is_named():
     X[3, :] = np.nan  # slogdet says its determinant is negative
     with pytest.raises(symdiff.EvaluationError, match=r"X\[3, 0\] is not a finite real number"):
         symdiff.parse("log(det(X)) + sum(X)").evaluate(X=X)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_small_input_vouched_for_by_the_result_is_named_when_not_finite(bad):
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "x").lambdify()
+    A, x = rng.normal(size=(4, 3)), rng.normal(size=3)
+    gradient(A=A, x=x)
+    x[1] = bad
+    with pytest.raises(symdiff.EvaluationError, match=r"x\[1\] is not a finite real number"):
+        gradient(A=A, x=x)
+    A[2, 0], x[1] = bad, 1.0
+    with pytest.raises(symdiff.EvaluationError, match=r"A\[2, 0\] is not a finite real number"):
+        gradient(A=A, x=x)
+
+
+def test_each_set_of_shapes_is_checked_on_its_own_and_remembered():
+    """The shapes are checked once per set of shapes: a new set is checked again, a known one runs its plan."""
+    gradient = symdiff.derive("0.5*norm(A*x)**2", "x").lambdify()
+    for rows, cols in [(3, 3), (5, 2), (3, 3), (5, 2)]:
+        A, x = rng.normal(size=(rows, cols)), rng.normal(size=cols)
+        np.testing.assert_allclose(gradient(A=A, x=x), A.T @ (A @ x), rtol=1e-12)
+        np.testing.assert_allclose(gradient(A=A.tolist(), x=list(x)), A.T @ (A @ x), rtol=1e-12)
+        np.testing.assert_allclose(gradient(A=np.asfortranarray(A), x=x.astype(np.float32)), A.T @ (A @ x), rtol=1e-6)
+        for _ in range(2):  # a refused call is refused again: nothing is remembered from it
+            with pytest.raises(symdiff.EvaluationError, match=rf"x has shape {cols + 1}, but its dim"):
+                gradient(A=A, x=np.ones(cols + 1))
+            with pytest.raises(symdiff.EvaluationError, match="the value of x is empty"):
+                gradient(A=A, x=np.ones(0))
+            with pytest.raises(symdiff.EvaluationError, match="the value of A has 3 dimensions"):
+                gradient(A=A[None], x=x)
+
+
+def test_a_result_larger_than_its_inputs_has_them_checked_first():
+    outer = symdiff.parse("x*x.T + y*y.T").lambdify()
+    x, y = rng.normal(size=50), rng.normal(size=50)
+    np.testing.assert_allclose(outer(x=x, y=y), np.outer(x, x) + np.outer(y, y), rtol=1e-12)
+    y[7] = np.nan
+    with pytest.raises(symdiff.EvaluationError, match=r"y\[7\] is not a finite real number"):
+        outer(x=x, y=y)
+
+
+def test_component_form_binds_each_entry_for_every_set_of_shapes():
+    gradient = symdiff.derive("x1*x2^2 + sin(x3)", "x1, x2, x3").lambdify()
+    for x1 in (1.0, 2.0, np.float64(3.0), np.array(4.0)):
+        assert gradient(x1=x1, x2=3.0, x3=0.0) == pytest.approx((9.0, 6.0 * float(x1), 1.0))
+    with pytest.raises(symdiff.EvaluationError, match="x2 is a scalar"):
+        gradient(x1=1.0, x2=np.ones(2), x3=0.0)

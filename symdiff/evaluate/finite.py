@@ -1,18 +1,20 @@
-"""Which inputs a finite result vouches for: the input check, folded into the result where that is cheaper.
+"""Which values of a plan vouch for its inputs: the input check, folded into the run where that is cheaper.
 
 Every array given to ``evaluate`` or ``lambdify`` must be finite (``model.numbers``). Checking an n×n
 array reads it once more, and the gradient of ½‖Ax‖² by x reads A only twice: the check alone made
 ``lambdify`` 1.5× the hand-written ``A.T @ (A @ x)``. But a NaN or an infinity in A cannot leave
 ``A.T @ (A @ x)`` finite: IEEE arithmetic carries it through every step on the way (0·∞ and ∞ − ∞
-are NaN, and so is anything times NaN). So when every large input reaches the result through such
-steps only, checking the result, which is small, checks them too; if the result is not finite, the
-inputs are checked one by one to name the entry at fault, as before.
+are NaN, and so is anything times NaN). So when an input reaches a value of the plan through such
+steps only (the result, or on the way: A*x), checking that value, when it is smaller, checks the
+input too; if it is not finite, the input is checked entry by entry to name the one at fault, as
+before. ``evaluate.Binder`` picks, for each input, the smallest such value (the input itself when
+none is smaller) on the first call with a set of shapes.
 
 A step carries a non-finite operand to its value when ``STRICT`` says so for that operand's position:
 sums, products (matrix products too, as BLAS computes them with IEEE arithmetic: NumPy's OpenBLAS
 does), transposes and reductions over every entry. ``exp`` (exp(−∞) = 0), ``sigmoid``, ``tanh``,
 ``relu``, comparisons, a solve or an inverse do not, nor does any step kind missing from the table:
-an input reaching the result only through those is checked before the plan runs.
+an input reaching no value through strict steps is checked before the plan runs.
 """
 
 from __future__ import annotations
@@ -61,22 +63,27 @@ def _strict(step: Step, position: int) -> bool:
     return positions is ALL or position in positions
 
 
-def vouched(plan: Plan) -> frozenset[sp.Basic]:
-    """The inputs with a path to a result through strict steps only: a non-finite entry in one makes the result
-    not finite."""
-    reaches = [False] * len(plan.steps)
-    for output in plan.outputs or (plan.output,):
-        reaches[output] = True
-    for reg in range(len(plan.steps) - 1, -1, -1):  # operands come before the steps reading them
-        step = plan.steps[reg]
-        if reaches[reg]:
-            for position, arg in enumerate(step.args):
-                reaches[arg] = reaches[arg] or _strict(step, position)
-    return frozenset(step.data[0] for reg, step in enumerate(plan.steps) if step.kind == "input" and reaches[reg])
+def witnesses(plan: Plan) -> dict[sp.Basic, tuple[int, ...]]:
+    """Each matrix input -> the registers it reaches through strict steps only, its own first: a non-finite entry
+    in the input makes each of them not finite, so any one that is finite vouches for the input."""
+    sources: list[frozenset[sp.Basic]] = []
+    for step in plan.steps:
+        if step.kind == "input":
+            sources.append(frozenset(step.data) if getattr(step.data[0], "is_Matrix", False) else frozenset())
+        else:
+            strict = [sources[arg] for position, arg in enumerate(step.args) if _strict(step, position)]
+            sources.append(frozenset().union(*strict))
+    found: dict[sp.Basic, list[int]] = {}
+    for reg, inputs in enumerate(sources):
+        for symbol in inputs:
+            found.setdefault(symbol, []).append(reg)
+    return {symbol: tuple(regs) for symbol, regs in found.items()}
 
 
 def is_finite(value: object) -> bool:
-    """Whether every entry of a plan's result (a number, an array or a tuple of them) is finite."""
+    """Whether every entry of a plan's value (a number, an array or a tuple of them) is finite."""
+    if type(value) is np.ndarray and math.isfinite(np.vdot(value, value)):  # most values: one dot product
+        return True
     if isinstance(value, tuple):
         return all(is_finite(item) for item in value)
     if isinstance(value, np.ndarray):
@@ -86,7 +93,7 @@ def is_finite(value: object) -> bool:
 
 
 def count(value: object) -> int:
-    """How many entries a plan's result has."""
+    """How many entries a plan's value has."""
     if isinstance(value, tuple):
         return sum(count(item) for item in value)
     return int(np.size(value))  # type: ignore[arg-type]

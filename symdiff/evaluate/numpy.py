@@ -10,9 +10,10 @@ log of a determinant that is not positive, are an ``EvaluationError``.
 
 from __future__ import annotations
 
+import copy
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ import sympy as sp
 from .. import ops
 from ..errors import EvaluationError, UnsupportedError
 from ..ops import Op
-from .finite import vouched
+from .finite import witnesses
 from .indices import KERNELS as INDEX_KERNELS
 from .plan import Plan, Step, dims_of, plan
 
@@ -116,6 +117,10 @@ def _nary(combine: Callable) -> Callable[[tuple, Guard | None], Callable]:
     return _plain(lambda first, *rest: functools.reduce(combine, rest, first))
 
 
+BINARY: dict[str, Callable] = {"add": operator.add, "mul": np.multiply, "kron": np.kron}
+"""Step kinds taking any number of operands -> the function of two, called as it is for a step of two operands."""
+
+
 def _commutation(rows: float, cols: float) -> np.ndarray:
     """K(m, n): row j + n*i holds its 1 in column i + m*j, so K @ vec(X) is vec(X.T) for an m×n X."""
     m, n = int(rows), int(cols)
@@ -123,9 +128,8 @@ def _commutation(rows: float, cols: float) -> np.ndarray:
 
 
 KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
-    "add": _nary(operator.add),
+    **{kind: _nary(combine) for kind, combine in BINARY.items()},
     "sub": _plain(operator.sub),
-    "mul": _nary(np.multiply),
     "div": _plain(np.divide),
     "neg": _plain(operator.neg),
     "power": _plain(lambda base, exponent: np.power(np.asarray(base, dtype=float), exponent)),
@@ -135,7 +139,7 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "finite_or_zero": _plain(lambda peak: np.where(np.isfinite(peak), peak, 0.0)),
     "matmul": _plain(np.matmul),
     "multidot": _plain(lambda *matrices: np.linalg.multi_dot(matrices)),
-    "transpose": _plain(np.transpose),
+    "transpose": _plain(lambda matrix: matrix.T if type(matrix) is np.ndarray else np.transpose(matrix)),
     "solve": _inverting(lambda data, matrix, rhs: np.linalg.solve(matrix, rhs)),
     "inv": _inverting(lambda data, matrix: np.linalg.inv(matrix)),
     "matpow": _inverting(lambda data, matrix: np.linalg.matrix_power(matrix, data[0])),
@@ -159,7 +163,6 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
     "diag": _plain(np.diagflat),
     "onehot": _onehot,
     **INDEX_KERNELS,
-    "kron": _nary(np.kron),
     "vec": _plain(lambda matrix: np.reshape(np.transpose(matrix), (-1, 1))),
     "commutation": _plain(_commutation),
 }
@@ -169,11 +172,12 @@ KERNELS: dict[str, Callable[[tuple, Guard | None], Callable]] = {
 class Runner:
     """A plan made ready to run: constants placed, inputs listed, each step's kernel looked up once."""
 
-    __slots__ = ("calls", "loads", "output", "template", "vouched")
+    __slots__ = ("calls", "loads", "output", "template", "witnesses")
 
     def __init__(self, plan: Plan, guard: Guard | None = None) -> None:
         self.template: list[Any] = [None] * len(plan.steps)
-        self.loads: list[tuple[int, sp.Basic]] = []
+        self.loads: list[tuple[int, Any]] = []
+        """(register, key): the register takes the value under ``key`` in what the runner is called with."""
         self.calls: list[tuple[int, Callable, tuple[int, ...]]] = []
         for i, step in enumerate(plan.steps):
             if step.kind in ("const", "size"):
@@ -183,13 +187,31 @@ class Runner:
             else:
                 self.calls.append((i, _kernel(step, guard), step.args))
         self.output = plan.output
-        self.vouched = vouched(plan)
-        """The inputs a finite result vouches for (``evaluate.finite``)."""
+        self.witnesses = witnesses(plan)
+        """Each matrix input -> the registers whose finite value vouches for it (``evaluate.finite``)."""
 
-    def __call__(self, env: Env) -> object:
-        registers = self.template.copy()
+    def specialised(self, slots: Mapping[sp.Basic, int], constants: Mapping[sp.Basic, object]) -> Runner:
+        """The same runner called with a list: the input ``symbol`` is at index ``slots[symbol]``, or, for the
+        dims of a set of sizes, the same on every call (``constants``, placed once)."""
+        runner = copy.copy(self)
+        runner.template = self.template.copy()
+        runner.loads = []
         for i, symbol in self.loads:
-            registers[i] = env[symbol]
+            if symbol in slots:
+                runner.loads.append((i, slots[symbol]))
+            else:
+                runner.template[i] = constants[symbol]
+        return runner
+
+    def __call__(self, source: Env | list) -> object:
+        """The plan's result, its inputs taken from ``source``: {symbol: value}, or a list (``specialised``)."""
+        return self.registers(source)[self.output]
+
+    def registers(self, source: Env | list) -> list[Any]:
+        """Every register's value after the run."""
+        registers = self.template.copy()
+        for i, key in self.loads:
+            registers[i] = source[key]
         for i, function, args in self.calls:
             if len(args) == 1:
                 registers[i] = function(registers[args[0]])
@@ -197,12 +219,14 @@ class Runner:
                 registers[i] = function(registers[args[0]], registers[args[1]])
             else:
                 registers[i] = function(*[registers[a] for a in args])
-        return registers[self.output]
+        return registers
 
 
 def _kernel(step: Step, guard: Guard | None) -> Callable:
     if step.kind == "call" and step.data[0] not in _FUNCTIONS:
         raise UnsupportedError(f"cannot evaluate {step.data[0]} numerically")
+    if step.kind in BINARY and len(step.args) == 2:
+        return BINARY[step.kind]
     return KERNELS[step.kind](step.data, guard)
 
 
@@ -216,9 +240,9 @@ class Planned:
         if not self.dims:  # no sizes to wait for: plan now, so unsupported nodes are reported at once
             self.runners[()] = Runner(plan(expr), guard)
 
-    def runner(self, env: Env) -> Runner:
+    def runner(self, env: Mapping[sp.Basic, object]) -> Runner:
         """The runner of the plan for the sizes bound in ``env``."""
-        key = tuple(env.get(dim) for dim in self.dims)
+        key = tuple([env.get(dim) for dim in self.dims])
         runner = self.runners.get(key)
         if runner is None:
             if len(self.runners) >= PLANS_KEPT:
