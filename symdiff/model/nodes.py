@@ -114,7 +114,7 @@ class OneHot(MatrixExpr):
     op = ops.ONEHOT
 
     def __new__(cls, labels: sp.Basic, classes: sp.Expr):
-        return sp.Basic.__new__(cls, labels, sp.sympify(classes))
+        return sp.Basic.__new__(cls, labels, classes)
 
     @property
     def labels(self) -> sp.Basic:
