@@ -23,12 +23,17 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from .. import ops
 from ..errors import UnsupportedError
 from ..model.algebra import coefficient_and_factors, product
-from ..model.nodes import Commutation, Diag, Vec
+from ..model.build import CALLS
+from ..model.nodes import Diag, Vec
 from .forward import direction, tangent
 from .matrix import construct_name, gradient
 from .rules import kron_pair
+
+_commutation = CALLS[ops.COMMUTATION]
+"""K(m, n), as the model builds it: the identity when m or n is 1 (a vector's transpose keeps its order)."""
 
 
 def is_tensor(value: sp.Basic, target: sp.Basic) -> bool:
@@ -157,11 +162,6 @@ def _kron(expr: sp.KroneckerProduct, D: sp.MatrixSymbol) -> sp.Basic:
     if A.has(D):
         return chain([shuffle, kron(sp.Identity(p * q), vec(B)), coefficient(A, D)])
     return chain([shuffle, kron(vec(A), sp.Identity(r * s)), coefficient(B, D)])
-
-
-def _commutation(rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
-    """K(m, n); the identity when m or n is 1 (a vector's transpose has its entries in the same order)."""
-    return sp.Identity(rows * cols) if rows == 1 or cols == 1 else Commutation(rows, cols)
 
 
 def _vec(expr: Vec, D: sp.MatrixSymbol) -> sp.Basic:

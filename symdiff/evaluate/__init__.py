@@ -73,8 +73,7 @@ class Binder:
     @np.errstate(all="ignore")  # the checks' sums of squares may overflow; so may the plan's steps
     def _run(self, bound: Bound, arrays: list) -> object:
         """The plan's result for arrays of the shapes ``bound`` was made for, the arrays checked as it says."""
-        for k in bound.checked:
-            _checked(arrays[k], self.order[k])
+        self._check(bound.checked, arrays)
         inputs = arrays.copy()  # as the plan takes them; the arrays as given, for the checks' messages
         for k in bound.columns:
             inputs[k] = arrays[k].reshape(-1, 1)
