@@ -10,7 +10,7 @@ computes them, ``shape_rules`` says how each operation maps shapes, and
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import ShapeError
@@ -82,6 +82,14 @@ def normalize_declaration(name: str, dims: tuple[Dim, ...]) -> Shape:
     if len(dims) == 2:
         return (dims[0], dims[1])
     raise ShapeError(f"{name} has {len(dims)} dimensions; symdiff handles scalars, vectors and matrices")
+
+
+def dims_text(shape: Sequence[object]) -> str:
+    """``n×d``, ``d`` for a column vector, "" for a scalar (no dims, or 1×1): a shape as a label shows it."""
+    dims = [str(d) for d in shape]
+    if not dims or dims == ["1", "1"]:
+        return ""
+    return "×".join(dims[:1] if len(dims) == 2 and dims[1] == "1" else dims)
 
 
 def describe(shape: tuple[Term, ...], resolve: Callable[[Term], Term] = lambda t: t) -> str:

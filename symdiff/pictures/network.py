@@ -24,6 +24,7 @@ from .. import arguments
 from ..errors import SymdiffError
 from ..export.unicode import unicode_name
 from ..model.nodes import Elementwise
+from ..model.types import dims_text
 from ..program.backprop import format_value, run_backprop
 from ..program.graph import Graph
 from ..program.printing import to_unicode
@@ -46,15 +47,6 @@ class _Numbers:
     values: Mapping[str, object]
     gradients: Mapping[str, object]
     output: str
-
-
-def _shape(shape: Sequence[object]) -> str:
-    dims = [str(d) for d in shape]
-    if not dims or dims == ["1", "1"]:
-        return ""
-    if len(dims) == 2 and dims[1] == "1":
-        dims = dims[:1]
-    return "×".join(dims)
 
 
 def _shown(value: object) -> str:
@@ -160,7 +152,7 @@ def draw_graph(
 
 
 def _input(dot: Any, graph: Graph, name: str, numbers: _Numbers | None) -> None:
-    shape = _shape(graph.inputs[name])
+    shape = dims_text(graph.inputs[name])
     title = unicode_name(name) + (f": {shape}" if shape else "")
     dot.node(name, _label(title, numbers, name), shape="ellipse", style="filled", fillcolor="#eeeeee")
 
@@ -179,7 +171,7 @@ def _scalar_nodes(dot: Any, graph: Graph, numbers: _Numbers | None, wrt: Sequenc
             _input(dot, graph, name, numbers)
     intermediates = frozenset(graph.owner)
     for node in graph.nodes:
-        shape = _shape(node.shape)
+        shape = dims_text(node.shape)
         definition = node.expr if not isinstance(node.expr, sp.MatrixBase) or len(node.expr) > 1 else node.expr[0]
         written = to_unicode(definition, intermediates)
         title = f"{unicode_name(node.name)} = {written}" if len(written) <= 60 else unicode_name(node.name)
@@ -263,7 +255,7 @@ def _operation(
     sources = [_operation(dot, part, ids, graph, numbers) for part in parts]
     sources += sorted({ids[symbol] for symbol in _names_in(expr, parts) if symbol in ids} - set(sources))
     written = to_unicode(expr.xreplace({part: _placeholder(part) for part in parts}))
-    shape = _shape(getattr(expr, "shape", ()))
+    shape = dims_text(getattr(expr, "shape", ()))
     title = (f"{unicode_name(name)} = " if name else "") + written + (f": {shape}" if shape else "")
     node_id = name or f"op{len(ids)}"
     dot.node(node_id, _label(title, numbers, name), shape="box", style="rounded", **_output_style(graph, node_id))

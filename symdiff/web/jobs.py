@@ -27,7 +27,7 @@ from ..errors import LimitError, SymdiffError
 from ..export.latex import to_latex
 from ..export.text import to_text
 from ..limits import time_limit
-from ..model.types import Shape
+from ..model.types import Shape, dims_text
 from ..program import Program
 from ..worksheet.key import Key
 from ..worksheet.keys import print_key
@@ -83,8 +83,7 @@ def _program(request: Json, text_field: str = "formula") -> Program:
 
 def _shape_text(shape: Shape) -> str:
     """``n×d``, ``d`` for a vector, ``scalar``: the dims as the page shows them."""
-    dims = shape[:1] if shape and shape[1] == 1 else shape
-    return "×".join(map(str, dims)) or "scalar"
+    return dims_text(shape) or "scalar"
 
 
 def read_formula(request: Json) -> Json:
